@@ -1,0 +1,1 @@
+"""Body firmware (MicroPython). Also importable under CPython by the brain and the simulator."""

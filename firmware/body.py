@@ -1,0 +1,195 @@
+"""The body's main loop logic, free of ``machine``: ``Body.tick(now_ms)`` does one pass.
+
+``main.py`` calls the pieces from asyncio tasks at their own rates on the
+board; the simulator calls ``tick`` on its clock. Safety lives here:
+
+* torque is off at boot and only enabled after a HELLO with our protocol major;
+* every servo target is clamped and slew-limited by ``ServoBank``;
+* no valid traffic for ``link_timeout_ms``: ease to rest, then release torque;
+* low battery: reported, then a safe rest.
+"""
+
+from firmware import wire
+
+FIRMWARE_VERSION = (0, 1, 0)
+
+
+class Body:
+    """Glue between the link and the peripherals; all timing comes in as ``now_ms``."""
+
+    def __init__(
+        self,
+        link,
+        servos,
+        scanner,
+        vibration,
+        board="sim",
+        leds=None,
+        imu=None,
+        battery=None,
+        link_timeout_ms=300,
+        rest_move_ms=600,
+        touch_period_ms=10,
+        heartbeat_period_ms=100,
+        status_period_ms=1000,
+        low_battery_mv=3300,
+    ):
+        self.link = link
+        self.servos = servos
+        self.scanner = scanner
+        self.vibration = vibration
+        self.leds = leds
+        self.imu = imu
+        self.battery = battery
+        self.board = board
+        # Silence from the brain longer than this eases to rest and drops torque.
+        self.link_timeout_ms = link_timeout_ms
+        self.rest_move_ms = rest_move_ms
+        self.touch_period_ms = touch_period_ms
+        self.heartbeat_period_ms = heartbeat_period_ms
+        self.status_period_ms = status_period_ms
+        # Below this the body rests and refuses torque (servos brown out the board).
+        self.low_battery_mv = low_battery_mv
+        self.session = False
+        self.resting = True
+        self.faults = 0
+        self.battery_mv = 0
+        self.last_rx_ms = None
+        self._next_touch_ms = 0
+        self._next_heartbeat_ms = 0
+        self._next_status_ms = 0
+        self._boot_ms = None
+
+    def capabilities(self):
+        """Capability bits for HELLO_ACK."""
+        caps = wire.CAP_SERVOS | wire.CAP_TOUCH | wire.CAP_VIBRATION
+        if self.leds is not None:
+            caps |= wire.CAP_LEDS
+        if self.imu is not None:
+            caps |= wire.CAP_IMU
+        if self.battery is not None:
+            caps |= wire.CAP_BATTERY
+        return caps
+
+    def tick(self, now_ms):
+        """One pass of the main loop: receive, react, scan, report, move, stay safe."""
+        if self._boot_ms is None:
+            self._boot_ms = now_ms
+        for message in self.link.receive():
+            self.last_rx_ms = now_ms
+            self.handle(message, now_ms)
+        self.check_safety(now_ms)
+        if now_ms >= self._next_touch_ms:
+            self._next_touch_ms = now_ms + self.touch_period_ms
+            deltas = self.scanner.scan()
+            if self.session:
+                self.link.send(wire.TouchFrame(now_ms, deltas))
+        if self.imu is not None:
+            report = self.imu.update(now_ms)
+            if report is not None and self.session:
+                self.link.send(report)
+        if now_ms >= self._next_heartbeat_ms:
+            self._next_heartbeat_ms = now_ms + self.heartbeat_period_ms
+            if self.session:
+                self.link.send(wire.Heartbeat(now_ms - self._boot_ms))
+        if now_ms >= self._next_status_ms:
+            self._next_status_ms = now_ms + self.status_period_ms
+            self.report_status()
+        self.servos.update(now_ms)
+        self.vibration.update(now_ms)
+        if self.leds is not None:
+            self.leds.update(now_ms)
+
+    def handle(self, message, now_ms):
+        """Act on one valid message from the brain."""
+        t = message.TYPE
+        if t == wire.HELLO:
+            if message.major != wire.PROTOCOL_MAJOR:
+                self.link.send(wire.Nack(message.seq, t, wire.NACK_BAD_VALUE))
+                return
+            self.session = True
+            self.link.reset_session()
+            self.link.send(
+                wire.HelloAck(
+                    wire.PROTOCOL_MAJOR,
+                    wire.PROTOCOL_MINOR,
+                    FIRMWARE_VERSION,
+                    self.board,
+                    self.capabilities(),
+                    wire.schema_hash(),
+                    self.scanner.pad_count,
+                    len(self.servos.channels),
+                )
+            )
+        elif t == wire.SERVO_TARGETS:
+            if self.session and self.servos.torque:
+                self.resting = False
+                for channel, angle_cdeg, move_ms in message.targets:
+                    self.servos.set_target(channel, angle_cdeg, move_ms)
+        elif t == wire.VIBRATE:
+            if self.session:
+                self.vibration.start(
+                    now_ms, message.pattern, message.intensity, message.duration_ms, message.period_ms
+                )
+        elif t in (wire.TORQUE, wire.CONFIG, wire.LED):
+            self.handle_command(message, now_ms)
+
+    def handle_command(self, message, now_ms):
+        """Acknowledged commands; a resent duplicate is acknowledged, not re-applied."""
+        t = message.TYPE
+        if not self.session:
+            self.link.send(wire.Nack(message.seq, t, wire.NACK_NO_HELLO))
+            return
+        if self.link.is_duplicate(message):
+            self.link.send(wire.Ack(message.seq, t))
+            return
+        if t == wire.TORQUE:
+            if message.enabled and self.battery_low():
+                self.link.send(wire.Nack(message.seq, t, wire.NACK_NOT_READY))
+                return
+            self.servos.set_torque(message.enabled)
+            self.resting = not message.enabled
+        elif t == wire.CONFIG:
+            for channel, lo, hi, rest, speed in message.channels:
+                self.servos.configure(channel, lo, hi, rest, speed)
+        elif t == wire.LED and self.leds is not None:
+            self.leds.show(now_ms, message.pattern, message.period_ms, message.colours)
+        self.link.send(wire.Ack(message.seq, t))
+
+    def battery_low(self):
+        """True when a battery is fitted and reads below the safe level."""
+        return self.battery is not None and 0 < self.battery_mv < self.low_battery_mv
+
+    def check_safety(self, now_ms):
+        """Link silence or low battery: ease to rest, then release torque."""
+        silent = self.last_rx_ms is None or now_ms - self.last_rx_ms > self.link_timeout_ms
+        if silent and self.session and self.last_rx_ms is not None:
+            self.faults |= wire.FAULT_LINK_LOST
+            self.session = False
+            self.vibration.stop()
+        if (silent or self.battery_low()) and self.servos.torque:
+            if not self.resting:
+                self.resting = True
+                self.servos.go_rest(self.rest_move_ms)
+            elif self.servos.at_rest():
+                self.servos.set_torque(False)
+        elif not silent:
+            self.faults &= ~wire.FAULT_LINK_LOST
+
+    def report_status(self):
+        """Read the battery and send STATUS upstream."""
+        if self.battery is not None:
+            try:
+                self.battery_mv = self.battery.read_mv()
+            except OSError:
+                self.battery_mv = 0
+            if self.battery_low():
+                self.faults |= wire.FAULT_LOW_BATTERY
+            else:
+                self.faults &= ~wire.FAULT_LOW_BATTERY
+        if self.scanner.errors:
+            self.faults |= wire.FAULT_TOUCH
+        if self.session:
+            self.link.send(
+                wire.Status(self.battery_mv, self.faults, self.servos.torque, self.resting)
+            )

@@ -1,0 +1,733 @@
+"""The body link's one codec, shared by the brain (CPython) and the body (MicroPython).
+
+Frame on the wire::
+
+    COBS( header | payload | crc16 ) 0x00
+
+    header  = version:u8  type:u8  seq:u16  length:u16      (little-endian)
+    crc16   = CRC-16/CCITT-FALSE over header + payload       (little-endian)
+
+Every message is a small class with a ``TYPE`` id, plain attributes and
+``pack``/``unpack`` of its ``struct`` payload. This module must run unchanged
+under MicroPython: no dataclasses, no typing at run time, no enum.
+"""
+
+import struct
+
+PROTOCOL_MAJOR = 1
+PROTOCOL_MINOR = 0
+
+HEADER_FORMAT = "<BBHH"
+HEADER_SIZE = 6
+CRC_SIZE = 2
+# Largest decoded frame (header + payload + crc) a receiver accepts; longer
+# runs without a delimiter are line noise and are dropped.
+MAX_FRAME_BYTES = 512
+MAX_PAYLOAD_BYTES = MAX_FRAME_BYTES - HEADER_SIZE - CRC_SIZE
+
+# Message type ids. 0x0_: session, 0x1_: brain -> body, 0x2_: body -> brain,
+# 0x3_: replies and diagnostics.
+HELLO = 0x01
+HELLO_ACK = 0x02
+HEARTBEAT = 0x03
+SERVO_TARGETS = 0x10
+VIBRATE = 0x11
+LED = 0x12
+TORQUE = 0x13
+CONFIG = 0x14
+TOUCH_FRAME = 0x20
+IMU = 0x21
+STATUS = 0x22
+ACK = 0x30
+NACK = 0x31
+LOG = 0x32
+
+# Capability bits announced in HELLO_ACK.
+CAP_SERVOS = 0x01
+CAP_TOUCH = 0x02
+CAP_IMU = 0x04
+CAP_VIBRATION = 0x08
+CAP_LEDS = 0x10
+CAP_BATTERY = 0x20
+
+# Fault bits in STATUS.
+FAULT_LOW_BATTERY = 0x01
+FAULT_LINK_LOST = 0x02
+FAULT_IMU = 0x04
+FAULT_TOUCH = 0x08
+FAULT_SERVO_DRIVER = 0x10
+FAULT_WATCHDOG_RESET = 0x20
+
+# IMU event bits.
+IMU_PICKED_UP = 0x01
+IMU_PUT_DOWN = 0x02
+IMU_SHAKEN = 0x04
+IMU_FALLING = 0x08
+IMU_UPSIDE_DOWN = 0x10
+IMU_IMPACT = 0x20
+
+# Vibration patterns.
+VIBE_OFF = 0
+VIBE_PURR = 1
+VIBE_PULSE = 2
+VIBE_TWITCH = 3
+VIBE_CONSTANT = 4
+
+# LED patterns.
+LED_OFF = 0
+LED_SOLID = 1
+LED_BREATHE = 2
+LED_BLINK = 3
+
+# NACK reasons.
+NACK_NOT_READY = 1
+NACK_BAD_VALUE = 2
+NACK_NO_HELLO = 3
+
+# Log levels.
+LOG_DEBUG = 10
+LOG_INFO = 20
+LOG_WARNING = 30
+LOG_ERROR = 40
+
+# Message types that are commands: acknowledged by ACK/NACK and resent by the
+# sender until acknowledged. Everything else is a latest-wins stream.
+COMMAND_TYPES = (HELLO, TORQUE, CONFIG, LED)
+
+
+def _make_crc_table() -> list:
+    table = []
+    for byte in range(256):
+        crc = byte << 8
+        for _ in range(8):
+            crc = ((crc << 1) ^ 0x1021) if crc & 0x8000 else (crc << 1)
+        table.append(crc & 0xFFFF)
+    return table
+
+
+_CRC_TABLE = _make_crc_table()
+# MicroPython's struct raises ValueError and has no struct.error.
+_STRUCT_ERROR = getattr(struct, "error", ValueError)
+
+
+def crc16(data: bytes, crc: int = 0xFFFF) -> int:
+    """CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF, no reflection, no xor-out)."""
+    table = _CRC_TABLE
+    for byte in data:
+        crc = ((crc << 8) & 0xFFFF) ^ table[((crc >> 8) ^ byte) & 0xFF]
+    return crc
+
+
+def cobs_encode(data: bytes) -> bytes:
+    """Consistent-overhead byte stuffing: the result contains no 0x00 byte."""
+    out = bytearray()
+    code_index = 0
+    out.append(0)
+    code = 1
+    for byte in data:
+        if byte == 0:
+            out[code_index] = code
+            code_index = len(out)
+            out.append(0)
+            code = 1
+        else:
+            out.append(byte)
+            code += 1
+            if code == 0xFF:
+                out[code_index] = code
+                code_index = len(out)
+                out.append(0)
+                code = 1
+    out[code_index] = code
+    return bytes(out)
+
+
+def cobs_decode(data: bytes) -> bytes:
+    """Inverse of :func:`cobs_encode`; raises ``ValueError`` on a malformed block."""
+    out = bytearray()
+    index = 0
+    length = len(data)
+    while index < length:
+        code = data[index]
+        if code == 0:
+            raise ValueError("zero byte inside COBS block")
+        end = index + code
+        if end > length + 1:
+            raise ValueError("COBS block overruns frame")
+        chunk = data[index + 1 : end]
+        if 0 in chunk:
+            raise ValueError("zero byte inside COBS block")
+        out.extend(chunk)
+        index = end
+        if code != 0xFF and index < length:
+            out.append(0)
+    return bytes(out)
+
+
+class Message:
+    """Base of every message: a type id, a sequence number and a payload."""
+
+    TYPE = 0
+    NAME = "MESSAGE"
+    FIELDS = ()  # type: tuple
+
+    seq = 0
+
+    def pack(self) -> bytes:
+        """Return the struct payload of this message."""
+        raise NotImplementedError
+
+    def field_values(self) -> tuple:
+        """The field values, in ``FIELDS`` order."""
+        return tuple(getattr(self, name) for name in self.FIELDS)
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            type(self) is type(other)
+            and self.field_values() == getattr(other, "field_values")()
+        )
+
+    def __repr__(self) -> str:
+        parts = ", ".join(
+            "%s=%r" % (name, getattr(self, name)) for name in self.FIELDS
+        )
+        return "%s(%s)" % (self.NAME, parts)
+
+
+class Hello(Message):
+    """Brain -> body: opens a session; the body answers with HELLO_ACK."""
+
+    TYPE = HELLO
+    NAME = "HELLO"
+    FIELDS = ("major", "minor")
+
+    def __init__(self, major: int = PROTOCOL_MAJOR, minor: int = PROTOCOL_MINOR):
+        self.major = major
+        self.minor = minor
+
+    def pack(self) -> bytes:
+        return struct.pack("<BB", self.major, self.minor)
+
+    @classmethod
+    def unpack(cls, payload: bytes) -> "Hello":
+        major, minor = struct.unpack("<BB", payload)
+        return cls(major, minor)
+
+
+class HelloAck(Message):
+    """Body -> brain: protocol and firmware versions, board, capabilities."""
+
+    TYPE = HELLO_ACK
+    NAME = "HELLO_ACK"
+    FIELDS = (
+        "major",
+        "minor",
+        "firmware",
+        "board",
+        "capabilities",
+        "schema_hash",
+        "pad_count",
+        "servo_count",
+    )
+
+    def __init__(
+        self,
+        major: int = PROTOCOL_MAJOR,
+        minor: int = PROTOCOL_MINOR,
+        firmware: tuple = (0, 0, 0),
+        board: str = "",
+        capabilities: int = 0,
+        schema_hash: int = 0,
+        pad_count: int = 0,
+        servo_count: int = 0,
+    ):
+        self.major = major
+        self.minor = minor
+        self.firmware = tuple(firmware)
+        self.board = board
+        self.capabilities = capabilities
+        self.schema_hash = schema_hash
+        self.pad_count = pad_count
+        self.servo_count = servo_count
+
+    def pack(self) -> bytes:
+        board = self.board.encode()[:16]
+        board = board + b"\x00" * (16 - len(board))
+        fw = self.firmware
+        return struct.pack(
+            "<BBBBB16sIIBB",
+            self.major,
+            self.minor,
+            fw[0],
+            fw[1],
+            fw[2],
+            board,
+            self.capabilities,
+            self.schema_hash,
+            self.pad_count,
+            self.servo_count,
+        )
+
+    @classmethod
+    def unpack(cls, payload: bytes) -> "HelloAck":
+        values = struct.unpack("<BBBBB16sIIBB", payload)
+        board = bytes(values[5]).split(b"\x00")[0].decode()
+        return cls(
+            values[0],
+            values[1],
+            (values[2], values[3], values[4]),
+            board,
+            values[6],
+            values[7],
+            values[8],
+            values[9],
+        )
+
+
+class Heartbeat(Message):
+    """Both ways, about 10 Hz: the sender is alive; ``uptime_ms`` wraps at 2**32."""
+
+    TYPE = HEARTBEAT
+    NAME = "HEARTBEAT"
+    FIELDS = ("uptime_ms",)
+
+    def __init__(self, uptime_ms: int = 0):
+        self.uptime_ms = uptime_ms
+
+    def pack(self) -> bytes:
+        return struct.pack("<I", self.uptime_ms & 0xFFFFFFFF)
+
+    @classmethod
+    def unpack(cls, payload: bytes) -> "Heartbeat":
+        return cls(struct.unpack("<I", payload)[0])
+
+
+class ServoTargets(Message):
+    """Brain -> body stream: ``targets`` is a tuple of (channel, angle_cdeg, move_ms).
+
+    Angles are in hundredths of a degree; ``move_ms`` is the time the brain
+    would like the move to take (the body may be slower: its slew limit wins).
+    """
+
+    TYPE = SERVO_TARGETS
+    NAME = "SERVO_TARGETS"
+    FIELDS = ("targets",)
+
+    def __init__(self, targets: tuple = ()):
+        self.targets = tuple(tuple(t) for t in targets)
+
+    def pack(self) -> bytes:
+        out = bytearray(struct.pack("<B", len(self.targets)))
+        for channel, angle_cdeg, move_ms in self.targets:
+            out.extend(struct.pack("<BhH", channel, angle_cdeg, move_ms))
+        return bytes(out)
+
+    @classmethod
+    def unpack(cls, payload: bytes) -> "ServoTargets":
+        count = payload[0]
+        if len(payload) != 1 + 5 * count:
+            raise ValueError("bad SERVO_TARGETS length")
+        targets = []
+        for i in range(count):
+            targets.append(struct.unpack_from("<BhH", payload, 1 + 5 * i))
+        return cls(tuple(targets))
+
+
+class Vibrate(Message):
+    """Brain -> body stream: a vibration pattern (``VIBE_*``) for ``duration_ms``."""
+
+    TYPE = VIBRATE
+    NAME = "VIBRATE"
+    FIELDS = ("pattern", "intensity", "duration_ms", "period_ms")
+
+    def __init__(
+        self,
+        pattern: int = VIBE_OFF,
+        intensity: int = 0,
+        duration_ms: int = 0,
+        period_ms: int = 0,
+    ):
+        self.pattern = pattern
+        self.intensity = intensity  # 0..255
+        self.duration_ms = duration_ms
+        self.period_ms = period_ms  # pulse period for PURR/PULSE, 0 = default
+
+    def pack(self) -> bytes:
+        return struct.pack(
+            "<BBHH", self.pattern, self.intensity, self.duration_ms, self.period_ms
+        )
+
+    @classmethod
+    def unpack(cls, payload: bytes) -> "Vibrate":
+        return cls(*struct.unpack("<BBHH", payload))
+
+
+class Led(Message):
+    """Brain -> body command: an LED pattern (``LED_*``) over a tuple of (r, g, b)."""
+
+    TYPE = LED
+    NAME = "LED"
+    FIELDS = ("pattern", "period_ms", "colours")
+
+    def __init__(self, pattern: int = LED_OFF, period_ms: int = 0, colours: tuple = ()):
+        self.pattern = pattern
+        self.period_ms = period_ms
+        self.colours = tuple(tuple(c) for c in colours)
+
+    def pack(self) -> bytes:
+        out = bytearray(struct.pack("<BHB", self.pattern, self.period_ms, len(self.colours)))
+        for r, g, b in self.colours:
+            out.extend(struct.pack("<BBB", r, g, b))
+        return bytes(out)
+
+    @classmethod
+    def unpack(cls, payload: bytes) -> "Led":
+        pattern, period_ms, count = struct.unpack_from("<BHB", payload, 0)
+        if len(payload) != 4 + 3 * count:
+            raise ValueError("bad LED length")
+        colours = []
+        for i in range(count):
+            colours.append(struct.unpack_from("<BBB", payload, 4 + 3 * i))
+        return cls(pattern, period_ms, tuple(colours))
+
+
+class Torque(Message):
+    """Brain -> body command: enable or release servo torque."""
+
+    TYPE = TORQUE
+    NAME = "TORQUE"
+    FIELDS = ("enabled",)
+
+    def __init__(self, enabled: bool = False):
+        self.enabled = bool(enabled)
+
+    def pack(self) -> bytes:
+        return struct.pack("<B", 1 if self.enabled else 0)
+
+    @classmethod
+    def unpack(cls, payload: bytes) -> "Torque":
+        return cls(struct.unpack("<B", payload)[0] != 0)
+
+
+class Config(Message):
+    """Brain -> body command: servo calibration and limits.
+
+    ``channels`` is a tuple of (channel, min_cdeg, max_cdeg, rest_cdeg,
+    max_speed_deg_per_s). The body clamps every target to [min, max] and
+    never moves faster than max_speed, whatever the brain sends later.
+    """
+
+    TYPE = CONFIG
+    NAME = "CONFIG"
+    FIELDS = ("channels",)
+
+    def __init__(self, channels: tuple = ()):
+        self.channels = tuple(tuple(c) for c in channels)
+
+    def pack(self) -> bytes:
+        out = bytearray(struct.pack("<B", len(self.channels)))
+        for channel, lo, hi, rest, speed in self.channels:
+            out.extend(struct.pack("<BhhhH", channel, lo, hi, rest, speed))
+        return bytes(out)
+
+    @classmethod
+    def unpack(cls, payload: bytes) -> "Config":
+        count = payload[0]
+        if len(payload) != 1 + 9 * count:
+            raise ValueError("bad CONFIG length")
+        channels = []
+        for i in range(count):
+            channels.append(struct.unpack_from("<BhhhH", payload, 1 + 9 * i))
+        return cls(tuple(channels))
+
+
+class TouchFrame(Message):
+    """Body -> brain stream, ~100 Hz: every pad's filtered reading (0..65535).
+
+    ``values`` are baseline-subtracted deltas: 0 is untouched, larger is a
+    firmer or closer touch. ``t_ms`` is the body's clock.
+    """
+
+    TYPE = TOUCH_FRAME
+    NAME = "TOUCH_FRAME"
+    FIELDS = ("t_ms", "values")
+
+    def __init__(self, t_ms: int = 0, values: tuple = ()):
+        self.t_ms = t_ms
+        self.values = tuple(values)
+
+    def pack(self) -> bytes:
+        n = len(self.values)
+        return struct.pack("<IB%dH" % n, self.t_ms & 0xFFFFFFFF, n, *self.values)
+
+    @classmethod
+    def unpack(cls, payload: bytes) -> "TouchFrame":
+        t_ms, n = struct.unpack_from("<IB", payload, 0)
+        if len(payload) != 5 + 2 * n:
+            raise ValueError("bad TOUCH_FRAME length")
+        return cls(t_ms, struct.unpack_from("<%dH" % n, payload, 5))
+
+
+class Imu(Message):
+    """Body -> brain stream: motion summary and event bits (``IMU_*``).
+
+    Accelerations in milli-g, angular rates in deci-degrees per second,
+    ``motion`` is a 0..255 activity level over the last window.
+    """
+
+    TYPE = IMU
+    NAME = "IMU"
+    FIELDS = ("t_ms", "accel_mg", "gyro_ddps", "motion", "events")
+
+    def __init__(
+        self,
+        t_ms: int = 0,
+        accel_mg: tuple = (0, 0, 1000),
+        gyro_ddps: tuple = (0, 0, 0),
+        motion: int = 0,
+        events: int = 0,
+    ):
+        self.t_ms = t_ms
+        self.accel_mg = tuple(accel_mg)
+        self.gyro_ddps = tuple(gyro_ddps)
+        self.motion = motion
+        self.events = events
+
+    def pack(self) -> bytes:
+        a = self.accel_mg
+        g = self.gyro_ddps
+        return struct.pack(
+            "<I3h3hBB",
+            self.t_ms & 0xFFFFFFFF,
+            a[0],
+            a[1],
+            a[2],
+            g[0],
+            g[1],
+            g[2],
+            self.motion,
+            self.events,
+        )
+
+    @classmethod
+    def unpack(cls, payload: bytes) -> "Imu":
+        v = struct.unpack("<I3h3hBB", payload)
+        return cls(v[0], v[1:4], v[4:7], v[7], v[8])
+
+
+class Status(Message):
+    """Body -> brain stream, ~1 Hz: battery, fault bits, torque and rest state."""
+
+    TYPE = STATUS
+    NAME = "STATUS"
+    FIELDS = ("battery_mv", "faults", "torque", "resting")
+
+    def __init__(
+        self, battery_mv: int = 0, faults: int = 0, torque: bool = False, resting: bool = True
+    ):
+        self.battery_mv = battery_mv
+        self.faults = faults
+        self.torque = bool(torque)
+        self.resting = bool(resting)
+
+    def pack(self) -> bytes:
+        flags = (1 if self.torque else 0) | (2 if self.resting else 0)
+        return struct.pack("<HHB", self.battery_mv, self.faults, flags)
+
+    @classmethod
+    def unpack(cls, payload: bytes) -> "Status":
+        battery_mv, faults, flags = struct.unpack("<HHB", payload)
+        return cls(battery_mv, faults, bool(flags & 1), bool(flags & 2))
+
+
+class Ack(Message):
+    """Reply to a command: ``acked_seq`` and ``acked_type`` name the command."""
+
+    TYPE = ACK
+    NAME = "ACK"
+    FIELDS = ("acked_seq", "acked_type")
+
+    def __init__(self, acked_seq: int = 0, acked_type: int = 0):
+        self.acked_seq = acked_seq
+        self.acked_type = acked_type
+
+    def pack(self) -> bytes:
+        return struct.pack("<HB", self.acked_seq, self.acked_type)
+
+    @classmethod
+    def unpack(cls, payload: bytes) -> "Ack":
+        return cls(*struct.unpack("<HB", payload))
+
+
+class Nack(Message):
+    """Refusal of a command, with a ``NACK_*`` reason."""
+
+    TYPE = NACK
+    NAME = "NACK"
+    FIELDS = ("acked_seq", "acked_type", "reason")
+
+    def __init__(self, acked_seq: int = 0, acked_type: int = 0, reason: int = 0):
+        self.acked_seq = acked_seq
+        self.acked_type = acked_type
+        self.reason = reason
+
+    def pack(self) -> bytes:
+        return struct.pack("<HBB", self.acked_seq, self.acked_type, self.reason)
+
+    @classmethod
+    def unpack(cls, payload: bytes) -> "Nack":
+        return cls(*struct.unpack("<HBB", payload))
+
+
+class Log(Message):
+    """Body -> brain: a short UTF-8 log line with a ``LOG_*`` level."""
+
+    TYPE = LOG
+    NAME = "LOG"
+    FIELDS = ("level", "text")
+
+    def __init__(self, level: int = LOG_INFO, text: str = ""):
+        self.level = level
+        self.text = text
+
+    def pack(self) -> bytes:
+        return struct.pack("<B", self.level) + self.text.encode()[: MAX_PAYLOAD_BYTES - 1]
+
+    @classmethod
+    def unpack(cls, payload: bytes) -> "Log":
+        return cls(payload[0], bytes(payload[1:]).decode())
+
+
+MESSAGE_TYPES = {
+    cls.TYPE: cls
+    for cls in (
+        Hello,
+        HelloAck,
+        Heartbeat,
+        ServoTargets,
+        Vibrate,
+        Led,
+        Torque,
+        Config,
+        TouchFrame,
+        Imu,
+        Status,
+        Ack,
+        Nack,
+        Log,
+    )
+}
+
+
+def schema_hash() -> int:
+    """A 32-bit fingerprint of the message set, sent in HELLO_ACK."""
+    text = ";".join(
+        "%d:%s:%s" % (t, MESSAGE_TYPES[t].NAME, ",".join(MESSAGE_TYPES[t].FIELDS))
+        for t in sorted(MESSAGE_TYPES)
+    )
+    low = crc16(text.encode())
+    high = crc16(text.encode(), 0x1D0F)
+    return (high << 16) | low
+
+
+def encode(message: Message, seq: int = -1) -> bytes:
+    """Encode one message into a complete frame, trailing 0x00 delimiter included.
+
+    ``seq`` overrides ``message.seq`` when given.
+    """
+    payload = message.pack()
+    if len(payload) > MAX_PAYLOAD_BYTES:
+        raise ValueError("payload too large: %d bytes" % len(payload))
+    if seq < 0:
+        seq = message.seq
+    header = struct.pack(
+        HEADER_FORMAT, PROTOCOL_MAJOR, message.TYPE, seq & 0xFFFF, len(payload)
+    )
+    body = header + payload
+    return cobs_encode(body + struct.pack("<H", crc16(body))) + b"\x00"
+
+
+class Decoder:
+    """Streaming frame decoder: ``feed`` bytes, get back every valid message.
+
+    Anything wrong with a frame drops that frame alone and is counted:
+    ``crc_errors`` (checksum mismatch), ``framing_errors`` (bad COBS, bad
+    length, oversize, unparsable payload), ``unknown_type`` (valid frame of a
+    type this side does not know), ``version_errors`` (another protocol major).
+    Decoding resynchronises at the next 0x00 delimiter.
+    """
+
+    def __init__(self, max_frame_bytes: int = MAX_FRAME_BYTES):
+        self.max_encoded_bytes = max_frame_bytes + max_frame_bytes // 254 + 2
+        self._buffer = bytearray()
+        self._discarding = False
+        self.frames = 0
+        self.crc_errors = 0
+        self.framing_errors = 0
+        self.unknown_type = 0
+        self.version_errors = 0
+
+    @property
+    def dropped(self) -> int:
+        """Total frames dropped for any reason."""
+        return self.crc_errors + self.framing_errors + self.unknown_type + self.version_errors
+
+    def feed(self, data: bytes) -> list:
+        """Consume ``data``; return the complete, valid messages it finished."""
+        messages = []
+        buffer = self._buffer
+        start = 0
+        while True:
+            end = data.find(b"\x00", start)
+            if end < 0:
+                break
+            if self._discarding:
+                self._discarding = False
+            else:
+                buffer.extend(data[start:end])
+                if buffer:
+                    message = self._decode_frame(bytes(buffer))
+                    if message is not None:
+                        messages.append(message)
+            buffer = self._buffer = bytearray()
+            start = end + 1
+        if start < len(data) and not self._discarding:
+            buffer.extend(data[start:])
+            if len(buffer) > self.max_encoded_bytes:
+                self.framing_errors += 1
+                self._buffer = bytearray()
+                self._discarding = True
+        return messages
+
+    def _decode_frame(self, frame: bytes) -> "Message | None":
+        try:
+            body = cobs_decode(frame)
+        except ValueError:
+            self.framing_errors += 1
+            return None
+        if len(body) < HEADER_SIZE + CRC_SIZE:
+            self.framing_errors += 1
+            return None
+        content = body[:-CRC_SIZE]
+        if crc16(content) != struct.unpack("<H", body[-CRC_SIZE:])[0]:
+            self.crc_errors += 1
+            return None
+        version, type_id, seq, length = struct.unpack_from(HEADER_FORMAT, content, 0)
+        if length != len(content) - HEADER_SIZE:
+            self.framing_errors += 1
+            return None
+        if version != PROTOCOL_MAJOR:
+            self.version_errors += 1
+            return None
+        cls = MESSAGE_TYPES.get(type_id)
+        if cls is None:
+            self.unknown_type += 1
+            return None
+        try:
+            message = cls.unpack(content[HEADER_SIZE:])
+        except (ValueError, IndexError, _STRUCT_ERROR, UnicodeError):
+            self.framing_errors += 1
+            return None
+        message.seq = seq
+        self.frames += 1
+        return message

@@ -1,0 +1,69 @@
+from firmware import wire
+
+ALL = [
+    wire.Hello(),
+    wire.HelloAck(1, 0, (0, 1, 0), "pico", 63, wire.schema_hash(), 14, 8),
+    wire.Heartbeat(77),
+    wire.ServoTargets(((0, -4500, 200), (3, 9000, 0))),
+    wire.Vibrate(wire.VIBE_PURR, 200, 1000, 40),
+    wire.Led(wire.LED_BREATHE, 1000, ((255, 0, 0), (0, 0, 9))),
+    wire.Torque(True),
+    wire.Config(((0, -9000, 9000, 0, 180),)),
+    wire.TouchFrame(123, tuple(range(14))),
+    wire.Imu(5, (1, 2, 3), (4, 5, 6), 7, 8),
+    wire.Status(3700, 1, True, False),
+    wire.Ack(5, wire.TORQUE),
+    wire.Nack(5, wire.TORQUE, wire.NACK_NO_HELLO),
+    wire.Log(wire.LOG_INFO, "hello from the body"),
+]
+
+
+def test_every_message_round_trips_with_its_sequence_number() -> None:
+    decoder = wire.Decoder()
+    stream = b"".join(wire.encode(m, seq=i + 1000) for i, m in enumerate(ALL))
+    out = decoder.feed(stream)
+    assert out == ALL
+    assert [m.seq for m in out] == [i + 1000 for i in range(len(ALL))]
+    assert decoder.dropped == 0
+
+
+def test_crc16_matches_the_ccitt_false_check_value() -> None:
+    assert wire.crc16(b"123456789") == 0x29B1
+
+
+def test_a_flipped_bit_is_counted_and_dropped_and_the_next_frame_survives() -> None:
+    good = wire.encode(wire.Heartbeat(1), 1)
+    bad = bytearray(wire.encode(wire.Torque(True), 2))
+    bad[3] ^= 0x10
+    decoder = wire.Decoder()
+    assert decoder.feed(bytes(bad) + good) == [wire.Heartbeat(1)]
+    assert decoder.crc_errors + decoder.framing_errors == 1
+
+
+def test_frames_split_across_reads_are_reassembled() -> None:
+    frame = wire.encode(wire.TouchFrame(9, (1, 2, 3)), 5)
+    decoder = wire.Decoder()
+    got = []
+    for i in range(len(frame)):
+        got += decoder.feed(frame[i : i + 1])
+    assert got == [wire.TouchFrame(9, (1, 2, 3))]
+
+
+def test_unknown_type_and_other_version_are_counted_not_decoded() -> None:
+    import struct
+
+    def raw(version: int, type_id: int) -> bytes:
+        body = struct.pack("<BBHH", version, type_id, 1, 0)
+        return wire.cobs_encode(body + struct.pack("<H", wire.crc16(body))) + b"\x00"
+
+    decoder = wire.Decoder()
+    assert decoder.feed(raw(1, 0x7F) + raw(9, wire.HEARTBEAT)) == []
+    assert decoder.unknown_type == 1
+    assert decoder.version_errors == 1
+
+
+def test_a_run_of_garbage_without_delimiter_is_dropped_and_decoding_resumes() -> None:
+    decoder = wire.Decoder()
+    assert decoder.feed(b"\x55" * 5000) == []
+    assert decoder.feed(b"\x00" + wire.encode(wire.Heartbeat(3), 1)) == [wire.Heartbeat(3)]
+    assert decoder.framing_errors >= 1
