@@ -129,7 +129,11 @@ class Body:
         elif t == wire.VIBRATE:
             if self.session:
                 self.vibration.start(
-                    now_ms, message.pattern, message.intensity, message.duration_ms, message.period_ms
+                    now_ms,
+                    message.pattern,
+                    message.intensity,
+                    message.duration_ms,
+                    message.period_ms,
                 )
         elif t in (wire.TORQUE, wire.CONFIG, wire.LED):
             self.handle_command(message, now_ms)

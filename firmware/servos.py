@@ -1,4 +1,4 @@
-"""Servo bank: every target clamped to its calibrated range and slew-limited here, on the body.
+"""Servo bank: every target clamped to its range and slew-limited here, on the body.
 
 Whatever the brain sends, a channel never leaves [min_cdeg, max_cdeg] and never
 moves faster than ``max_speed_deg_per_s``. Torque is off until enabled.
@@ -9,7 +9,9 @@ Angles are in hundredths of a degree (cdeg) throughout.
 class ServoChannel:
     """One servo's calibration and motion state."""
 
-    def __init__(self, channel, min_cdeg=-9000, max_cdeg=9000, rest_cdeg=0, max_speed_deg_per_s=180):
+    def __init__(
+        self, channel, min_cdeg=-9000, max_cdeg=9000, rest_cdeg=0, max_speed_deg_per_s=180
+    ):
         self.channel = channel
         self.min_cdeg = min_cdeg
         self.max_cdeg = max_cdeg
@@ -28,7 +30,10 @@ class ServoChannel:
 
 
 class ServoBank:
-    """All servos of the body behind one ``driver`` with ``write(channel, cdeg)`` and ``release(channel)``."""
+    """All servos of the body behind one ``driver``.
+
+    The driver has ``write(channel, angle_cdeg)`` and ``release(channel)``.
+    """
 
     def __init__(self, driver, channels):
         self.driver = driver
@@ -78,10 +83,7 @@ class ServoBank:
 
     def at_rest(self):
         """True when every channel sits at its rest angle."""
-        for ch in self.channels.values():
-            if ch.position_cdeg != ch.rest_cdeg:
-                return False
-        return True
+        return all(ch.position_cdeg == ch.rest_cdeg for ch in self.channels.values())
 
     def update(self, now_ms):
         """Advance every channel towards its target and write positions (50 Hz on the body)."""

@@ -172,6 +172,7 @@ class Message:
     FIELDS = ()  # type: tuple
 
     seq = 0
+    __hash__ = None  # mutable, compared by value
 
     def pack(self) -> bytes:
         """Return the struct payload of this message."""
@@ -182,15 +183,10 @@ class Message:
         return tuple(getattr(self, name) for name in self.FIELDS)
 
     def __eq__(self, other: object) -> bool:
-        return (
-            type(self) is type(other)
-            and self.field_values() == getattr(other, "field_values")()
-        )
+        return type(self) is type(other) and self.field_values() == other.field_values()
 
     def __repr__(self) -> str:
-        parts = ", ".join(
-            "%s=%r" % (name, getattr(self, name)) for name in self.FIELDS
-        )
+        parts = ", ".join("%s=%r" % (name, getattr(self, name)) for name in self.FIELDS)
         return "%s(%s)" % (self.NAME, parts)
 
 
@@ -353,9 +349,7 @@ class Vibrate(Message):
         self.period_ms = period_ms  # pulse period for PURR/PULSE, 0 = default
 
     def pack(self) -> bytes:
-        return struct.pack(
-            "<BBHH", self.pattern, self.intensity, self.duration_ms, self.period_ms
-        )
+        return struct.pack("<BBHH", self.pattern, self.intensity, self.duration_ms, self.period_ms)
 
     @classmethod
     def unpack(cls, payload: bytes) -> "Vibrate":
@@ -640,9 +634,7 @@ def encode(message: Message, seq: int = -1) -> bytes:
         raise ValueError("payload too large: %d bytes" % len(payload))
     if seq < 0:
         seq = message.seq
-    header = struct.pack(
-        HEADER_FORMAT, PROTOCOL_MAJOR, message.TYPE, seq & 0xFFFF, len(payload)
-    )
+    header = struct.pack(HEADER_FORMAT, PROTOCOL_MAJOR, message.TYPE, seq & 0xFFFF, len(payload))
     body = header + payload
     return cobs_encode(body + struct.pack("<H", crc16(body))) + b"\x00"
 

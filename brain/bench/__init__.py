@@ -36,7 +36,7 @@ class Result:
 
     @property
     def ratio(self) -> float | None:
-        """value / reference, when both exist and the reference is non-zero."""
+        """Value / reference, when both exist and the reference is non-zero."""
         if self.reference is None or self.reference.value == 0:
             return None
         return self.value / self.reference.value

@@ -6,9 +6,13 @@ import argparse
 import json
 import sys
 import traceback
+from typing import TYPE_CHECKING
 
 from brain.cli import CommandGroups
 from brain.errors import UserError
+
+if TYPE_CHECKING:
+    from brain.bench import Result
 
 
 def register(groups: CommandGroups) -> None:
@@ -24,7 +28,7 @@ def register(groups: CommandGroups) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the selected benchmark groups and print their figures."""
-    from brain.bench import BenchOptions, Result, registry
+    from brain.bench import BenchOptions, registry
 
     groups = registry()
     if args.list:
@@ -56,12 +60,9 @@ def run(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _print_table(results: list[object]) -> None:
-    from brain.bench import Result
-
+def _print_table(results: list[Result]) -> None:
     rows = [("figure", "value", "reference", "ratio", "budget")]
     for r in results:
-        assert isinstance(r, Result)
         ref = "-" if r.reference is None else f"{r.reference.value:.4g} ({r.reference.name})"
         ratio = "-" if r.ratio is None else f"{r.ratio:.3g}x"
         rows.append((r.name, f"{r.value:.4g} {r.unit}", ref, ratio, r.budget or ""))
