@@ -8,6 +8,7 @@ when it ends; a long stroke is also reported while it happens.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 from sensors.touch.events import TouchEvent, TouchGesture, TouchOnset, TouchRelease
@@ -106,11 +107,11 @@ class TouchClassifier:
         th = self.thresholds
         duration = episode.last_touch_ms - episode.start_ms
         positions = episode.positions
-        path = sum(abs(b - a) for a, b in zip(positions, positions[1:], strict=False))
+        path = sum(abs(b - a) for a, b in itertools.pairwise(positions))
         travel = positions[-1] - positions[0]
         reversals = 0
         last_sign = 0
-        for a, b in zip(positions, positions[1:], strict=False):
+        for a, b in itertools.pairwise(positions):
             step = b - a
             if abs(step) < 2.0:
                 continue
