@@ -1,0 +1,28 @@
+"""The words designers use: joints, zones, gestures, patterns; shared by schema and brain."""
+
+from __future__ import annotations
+
+from sensors.touch.events import DIRECTIONS, GESTURES
+from sensors.touch.layout import ZONE_GROUPS, ZONES
+
+# Servo joints of the reference cat, with the range a designer may ask for (degrees).
+# The robot's calibration narrows these further; the body clamps again.
+JOINT_RANGES_DEG: dict[str, tuple[float, float]] = {
+    "head_yaw": (-60.0, 60.0),  # + turns left
+    "head_pitch": (-30.0, 40.0),  # + looks up
+    "ear_left": (-60.0, 30.0),  # + pricked forward, - flattened back
+    "ear_right": (-60.0, 30.0),
+    "tail_swish": (-50.0, 50.0),  # side to side
+    "tail_lift": (-20.0, 70.0),  # + raised
+    "spine": (-25.0, 25.0),  # + arched / leaning into the hand, - crouched
+    "eyelids": (0.0, 100.0),  # 0 open .. 100 closed
+}
+JOINTS = tuple(JOINT_RANGES_DEG)
+
+TOUCH_ZONES = ZONES + tuple(ZONE_GROUPS)
+TOUCH_GESTURES = GESTURES
+TOUCH_DIRECTIONS = DIRECTIONS
+
+VIBRATION_PATTERNS = ("off", "purr", "pulse", "twitch", "constant")
+LED_PATTERNS = ("off", "solid", "breathe", "blink")
+EASINGS = ("linear", "ease_in", "ease_out", "ease_in_out")

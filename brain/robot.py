@@ -1,0 +1,76 @@
+"""The physical body as the brain sees it: joints on servo channels, with calibration.
+
+The body enforces these limits again on its own (CONFIG), whatever the brain sends.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from firmware import wire
+from sensors.touch.layout import DEFAULT_LAYOUT, PadLayout
+
+
+@dataclass(frozen=True)
+class Joint:
+    """One servo joint: channel, calibrated range, rest angle and speed cap."""
+
+    name: str
+    channel: int
+    min_deg: float
+    max_deg: float
+    rest_deg: float
+    max_speed_deg_per_s: float  # hard cap the body enforces, whatever the brain asks
+
+    def clamp(self, angle_deg: float) -> float:
+        """``angle_deg`` limited to the calibrated range."""
+        return max(self.min_deg, min(self.max_deg, angle_deg))
+
+
+@dataclass(frozen=True)
+class RobotConfig:
+    """Everything about one physical pet the brain needs: joints and pads."""
+
+    joints: tuple[Joint, ...]
+    layout: PadLayout
+
+    def joint(self, name: str) -> Joint:
+        """The joint called ``name``."""
+        for joint in self.joints:
+            if joint.name == name:
+                return joint
+        raise KeyError(name)
+
+    def rest_pose(self) -> dict[str, float]:
+        """Every joint at rest."""
+        return {j.name: j.rest_deg for j in self.joints}
+
+    def config_message(self) -> wire.Config:
+        """The CONFIG command that teaches the body its limits."""
+        return wire.Config(
+            tuple(
+                (
+                    j.channel,
+                    round(j.min_deg * 100),
+                    round(j.max_deg * 100),
+                    round(j.rest_deg * 100),
+                    round(j.max_speed_deg_per_s),
+                )
+                for j in self.joints
+            )
+        )
+
+
+DEFAULT_ROBOT = RobotConfig(
+    joints=(
+        Joint("head_yaw", 0, -60.0, 60.0, 0.0, 240.0),
+        Joint("head_pitch", 1, -30.0, 40.0, 0.0, 200.0),
+        Joint("ear_left", 2, -60.0, 30.0, 0.0, 600.0),
+        Joint("ear_right", 3, -60.0, 30.0, 0.0, 600.0),
+        Joint("tail_swish", 4, -50.0, 50.0, 0.0, 400.0),
+        Joint("tail_lift", 5, -20.0, 70.0, 20.0, 200.0),
+        Joint("spine", 6, -25.0, 25.0, 0.0, 90.0),
+        Joint("eyelids", 7, 0.0, 100.0, 10.0, 600.0),
+    ),
+    layout=DEFAULT_LAYOUT,
+)
