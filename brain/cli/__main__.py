@@ -4,4 +4,6 @@ import sys
 
 from brain.cli import main
 
-sys.exit(main())
+# Guarded: build_parser() walks this package and imports this module too.
+if __name__ == "__main__":
+    sys.exit(main())

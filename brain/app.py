@@ -1,0 +1,271 @@
+"""The whole pet on real devices, in real time: ``petbrain run --config robot.yaml``.
+
+One main thread steps :class:`brain.runtime.Brain` on the monotonic clock and
+owns the body link; the camera and the microphone each run in a worker thread
+(:mod:`brain.workers`) that keeps frames and audio in RAM only and hands typed
+observations to the main loop through a bounded queue. Each device that is
+missing or fails is reported once (:mod:`brain.health`) and picked up again
+when it returns; the body's own safety never depends on this process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import queue
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import FrameType
+from typing import IO, Any
+
+from behaviors.library import BehaviourLibrary, load_library
+from brain.config import RobotFile
+from brain.health import DeviceHealth
+from brain.integrations import Integrations, load_integrations
+from brain.link import BodyInfo, BodyLink
+from brain.runtime import Brain, BrainEvent
+from brain.workers import Observation, SourceWorker, wait_all
+from firmware import wire
+from sensors.touch.classifier import TouchClassifier
+
+log = logging.getLogger("petbrain")
+
+# Event kinds worth a journal line; touch frames and the like go to --events only.
+LOGGED_KINDS = ("decision", "body_ready", "body_lost")
+SHUTDOWN_ACK_MS = 300  # wait this long for the body to acknowledge torque off
+
+
+class PetApp:
+    """Brain, link, sensor workers, speaker and dashboard for one ``robot.yaml``."""
+
+    def __init__(
+        self,
+        config: RobotFile,
+        library: BehaviourLibrary | None = None,
+        events_out: IO[str] | None = None,
+        clock_ms: Callable[[], float] | None = None,
+        seed: int = 0,
+    ) -> None:
+        self.config = config
+        self.health = DeviceHealth()
+        self.health.listeners.append(self._on_health)
+        start = time.monotonic()
+        self.clock_ms = clock_ms or (lambda: (time.monotonic() - start) * 1000.0)
+        body = config.body
+        self.link = BodyLink(
+            body.port,
+            baudrate=body.baudrate,
+            heartbeat_period_ms=body.heartbeat_period_ms,
+            body_timeout_ms=body.body_timeout_ms,
+            reconnect_period_ms=body.reconnect_period_ms,
+        )
+        self.robot = config.robot_config()
+        self.brain = Brain(self.link, self.robot, library or load_library(), seed=seed)
+        # robot.yaml's calibrated thresholds replace the classifier's defaults.
+        self.brain.classifier = TouchClassifier(self.robot.layout, config.touch_thresholds())
+        self.brain.listeners.append(self._on_event)
+        self.link.on_ready.append(self._on_body_ready)
+        self.link.on_lost.append(self._on_body_lost)
+        self.observations: queue.Queue[Observation] = queue.Queue(maxsize=256)
+        self.workers: list[SourceWorker] = []
+        self.integrations: Integrations = load_integrations()
+        self._events_out = events_out
+        self._events_lock = threading.Lock()
+        self._stop = threading.Event()
+        self._last_body_error: str | None = None
+        self.stopped_cleanly = False
+
+    # -- life cycle ------------------------------------------------------
+
+    def request_stop(self, *_: object) -> None:
+        """Ask the main loop to finish (signal handlers call this)."""
+        self._stop.set()
+
+    def install_signal_handlers(self) -> None:
+        """SIGTERM (systemd stop) and SIGINT (Ctrl-C) stop the pet cleanly."""
+
+        def handler(signum: int, frame: FrameType | None) -> None:
+            log.info("%s received: stopping", signal.Signals(signum).name)
+            self.request_stop()
+
+        signal.signal(signal.SIGTERM, handler)
+        signal.signal(signal.SIGINT, handler)
+
+    def start(self) -> None:
+        """Open what can be opened now; everything else is retried in the background."""
+        log.info(
+            "petbrain: %s starting; body on %s (%s)",
+            self.config.name,
+            self.config.body.port,
+            self.config.body.board,
+        )
+        self._emit("starting", {"name": self.config.name, "port": self.config.body.port})
+        self.link.open(int(self.clock_ms()))
+        self.workers = [w for w in (self._camera_worker(), self._microphone_worker()) if w]
+        for worker in self.workers:
+            worker.start()
+        self.integrations.start(self)
+
+    def run(self) -> int:
+        """Start, loop until asked to stop, shut down; the exit code."""
+        self.start()
+        try:
+            while not self._stop.is_set():
+                self.step()
+        finally:
+            self.shutdown()
+        return 0
+
+    def step(self) -> None:
+        """One pass of the main loop: the brain, then observations, then a short wait."""
+        now = int(self.clock_ms())
+        self.brain.step(now)
+        self._drain_observations()
+        self._watch_body()
+        self.integrations.step(self, now)
+        # Wake as soon as the body sends something; the brain's own ticks are >= 5 ms apart.
+        if not self.link.wait_readable(5):
+            self._stop.wait(0.002 if self.link.fileno() is not None else 0.005)
+
+    def shutdown(self) -> None:
+        """Stop the workers, release torque through the link, close every port."""
+        stuck = wait_all(self.workers, timeout_s=2.0)
+        if stuck:
+            log.warning("worker(s) did not stop in time: %s", ", ".join(stuck))
+        self.integrations.stop(self)
+        released = self._release_torque()
+        self.link.close()
+        self.stopped_cleanly = released and not stuck
+        self._emit("stopped", {"torque_released": released, "workers_stuck": stuck})
+        log.info("petbrain stopped (torque %s)", "released" if released else "left to the body")
+
+    def _release_torque(self) -> bool:
+        """TORQUE off, acknowledged; when the body is gone its own timeout rests it."""
+        if not self.link.ready:
+            return not self.brain.torque
+        done: list[bool] = []
+        now = int(self.clock_ms())
+        self.link.send_command(wire.Torque(False), now, done.append)
+        deadline = now + SHUTDOWN_ACK_MS
+        while not done and self.clock_ms() < deadline:
+            self.link.wait_readable(10)
+            now = int(self.clock_ms())
+            self.link.poll(now)
+            self.link.tick(now)
+        ok = bool(done and done[0])
+        if ok:
+            self.brain.torque = False
+        return ok
+
+    # -- devices ---------------------------------------------------------
+
+    def _camera_worker(self) -> SourceWorker | None:
+        cam = self.config.camera
+        if not cam.enabled:
+            self.health.off("camera", "off in robot.yaml (type: none)")
+            return None
+        registry = self.integrations.camera_registry
+        if registry is None:
+            self.health.down("camera", "camera support (sensors.camera) is not in this build")
+            return None
+        return SourceWorker(
+            "camera",
+            lambda: registry.create(cam.source_config()),
+            self.health,
+            self.observations,
+            self.clock_ms,
+            period_ms=1000.0 / cam.fps,
+            make_perceive=self.integrations.camera_perceive(cam),
+            retry_ms=cam.retry_ms,
+            stale_ms=cam.stale_ms,
+        )
+
+    def _microphone_worker(self) -> SourceWorker | None:
+        mic = self.config.microphone
+        if not mic.enabled:
+            self.health.off("microphone", "off in robot.yaml (type: none)")
+            return None
+        registry = self.integrations.audio_registry
+        if registry is None:
+            self.health.down("microphone", "audio support (sensors.audio) is not in this build")
+            return None
+        return SourceWorker(
+            "microphone",
+            lambda: registry.create(mic.source_config()),
+            self.health,
+            self.observations,
+            self.clock_ms,
+            period_ms=self.integrations.audio_chunk_ms,
+            make_perceive=self.integrations.audio_perceive,
+            retry_ms=mic.retry_ms,
+            stale_ms=mic.stale_ms,
+        )
+
+    def _on_body_ready(self, info: BodyInfo) -> None:
+        firmware = ".".join(map(str, info.firmware))
+        self.health.up("body", f"{info.board} firmware {firmware} on {self.link.url}")
+        if not info.schema_matches:
+            log.warning("body firmware was built from another message set: reflash it")
+
+    def _on_body_lost(self, reason: str) -> None:
+        self.health.down("body", reason)
+
+    def _watch_body(self) -> None:
+        """Port-level failures (no device, unplugged) become one health report."""
+        error = self.link.last_error
+        if self.link.state == "closed" and error and error != self._last_body_error:
+            self.health.down("body", error, self.link.reconnect_period_ms / 1000.0)
+        self._last_body_error = error if self.link.state == "closed" else None
+
+    def _drain_observations(self) -> None:
+        for _ in range(64):
+            try:
+                item = self.observations.get_nowait()
+            except queue.Empty:
+                return
+            self.integrations.observe(self, item)
+            to_json = getattr(item.value, "to_json", None)
+            data = to_json() if callable(to_json) else {"value": repr(item.value)}
+            self._emit(f"{item.source}:{type(item.value).__name__}", data, int(item.t_ms))
+
+    # -- events ----------------------------------------------------------
+
+    def _on_health(self, state: Any) -> None:
+        self._emit("device", {"device": state.name, **state.to_json()})
+
+    def _on_event(self, event: BrainEvent) -> None:
+        if event.kind in LOGGED_KINDS:
+            detail = event.data.get("behaviour") or event.data.get("reason") or ""
+            log.info("%s %s", event.kind, detail)
+        self._write_event(event.to_json() | {"t_ms": int(self.clock_ms())})
+
+    def _emit(self, kind: str, data: dict[str, Any], t_ms: int | None = None) -> None:
+        t = int(self.clock_ms()) if t_ms is None else t_ms
+        self._write_event({"t_ms": t, "kind": kind, **data})
+
+    def _write_event(self, record: dict[str, Any]) -> None:
+        if self._events_out is None:
+            return
+        line = json.dumps(record, default=str)
+        with self._events_lock, contextlib.suppress(OSError, ValueError):
+            self._events_out.write(line + "\n")
+            self._events_out.flush()
+
+
+@contextlib.contextmanager
+def events_file(path: Path | None) -> Iterator[IO[str] | None]:
+    """The ``--events`` JSON-lines file (``-`` is stdout), or None."""
+    if path is None:
+        yield None
+        return
+    if str(path) == "-":
+        import sys
+
+        yield sys.stdout
+        return
+    with path.open("a", encoding="utf-8", buffering=1) as handle:
+        yield handle

@@ -1,0 +1,76 @@
+"""``petbrain run``: the whole pet on real devices, in real time, until SIGTERM or Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from brain.cli import CommandGroups
+from brain.errors import UserError
+
+DEFAULT_CONFIG = Path("robot.yaml")
+
+
+def register(groups: CommandGroups) -> None:
+    """Add ``petbrain run``."""
+    parser = groups.command(
+        "run", run_pet, "run the pet on its real devices (body, camera, microphone, speaker)"
+    )
+    parser.add_argument(
+        "--config", type=Path, default=DEFAULT_CONFIG, help="robot.yaml (default: ./robot.yaml)"
+    )
+    parser.add_argument(
+        "--events",
+        type=Path,
+        help="append every brain event as a JSON line to this file ('-': stdout); "
+        "no frames or audio are ever written",
+    )
+    parser.add_argument(
+        "--log-level", default="info", choices=("debug", "info", "warning", "error")
+    )
+
+
+def setup_logging(level: str) -> None:
+    """One line per message on stderr; systemd's journal adds the time stamps."""
+    logging.basicConfig(
+        level=getattr(logging, level.upper()),
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+        force=True,
+    )
+
+
+def load_config_or_fail(path: Path) -> object:
+    """The validated robot.yaml, or a UserError with every located problem."""
+    from behaviors.yamlfile import YamlError
+    from brain.config import load_robot_file
+
+    if not path.exists():
+        raise UserError(
+            f"robot configuration not found: {path} (write one with `petbrain config init`)"
+        )
+    try:
+        return load_robot_file(path)
+    except YamlError as error:
+        raise UserError("\n".join(error.messages)) from error
+
+
+def run_pet(args: argparse.Namespace) -> int:
+    """Load robot.yaml and the behaviours, then run until stopped."""
+    from behaviors.library import LibraryError, load_library
+    from brain.app import PetApp, events_file
+    from brain.config import RobotFile
+
+    setup_logging(args.log_level)
+    config = load_config_or_fail(args.config)
+    assert isinstance(config, RobotFile)
+    try:
+        library = load_library()
+    except LibraryError as error:
+        raise UserError("behaviour library has errors:\n" + "\n".join(error.messages)) from error
+    with events_file(args.events) as events:
+        app = PetApp(config, library, events_out=events)
+        app.install_signal_handlers()
+        return app.run()

@@ -1,0 +1,146 @@
+"""The commented starting ``robot.yaml`` that ``petbrain config init`` writes.
+
+It fills in what :mod:`brain.devices` found (the body's stable port, the first
+working camera, a microphone and a speaker) and the reference cat's joints and
+pads; every field carries a comment saying what it does.
+"""
+
+from __future__ import annotations
+
+from brain.devices import DeviceReport
+from brain.robot import DEFAULT_ROBOT
+
+PLACEHOLDER_PORT = "/dev/petbody"
+
+
+def _yaml_scalar(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return str(value)
+
+
+def render_config(report: DeviceReport, name: str = "pet") -> str:
+    """A valid, commented ``robot.yaml`` for the devices in ``report``."""
+    bodies = report.bodies
+    if bodies:
+        body = bodies[0]
+        port = body.stable_path or body.path
+        board = body.body["board"] if body.body else "pico"
+        port_note = f"found: {body.description}, firmware {body.body and body.body['firmware']}"
+    else:
+        port, board = PLACEHOLDER_PORT, "pico"
+        port_note = "no body answered HELLO: plug it in and run `petbrain devices`"
+    if board not in ("pico", "esp32s3"):
+        board = "pico"
+    cameras = [c for c in report.cameras if c.works]
+    microphones = report.microphones
+    speakers = report.speakers
+    lines = [
+        "# robot.yaml: one physical pet. Reference: docs/robot.md",
+        "# Check it with `petbrain config check robot.yaml`; run it with",
+        "# `petbrain run --config robot.yaml`.",
+        f"name: {_yaml_scalar(name)}",
+        "",
+        "body:",
+        f"  # {port_note}",
+        "  # Use a stable name (/dev/serial/by-id/... or /dev/petbody from",
+        "  # `petbrain service install`); /dev/ttyACM0 can change between boots.",
+        f"  port: {_yaml_scalar(port)}",
+        f"  board: {board}              # firmware profile: pico | esp32s3",
+        "  baudrate: 115200",
+        "  heartbeat_period_ms: 100   # the body rests and drops torque after 300 ms of silence",
+        "  body_timeout_ms: 1000      # no frame from the body this long: handshake again",
+        "  reconnect_period_ms: 500   # how often a missing port is looked for",
+        "",
+        "# Servo joints. min/max are the calibrated mechanical limits: the body clamps",
+        "# every target to them and caps speed at max_speed_deg_per_s, whatever the",
+        "# brain asks. Measure them with `petbrain calibrate servo`.",
+        "servos:",
+    ]
+    for j in DEFAULT_ROBOT.joints:
+        lines.append(
+            f"  - {{name: {j.name}, channel: {j.channel}, min_deg: {j.min_deg:g}, "
+            f"max_deg: {j.max_deg:g}, rest_deg: {j.rest_deg:g}, "
+            f"max_speed_deg_per_s: {j.max_speed_deg_per_s:g}}}"
+        )
+    lines += [
+        "",
+        "# Capacitive pads in TOUCH_FRAME order (pad 0 first). position_mm runs",
+        "# along the spine from the nose: strokes towards larger values go with the fur.",
+        "# `petbrain calibrate pads` adds each pad's measured noise and touched level.",
+        "pads:",
+    ]
+    for pad in DEFAULT_ROBOT.layout.pads:
+        lines.append(
+            f"  - {{name: {pad.name}, zone: {pad.zone}, position_mm: {pad.position_mm:g}}}"
+        )
+    lines += [
+        "",
+        "touch:                       # thresholds in the body's delta counts",
+        "  frame_rate_hz: 100",
+        "  touch_counts: 60           # a pad above this is touched",
+        "  release_counts: 35         # ... and free again below this",
+        "  full_scale_counts: 420     # a firm palm (intensity 1.0)",
+        "",
+        "camera:",
+    ]
+    if cameras:
+        cam = cameras[0]
+        lines += [
+            f"  # found: {cam.path} ({cam.width}x{cam.height})",
+            "  type: opencv               # opencv | video | images | still | none",
+            f"  index: {cam.index}",
+        ]
+    else:
+        lines += [
+            f"  # no working camera found ({report.notes.get('cameras', 'none answered')})",
+            "  type: none                 # opencv | video | images | still | none",
+            "  index: 0",
+        ]
+    lines += [
+        "  width: 640",
+        "  height: 480",
+        "  fps: 15",
+        "  rotation_deg: 0            # as mounted, clockwise: 0 | 90 | 180 | 270",
+        "",
+        "microphone:",
+    ]
+    if microphones:
+        mic = microphones[0]
+        lines += [
+            f"  # found: [{mic.index}] {mic.name}",
+            "  type: pyaudio              # pyaudio | wav | none",
+            f"  device: {_yaml_scalar(mic.name)}   # PortAudio index or part of the name",
+        ]
+    else:
+        lines += [
+            f"  # no microphone listed ({report.notes.get('audio', 'none found')})",
+            "  type: pyaudio              # pyaudio | wav | none",
+            "  device: null               # null: the system default input",
+        ]
+    lines += ["", "speaker:"]
+    if speakers:
+        spk = speakers[0]
+        lines += [
+            f"  # found: [{spk.index}] {spk.name}",
+            "  enabled: true",
+            f"  device: {_yaml_scalar(spk.name)}   # PortAudio index or part of the name",
+        ]
+    else:
+        lines += [
+            "  enabled: true",
+            "  device: null               # null: the system default output",
+        ]
+    lines += [
+        "  volume: 0.8                # 0..1",
+        "",
+        "dashboard:",
+        "  enabled: true",
+        "  bind: 127.0.0.1            # loopback only; a LAN address needs a token",
+        "  port: 8765",
+        "  token: null                # >= 16 characters, required when bind is not loopback",
+        "",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,92 @@
+"""Where ``petbrain run`` meets the optional parts: sensor registries, perception, sound, dashboard.
+
+Each part is imported when present; one that is not in this build is listed
+in :attr:`Integrations.missing` and said once at start, and the pet runs
+without it. This is the one place that knows the other packages' entry points.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from brain.workers import Observation, Perceive
+from sensors.registry import Registry
+
+if TYPE_CHECKING:
+    from brain.app import PetApp
+    from brain.config import CameraSection
+
+log = logging.getLogger("petbrain")
+
+
+def _optional(module: str) -> Any:
+    """``module`` imported, or None when it is not part of this build."""
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as error:
+        if error.name and module.startswith(error.name):
+            return None
+        raise
+
+
+@dataclass
+class Integrations:
+    """The optional parts found in this build and how to call them."""
+
+    camera_registry: Registry[Any] | None = None
+    audio_registry: Registry[Any] | None = None
+    audio_chunk_ms: float = 32.0
+    audio_perceive: Callable[[], Perceive | None] | None = None
+    vision: Any = None  # sensors.camera.pipeline, when present
+    missing: list[str] = field(default_factory=list)
+
+    def camera_perceive(self, camera: CameraSection) -> Callable[[], Perceive | None] | None:
+        """Factory of the per-frame vision function (built in the camera's thread)."""
+        if self.vision is None:
+            return None
+        factory = getattr(self.vision, "frame_perceiver", None)
+        if factory is None:
+            return None
+        return lambda: factory(rotation_deg=camera.rotation_deg)  # type: ignore[no-any-return]
+
+    def start(self, app: PetApp) -> None:
+        """Say once what this build lacks."""
+        for part in self.missing:
+            app.health.off(part, "not in this build yet")
+
+    def step(self, app: PetApp, now_ms: int) -> None:
+        """Per-loop work of the optional parts (none needed yet)."""
+
+    def observe(self, app: PetApp, observation: Observation) -> None:
+        """Hand one sensor observation to the brain's fusion, when the brain has it."""
+        observe = getattr(app.brain, "observe", None)
+        if callable(observe):
+            observe(observation.value, int(observation.t_ms))
+
+    def stop(self, app: PetApp) -> None:
+        """Release what :meth:`start` opened."""
+
+
+def load_integrations() -> Integrations:
+    """Find the optional parts of this build."""
+    found = Integrations()
+    camera = _optional("sensors.camera")
+    if camera is not None:
+        found.camera_registry = getattr(camera, "CAMERA_SOURCES", None)
+        found.vision = _optional("sensors.camera.pipeline")
+    audio = _optional("sensors.audio")
+    if audio is not None:
+        found.audio_registry = audio.AUDIO_SOURCES
+        found.audio_chunk_ms = float(audio.CHUNK_MS)
+        pipeline = _optional("sensors.audio.pipeline")
+        if pipeline is not None:
+            found.audio_perceive = lambda: pipeline.AudioPerception.load().process
+    if _optional("brain.sound") is None:
+        found.missing.append("speaker")
+    if _optional("sim.dashboard") is None:
+        found.missing.append("dashboard")
+    return found
