@@ -35,7 +35,8 @@ from sensors.touch.classifier import TouchClassifier
 log = logging.getLogger("petbrain")
 
 # Event kinds worth a journal line; touch frames and the like go to --events only.
-LOGGED_KINDS = ("decision", "body_ready", "body_lost")
+# (body_ready and body_lost are said by the device health board.)
+LOGGED_KINDS = ("decision",)
 SHUTDOWN_ACK_MS = 300  # wait this long for the body to acknowledge torque off
 
 
@@ -213,6 +214,8 @@ class PetApp:
 
     def _on_body_lost(self, reason: str) -> None:
         self.health.down("body", reason)
+        # A touch cut off by the outage must not be classified when frames return.
+        self.brain.classifier = TouchClassifier(self.robot.layout, self.config.touch_thresholds())
 
     def _watch_body(self) -> None:
         """Port-level failures (no device, unplugged) become one health report."""
@@ -230,7 +233,11 @@ class PetApp:
             self.integrations.observe(self, item)
             to_json = getattr(item.value, "to_json", None)
             data = to_json() if callable(to_json) else {"value": repr(item.value)}
-            self._emit(f"{item.source}:{type(item.value).__name__}", data, int(item.t_ms))
+            self._emit(
+                "observation",
+                {"source": item.source, "type": type(item.value).__name__, "observation": data},
+                int(item.t_ms),
+            )
 
     # -- events ----------------------------------------------------------
 

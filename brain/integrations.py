@@ -51,7 +51,7 @@ class Integrations:
         factory = getattr(self.vision, "frame_perceiver", None)
         if factory is None:
             return None
-        return lambda: factory(rotation_deg=camera.rotation_deg)  # type: ignore[no-any-return]
+        return lambda: factory(rotation_deg=camera.rotation_deg)
 
     def start(self, app: PetApp) -> None:
         """Say once what this build lacks."""

@@ -5,7 +5,8 @@ The worker keeps the frames and audio chunks in RAM only: it hands each to a
 perception function and passes on the typed observations it returns. Any
 failure (missing device, unplugged device, a source that goes silent) is
 reported once through :class:`brain.health.DeviceHealth`, and the worker
-tries again every ``retry_ms`` until the device is back.
+tries again every ``retry_ms`` until the device is back. A file source (a
+recorded room, for tests and demos) plays again from the start when it ends.
 """
 
 from __future__ import annotations
@@ -89,6 +90,7 @@ class SourceWorker(threading.Thread):
         self.observations = 0
         self.dropped = 0
         self.opens = 0
+        self.loops = 0  # times a file source ended and was started again
 
     def stop(self) -> None:
         """Ask the thread to finish; it releases the device on its way out."""
@@ -104,7 +106,7 @@ class SourceWorker(threading.Thread):
                 if not self._open():
                     self._stop_event.wait(self.retry_ms / 1000.0)
                     continue
-                last_item_ms = next_ms = self._clock_ms()
+                last_item_ms = self._clock_ms()
             now = self._clock_ms()
             if now < next_ms:
                 self._stop_event.wait((next_ms - now) / 1000.0)
@@ -116,7 +118,12 @@ class SourceWorker(threading.Thread):
                 continue
             now = self._clock_ms()
             if item is None:
-                if now - last_item_ms > self.stale_ms:
+                if not self._live:
+                    # A file ended: play it again from the start (quietly) after one period.
+                    self._close()
+                    self.loops += 1
+                    next_ms = now + self.period_ms
+                elif now - last_item_ms > self.stale_ms:
                     self._fail(f"nothing for {self.stale_ms} ms")
                 else:
                     self._stop_event.wait(0.005)

@@ -15,15 +15,16 @@ GROUP_HELP = "write and check robot.yaml, the description of a physical pet"
 def register(groups: CommandGroups) -> None:
     """Add ``petbrain config init``, ``petbrain config check`` and ``petbrain devices``."""
     init = groups.subcommand(
-        "config", "init", config_init, "write a commented robot.yaml from the devices found",
+        "config",
+        "init",
+        config_init,
+        "write a commented robot.yaml from the devices found",
         GROUP_HELP,
     )
     init.add_argument("--out", type=Path, default=Path("robot.yaml"), help="where to write it")
     init.add_argument("--name", default="pet", help="the pet's name")
     init.add_argument("--force", action="store_true", help="overwrite an existing file")
-    init.add_argument(
-        "--no-probe", action="store_true", help="do not send HELLO to serial ports"
-    )
+    init.add_argument("--no-probe", action="store_true", help="do not send HELLO to serial ports")
     check = groups.subcommand("config", "check", config_check, "validate a robot.yaml")
     check.add_argument("file", type=Path)
     devices = groups.command(

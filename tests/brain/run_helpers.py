@@ -107,7 +107,6 @@ class RunningPet:
 
     def stderr(self) -> str:
         """What the process logged."""
-        self._stderr.flush()
         return self.stderr_path.read_text()
 
     def stop(self, timeout_s: float = 10.0) -> int:
