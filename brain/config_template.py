@@ -7,6 +7,8 @@ pads; every field carries a comment saying what it does.
 
 from __future__ import annotations
 
+import re
+
 from brain.devices import DeviceReport
 from brain.robot import DEFAULT_ROBOT
 
@@ -21,10 +23,17 @@ def _yaml_scalar(value: object) -> str:
     return str(value)
 
 
-def render_config(report: DeviceReport, name: str = "pet") -> str:
-    """A valid, commented ``robot.yaml`` for the devices in ``report``."""
+def _stable_audio_name(name: str) -> str:
+    """The device name without ALSA's card numbers, which change with USB order."""
+    return re.sub(r"\s*\(hw:\d+,\d+\)\s*$", "", name)
+
+
+def render_config(report: DeviceReport, name: str = "pet", port: str | None = None) -> str:
+    """A valid, commented ``robot.yaml`` for the devices in ``report`` (``port`` overrides)."""
     bodies = report.bodies
-    if bodies:
+    if port is not None:
+        board, port_note = "pico", "given on the command line"
+    elif bodies:
         body = bodies[0]
         port = body.stable_path or body.path
         board = body.body["board"] if body.body else "pico"
@@ -112,7 +121,7 @@ def render_config(report: DeviceReport, name: str = "pet") -> str:
         lines += [
             f"  # found: [{mic.index}] {mic.name}",
             "  type: pyaudio              # pyaudio | wav | none",
-            f"  device: {_yaml_scalar(mic.name)}   # PortAudio index or part of the name",
+            f"  device: {_yaml_scalar(_stable_audio_name(mic.name))}   # index or part of the name",
         ]
     else:
         lines += [
@@ -126,7 +135,7 @@ def render_config(report: DeviceReport, name: str = "pet") -> str:
         lines += [
             f"  # found: [{spk.index}] {spk.name}",
             "  enabled: true",
-            f"  device: {_yaml_scalar(spk.name)}   # PortAudio index or part of the name",
+            f"  device: {_yaml_scalar(_stable_audio_name(spk.name))}   # index or part of the name",
         ]
     else:
         lines += [

@@ -42,6 +42,8 @@ class Integrations:
     audio_chunk_ms: float = 32.0
     audio_perceive: Callable[[], Perceive | None] | None = None
     vision: Any = None  # sensors.camera.pipeline, when present
+    # Sensor observation -> the brain's events (OwnerEmotion, LoudSound...), once fusion is here.
+    fuse: Callable[[Observation], list[Any]] | None = None
     missing: list[str] = field(default_factory=list)
 
     def camera_perceive(self, camera: CameraSection) -> Callable[[], Perceive | None] | None:
@@ -62,10 +64,11 @@ class Integrations:
         """Per-loop work of the optional parts (none needed yet)."""
 
     def observe(self, app: PetApp, observation: Observation) -> None:
-        """Hand one sensor observation to the brain's fusion, when the brain has it."""
-        observe = getattr(app.brain, "observe", None)
-        if callable(observe):
-            observe(observation.value, int(observation.t_ms))
+        """Hand one sensor observation to fusion, whose estimates go to the brain."""
+        if self.fuse is None:
+            return
+        for event in self.fuse(observation):
+            app.brain_observe(event)
 
     def stop(self, app: PetApp) -> None:
         """Release what :meth:`start` opened."""
