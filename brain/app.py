@@ -79,6 +79,8 @@ class PetApp:
         self._stop = threading.Event()
         self._last_body_error: str | None = None
         self.stopped_cleanly = False
+        self.step_errors = 0
+        self._step_errors_seen: set[str] = set()
 
     # -- life cycle ------------------------------------------------------
 
@@ -124,13 +126,24 @@ class PetApp:
     def step(self) -> None:
         """One pass of the main loop: the brain, then observations, then a short wait."""
         now = int(self.clock_ms())
-        self.brain.step(now)
+        try:
+            self.brain.step(now)
+        except Exception as error:  # one bad step must not end the pet; said once per kind
+            self._step_failed(error)
         self._drain_observations()
         self._watch_body()
         self.integrations.step(self, now)
         # Wake as soon as the body sends something; the brain's own ticks are >= 5 ms apart.
         if not self.link.wait_readable(5):
             self._stop.wait(0.002 if self.link.fileno() is not None else 0.005)
+
+    def _step_failed(self, error: Exception) -> None:
+        key = f"{type(error).__name__}: {error}"
+        self.step_errors += 1
+        if key not in self._step_errors_seen:
+            self._step_errors_seen.add(key)
+            log.exception("brain step failed (the pet carries on; said once): %s", key)
+            self._emit("step_error", {"error": key})
 
     def shutdown(self) -> None:
         """Stop the workers, release torque through the link, close every port."""
@@ -217,6 +230,8 @@ class PetApp:
         self.health.up("body", f"{info.board} firmware {firmware} on {self.link.url}")
         if not info.schema_matches:
             log.warning("body firmware was built from another message set: reflash it")
+        for problem in body_mismatches(self.config, info):
+            log.error("robot.yaml does not match the body: %s", problem)
 
     def _on_body_lost(self, reason: str) -> None:
         self.health.down("body", reason)
@@ -267,6 +282,25 @@ class PetApp:
         with self._events_lock, contextlib.suppress(OSError, ValueError):
             self._events_out.write(line + "\n")
             self._events_out.flush()
+
+
+def body_mismatches(config: RobotFile, info: BodyInfo) -> list[str]:
+    """Where ``robot.yaml`` and the body's HELLO_ACK disagree, in words an owner can act on."""
+    out = []
+    if info.pad_count != len(config.pads):
+        out.append(
+            f"{len(config.pads)} pads in robot.yaml, the body scans {info.pad_count}: "
+            "fix the pads list (touch frames will be refused until then)"
+        )
+    missing = [s.name for s in config.servos if s.channel >= info.servo_count]
+    if missing:
+        out.append(
+            f"the body drives {info.servo_count} servo channels; "
+            f"{', '.join(missing)} use channels beyond them and will not move"
+        )
+    if config.body.board != info.board and info.board != "sim":
+        out.append(f"body.board is {config.body.board}, the body says {info.board}")
+    return out
 
 
 @contextlib.contextmanager

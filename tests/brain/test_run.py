@@ -146,3 +146,24 @@ def test_run_with_a_broken_config_is_one_located_error(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert f"{config}:4:3: body.board:" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_robot_yaml_that_does_not_match_the_body_is_said_plainly(
+    tmp_path: Path, body: LiveBody
+) -> None:
+    config = tmp_path / "robot.yaml"
+    text = robot_yaml(body.link_path)
+    config.write_text(
+        text.replace("  - {name: tail_base, zone: tail_base, position_mm: 400}\n", "")
+    )
+    pet = RunningPet(config, tmp_path)
+    try:
+        pet.wait_for(lambda e: e["kind"] == "step_error")
+        time.sleep(0.5)
+        assert pet.stop() == 0
+    finally:
+        pet.kill()
+    log = pet.stderr()
+    assert "13 pads in robot.yaml, the body scans 14" in log
+    assert log.count("brain step failed") == 1, log
+    assert [e["kind"] for e in pet.events()].count("step_error") == 1
