@@ -298,7 +298,7 @@ def body_mismatches(config: RobotFile, info: BodyInfo) -> list[str]:
             f"the body drives {info.servo_count} servo channels; "
             f"{', '.join(missing)} use channels beyond them and will not move"
         )
-    if config.body.board != info.board and info.board != "sim":
+    if info.board not in (config.body.board, "sim"):
         out.append(f"body.board is {config.body.board}, the body says {info.board}")
     return out
 
