@@ -38,6 +38,9 @@ log = logging.getLogger("petbrain")
 # (body_ready and body_lost are said by the device health board.)
 LOGGED_KINDS = ("decision",)
 SHUTDOWN_ACK_MS = 300  # wait this long for the body to acknowledge torque off
+# Sensor threads load heavy models; they start once the body has answered HELLO
+# (contact with the body comes first), or after this long without a body.
+WORKERS_GRACE_MS = 1500
 
 
 class PetApp:
@@ -80,6 +83,8 @@ class PetApp:
         self._last_body_error: str | None = None
         self.stopped_cleanly = False
         self.step_errors = 0
+        self._workers_started = False
+        self._workers_due_ms = 0
         self._step_errors_seen: set[str] = set()
 
     # -- life cycle ------------------------------------------------------
@@ -107,10 +112,10 @@ class PetApp:
             self.config.body.board,
         )
         self._emit("starting", {"name": self.config.name, "port": self.config.body.port})
-        self.link.open(int(self.clock_ms()))
+        now = int(self.clock_ms())
+        self.link.open(now)
         self.workers = [w for w in (self._camera_worker(), self._microphone_worker()) if w]
-        for worker in self.workers:
-            worker.start()
+        self._workers_due_ms = now + WORKERS_GRACE_MS
         self.integrations.start(self)
 
     def run(self) -> int:
@@ -130,12 +135,20 @@ class PetApp:
             self.brain.step(now)
         except Exception as error:  # one bad step must not end the pet; said once per kind
             self._step_failed(error)
+        if not self._workers_started and (self.link.ready or now >= self._workers_due_ms):
+            self._start_workers()
         self._drain_observations()
         self._watch_body()
         self.integrations.step(self, now)
         # Wake as soon as the body sends something; the brain's own ticks are >= 5 ms apart.
         if not self.link.wait_readable(5):
             self._stop.wait(0.002 if self.link.fileno() is not None else 0.005)
+
+    def _start_workers(self) -> None:
+        """Camera and microphone threads: after the handshake, so the body is never kept waiting."""
+        self._workers_started = True
+        for worker in self.workers:
+            worker.start()
 
     def _step_failed(self, error: Exception) -> None:
         key = f"{type(error).__name__}: {error}"

@@ -211,5 +211,6 @@ def wait_all(workers: list[SourceWorker], timeout_s: float) -> list[str]:
         worker.stop()
     deadline = time.monotonic() + timeout_s
     for worker in workers:
-        worker.join(max(0.0, deadline - time.monotonic()))
+        if worker.ident is not None:  # never started: nothing to join
+            worker.join(max(0.0, deadline - time.monotonic()))
     return [w.source_name for w in workers if w.is_alive()]

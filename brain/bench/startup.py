@@ -1,4 +1,4 @@
-"""Start to first heartbeat: ``petbrain run`` spawned against a virtual body on a pty.
+"""Start to first heartbeat, and resident memory, of ``petbrain run`` against a virtual body.
 
 The clock starts when the process is spawned and stops when the body (the
 real firmware code in :class:`sim.live_body.LiveBody`, ticking on the wall
@@ -6,6 +6,10 @@ clock in this process) receives the brain's first HEARTBEAT, which the brain
 sends only after the HELLO handshake: the pet is then alive and in contact.
 References, measured in the same run: a bare ``python -c pass`` and
 ``petbrain --version`` (interpreter plus the CLI's imports).
+
+The same process, left running with a file-backed microphone (and camera,
+when this build has camera sources) until its perception has loaded, gives
+the resident memory of the whole running brain, next to a bare interpreter's.
 """
 
 from __future__ import annotations
@@ -15,7 +19,10 @@ import subprocess
 import sys
 import tempfile
 import time
+import wave
 from pathlib import Path
+
+import numpy as np
 
 from brain.bench import BenchOptions, Reference, Result, benchmark
 from brain.config_template import render_config
@@ -23,6 +30,7 @@ from brain.devices import DeviceReport
 from sim.live_body import LiveBody
 
 HEARTBEAT_TIMEOUT_S = 30.0
+SETTLE_S = 4.0  # after the first heartbeat, long enough for the audio models to load
 
 
 def _time_command(args: list[str]) -> float:
@@ -32,11 +40,44 @@ def _time_command(args: list[str]) -> float:
     return (time.monotonic() - start) * 1000.0
 
 
-def _time_to_heartbeat(folder: Path) -> tuple[float, float]:
-    """(ms to the first HELLO, ms to the first HEARTBEAT) of one ``petbrain run``."""
+def _write_room(path: Path) -> None:
+    """Two seconds of quiet synthetic room noise for the file-backed microphone."""
+    rng = np.random.default_rng(0)
+    samples = (rng.normal(0.0, 300.0, 32000)).astype("<i2")
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(16000)
+        wav.writeframes(samples.tobytes())
+
+
+def _config(folder: Path, port: Path) -> Path:
+    """A robot.yaml on ``port`` with a wav microphone (and no speaker or dashboard)."""
+    room = folder / "room.wav"
+    _write_room(room)
+    text = render_config(DeviceReport(), "bench", port=str(port))
+    text = text.replace(
+        "  type: pyaudio              # pyaudio | wav | none\n",
+        f"  type: wav\n  path: {room}\n",
+    )
+    text = text.replace("device: null               # null: the system default input", "")
+    config = folder / "robot.yaml"
+    config.write_text(text)
+    return config
+
+
+def _rss_mib(pid: int) -> float:
+    with open(f"/proc/{pid}/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024.0
+    return float("nan")
+
+
+def _time_to_heartbeat(folder: Path, settle_s: float) -> tuple[float, float, float]:
+    """(ms to the first HELLO, ms to the first HEARTBEAT, MiB resident after ``settle_s``)."""
     with LiveBody(folder / "petbody") as body:
-        config = folder / "robot.yaml"
-        config.write_text(render_config(DeviceReport(), "bench", port=str(body.link_path)))
+        config = _config(folder, body.link_path)
         start = time.monotonic()
         process = subprocess.Popen(
             [sys.executable, "-m", "brain.cli", "run", "--config", str(config)],
@@ -49,11 +90,14 @@ def _time_to_heartbeat(folder: Path) -> tuple[float, float]:
                 if time.monotonic() > deadline or process.poll() is not None:
                     raise RuntimeError("petbrain run never sent a heartbeat")
                 time.sleep(0.002)
+            time.sleep(settle_s)  # the workers load their models meanwhile
+            rss = _rss_mib(process.pid)
         finally:
             process.terminate()
             process.wait(10)
         hello = body.first_seen_s.get("HELLO", float("nan"))
-        return (hello - start) * 1000.0, (body.first_seen_s["HEARTBEAT"] - start) * 1000.0
+        heartbeat = body.first_seen_s["HEARTBEAT"]
+        return (hello - start) * 1000.0, (heartbeat - start) * 1000.0, rss
 
 
 @benchmark("startup")
@@ -64,12 +108,14 @@ def startup(options: BenchOptions) -> list[Result]:
     version = statistics.median(
         _time_command([sys.executable, "-m", "brain.cli", "--version"]) for _ in range(runs)
     )
-    hellos, heartbeats = [], []
+    hellos, heartbeats, rss = [], [], []
     for _ in range(runs):
         with tempfile.TemporaryDirectory(prefix="petbrain-startup-") as folder:
-            hello_ms, heartbeat_ms = _time_to_heartbeat(Path(folder))
+            hello_ms, heartbeat_ms, rss_mib = _time_to_heartbeat(Path(folder), SETTLE_S)
         hellos.append(hello_ms)
         heartbeats.append(heartbeat_ms)
+        rss.append(rss_mib)
+    bare_rss = _bare_rss_mib()
     return [
         Result(
             "start_to_first_heartbeat_ms",
@@ -83,5 +129,23 @@ def startup(options: BenchOptions) -> list[Result]:
                 "worst_ms": max(heartbeats),
                 "runs": float(runs),
             },
-        )
+        ),
+        Result(
+            "run_rss_mib",
+            max(rss),
+            "MiB",
+            Reference("bare python3.11 interpreter", bare_rss),
+            budget="<= 400 MB with all models",
+            details={"settle_s": SETTLE_S},
+        ),
     ]
+
+
+def _bare_rss_mib() -> float:
+    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        time.sleep(0.3)
+        return _rss_mib(process.pid)
+    finally:
+        process.terminate()
+        process.wait(10)
