@@ -53,6 +53,7 @@ class PetApp:
         events_out: IO[str] | None = None,
         clock_ms: Callable[[], float] | None = None,
         seed: int = 0,
+        library_paths: list[Path] | None = None,
     ) -> None:
         self.config = config
         self.health = DeviceHealth()
@@ -68,7 +69,17 @@ class PetApp:
             reconnect_period_ms=body.reconnect_period_ms,
         )
         self.robot = config.robot_config()
-        self.brain = Brain(self.link, self.robot, library or load_library(), seed=seed)
+        self.integrations: Integrations = load_integrations()
+        self.speaker = self.integrations.make_speaker(self)
+        extra: dict[str, Any] = {}
+        if self.speaker is not None:
+            extra["sound_player"] = self.speaker
+        watcher = self.integrations.make_watcher(self, library_paths)
+        if watcher is not None:
+            extra["watcher"] = watcher
+        if library is None:
+            library = load_library(library_paths)
+        self.brain = Brain(self.link, self.robot, library, seed=seed, **extra)
         # robot.yaml's calibrated thresholds replace the classifier's defaults.
         self.brain.classifier = TouchClassifier(self.robot.layout, config.touch_thresholds())
         self.brain.listeners.append(self._on_event)
@@ -76,7 +87,6 @@ class PetApp:
         self.link.on_lost.append(self._on_body_lost)
         self.observations: queue.Queue[Observation] = queue.Queue(maxsize=256)
         self.workers: list[SourceWorker] = []
-        self.integrations: Integrations = load_integrations()
         self._events_out = events_out
         self._events_lock = threading.Lock()
         self._stop = threading.Event()
@@ -116,6 +126,8 @@ class PetApp:
         self.link.open(now)
         self.workers = [w for w in (self._camera_worker(), self._microphone_worker()) if w]
         self._workers_due_ms = now + WORKERS_GRACE_MS
+        if self.speaker is not None:
+            self.speaker.start()
         self.integrations.start(self)
 
     def run(self) -> int:
@@ -164,6 +176,8 @@ class PetApp:
         if stuck:
             log.warning("worker(s) did not stop in time: %s", ", ".join(stuck))
         self.integrations.stop(self)
+        if self.speaker is not None:
+            self.speaker.close()
         released = self._release_torque()
         self.link.close()
         self.stopped_cleanly = released and not stuck

@@ -269,6 +269,15 @@ class DashboardSection(_Strict):
         return self
 
 
+class BehavioursSection(_Strict):
+    """Which behaviour files the pet runs, and whether edits are picked up live."""
+
+    # Folders (or files) of behaviour YAML; empty: the shipped library.
+    paths: list[str] = Field(default_factory=list)
+    hot_reload: bool = True  # a valid edit is swapped in; a broken one is reported, old one kept
+    reload_interval_ms: int = Field(1000, ge=100, le=600_000)
+
+
 class RobotFile(_Strict):
     """The whole ``robot.yaml``."""
 
@@ -281,6 +290,7 @@ class RobotFile(_Strict):
     microphone: MicrophoneSection = MicrophoneSection(type="none")
     speaker: SpeakerSection = SpeakerSection()
     dashboard: DashboardSection = DashboardSection()
+    behaviours: BehavioursSection = BehavioursSection()
 
     @field_validator("servos")
     @classmethod
@@ -311,6 +321,12 @@ class RobotFile(_Strict):
             release_counts=t.release_counts,
             full_scale_counts=t.full_scale_counts,
         )
+
+    def library_paths(self, base: Path) -> list[Path] | None:
+        """Behaviour folders, relative ones taken from ``base`` (robot.yaml's folder)."""
+        if not self.behaviours.paths:
+            return None
+        return [p if p.is_absolute() else base / p for p in map(Path, self.behaviours.paths)]
 
     def warnings(self) -> list[str]:
         """Things that are valid but probably wrong (said by ``config check``)."""

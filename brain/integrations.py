@@ -11,6 +11,7 @@ import importlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from brain.workers import Observation, Perceive
@@ -54,6 +55,31 @@ class Integrations:
         if factory is None:
             return None
         return lambda: factory(rotation_deg=camera.rotation_deg)
+
+    def make_speaker(self, app: PetApp) -> Any:
+        """The speaker's sound player (started by the app), or None without sound support."""
+        sound = _optional("brain.sound")
+        speaker = app.config.speaker
+        if sound is None:
+            return None
+        if not speaker.enabled:
+            app.health.off("speaker", "off in robot.yaml (speaker.enabled: false)")
+            return None
+        from brain.speaker import SpeakerPlayer
+
+        bank = sound.SoundBank()
+        return SpeakerPlayer(bank.samples, app.health, speaker.device, speaker.volume)
+
+    def make_watcher(self, app: PetApp, paths: list[Path] | None) -> Any:
+        """A library watcher for hot reload, or None (switched off, or not in this build)."""
+        hotreload = _optional("brain.hotreload")
+        behaviours = app.config.behaviours
+        if hotreload is None or not behaviours.hot_reload:
+            return None
+        options: dict[str, Any] = {"interval_ms": behaviours.reload_interval_ms}
+        if paths:
+            options["paths"] = paths
+        return hotreload.LibraryWatcher(background=True, **options)
 
     def start(self, app: PetApp) -> None:
         """Say once what this build lacks."""

@@ -66,11 +66,12 @@ def run_pet(args: argparse.Namespace) -> int:
     setup_logging(args.log_level)
     config = load_config_or_fail(args.config)
     assert isinstance(config, RobotFile)
+    paths = config.library_paths(args.config.resolve().parent)
     try:
-        library = load_library()
+        library = load_library(paths)
     except LibraryError as error:
         raise UserError("behaviour library has errors:\n" + "\n".join(error.messages)) from error
     with events_file(args.events) as events:
-        app = PetApp(config, library, events_out=events)
+        app = PetApp(config, library, events_out=events, library_paths=paths)
         app.install_signal_handlers()
         return app.run()
