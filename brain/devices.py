@@ -238,8 +238,14 @@ def probe_body(url: str, timeout_ms: int = 1500) -> dict[str, Any] | None:
         link.close()
 
 
-def discover(probe: bool = True, probe_timeout_ms: int = 1500) -> DeviceReport:
-    """List every kind of device; with ``probe``, handshake with each serial port."""
+def discover(
+    probe: bool = True, probe_timeout_ms: int = 1500, all_ports: bool = False
+) -> DeviceReport:
+    """List every kind of device; with ``probe``, handshake with each USB serial port.
+
+    Built-in UARTs (no USB ids) are probed only with ``all_ports``: opening a
+    port and writing to it is not harmless for every device on the other end.
+    """
     report = DeviceReport()
     report.cameras, note = list_cameras()
     if note:
@@ -253,6 +259,9 @@ def discover(probe: bool = True, probe_timeout_ms: int = 1500) -> DeviceReport:
     if probe:
         probed = []
         for port in serial_ports:
+            if port.vid_pid is None and not all_ports:
+                probed.append(_with(port, note="not USB: not probed (--all-ports probes it)"))
+                continue
             try:
                 body = probe_body(port.path, probe_timeout_ms)
                 probed.append(_with(port, body=body))

@@ -37,6 +37,11 @@ def register(groups: CommandGroups) -> None:
     devices.add_argument(
         "--timeout-ms", type=int, default=1500, help="how long each port has to answer HELLO"
     )
+    devices.add_argument(
+        "--all-ports",
+        action="store_true",
+        help="also probe built-in UARTs (a body wired to the Pi's GPIO serial port)",
+    )
 
 
 def config_check(args: argparse.Namespace) -> int:
@@ -79,7 +84,9 @@ def list_devices(args: argparse.Namespace) -> int:
     """Print what is plugged in."""
     from brain.devices import discover, format_report
 
-    report = discover(probe=not args.no_probe, probe_timeout_ms=args.timeout_ms)
+    report = discover(
+        probe=not args.no_probe, probe_timeout_ms=args.timeout_ms, all_ports=args.all_ports
+    )
     if args.json:
         print(json.dumps(report.to_json(), indent=2))
     else:

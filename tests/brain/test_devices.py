@@ -121,6 +121,7 @@ def test_discover_marks_the_port_that_answers_hello(
         master, slave = os.openpty()
         ports = [
             SerialDevice(os.ttyname(slave), None, "some modem", "1234:5678", None),
+            SerialDevice("/dev/ttyS0", None, "n/a", None, None),
             SerialDevice(
                 str(body.link_path),
                 "/dev/serial/by-id/usb-pet",
@@ -142,4 +143,5 @@ def test_discover_marks_the_port_that_answers_hello(
     assert "/dev/serial/by-id/usb-pet" in text
     assert "PET BODY: sim firmware 0.1.0" in text
     assert "some modem]: no HELLO answer" in text
-    assert report.to_json()["serial"][1]["body"]["board"] == "sim"
+    assert report.to_json()["serial"][2]["body"]["board"] == "sim"
+    assert "/dev/ttyS0 [n/a]: not USB: not probed" in text
