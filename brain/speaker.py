@@ -120,7 +120,7 @@ class SpeakerPlayer:
             try:
                 self._stream.write(self._resampled(block).tobytes())
                 self.blocks_written += 1
-            except (OSError, ValueError) as error:
+            except Exception as error:  # unplugged mid-sound, or any driver trouble
                 self._health.down("speaker", f"write failed ({error})", self.retry_ms / 1000.0)
                 self._close()
 
@@ -178,8 +178,8 @@ class SpeakerPlayer:
             except (OSError, ValueError):  # the device cannot do 16 kHz: use its own rate
                 rate = int(float(info.get("defaultSampleRate", SOUND_RATE_HZ)))
                 stream = self._open_stream(pa, index, rate)
-        except (OSError, ValueError) as error:
-            with contextlib.suppress(OSError):
+        except Exception as error:  # any driver trouble: reported, retried, never fatal
+            with contextlib.suppress(Exception):
                 pa.terminate()
             self._health.down("speaker", str(error), self.retry_ms / 1000.0)
             return False

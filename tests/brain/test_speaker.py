@@ -44,6 +44,11 @@ class _Card:
             def get_device_count(self) -> int:
                 return 2 if card.plugged else 1
 
+            def get_default_output_device_info(self) -> dict[str, Any]:
+                if not card.plugged:
+                    raise OSError("No Default Output Device Available")
+                return {"index": 1, **self.get_device_info_by_index(1)}
+
             def get_device_info_by_index(self, index: int) -> dict[str, Any]:
                 names = ["HDMI", "USB Audio Device"]
                 return {
