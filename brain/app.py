@@ -10,23 +10,24 @@ when it returns; the body's own safety never depends on this process.
 
 from __future__ import annotations
 
-import contextlib
-import json
 import logging
 import queue
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 from typing import IO, Any
 
 from behaviors.library import BehaviourLibrary, load_library
+from brain.app_support import EventLog, body_mismatches
 from brain.config import RobotFile
 from brain.health import DeviceHealth
 from brain.integrations import Integrations, load_integrations
-from brain.link import BodyInfo, BodyLink
+from brain.link import BodyInfo
+from brain.robot_dashboard import RobotDashboard
+from brain.robot_view import ObservedLink, RobotView, dashboard_config
 from brain.runtime import Brain, BrainEvent
 from brain.workers import Observation, SourceWorker, wait_all
 from firmware import wire
@@ -41,6 +42,7 @@ SHUTDOWN_ACK_MS = 300  # wait this long for the body to acknowledge torque off
 # Sensor threads load heavy models; they start once the body has answered HELLO
 # (contact with the body comes first), or after this long without a body.
 WORKERS_GRACE_MS = 1500
+DASHBOARD_PERIOD_MS = 100  # state documents per second: 10
 
 
 class PetApp:
@@ -61,7 +63,7 @@ class PetApp:
         start = time.monotonic()
         self.clock_ms = clock_ms or (lambda: (time.monotonic() - start) * 1000.0)
         body = config.body
-        self.link = BodyLink(
+        self.link = ObservedLink(
             body.port,
             baudrate=body.baudrate,
             heartbeat_period_ms=body.heartbeat_period_ms,
@@ -83,12 +85,15 @@ class PetApp:
         # robot.yaml's calibrated thresholds replace the classifier's defaults.
         self.brain.classifier = TouchClassifier(self.robot.layout, config.touch_thresholds())
         self.brain.listeners.append(self._on_event)
+        self.view = RobotView()
+        self.brain.listeners.append(self.view.on_event)
+        self.dashboard: RobotDashboard | None = None
+        self._next_publish_ms = 0
         self.link.on_ready.append(self._on_body_ready)
         self.link.on_lost.append(self._on_body_lost)
         self.observations: queue.Queue[Observation] = queue.Queue(maxsize=256)
         self.workers: list[SourceWorker] = []
-        self._events_out = events_out
-        self._events_lock = threading.Lock()
+        self._events = EventLog(events_out)
         self._stop = threading.Event()
         self._last_body_error: str | None = None
         self.stopped_cleanly = False
@@ -128,6 +133,7 @@ class PetApp:
         self._workers_due_ms = now + WORKERS_GRACE_MS
         if self.speaker is not None:
             self.speaker.start()
+        self._start_dashboard()
         self.integrations.start(self)
 
     def run(self) -> int:
@@ -152,9 +158,34 @@ class PetApp:
         self._drain_observations()
         self._watch_body()
         self.integrations.step(self, now)
+        if self.dashboard is not None and now >= self._next_publish_ms:
+            self._next_publish_ms = now + DASHBOARD_PERIOD_MS
+            self.dashboard.board.publish(self.view.snapshot(self, now))
         # Wake as soon as the body sends something; the brain's own ticks are >= 5 ms apart.
         if not self.link.wait_readable(5):
             self._stop.wait(0.002 if self.link.fileno() is not None else 0.005)
+
+    def _start_dashboard(self) -> None:
+        """Serve the read-only dashboard; a busy port is reported once, the pet runs on."""
+        dash = self.config.dashboard
+        if not dash.enabled:
+            self.health.off("dashboard", "off in robot.yaml (dashboard.enabled: false)")
+            return
+        joints = [
+            {"name": j.name, "min": j.min_deg, "max": j.max_deg, "rest": j.rest_deg}
+            for j in self.robot.joints
+        ]
+        document = dashboard_config(self.config.name, self.robot.layout, joints)
+        try:
+            self.dashboard = RobotDashboard(
+                document, dash.bind, dash.port, dash.token, self.integrations.dashboard_static
+            )
+        except OSError as error:
+            self.health.down("dashboard", f"cannot serve on {dash.bind}:{dash.port}: {error}")
+            return
+        self.dashboard.start()
+        where = "loopback only" if dash.loopback else "on the network, token required"
+        self.health.up("dashboard", f"{self.dashboard.url} ({where})")
 
     def _start_workers(self) -> None:
         """Camera and microphone threads: after the handshake, so the body is never kept waiting."""
@@ -176,6 +207,8 @@ class PetApp:
         if stuck:
             log.warning("worker(s) did not stop in time: %s", ", ".join(stuck))
         self.integrations.stop(self)
+        if self.dashboard is not None:
+            self.dashboard.stop()
         if self.speaker is not None:
             self.speaker.close()
         released = self._release_torque()
@@ -303,43 +336,4 @@ class PetApp:
         self._write_event({"t_ms": t, "kind": kind, **data})
 
     def _write_event(self, record: dict[str, Any]) -> None:
-        if self._events_out is None:
-            return
-        line = json.dumps(record, default=str)
-        with self._events_lock, contextlib.suppress(OSError, ValueError):
-            self._events_out.write(line + "\n")
-            self._events_out.flush()
-
-
-def body_mismatches(config: RobotFile, info: BodyInfo) -> list[str]:
-    """Where ``robot.yaml`` and the body's HELLO_ACK disagree, in words an owner can act on."""
-    out = []
-    if info.pad_count != len(config.pads):
-        out.append(
-            f"{len(config.pads)} pads in robot.yaml, the body scans {info.pad_count}: "
-            "fix the pads list (touch frames will be refused until then)"
-        )
-    missing = [s.name for s in config.servos if s.channel >= info.servo_count]
-    if missing:
-        out.append(
-            f"the body drives {info.servo_count} servo channels; "
-            f"{', '.join(missing)} use channels beyond them and will not move"
-        )
-    if info.board not in (config.body.board, "sim"):
-        out.append(f"body.board is {config.body.board}, the body says {info.board}")
-    return out
-
-
-@contextlib.contextmanager
-def events_file(path: Path | None) -> Iterator[IO[str] | None]:
-    """The ``--events`` JSON-lines file (``-`` is stdout), or None."""
-    if path is None:
-        yield None
-        return
-    if str(path) == "-":
-        import sys
-
-        yield sys.stdout
-        return
-    with path.open("a", encoding="utf-8", buffering=1) as handle:
-        yield handle
+        self._events.write(record)

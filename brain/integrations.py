@@ -46,6 +46,8 @@ class Integrations:
     # Sensor observation -> the brain's events (OwnerEmotion, LoudSound...), once fusion is here.
     fuse: Callable[[Observation], list[Any]] | None = None
     missing: list[str] = field(default_factory=list)
+    # The simulator dashboard's page, reused on the robot; None: a plain built-in page.
+    dashboard_static: Path | None = None
 
     def camera_perceive(self, camera: CameraSection) -> Callable[[], Perceive | None] | None:
         """Factory of the per-frame vision function (built in the camera's thread)."""
@@ -116,6 +118,7 @@ def load_integrations() -> Integrations:
             found.audio_perceive = lambda: pipeline.AudioPerception.load().process
     if _optional("brain.sound") is None:
         found.missing.append("speaker")
-    if _optional("sim.dashboard") is None:
-        found.missing.append("dashboard")
+    dashboard = _optional("sim.dashboard.server")
+    if dashboard is not None:
+        found.dashboard_static = getattr(dashboard, "STATIC_DIR", None)
     return found

@@ -60,7 +60,8 @@ def load_config_or_fail(path: Path) -> object:
 def run_pet(args: argparse.Namespace) -> int:
     """Load robot.yaml and the behaviours, then run until stopped."""
     from behaviors.library import LibraryError, load_library
-    from brain.app import PetApp, events_file
+    from brain.app import PetApp
+    from brain.app_support import events_file
     from brain.config import RobotFile
 
     setup_logging(args.log_level)

@@ -1,0 +1,156 @@
+"""What the robot's dashboard shows, taken from the running app on its main thread.
+
+The brain only knows what it commands and what the body reports, so the
+view is built from those: :class:`ObservedLink` notes the vibration it sent,
+the last touch frame and the body's STATUS as they cross the link; joints
+are the executor's commanded pose. The document has the simulator
+dashboard's shape, plus ``devices`` (health) and ``body`` (battery, faults).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections import deque
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from brain.link import BodyLink
+from firmware import wire
+from sensors.touch.layout import PadLayout
+
+if TYPE_CHECKING:
+    from brain.app import PetApp
+    from brain.runtime import BrainEvent
+
+VIBE_NAMES = {
+    wire.VIBE_OFF: "off",
+    wire.VIBE_PURR: "purr",
+    wire.VIBE_PULSE: "pulse",
+    wire.VIBE_TWITCH: "twitch",
+    wire.VIBE_CONSTANT: "constant",
+}
+
+
+@dataclass
+class _Vibration:
+    pattern: int = wire.VIBE_OFF
+    intensity: float = 0.0
+    until_ms: int = 0
+
+
+class ObservedLink(BodyLink):
+    """A :class:`BodyLink` that remembers what crossed it, for the dashboard."""
+
+    def __init__(self, url: str, **options: Any) -> None:
+        super().__init__(url, **options)
+        self.last_touch: tuple[int, ...] = ()
+        self.last_status: wire.Status | None = None
+        self.vibration = _Vibration()
+
+    def poll(self, now_ms: int) -> list[wire.Message]:
+        """As :meth:`BodyLink.poll`, noting the latest touch frame and status."""
+        messages = super().poll(now_ms)
+        for message in messages:
+            if isinstance(message, wire.TouchFrame):
+                self.last_touch = tuple(message.values)
+            elif isinstance(message, wire.Status):
+                self.last_status = message
+        return messages
+
+    def send_stream(self, message: wire.Message, now_ms: int) -> bool:
+        """As :meth:`BodyLink.send_stream`, noting the vibration asked for."""
+        sent = super().send_stream(message, now_ms)
+        if sent and isinstance(message, wire.Vibrate):
+            self.vibration = _Vibration(
+                message.pattern, message.intensity / 255.0, now_ms + message.duration_ms
+            )
+        return sent
+
+
+def dashboard_config(name: str, robot_layout: PadLayout, joints: list[dict[str, Any]]) -> Any:
+    """The dashboard's ``/config`` document: joints and where each pad is drawn."""
+    hands = _optional_attr("sim.hands", "pad_points")
+    if hands is not None:
+        points = [(float(x), float(y)) for x, y in hands(robot_layout)]
+    else:
+        points = [(p.position_mm, 0.0) for p in robot_layout.pads]
+    return {
+        "scenario": name,
+        "robot": True,
+        "joints": joints,
+        "pads": [
+            {"index": p.index, "name": p.name, "zone": p.zone, "x": x, "y": y}
+            for p, (x, y) in zip(robot_layout.pads, points, strict=True)
+        ],
+        "hand_radius": 0,
+    }
+
+
+def _optional_attr(module: str, name: str) -> Any:
+    """``module.name`` when that part of the simulator is in this build, else None."""
+    try:
+        return getattr(importlib.import_module(module), name, None)
+    except ImportError:
+        return None
+
+
+def _describe(event: BrainEvent) -> str:
+    describe = _optional_attr("sim.dashboard.state", "describe_event")
+    if describe is not None:
+        return str(describe(event))
+    return f"{event.kind} {event.data.get('behaviour', '')}".strip()
+
+
+class RobotView:
+    """Collects events and builds the state document."""
+
+    def __init__(self, log_size: int = 60) -> None:
+        self.log: deque[dict[str, Any]] = deque(maxlen=log_size)
+
+    def on_event(self, event: BrainEvent) -> None:
+        """Brain listener: keep a short log of what happened."""
+        self.log.append({"t_ms": event.t_ms, "kind": event.kind, "text": _describe(event)})
+
+    def snapshot(self, app: PetApp, now_ms: int) -> dict[str, Any]:
+        """The state document at ``now_ms``."""
+        brain = app.brain
+        link = app.link
+        full_scale = float(app.config.touch.full_scale_counts)
+        vibe = link.vibration if isinstance(link, ObservedLink) else _Vibration()
+        on = vibe.pattern != wire.VIBE_OFF and now_ms < vibe.until_ms
+        running = brain.executor.running
+        behaviour = None
+        if running is not None:
+            why = brain.last_decision.why() if brain.last_decision else {}
+            behaviour = {
+                "name": running.behaviour.name,
+                "description": running.behaviour.description,
+                "started_ms": running.start_ms,
+                "why": why,
+            }
+        touch = link.last_touch if isinstance(link, ObservedLink) else ()
+        status = link.last_status if isinstance(link, ObservedLink) else None
+        return {
+            "t_ms": now_ms,
+            "torque": brain.torque,
+            "joints": {k: round(v, 2) for k, v in brain.executor.pose.items()},
+            "vibration": {
+                "level": round(vibe.intensity, 3) if on else 0.0,
+                "pattern": VIBE_NAMES.get(vibe.pattern, str(vibe.pattern)),
+                "on": on,
+            },
+            "leds": None,
+            "pads": [round(min(1.0, v / full_scale), 3) for v in touch],
+            "behaviour": behaviour,
+            "mood": brain.mood.as_json(),
+            "events": list(self.log),
+            "link": link.stats.as_json(),
+            "devices": app.health.snapshot(),
+            "body": None
+            if status is None
+            else {
+                "battery_mv": status.battery_mv,
+                "faults": status.faults,
+                "resting": bool(status.resting),
+            },
+        }
