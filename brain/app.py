@@ -202,7 +202,10 @@ class PetApp:
             self._emit("step_error", {"error": key})
 
     def shutdown(self) -> None:
-        """Stop the workers, release torque through the link, close every port."""
+        """Release torque through the link first (while it is alive), then stop the rest."""
+        # Stopping threads can take longer than the body's 300 ms silence timeout,
+        # after which it would refuse the TORQUE command: so torque goes first.
+        released = self._release_torque()
         stuck = wait_all(self.workers, timeout_s=2.0)
         if stuck:
             log.warning("worker(s) did not stop in time: %s", ", ".join(stuck))
@@ -211,7 +214,6 @@ class PetApp:
             self.dashboard.stop()
         if self.speaker is not None:
             self.speaker.close()
-        released = self._release_torque()
         self.link.close()
         self.stopped_cleanly = released and not stuck
         self._emit("stopped", {"torque_released": released, "workers_stuck": stuck})

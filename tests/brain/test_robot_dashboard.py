@@ -108,6 +108,7 @@ def test_the_running_pet_publishes_its_state(tmp_path: Path) -> None:
         finally:
             app.request_stop()
             thread.join(10)
+    assert app.stopped_cleanly  # torque released even though the web server takes a while to stop
     assert state["torque"] is True
     assert state["devices"]["body"]["ok"] is True
     assert state["devices"]["dashboard"]["ok"] is True
