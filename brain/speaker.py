@@ -48,14 +48,14 @@ class SpeakerPlayer:
         device: int | str | None = None,  # PortAudio index, part of the name, None: default
         volume: float = 0.8,  # master volume, times each sound's own
         retry_ms: int = 5000,  # how often a missing speaker is looked for
-        backend: Callable[[], Any] = _default_backend,
+        backend: Callable[[], Any] | None = None,  # PortAudio factory (tests pass a fake)
     ) -> None:
         self._samples = samples
         self._health = health
         self.device = device
         self.volume = volume
         self.retry_ms = retry_ms
-        self._backend = backend
+        self._backend = backend or _default_backend
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stopping = threading.Event()
