@@ -8,7 +8,8 @@ summary at ``report_period_ms`` or at once when an event fires:
 * falling     - free fall: |a| below ``free_fall_mg`` for ``free_fall_ms``;
 * impact      - |a| above ``impact_mg`` (a knock, a landing);
 * upside down - z reads below ``upside_down_mg`` for ``upside_down_ms``;
-* shaken      - ``shake_count`` alternating swings above ``shake_mg`` within ``shake_window_ms``;
+* shaken      - ``shake_count`` alternating swings above ``shake_mg`` on one axis
+                within ``shake_window_ms`` (gravity removed);
 * picked up   - resting on a surface, then moving for ``pickup_ms`` out of the last 400 ms;
 * put down    - carried, then still for ``put_down_ms``.
 
@@ -63,7 +64,8 @@ class MotionDetector:
         self._impact_until_ms = -1
         self._inverted_since_ms = None
         self._inverted = False
-        self._swings = []  # (t_ms, sign) of large alternating swings
+        self._gravity = [0.0, 0.0, 1000.0]  # slow average of each axis
+        self._swings = [[], [], []]  # per axis: (t_ms, sign) of large alternating swings
         self._shake_until_ms = -1
 
     def feed(self, now_ms, ax, ay, az, gx, gy, gz):
@@ -105,18 +107,23 @@ class MotionDetector:
             if az > 0:
                 self._inverted = False
 
-        # Shaking: large swings of alternating sign in quick succession.
-        if abs(excess) > self.shake_mg:
-            sign = 1 if excess > 0 else -1
-            swings = self._swings
-            if not swings or swings[-1][1] != sign:
-                swings.append((now_ms, sign))
-            while swings and now_ms - swings[0][0] > self.shake_window_ms:
-                swings.pop(0)
-            if len(swings) >= self.shake_count and now_ms >= self._shake_until_ms:
-                self._shake_until_ms = now_ms + 1000
-                self._swings = []
-                events |= wire.IMU_SHAKEN
+        # Shaking: large swings of alternating sign on one axis, gravity removed.
+        gravity = self._gravity
+        sample = (ax, ay, az)
+        for axis in range(3):
+            gravity[axis] += (sample[axis] - gravity[axis]) * 0.05
+            dynamic = sample[axis] - gravity[axis]
+            if dynamic > self.shake_mg or dynamic < -self.shake_mg:
+                sign = 1 if dynamic > 0 else -1
+                swings = self._swings[axis]
+                if not swings or swings[-1][1] != sign:
+                    swings.append((now_ms, sign))
+                while swings and now_ms - swings[0][0] > self.shake_window_ms:
+                    swings.pop(0)
+                if len(swings) >= self.shake_count and now_ms >= self._shake_until_ms:
+                    self._shake_until_ms = now_ms + 1000
+                    self._swings = [[], [], []]
+                    events |= wire.IMU_SHAKEN
 
         # Picked up / put down from how long the body has been moving or still.
         if moving:

@@ -14,9 +14,7 @@ u16 = st.integers(0, 0xFFFF)
 u32 = st.integers(0, 0xFFFFFFFF)
 i16 = st.integers(-0x8000, 0x7FFF)
 rgb = st.tuples(u8, u8, u8)
-board = st.text(
-    st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_size=0, max_size=16
-)
+board = st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_size=0, max_size=16)
 
 MESSAGES = {
     wire.HELLO: st.builds(wire.Hello, u8, u8),
@@ -34,9 +32,7 @@ MESSAGES = {
         wire.Config, st.lists(st.tuples(u8, i16, i16, i16, u16), max_size=24).map(tuple)
     ),
     wire.TOUCH_FRAME: st.builds(wire.TouchFrame, u32, st.lists(u16, max_size=64).map(tuple)),
-    wire.IMU: st.builds(
-        wire.Imu, u32, st.tuples(i16, i16, i16), st.tuples(i16, i16, i16), u8, u8
-    ),
+    wire.IMU: st.builds(wire.Imu, u32, st.tuples(i16, i16, i16), st.tuples(i16, i16, i16), u8, u8),
     wire.STATUS: st.builds(wire.Status, u16, u16, st.booleans(), st.booleans()),
     wire.ACK: st.builds(wire.Ack, u16, u8),
     wire.NACK: st.builds(wire.Nack, u16, u8, u8),
@@ -109,7 +105,7 @@ def _touched(span: tuple[int, int], kind: str, pos: int, extra: int) -> bool:
     return not (last < before or pos > end)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(
     st.lists(st.tuples(any_message, u16), min_size=1, max_size=8),
     st.lists(damage, min_size=1, max_size=4),
@@ -148,7 +144,7 @@ def test_damage_is_never_accepted_and_decoding_resynchronises(
     # Whatever non-delimiter bytes are left over were counted as at least one drop.
     leftover = damaged
     for message in out:
-        leftover = leftover.replace(wire.encode(message, message.seq), b"", 1)
+        leftover = leftover.replace(wire.encode(message, message.seq)[:-1], b"", 1)
     if leftover.strip(b"\x00"):
         assert decoder.dropped >= 1
 

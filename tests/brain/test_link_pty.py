@@ -1,0 +1,186 @@
+"""Brain link against the real firmware classes over a real pseudo-terminal."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+
+import pytest
+
+from firmware import wire
+from link_rig import LinkRig
+
+LIMITS = tuple((ch, -3000, 3000, 0, 90) for ch in range(8))  # +-30 deg, 90 deg/s
+
+
+@pytest.fixture
+def rig() -> Iterator[LinkRig]:
+    r = LinkRig()
+    yield r
+    r.close()
+
+
+def ready_rig(rig: LinkRig, torque: bool = True) -> None:
+    link = rig.start_brain()
+    rig.until(lambda: link.ready, 500)
+    done = rig.command(wire.Config(LIMITS))
+    rig.until(lambda: bool(done), 200)
+    assert done == [True]
+    if torque:
+        done = rig.command(wire.Torque(True))
+        rig.until(lambda: bool(done), 200)
+        assert done == [True]
+
+
+def test_handshake_reports_versions_capabilities_and_streams(rig: LinkRig) -> None:
+    link = rig.start_brain()
+    took_ms = rig.until(lambda: link.ready, 500)
+    assert took_ms <= 50
+    info = link.info
+    assert info is not None
+    assert info.protocol == (wire.PROTOCOL_MAJOR, wire.PROTOCOL_MINOR)
+    assert info.schema_matches and info.board == "sim"
+    assert (info.pad_count, info.servo_count) == (14, 8)
+    assert info.capabilities == 0x3F
+    rig.run(1000)
+    assert link.ready and rig.body.firmware.session
+    kinds = {type(m) for m in rig.received}
+    assert {wire.TouchFrame, wire.Imu, wire.Status} <= kinds
+    assert link.stats.crc_errors == 0 and link.stats.last_rtt_ms is not None
+
+
+def test_a_lost_command_is_resent_and_applied(rig: LinkRig) -> None:
+    lost: list[wire.Message] = []
+
+    def drop(message: wire.Message) -> bool:
+        if isinstance(message, wire.Torque) and not lost:
+            lost.append(message)
+            return True
+        return False
+
+    link = rig.start_brain(drop)
+    rig.until(lambda: link.ready, 500)
+    done = rig.command(wire.Torque(True))
+    took_ms = rig.until(lambda: bool(done), 300)
+    assert done == [True] and len(lost) == 1
+    assert link.stats.resends == 1
+    assert 50 <= took_ms <= 100  # one resend timeout, then the ACK
+    assert rig.body.firmware.servos.torque
+
+
+def test_a_lost_ack_makes_a_duplicate_that_is_not_applied_twice(rig: LinkRig) -> None:
+    from link_rig import BodyDropper
+
+    link = rig.start_brain()
+    rig.until(lambda: link.ready, 500)
+    dropper = BodyDropper(rig.body, lambda m: isinstance(m, wire.Ack) and not dropper.dropped)
+    applied: list[bool] = []
+    servos = rig.body.firmware.servos
+    original = servos.set_torque
+
+    def counting(enabled: bool) -> None:
+        applied.append(enabled)
+        original(enabled)
+
+    servos.set_torque = counting  # type: ignore[method-assign]
+    done = rig.command(wire.Torque(True))
+    rig.until(lambda: bool(done), 300)
+    assert done == [True] and len(dropper.dropped) == 1
+    assert link.stats.resends == 1
+    assert applied == [True]
+
+
+def test_a_command_nobody_acknowledges_fails_after_three_tries(rig: LinkRig) -> None:
+    link = rig.start_brain(lambda m: isinstance(m, wire.Led))
+    rig.until(lambda: link.ready, 500)
+    done = rig.command(wire.Led(wire.LED_SOLID, 0, ((1, 2, 3),)))
+    took_ms = rig.until(lambda: bool(done), 400)
+    assert done == [False]
+    assert link.stats.resends == 2 and link.stats.commands_failed == 1
+    assert 150 <= took_ms <= 170
+
+
+def test_out_of_range_targets_never_exceed_limits(rig: LinkRig) -> None:
+    ready_rig(rig)
+    link = rig.link
+    assert link is not None
+    rng = random.Random(7)
+    previous = rig.body.servo_angles_deg()
+    for i in range(400):
+        if i % 4 == 0:
+            targets = tuple(
+                (ch, rng.choice((-32768, 32767, rng.randint(-32768, 32767))), rng.randint(0, 500))
+                for ch in range(8)
+            )
+            link.send_stream(wire.ServoTargets(targets + ((200, 32767, 0),)), rig.now_ms)
+        rig.step(5)
+        angles = rig.body.servo_angles_deg()
+        for ch, angle in angles.items():
+            assert angle is not None and -30.0 <= angle <= 30.0
+            before = previous.get(ch)
+            if before is not None:
+                assert abs(angle - before) <= 90 * 0.005 + 0.01  # slew limit per 5 ms step
+        previous = angles
+    assert max(abs(a or 0) for a in previous.values()) > 5  # it did move
+
+
+def test_brain_stopped_rest_within_300ms_then_torque_released(rig: LinkRig) -> None:
+    ready_rig(rig)
+    link = rig.link
+    assert link is not None
+    link.send_stream(wire.ServoTargets(tuple((ch, 2500, 200) for ch in range(8))), rig.now_ms)
+    rig.run(600)
+    assert rig.body.servo_angles_deg()[0] == pytest.approx(25.0)
+    rig.stop_brain()
+    firmware = rig.body.firmware
+    last_rx_ms = firmware.last_rx_ms
+    assert last_rx_ms is not None
+    rig.until(lambda: firmware.resting, 1000, step_ms=1)
+    assert rig.now_ms - last_rx_ms <= 300 + 1
+    assert all(ch.target_cdeg == ch.rest_cdeg for ch in firmware.servos.channels.values())
+    rig.run(20)
+    assert rig.body.servo_angles_deg()[0] < 25.0  # easing, still under torque
+    rig.until(lambda: not firmware.servos.torque, 2000)
+    assert all(angle is None for angle in rig.body.servo_angles_deg().values())
+
+
+def test_brain_restarted_reconnects_within_2s(rig: LinkRig) -> None:
+    ready_rig(rig)
+    rig.stop_brain()
+    rig.run(1500)
+    assert not rig.body.firmware.servos.torque
+    link = rig.start_brain()
+    assert rig.until(lambda: link.ready, 2000) <= 2000
+    done = rig.command(wire.Torque(True))
+    rig.until(lambda: bool(done), 200)
+    assert done == [True] and rig.body.firmware.servos.torque
+
+
+def test_body_unplugged_and_plugged_back_recovers(rig: LinkRig) -> None:
+    ready_rig(rig)
+    link = rig.link
+    assert link is not None
+    rig.body.port.unplug()
+    rig.until(lambda: not link.ready, 1500)
+    assert rig.lost  # the pet was told, and keeps running
+    rig.run(500)
+    assert not rig.body.firmware.servos.torque
+    rig.body.port.plug()
+    assert rig.until(lambda: link.ready, 2000) <= 2000
+    assert link.stats.connects == 2 and link.stats.disconnects == 1
+    done = rig.command(wire.Torque(True))
+    rig.until(lambda: bool(done), 200)
+    assert done == [True]
+
+
+def test_low_battery_is_reported_then_the_body_rests_and_refuses_torque(rig: LinkRig) -> None:
+    ready_rig(rig)
+    rig.body.battery.mv = 3100
+    rig.run(1200)
+    statuses = [m for m in rig.received if isinstance(m, wire.Status)]
+    assert statuses[-1].faults & wire.FAULT_LOW_BATTERY and statuses[-1].battery_mv == 3100
+    assert any(isinstance(m, wire.Log) and "battery low" in m.text for m in rig.received)
+    rig.until(lambda: not rig.body.firmware.servos.torque, 2000)
+    done = rig.command(wire.Torque(True))
+    rig.until(lambda: bool(done), 300)
+    assert done == [False]
