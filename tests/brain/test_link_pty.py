@@ -6,9 +6,9 @@ import random
 from collections.abc import Iterator
 
 import pytest
+from link_rig import LinkRig
 
 from firmware import wire
-from link_rig import LinkRig
 
 LIMITS = tuple((ch, -3000, 3000, 0, 90) for ch in range(8))  # +-30 deg, 90 deg/s
 
@@ -112,7 +112,7 @@ def test_out_of_range_targets_never_exceed_limits(rig: LinkRig) -> None:
                 (ch, rng.choice((-32768, 32767, rng.randint(-32768, 32767))), rng.randint(0, 500))
                 for ch in range(8)
             )
-            link.send_stream(wire.ServoTargets(targets + ((200, 32767, 0),)), rig.now_ms)
+            link.send_stream(wire.ServoTargets((*targets, (200, 32767, 0))), rig.now_ms)
         rig.step(5)
         angles = rig.body.servo_angles_deg()
         for ch, angle in angles.items():

@@ -58,7 +58,7 @@ def test_two_mpr121_make_14_pads_and_touch_reads_as_a_rise() -> None:
     bus = FakeI2C({0x5A: a, 0x5B: b})
     pads = MPR121Pads(
         [MPR121(bus, 0x5A), MPR121(bus, 0x5B)],
-        tuple((0, e) for e in range(12)) + ((1, 0), (1, 1)),
+        (*tuple((0, e) for e in range(12)), (1, 0), (1, 1)),
     )
     assert a.running_electrodes == 12 and a.resets == 1
     untouched = pads.read()

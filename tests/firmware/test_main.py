@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 import pytest
 
@@ -67,10 +68,8 @@ def run_for(body: object, seconds: float, wdt: object, health: main.Health) -> N
     clock = main.Clock()
 
     async def go() -> None:
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(main.main(body, clock, health, wdt), seconds)
-        except TimeoutError:
-            pass
 
     asyncio.run(go())
 

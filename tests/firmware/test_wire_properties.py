@@ -1,4 +1,4 @@
-"""Property tests of the link codec: every message round-trips; damage is dropped, never accepted."""
+"""Property tests of the link codec: round trips; damage is dropped, never accepted."""
 
 from __future__ import annotations
 
