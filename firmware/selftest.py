@@ -1,0 +1,249 @@
+"""Codec and body self-test that runs under MicroPython and CPython alike.
+
+``petbrain firmware check`` runs it under a real MicroPython (WASI build);
+on a board, ``mpremote run firmware/selftest.py`` works too. It prints one
+line per check, the schema hash (so the host can confirm both ends agree)
+and a closing ``selftest: N passed, M failed``.
+"""
+
+import sys
+
+from firmware import wire
+
+# The WASI MicroPython build has a 1 MB heap and its garbage collector cannot
+# see the wasm stack, so a collection while any function runs frees live
+# objects and crashes the interpreter. ``main`` therefore switches collection
+# off and every check together stays under the heap (about 650 KB); a check
+# over budget fails with MemoryError instead of corrupting memory. Each damage
+# trial allocates about 30 KB.
+TRIALS = 12
+
+
+class _Lcg:
+    """Tiny deterministic generator (not every port ships ``random``)."""
+
+    def __init__(self, seed):
+        self.state = seed & 0x7FFFFFFF
+
+    def next(self, bound):
+        self.state = (self.state * 1103515245 + 12345) & 0x7FFFFFFF
+        return self.state % bound
+
+
+def _examples():
+    return [
+        wire.Hello(),
+        wire.HelloAck(1, 0, (0, 1, 0), "pico", 63, wire.schema_hash(), 14, 8),
+        wire.Heartbeat(0xFFFFFFFF),
+        wire.ServoTargets(((0, -4500, 200), (7, 32767, 0), (3, -32768, 65535))),
+        wire.Vibrate(wire.VIBE_PURR, 200, 1500, 40),
+        wire.Led(wire.LED_BREATHE, 1200, ((255, 0, 0), (0, 0, 9))),
+        wire.Torque(True),
+        wire.Config(((0, -6000, 6000, 0, 120), (7, 0, 6000, 2000, 200))),
+        wire.TouchFrame(123456, tuple(range(0, 14000, 1000))),
+        wire.Imu(5, (-1, 2, 1003), (40, -5, 6), 77, wire.IMU_PICKED_UP),
+        wire.Status(3700, wire.FAULT_LOW_BATTERY, True, False),
+        wire.Ack(5, wire.TORQUE),
+        wire.Nack(6, wire.TORQUE, wire.NACK_NO_HELLO),
+        wire.Log(wire.LOG_INFO, "purr"),
+    ]
+
+
+def check_crc_check_value():
+    """CRC-16/CCITT-FALSE's published check value."""
+    assert wire.crc16(b"123456789") == 0x29B1
+
+
+def check_cobs_removes_every_zero():
+    """COBS output has no zero byte and decodes back."""
+    for data in (b"", b"\x00", b"\x00\x00", bytes(range(256)) * 2, b"\x01" * 600):
+        encoded = wire.cobs_encode(data)
+        assert 0 not in encoded
+        assert wire.cobs_decode(encoded) == data
+
+
+def check_every_message_round_trips():
+    """Every message type survives encode + decode with its sequence number."""
+    sent = _examples()
+    assert len(sent) == len(wire.MESSAGE_TYPES)
+    stream = b"".join(wire.encode(m, 1000 + i) for i, m in enumerate(sent))
+    decoder = wire.Decoder()
+    got = decoder.feed(stream)
+    assert got == sent, got
+    assert [m.seq for m in got] == [1000 + i for i in range(len(sent))]
+    assert decoder.dropped == 0
+
+
+def check_byte_at_a_time():
+    """A frame fed one byte at a time is reassembled."""
+    frame = wire.encode(wire.TouchFrame(9, (1, 2, 3)), 5)
+    decoder = wire.Decoder()
+    got = []
+    for i in range(len(frame)):
+        got += decoder.feed(frame[i : i + 1])
+    assert got == [wire.TouchFrame(9, (1, 2, 3))]
+
+
+def check_damage_is_dropped_and_decoding_resumes():
+    """A flipped, dropped, inserted or cut byte costs only its own frame."""
+    rng = _Lcg(1234)
+    sent = _examples()
+    for trial in range(TRIALS):
+        frames = [wire.encode(m, i) for i, m in enumerate(sent)]
+        victim = rng.next(len(frames))
+        bad = bytearray(frames[victim])
+        kind = trial % 4
+        pos = rng.next(len(bad) - 1)  # never the delimiter itself
+        if kind == 0:
+            bad[pos] ^= 1 << rng.next(8)
+        elif kind == 1:  # (MicroPython's bytearray has no item deletion or insert)
+            bad = bad[:pos] + bad[pos + 1 :]
+        elif kind == 2:
+            bad = bad[:pos] + bytes((1 + rng.next(255),)) + bad[pos:]
+        else:
+            bad = bad[: pos + 1] + b"\x00"
+        frames[victim] = bytes(bad)
+        decoder = wire.Decoder()
+        got = decoder.feed(b"".join(frames))
+        expected = [m for i, m in enumerate(sent) if i != victim]
+        # Every other frame survives; the damaged one is dropped (or, for a flip
+        # that COBS absorbs into a split, becomes nothing valid).
+        assert [m for m in got if m in expected] == expected, (trial, kind)
+        assert all(m in sent for m in got)
+        assert len(got) == len(expected), (trial, kind, got)
+
+
+def check_garbage_then_resync():
+    """A long run of noise is dropped; decoding resumes after a delimiter."""
+    decoder = wire.Decoder()
+    assert decoder.feed(b"\x55" * 3000) == []
+    assert decoder.feed(b"\x00" + wire.encode(wire.Heartbeat(3), 1)) == [wire.Heartbeat(3)]
+    assert decoder.framing_errors >= 1
+
+
+def check_unknown_type_and_version():
+    """Unknown types and other protocol majors are counted, not decoded."""
+    import struct
+
+    def raw(version, type_id):
+        body = struct.pack("<BBHH", version, type_id, 1, 0)
+        return wire.cobs_encode(body + struct.pack("<H", wire.crc16(body))) + b"\x00"
+
+    decoder = wire.Decoder()
+    assert decoder.feed(raw(1, 0x7F) + raw(9, wire.HEARTBEAT)) == []
+    assert decoder.unknown_type == 1 and decoder.version_errors == 1
+
+
+def check_body_session_and_safety():
+    """No torque before HELLO; clamp and slew; silence eases to rest, then limp."""
+    from firmware.body import Body
+    from firmware.link import BodyLink
+    from firmware.servos import ServoBank, ServoChannel
+    from firmware.touch import TouchScanner
+    from firmware.vibration import Vibration
+
+    class Port:
+        def __init__(self):
+            self.rx = b""
+            self.tx = b""
+
+        def read(self):
+            data, self.rx = self.rx, b""
+            return data or None
+
+        def write(self, data):
+            self.tx += data
+
+    class Driver:
+        def __init__(self):
+            self.angles = {}
+
+        def write(self, channel, angle_cdeg):
+            self.angles[channel] = angle_cdeg
+
+        def release(self, channel):
+            self.angles[channel] = None
+
+    class Pads:
+        def read(self):
+            return [500, 500]
+
+    class Motor:
+        def duty(self, fraction):
+            pass
+
+    port = Port()
+    driver = Driver()
+    body = Body(
+        BodyLink(port),
+        ServoBank(driver, [ServoChannel(0, -3000, 3000, 0, 100)]),
+        TouchScanner(Pads(), 2),
+        Vibration(Motor()),
+        board="selftest",
+    )
+    port.rx = wire.encode(wire.Torque(True), 1)
+    body.tick(0)
+    assert not body.servos.torque  # no HELLO yet
+    port.rx = wire.encode(wire.Hello(), 2) + wire.encode(wire.Torque(True), 3)
+    body.tick(10)
+    replies = wire.Decoder().feed(port.tx)
+    assert any(isinstance(m, wire.HelloAck) and m.board == "selftest" for m in replies)
+    assert any(isinstance(m, wire.Ack) and m.acked_seq == 3 for m in replies)
+    port.rx = wire.encode(wire.ServoTargets(((0, 30000, 0),)), 4)
+    now = 10
+    while now < 600:
+        now += 10
+        body.tick(now)
+        if now < 250:
+            port.rx = wire.encode(wire.Heartbeat(now), now)
+        angle = driver.angles.get(0)
+        assert angle is None or -3000 <= angle <= 3000
+        assert angle is None or abs(angle) <= 100 * (now - 10) // 10 + 100
+    assert body.resting  # silent for 300 ms: easing to rest
+    while body.servos.torque and now < 2000:
+        now += 10
+        body.tick(now)
+    assert not body.servos.torque and driver.angles[0] is None
+
+
+CHECKS = [
+    check_crc_check_value,
+    check_cobs_removes_every_zero,
+    check_every_message_round_trips,
+    check_byte_at_a_time,
+    check_damage_is_dropped_and_decoding_resumes,
+    check_garbage_then_resync,
+    check_unknown_type_and_version,
+    check_body_session_and_safety,
+]
+
+
+def main():
+    """Run every check; print one line each and a summary; return the failure count."""
+    import gc
+
+    passed = 0
+    failed = 0
+    index = 0
+    gc.disable()
+    while index < len(CHECKS):
+        check = CHECKS[index]
+        index += 1
+        try:
+            check()
+        except Exception as error:
+            failed += 1
+            print("FAIL %s: %s %r" % (check.__name__, type(error).__name__, error))
+        else:
+            passed += 1
+            print("ok %s" % check.__name__)
+    gc.enable()
+    impl = sys.implementation
+    print("implementation: %s %s" % (impl.name, ".".join(str(v) for v in impl.version[:3])))
+    print("schema_hash: %d" % wire.schema_hash())
+    print("selftest: %d passed, %d failed" % (passed, failed))
+    return failed
+
+
+if __name__ == "__main__":
+    main()
