@@ -107,3 +107,42 @@ class VirtualBody:
     def close(self) -> None:
         """Close the pty."""
         self.port.close()
+
+
+class BodyThread:
+    """Runs a ``VirtualBody`` on the real monotonic clock in a background thread.
+
+    For tools and benchmarks that drive the brain in real time (``petbrain
+    link probe`` against the simulator, the link benchmark). Tests that need
+    determinism step ``VirtualBody.tick`` by hand instead.
+    """
+
+    def __init__(self, body: VirtualBody, period_ms: float = 2.0) -> None:
+        import threading
+
+        self.body = body
+        self.period_ms = period_ms
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="virtual-body", daemon=True)
+
+    def _run(self) -> None:
+        import time
+
+        start = time.monotonic()
+        while not self._stop.is_set():
+            # Wake as soon as the brain wrote something, or at the body's loop period.
+            if self.body.port.connected:
+                self.body.port.wait_readable(self.period_ms / 1000.0)
+            else:
+                time.sleep(self.period_ms / 1000.0)
+            self.body.tick(int((time.monotonic() - start) * 1000))
+
+    def start(self) -> BodyThread:
+        """Start ticking; returns self."""
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop ticking and wait for the thread."""
+        self._stop.set()
+        self._thread.join(timeout=2.0)
