@@ -110,35 +110,38 @@ _CRC_TABLE = _make_crc_table()
 _STRUCT_ERROR = getattr(struct, "error", ValueError)
 
 
-def crc16(data: bytes, crc: int = 0xFFFF) -> int:
-    """CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF, no reflection, no xor-out)."""
+def _crc16_table(data: bytes, crc: int = 0xFFFF) -> int:
     table = _CRC_TABLE
     for byte in data:
         crc = ((crc << 8) & 0xFFFF) ^ table[((crc >> 8) ^ byte) & 0xFF]
     return crc
 
 
+try:  # CPython's C implementation of the same CRC (MicroPython has none).
+    from binascii import crc_hqx as _crc_hqx
+except ImportError:
+    _crc_hqx = None
+
+
+def crc16(data: bytes, crc: int = 0xFFFF) -> int:
+    """CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF, no reflection, no xor-out)."""
+    if _crc_hqx is not None:
+        return _crc_hqx(data, crc)
+    return _crc16_table(data, crc)
+
+
 def cobs_encode(data: bytes) -> bytes:
     """Consistent-overhead byte stuffing: the result contains no 0x00 byte."""
     out = bytearray()
-    code_index = 0
-    out.append(0)
-    code = 1
-    for byte in data:
-        if byte == 0:
-            out[code_index] = code
-            code_index = len(out)
-            out.append(0)
-            code = 1
-        else:
-            out.append(byte)
-            code += 1
-            if code == 0xFF:
-                out[code_index] = code
-                code_index = len(out)
-                out.append(0)
-                code = 1
-    out[code_index] = code
+    # Each zero-free run becomes code + run; a run of 254 bytes gets code 0xFF
+    # (no zero implied) and continues in the next block.
+    for run in bytes(data).split(b"\x00"):
+        while len(run) >= 254:
+            out.append(0xFF)
+            out.extend(run[:254])
+            run = run[254:]
+        out.append(len(run) + 1)
+        out.extend(run)
     return bytes(out)
 
 

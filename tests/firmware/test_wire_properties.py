@@ -181,3 +181,36 @@ def test_a_valid_frame_with_a_malformed_payload_is_a_framing_error() -> None:
     decoder = wire.Decoder()
     assert decoder.feed(frame) == []
     assert decoder.framing_errors == 1
+
+
+def _reference_cobs(data: bytes) -> bytes:
+    """Byte-at-a-time COBS, straight from the paper, to check the fast one against."""
+    out = bytearray([0])
+    code_index, code = 0, 1
+    for byte in data:
+        if byte == 0:
+            out[code_index] = code
+            code_index, code = len(out), 1
+            out.append(0)
+        else:
+            out.append(byte)
+            code += 1
+            if code == 0xFF:
+                out[code_index] = code
+                code_index, code = len(out), 1
+                out.append(0)
+    out[code_index] = code
+    return bytes(out)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=1200) | st.lists(st.sampled_from([0, 1, 255]), max_size=800).map(bytes))
+def test_cobs_matches_the_reference_and_round_trips(data: bytes) -> None:
+    encoded = wire.cobs_encode(data)
+    assert encoded == _reference_cobs(data)
+    assert wire.cobs_decode(encoded) == data
+
+
+@given(st.binary(max_size=600), st.integers(0, 0xFFFF))
+def test_fast_crc_matches_the_table_crc(data: bytes, init: int) -> None:
+    assert wire.crc16(data, init) == wire._crc16_table(data, init)
