@@ -1,4 +1,4 @@
-"""The link benchmark group runs and reports every figure with its reference (no timing asserted)."""
+"""The link benchmark group reports every figure with its reference (no timing asserted)."""
 
 from __future__ import annotations
 
