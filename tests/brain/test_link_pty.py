@@ -184,3 +184,20 @@ def test_low_battery_is_reported_then_the_body_rests_and_refuses_torque(rig: Lin
     done = rig.command(wire.Torque(True))
     rig.until(lambda: bool(done), 300)
     assert done == [False]
+
+
+def test_imu_events_and_led_commands_cross_the_link(rig: LinkRig) -> None:
+    ready_rig(rig, torque=False)
+    rig.run(1000)  # the body settles on the floor
+    rig.body.imu.play("picked_up", rig.now_ms)
+    rig.run(800)
+    events = 0
+    for m in rig.received:
+        if isinstance(m, wire.Imu):
+            events |= m.events
+    assert events & wire.IMU_PICKED_UP
+    done = rig.command(wire.Led(wire.LED_SOLID, 0, ((0, 200, 0),)))
+    rig.until(lambda: bool(done), 200)
+    rig.run(50)
+    assert done == [True]
+    assert all(g > 0 and r == 0 for r, g, _ in rig.body.led_strip.shown)
