@@ -64,17 +64,23 @@ class Clock:
 
 
 class Health:
-    """Each task beats after a good pass; the loop is healthy when all beat recently."""
+    """Each task beats after a good pass; the loop is healthy when all beat recently.
+
+    A task may be quiet for ``stall_ms`` or two of its own periods, whichever
+    is longer (the 1 Hz battery task must not starve the watchdog).
+    """
 
     def __init__(self, stall_ms=STALL_MS):
         self.stall_ms = stall_ms
         self.last_beat_ms = {}
+        self.allowance_ms = {}
         self.errors = {}
         self.failed = None
 
-    def register(self, name, now_ms):
-        """Expect beats from ``name`` from now on."""
+    def register(self, name, now_ms, period_ms=0):
+        """Expect beats from ``name`` (running every ``period_ms``) from now on."""
         self.last_beat_ms[name] = now_ms
+        self.allowance_ms[name] = max(self.stall_ms, 2 * period_ms)
         self.errors[name] = 0
 
     def beat(self, name, now_ms):
@@ -86,7 +92,8 @@ class Health:
         """True while no task has failed or stalled."""
         if self.failed is not None:
             return False
-        return all(now_ms - last <= self.stall_ms for last in self.last_beat_ms.values())
+        allowance = self.allowance_ms
+        return all(now_ms - last <= allowance[name] for name, last in self.last_beat_ms.items())
 
 
 if hasattr(asyncio, "sleep_ms"):
@@ -100,7 +107,7 @@ else:  # CPython
 
 async def every(name, period_ms, step, clock, health, body=None, fault=0):
     """Run ``step(now_ms)`` every ``period_ms``; bus errors are counted, then fatal."""
-    health.register(name, clock.now_ms())
+    health.register(name, clock.now_ms(), period_ms)
     while True:
         start = clock.now_ms()
         try:
