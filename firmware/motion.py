@@ -128,7 +128,8 @@ class MotionDetector:
         # Picked up / put down from how long the body has been moving or still.
         if moving:
             self._still_since_ms = None
-            self._moving_ms.append((now_ms, dt_ms))
+            if self._low_since_ms is None:  # falling off a table is not being picked up
+                self._moving_ms.append((now_ms, dt_ms))
         elif self._still_since_ms is None:
             self._still_since_ms = now_ms
         recent = self._moving_ms

@@ -206,6 +206,82 @@ def check_body_session_and_safety():
     assert not body.servos.torque and driver.angles[0] is None
 
 
+def check_drivers_motion_and_leds():
+    """Drivers on a register-file bus, IMU events and LED frames, on this interpreter."""
+    import struct
+
+    from firmware.leds import LED_BLINK, Leds
+    from firmware.motion import MotionDetector
+    from firmware.mpr121 import MPR121, MPR121Pads
+    from firmware.mpu6050 import MPU6050
+    from firmware.pca9685 import PCA9685, PCA9685Servos
+
+    class Bus:
+        def __init__(self):
+            self.regs = {}
+
+        def writeto_mem(self, address, reg, data):
+            for i in range(len(data)):
+                self.regs[(address, reg + i)] = data[i]
+
+        def readfrom_mem(self, address, reg, count):
+            return bytes(self.regs.get((address, reg + i), 0) for i in range(count))
+
+        def readfrom_mem_into(self, address, reg, buf):
+            data = self.readfrom_mem(address, reg, len(buf))
+            for i in range(len(buf)):
+                buf[i] = data[i]
+
+    bus = Bus()
+    servos = PCA9685Servos(PCA9685(bus))
+    servos.write(1, 9000)  # +90 deg: 2500 us at 50 Hz = 512 counts
+    off = bus.regs[(0x40, 0x06 + 4 + 2)] | (bus.regs[(0x40, 0x06 + 4 + 3)] << 8)
+    assert 508 <= off <= 516, off
+    assert bus.regs[(0x40, 0xFE)] == 121  # prescale for 50 Hz
+
+    for electrode in range(12):  # filtered counts, pad 1 touched (lower count)
+        value = 600 if electrode == 1 else 720
+        bus.writeto_mem(0x5A, 0x04 + 2 * electrode, bytes((value & 0xFF, value >> 8)))
+    pads = MPR121Pads([MPR121(bus, 0x5A)], ((0, 0), (0, 1)))
+    bus.writeto_mem(0x5A, 0x04, bytes((720 & 0xFF, 720 >> 8)))
+    bus.writeto_mem(0x5A, 0x06, bytes((600 & 0xFF, 600 >> 8)))
+    assert pads.read() == [1023 - 720, 1023 - 600]
+
+    bus.writeto_mem(0x68, 0x75, b"\x68")
+    imu = MPU6050(bus)
+    bus.writeto_mem(0x68, 0x3B, struct.pack(">7h", 0, 2048, 4096, 0, 655, 0, 0))
+    ax, ay, az, gx = imu.read()[:4]
+    assert (ax, ay, az) == (0, 500, 1000) and 99 <= gx <= 100, (ax, ay, az, gx)
+
+    detector = MotionDetector()
+    events = 0
+    t = 0
+    while t < 1500:  # still on the floor, then free fall
+        t += 10
+        az_mg = 1000 if t < 1000 else 30
+        events |= detector.feed(t, 0, 0, az_mg, 0, 0, 0)
+    assert events == wire.IMU_FALLING, events
+
+    class Strip:
+        def __init__(self):
+            self.pixels = [None, None]
+            self.writes = 0
+
+        def __setitem__(self, i, colour):
+            self.pixels[i] = colour
+
+        def write(self):
+            self.writes += 1
+
+    strip = Strip()
+    leds = Leds(strip, 2, max_brightness=1.0)
+    leds.show(0, LED_BLINK, 200, ((10, 20, 30),))
+    leds.update(50)
+    assert strip.pixels == [(10, 20, 30), (10, 20, 30)]
+    leds.update(150)
+    assert strip.pixels[0] == (0, 0, 0) and strip.writes == 2
+
+
 CHECKS = [
     check_crc_check_value,
     check_cobs_removes_every_zero,
@@ -215,6 +291,7 @@ CHECKS = [
     check_garbage_then_resync,
     check_unknown_type_and_version,
     check_body_session_and_safety,
+    check_drivers_motion_and_leds,
 ]
 
 

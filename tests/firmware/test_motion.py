@@ -63,6 +63,7 @@ def test_falling_then_impact() -> None:
     events = rig.play("falling", 600)
     assert events & wire.IMU_FALLING
     assert events & wire.IMU_IMPACT
+    assert not events & wire.IMU_PICKED_UP  # it fell off something; nobody picked it up
 
 
 def test_upside_down() -> None:
