@@ -124,7 +124,8 @@ def probe(args: argparse.Namespace) -> int:
     rtt = stats["rtt_ms"]
     print(
         f"link: {stats['frames_in']} frames in, {stats['frames_out']} out, "
-        f"crc errors {stats['crc_errors']}, framing errors {stats['framing_errors']}, "
+        f"dropped {stats['dropped']} (crc {stats['crc_errors']}, "
+        f"framing {stats['framing_errors']}), resends {stats['resends']}, "
         f"round trip {'-' if rtt is None else f'{rtt:.1f} ms'}"
     )
     return 0

@@ -32,7 +32,7 @@ def test_probe_prints_versions_capabilities_and_statistics(
     assert "protocol 1.0 (brain 1.0), schema matches" in out
     assert "capabilities: servos, touch, imu, vibration, leds, battery" in out
     assert "touch pads: 14, servos: 8" in out
-    assert "crc errors 0" in out
+    assert "dropped 0 (crc 0, framing 0)" in out
 
 
 def test_probe_json(live_body: VirtualBody, capsys: pytest.CaptureFixture[str]) -> None:

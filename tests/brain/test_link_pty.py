@@ -201,3 +201,31 @@ def test_imu_events_and_led_commands_cross_the_link(rig: LinkRig) -> None:
     rig.run(50)
     assert done == [True]
     assert all(g > 0 and r == 0 for r, g, _ in rig.body.led_strip.shown)
+
+
+def test_a_body_of_another_major_is_incompatible_and_gets_no_commands() -> None:
+    from brain.link import BodyLink
+    from sim.pty import PtyPort
+
+    port = PtyPort()
+    link = BodyLink(port.path)
+    try:
+        link.open(0)
+        link.tick(0)  # HELLO
+        assert port.wait_readable(0.5)
+        (hello,) = wire.Decoder().feed(port.read() or b"")
+        assert isinstance(hello, wire.Hello)
+        ack = wire.HelloAck(wire.PROTOCOL_MAJOR + 1, 0, (9, 0, 0), "future", 0x3F, 0, 14, 8)
+        port.write(wire.encode(ack, 1))
+        assert link.wait_readable(500)
+        link.poll(5)
+        assert link.state == "incompatible" and not link.ready
+        assert link.last_error is not None and "update the firmware" in link.last_error
+        done: list[bool] = []
+        assert not link.send_command(wire.Torque(True), 10, done.append)
+        assert done == [False]
+        link.tick(300)  # no more HELLOs, heartbeats or commands towards it
+        assert not port.wait_readable(0.05)
+    finally:
+        link.close()
+        port.close()
