@@ -229,3 +229,27 @@ def test_a_body_of_another_major_is_incompatible_and_gets_no_commands() -> None:
     finally:
         link.close()
         port.close()
+
+
+def test_line_noise_is_counted_and_the_link_stays_up(rig: LinkRig) -> None:
+    link = rig.start_brain()
+    rig.until(lambda: link.ready, 500)
+    body_port = rig.body.port
+    sent = [0]
+
+    class Noisy:
+        def read(self) -> bytes | None:
+            return body_port.read()
+
+        def write(self, data: bytes) -> int:
+            sent[0] += 1
+            if sent[0] % 7 == 0:  # every 7th frame gets a flipped bit and some noise after it
+                data = bytes([data[0] ^ 0x10, *data[1:]]) + b"\x13\x37"
+            return body_port.write(data)
+
+    rig.body.firmware.link.port = Noisy()
+    rig.run(1000)
+    assert link.ready
+    assert link.stats.dropped >= 10
+    touch = [m for m in rig.received if isinstance(m, wire.TouchFrame)]
+    assert len(touch) > 50 and all(len(m.values) == 14 for m in touch)
