@@ -282,6 +282,67 @@ def check_drivers_motion_and_leds():
     assert strip.pixels[0] == (0, 0, 0) and strip.writes == 2
 
 
+def check_outputs_and_ports():
+    """Pin-level drivers and the link transports with stand-in machine objects."""
+    from firmware import boards
+    from firmware.outputs import Battery, NativeTouchPads, PwmMotor, PwmServos
+    from firmware.ports import UartPort
+
+    class Pwm:
+        def __init__(self):
+            self.ns = None
+            self.u16 = None
+
+        def duty_ns(self, value):
+            self.ns = value
+
+        def duty_u16(self, value):
+            self.u16 = value
+
+    pwm = Pwm()
+    servos = PwmServos({0: pwm})
+    servos.write(0, -4500)
+    assert 990000 <= pwm.ns <= 1010000, pwm.ns
+    servos.release(0)
+    assert pwm.ns == 0
+    motor = PwmMotor(Pwm(), min_duty=0.25)
+    motor.duty(0.1)
+    assert motor.pwm.u16 == int(0.25 * 65535)
+
+    class Adc:
+        def read_u16(self):
+            return 37236  # 1875 mV at the pin
+
+    assert 3745 <= Battery(Adc(), 2.0).read_mv() <= 3755
+
+    class Pad:
+        def __init__(self, value):
+            self.value = value
+
+        def read(self):
+            return self.value
+
+    assert NativeTouchPads([Pad(5), Pad(9)]).read() == [5, 9]
+
+    class Uart:
+        def __init__(self):
+            self.rx = b"\x01\x02"
+
+        def any(self):
+            return len(self.rx)
+
+        def read(self, n):
+            data, self.rx = self.rx[:n], self.rx[n:]
+            return data
+
+        def write(self, data):
+            return len(data)
+
+    port = UartPort(Uart())
+    assert port.read() == b"\x01\x02" and port.read() is None
+    assert len(boards.PAD_NAMES) == 14 and len(boards.SERVO_NAMES) == 8
+
+
 CHECKS = [
     check_crc_check_value,
     check_cobs_removes_every_zero,
@@ -292,6 +353,7 @@ CHECKS = [
     check_unknown_type_and_version,
     check_body_session_and_safety,
     check_drivers_motion_and_leds,
+    check_outputs_and_ports,
 ]
 
 
