@@ -29,15 +29,20 @@ class MPR121:
         self.i2c.writeto_mem(self.address, reg, bytes((value,)))
 
     def reset(self, charge_current_ua=16):
-        """Soft reset, then run ``electrodes`` electrodes with the chip's own baseline frozen."""
+        """Soft reset, configure, then run ``electrodes`` electrodes.
+
+        The chip's own baseline runs (CL=10 in ECR) but is never read: the
+        scanner reads filtered data and tracks drift itself, alike on every board.
+        """
         self._write(_SOFT_RESET, _SOFT_RESET_VALUE)
         self._write(_ECR, 0x00)  # stop mode: configuration is only accepted while stopped
-        # Baseline filter (MHD/NHD/NCL/FDL rising and falling): slow, the scanner tracks drift.
+        # Baseline filter rising/falling (MHD, NHD, NCL, FDL): slow, it only matters to the chip.
         self.i2c.writeto_mem(self.address, _MHDR, bytes((1, 1, 0, 0, 1, 1, 0xFF, 2)))
-        # 18 samples per first filter, charge current in uA (1..63).
+        # FFI = 10 samples per first-level filter; charge current in uA (1..63).
         self._write(_CDC_CONFIG, 0x40 | max(1, min(63, charge_current_ua)))
-        self._write(_CDT_CONFIG, 0x24)  # 0.5 us charge time, 4 samples, 1 ms period
-        self._write(_ECR, 0x80 | self.electrodes)  # run, baseline tracking disabled
+        # 0.5 us charge time, SFI = 4 samples, ESI = 1 ms: a fresh value every ~4 ms (100 Hz scans).
+        self._write(_CDT_CONFIG, 0x20)
+        self._write(_ECR, 0x80 | self.electrodes)  # run, CL=10
 
     def filtered(self):
         """The 10-bit filtered count of every electrode (falls when touched)."""

@@ -61,6 +61,8 @@ def test_two_mpr121_make_14_pads_and_touch_reads_as_a_rise() -> None:
         (*tuple((0, e) for e in range(12)), (1, 0), (1, 1)),
     )
     assert a.running_electrodes == 12 and a.resets == 1
+    # 1 ms electrode sample interval and 4 second-level samples: fresh data for 100 Hz scans.
+    assert a.registers[0x5D] & 0x07 == 0 and (a.registers[0x5D] >> 3) & 0x03 == 0
     untouched = pads.read()
     assert len(untouched) == 14
     levels_a[0] = 1.0  # head
