@@ -115,15 +115,27 @@ def compile_all(out_dir: Path, sources: list[Path] | None = None) -> list[Compil
     return results
 
 
-def stage(dest: Path, board: str | None = None) -> list[Path]:
-    """Copy the firmware package to ``dest/firmware`` (and ``dest/main.py`` for ``board``)."""
+def stage(dest: Path, board: str | None = None, compiled: bool = False) -> list[Path]:
+    """Copy the firmware package to ``dest/firmware`` (and ``dest/main.py`` for ``board``).
+
+    ``compiled`` stages ``.mpy`` files from ``mpy-cross`` instead of sources:
+    the board then skips compiling at import (less RAM on a Pico), but needs a
+    MicroPython whose .mpy version matches (1.23 or newer for mpy-cross 1.29).
+    """
     package = dest / "firmware"
     package.mkdir(parents=True, exist_ok=True)
     copied = []
-    for source in firmware_sources():
-        target = package / source.name
-        shutil.copyfile(source, target)
-        copied.append(target)
+    if compiled:
+        results = compile_all(package)
+        failed = [r.path.name for r in results if not r.ok]
+        if failed:
+            raise ValueError(f"mpy-cross failed on {', '.join(failed)}")
+        copied = [package / (r.path.stem + ".mpy") for r in results]
+    else:
+        for source in firmware_sources():
+            target = package / source.name
+            shutil.copyfile(source, target)
+            copied.append(target)
     if board is not None:
         if board not in boards.PROFILES:
             raise ValueError(f"unknown board {board!r}; one of {', '.join(BOARDS)}")

@@ -34,6 +34,11 @@ def register(groups: CommandGroups) -> None:
     deploy_parser.add_argument("--port", required=True, help="serial port, e.g. /dev/ttyACM0")
     deploy_parser.add_argument("--board", required=True, choices=sorted(boards.PROFILES))
     deploy_parser.add_argument(
+        "--mpy",
+        action="store_true",
+        help="copy .mpy files compiled by mpy-cross (less RAM; needs MicroPython >= 1.23)",
+    )
+    deploy_parser.add_argument(
         "--dry-run", action="store_true", help="print the mpremote command and copy nothing"
     )
 
@@ -89,7 +94,10 @@ def deploy(args: argparse.Namespace) -> int:
             raise UserError(f"no board at {args.port}: is it plugged in?")
     with tempfile.TemporaryDirectory(prefix="petbrain-deploy-") as tmp:
         staged = Path(tmp)
-        files = firmware_tools.stage(staged, args.board)
+        try:
+            files = firmware_tools.stage(staged, args.board, compiled=args.mpy)
+        except (ValueError, firmware_tools.ToolMissingError) as error:
+            raise UserError(str(error)) from None
         command = firmware_tools.deploy_command(args.port, args.board, staged)
         print(f"deploying {len(files)} files for {args.board} to {args.port}")
         if args.dry_run:

@@ -77,6 +77,27 @@ def test_deploy_dry_run_builds_the_mpremote_command(capsys: pytest.CaptureFixtur
     assert command.endswith(":main.py + reset")
 
 
+def test_deploy_can_ship_compiled_mpy(capsys: pytest.CaptureFixture[str]) -> None:
+    assert (
+        main(
+            [
+                "firmware",
+                "deploy",
+                "--port",
+                "/dev/ttyACM0",
+                "--board",
+                "esp32s3",
+                "--mpy",
+                "--dry-run",
+            ]
+        )
+        == 0
+    )
+    files = [line.strip() for line in capsys.readouterr().out.splitlines() if line.startswith("  ")]
+    assert "firmware/wire.mpy" in files and "main.py" in files
+    assert not any(f.startswith("firmware/") and f.endswith(".py") for f in files)
+
+
 def test_staged_main_boots_the_chosen_board(tmp_path: Path) -> None:
     files = firmware_tools.stage(tmp_path, "esp32s3")
     main_py = tmp_path / "main.py"
