@@ -147,7 +147,8 @@ class Body:
                 )
             )
         elif t == wire.SERVO_TARGETS:
-            if self.session and self.servos.torque:
+            # On low battery the body is resting: targets would fight the rest move.
+            if self.session and self.servos.torque and not self.battery_low():
                 self.resting = False
                 for channel, angle_cdeg, move_ms in message.targets:
                     self.servos.set_target(channel, angle_cdeg, move_ms)

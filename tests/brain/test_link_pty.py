@@ -175,8 +175,14 @@ def test_body_unplugged_and_plugged_back_recovers(rig: LinkRig) -> None:
 
 def test_low_battery_is_reported_then_the_body_rests_and_refuses_torque(rig: LinkRig) -> None:
     ready_rig(rig)
+    link = rig.link
+    assert link is not None
     rig.body.battery.mv = 3100
-    rig.run(1200)
+    for i in range(240):  # the brain keeps streaming targets: they must not fight the rest
+        if i % 4 == 0:
+            targets = tuple((ch, 2000 if i % 8 else -2000, 100) for ch in range(8))
+            link.send_stream(wire.ServoTargets(targets), rig.now_ms)
+        rig.step(5)
     statuses = [m for m in rig.received if isinstance(m, wire.Status)]
     assert statuses[-1].faults & wire.FAULT_LOW_BATTERY and statuses[-1].battery_mv == 3100
     assert any(isinstance(m, wire.Log) and "battery low" in m.text for m in rig.received)

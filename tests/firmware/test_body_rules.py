@@ -106,3 +106,18 @@ def test_any_target_sequence_stays_in_range_and_under_the_speed_cap(
         assert -4500 <= position <= 3000
         assert abs(position - last) <= 60 * 100 * dt_ms / 1000 + 1
         last = position
+
+
+def test_a_slow_short_move_still_arrives_so_torque_can_be_released() -> None:
+    driver = VirtualServoDriver()
+    bank = ServoBank(driver, [ServoChannel(0, -4500, 4500, 0, 60)])
+    bank.set_torque(True)
+    bank.update(0)
+    bank.channels[0].position_cdeg = -90  # a little off rest
+    bank.channels[0].position_exact = -90.0
+    bank.go_rest(600)  # 0.15 cdeg/ms: under 1 cdeg per 5 ms update
+    now_ms = 0
+    while not bank.at_rest() and now_ms < 1000:
+        now_ms += 5
+        bank.update(now_ms)
+    assert bank.at_rest() and now_ms <= 650
