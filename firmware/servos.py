@@ -105,5 +105,5 @@ class ServoBank:
                     ch.position_exact = float(ch.target_cdeg)
                 else:
                     ch.position_exact += step if delta > 0 else -step
-                ch.position_cdeg = ch.clamp(int(round(ch.position_exact)))
+                ch.position_cdeg = ch.clamp(round(ch.position_exact))
             self.driver.write(ch.channel, ch.position_cdeg)
