@@ -192,6 +192,44 @@ def micropython_selftest(timeout_s: float = 120.0, fuel: int = 50_000_000_000) -
     return result
 
 
+def request_repl(url: str, tries: int = 3, gap_s: float = 0.1) -> None:
+    """Ask a running body firmware to release torque and reboot into the REPL.
+
+    Needed before ``mpremote`` can reach a board that runs the body firmware
+    (it ignores Ctrl-C). Harmless for a board sitting at a plain REPL.
+    Raises ``OSError`` when the port cannot be opened.
+    """
+    import time
+
+    from brain.link import open_serial
+
+    port = open_serial(url)
+    try:
+        for seq in range(1, tries + 1):
+            port.write(wire.encode(wire.EnterRepl(), seq))
+            time.sleep(gap_s)
+    finally:
+        port.close()
+
+
+def wait_for_port(url: str, settle_s: float = 1.5, timeout_s: float = 8.0) -> bool:
+    """After a reboot: wait ``settle_s``, then until ``url`` opens again (False on timeout)."""
+    import time
+
+    from brain.link import open_serial
+
+    time.sleep(settle_s)
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            open_serial(url).close()
+        except (OSError, ValueError):
+            time.sleep(0.2)
+            continue
+        return True
+    return False
+
+
 def deploy_command(port: str, board: str, staged: Path) -> list[str]:
     """The ``mpremote`` command copying ``staged`` (from ``stage``) to the board, then reset."""
     if board not in boards.PROFILES:

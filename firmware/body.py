@@ -55,6 +55,8 @@ class Body:
         self.faults = 0
         self.battery_mv = 0
         self.last_rx_ms = None
+        # Set by ENTER_REPL; main.py then reboots the board into the REPL.
+        self.repl_requested = False
         self._next_touch_ms = 0
         self._next_heartbeat_ms = 0
         self._next_status_ms = 0
@@ -163,6 +165,15 @@ class Body:
                 )
         elif t in (wire.TORQUE, wire.CONFIG, wire.LED):
             self.handle_command(message, now_ms)
+        elif t == wire.ENTER_REPL and message.magic == wire.REPL_MAGIC:
+            # Flashing: go limp and quiet; main.py reboots into the REPL.
+            self.servos.set_torque(False)
+            self.resting = True
+            self.vibration.stop()
+            if self.leds is not None:
+                self.leds.off()
+            self.session = False
+            self.repl_requested = True
 
     def handle_command(self, message, now_ms):
         """Acknowledged commands; a resent duplicate is acknowledged, not re-applied."""

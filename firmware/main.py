@@ -40,6 +40,9 @@ WATCHDOG_PERIOD_MS = 100
 STALL_MS = 500
 # Consecutive bus errors after which a task gives up (and the watchdog resets the board).
 MAX_TASK_ERRORS = 50
+# Written before the reboot ENTER_REPL asks for; its presence at boot keeps the
+# firmware (and the watchdog) off so mpremote finds a plain REPL.
+REPL_FLAG = "/petbrain_repl"
 
 
 class Clock:
@@ -244,12 +247,17 @@ def build(machine, profile, port=None, neopixel=None, sleep_us=None):
     return body
 
 
-async def main(body, clock, health, wdt=None):
-    """Run every task of the body until one fails (then the watchdog resets the board)."""
+async def main(body, clock, health, wdt=None, on_repl=None):
+    """Run every task of the body until one fails (then the watchdog resets the board).
+
+    ``on_repl`` is called once the brain sent ENTER_REPL (``run`` reboots there).
+    """
 
     def link_step(now_ms):
         body.service_link(now_ms)
         body.send_heartbeat(now_ms)
+        if body.repl_requested and on_repl is not None:
+            on_repl()
 
     tasks = [
         every("link", LINK_PERIOD_MS, link_step, clock, health),
@@ -277,11 +285,36 @@ async def main(body, clock, health, wdt=None):
     await asyncio.gather(*tasks)
 
 
+def take_repl_flag(os_module, path=REPL_FLAG):
+    """True (and the flag removed) when the last run asked to boot into the REPL."""
+    try:
+        os_module.stat(path)
+    except OSError:
+        return False
+    try:
+        os_module.remove(path)
+    except OSError:
+        pass
+    return True
+
+
+def reboot_into_repl(machine, os_module, path=REPL_FLAG):
+    """Leave the REPL flag and reset: the next boot skips the firmware."""
+    with open(path, "w") as flag:
+        flag.write("1")
+    machine.reset()
+
+
 def run(board="pico"):
     """Boot the body on a real board: build, then run forever under the watchdog."""
+    import os
+
     import machine
     import neopixel
 
+    if take_repl_flag(os):
+        print("petbrain: REPL requested; body firmware not started")
+        return
     profile = boards.PROFILES[board]
     body = build(machine, profile, neopixel=neopixel, sleep_us=time.sleep_us)
     if machine.reset_cause() == machine.WDT_RESET:
@@ -289,4 +322,4 @@ def run(board="pico"):
     clock = Clock()
     health = Health()
     wdt = machine.WDT(timeout=profile["wdt_timeout_ms"])
-    asyncio.run(main(body, clock, health, wdt))
+    asyncio.run(main(body, clock, health, wdt, lambda: reboot_into_repl(machine, os)))

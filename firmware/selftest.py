@@ -39,6 +39,7 @@ def _examples():
         wire.Vibrate(wire.VIBE_PURR, 200, 1500, 40),
         wire.Led(wire.LED_BREATHE, 1200, ((255, 0, 0), (0, 0, 9))),
         wire.Torque(True),
+        wire.EnterRepl(),
         wire.Config(((0, -6000, 6000, 0, 120), (7, 0, 6000, 2000, 200))),
         wire.TouchFrame(123456, tuple(range(0, 14000, 1000))),
         wire.Imu(5, (-1, 2, 1003), (40, -5, 6), 77, wire.IMU_PICKED_UP),

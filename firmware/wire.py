@@ -15,7 +15,8 @@ under MicroPython: no dataclasses, no typing at run time, no enum.
 import struct
 
 PROTOCOL_MAJOR = 1
-PROTOCOL_MINOR = 0
+# Minor 1 added ENTER_REPL.
+PROTOCOL_MINOR = 1
 
 HEADER_FORMAT = "<BBHH"
 HEADER_SIZE = 6
@@ -35,6 +36,7 @@ VIBRATE = 0x11
 LED = 0x12
 TORQUE = 0x13
 CONFIG = 0x14
+ENTER_REPL = 0x15
 TOUCH_FRAME = 0x20
 IMU = 0x21
 STATUS = 0x22
@@ -89,6 +91,9 @@ LOG_DEBUG = 10
 LOG_INFO = 20
 LOG_WARNING = 30
 LOG_ERROR = 40
+
+# ENTER_REPL carries this value so no damaged or stray frame can stop the firmware.
+REPL_MAGIC = 0x4C504552  # b"REPL" little-endian
 
 # Message types that are commands: acknowledged by ACK/NACK and resent by the
 # sender until acknowledged. Everything else is a latest-wins stream.
@@ -388,6 +393,29 @@ class Led(Message):
         return cls(pattern, period_ms, tuple(colours))
 
 
+class EnterRepl(Message):
+    """Brain -> body: release torque, reboot into the MicroPython REPL (for flashing).
+
+    Sent by ``petbrain firmware deploy`` before ``mpremote`` connects: the
+    running firmware ignores Ctrl-C (frames contain 0x03 bytes), so it has to
+    be asked to step aside. Accepted with or without a session.
+    """
+
+    TYPE = ENTER_REPL
+    NAME = "ENTER_REPL"
+    FIELDS = ("magic",)
+
+    def __init__(self, magic: int = REPL_MAGIC):
+        self.magic = magic
+
+    def pack(self) -> bytes:
+        return struct.pack("<I", self.magic)
+
+    @classmethod
+    def unpack(cls, payload: bytes) -> "EnterRepl":
+        return cls(struct.unpack("<I", payload)[0])
+
+
 class Torque(Message):
     """Brain -> body command: enable or release servo torque."""
 
@@ -606,6 +634,7 @@ MESSAGE_TYPES = {
         Led,
         Torque,
         Config,
+        EnterRepl,
         TouchFrame,
         Imu,
         Status,

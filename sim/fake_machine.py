@@ -291,6 +291,7 @@ class FakeMachine:
         self.pwms: dict[int, FakePWM] = {}
         self.wdt: FakeWDT | None = None
         self.wdt_feeds = 0
+        self.resets = 0
         self._reset_cause = reset_cause
         owner = self
 
@@ -336,6 +337,10 @@ class FakeMachine:
     def reset_cause(self) -> int:
         """Why the board last reset."""
         return self._reset_cause
+
+    def reset(self) -> None:
+        """A hard reset (counted; the caller's code keeps running here)."""
+        self.resets += 1
 
 
 def battery_u16(battery_mv: float, divider_ratio: float = 2.0, adc_ref_mv: float = 3300) -> int:

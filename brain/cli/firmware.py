@@ -103,8 +103,15 @@ def deploy(args: argparse.Namespace) -> int:
         if args.dry_run:
             for path in files:
                 print(f"  {path.relative_to(staged)}")
+            print(f"send ENTER_REPL to {args.port}, wait for the board to reboot, then:")
             print(" ".join(command))
             return 0
+        try:
+            firmware_tools.request_repl(args.port)
+        except (OSError, ValueError) as error:
+            raise UserError(f"cannot open {args.port}: {error}") from None
+        if not firmware_tools.wait_for_port(args.port):
+            raise UserError(f"{args.port} did not come back after the reboot into the REPL")
         proc = subprocess.run(command, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         lines = (proc.stderr or proc.stdout).strip().splitlines()

@@ -11,6 +11,7 @@ import pytest
 
 from brain import firmware_tools
 from brain.cli import main
+from firmware import wire
 from sim.body import BodyThread, VirtualBody
 
 
@@ -29,7 +30,8 @@ def test_probe_prints_versions_capabilities_and_statistics(
     assert main(["link", "probe", "--port", live_body.path, "--listen-s", "0.3"]) == 0
     out = capsys.readouterr().out
     assert "board sim, firmware 0.1.0" in out
-    assert "protocol 1.0 (brain 1.0), schema matches" in out
+    v = f"{wire.PROTOCOL_MAJOR}.{wire.PROTOCOL_MINOR}"
+    assert f"protocol {v} (brain {v}), schema matches" in out
     assert "capabilities: servos, touch, imu, vibration, leds, battery" in out
     assert "touch pads: 14, servos: 8" in out
     assert "dropped 0 (crc 0, framing 0)" in out

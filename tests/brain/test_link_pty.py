@@ -259,3 +259,16 @@ def test_line_noise_is_counted_and_the_link_stays_up(rig: LinkRig) -> None:
     assert link.stats.dropped >= 10
     touch = [m for m in rig.received if isinstance(m, wire.TouchFrame)]
     assert len(touch) > 50 and all(len(m.values) == 14 for m in touch)
+
+
+def test_deploy_asks_a_running_body_to_step_aside(rig: LinkRig) -> None:
+    from brain import firmware_tools
+
+    ready_rig(rig)
+    rig.stop_brain()  # deploy runs while the pet's brain is stopped
+    firmware_tools.request_repl(rig.body.path, tries=2, gap_s=0.0)
+    rig.body.port.wait_readable(0.5)
+    rig.run(20)
+    firmware = rig.body.firmware
+    assert firmware.repl_requested
+    assert not firmware.servos.torque and not firmware.session

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from pathlib import Path
 
 import pytest
 
@@ -190,3 +191,38 @@ def test_clock_unwraps_ticks() -> None:
     clock = main.Clock(ticks)
     ticks.value = 10  # wrapped past 2**30
     assert clock.now_ms() == 15
+
+
+def test_enter_repl_releases_torque_and_asks_for_the_reboot() -> None:
+    machine, pca = pico_machine()
+    port = BrainPort()
+    body = main.build(machine, boards.PICO, port=port)
+    run_for(body, 0.2, machine.WDT(timeout=2000), main.Health())
+    assert body.servos.torque
+    port.rx += wire.encode(wire.EnterRepl(0x1234), 90)  # wrong magic: ignored
+    run_for(body, 0.1, machine.WDT(timeout=2000), main.Health())
+    assert body.servos.torque and not body.repl_requested
+    asked: list[int] = []
+    port.rx += wire.encode(wire.EnterRepl(), 91)
+
+    async def go() -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(
+                main.main(body, main.Clock(), main.Health(), None, lambda: asked.append(1)), 0.2
+            )
+
+    asyncio.run(go())
+    assert asked and body.repl_requested
+    assert not body.servos.torque and all(pca.is_off(ch) for ch in range(8))
+
+
+def test_the_repl_flag_survives_one_reboot(tmp_path: Path) -> None:
+    import os
+
+    flag = str(tmp_path / "petbrain_repl")
+    machine = FakeMachine()
+    assert not main.take_repl_flag(os, flag)
+    main.reboot_into_repl(machine, os, flag)
+    assert machine.resets == 1
+    assert main.take_repl_flag(os, flag)  # this boot stays in the REPL...
+    assert not main.take_repl_flag(os, flag)  # ...the next one runs the firmware again

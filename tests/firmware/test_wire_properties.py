@@ -28,6 +28,7 @@ MESSAGES = {
     wire.VIBRATE: st.builds(wire.Vibrate, u8, u8, u16, u16),
     wire.LED: st.builds(wire.Led, u8, u16, st.lists(rgb, max_size=32).map(tuple)),
     wire.TORQUE: st.builds(wire.Torque, st.booleans()),
+    wire.ENTER_REPL: st.builds(wire.EnterRepl, u32),
     wire.CONFIG: st.builds(
         wire.Config, st.lists(st.tuples(u8, i16, i16, i16, u16), max_size=24).map(tuple)
     ),
