@@ -15,7 +15,14 @@ import ipaddress
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from behaviors.vocabulary import JOINTS
 from behaviors.yamlfile import load_model
@@ -51,6 +58,18 @@ def _check_type(name: str, module: str, registry: str) -> str:
     if name not in names:
         raise ValueError(f"unknown type '{name}' (known: none, {', '.join(names)})")
     return name
+
+
+def board_capacity(board: str) -> tuple[int, int | None]:
+    """(servo channels, touch pads) of a firmware board profile (``firmware/boards.py``)."""
+    from firmware import boards
+
+    profile: dict[str, Any] = boards.PROFILES[board]
+    servos: dict[str, Any] = profile["servos"]
+    channels = int(servos["count"]) if "count" in servos else len(servos["pins"])
+    touch: dict[str, Any] = profile["touch"]
+    pad_source = touch.get("pad_map") or touch.get("pins")
+    return channels, (len(pad_source) if pad_source is not None else None)
 
 
 class _Strict(BaseModel):
@@ -294,15 +313,31 @@ class RobotFile(_Strict):
 
     @field_validator("servos")
     @classmethod
-    def _unique_servos(cls, servos: list[ServoSection]) -> list[ServoSection]:
+    def _servos_fit(cls, servos: list[ServoSection], info: ValidationInfo) -> list[ServoSection]:
         _unique([s.name for s in servos], "servo name")
         _unique([str(s.channel) for s in servos], "servo channel")
+        body = info.data.get("body")
+        if isinstance(body, BodySection):
+            channels, _ = board_capacity(body.board)
+            beyond = [f"{s.name} ({s.channel})" for s in servos if s.channel >= channels]
+            if beyond:
+                raise ValueError(
+                    f"board {body.board} drives servo channels 0-{channels - 1}; "
+                    f"not: {', '.join(beyond)}"
+                )
         return servos
 
     @field_validator("pads")
     @classmethod
-    def _unique_pads(cls, pads: list[PadSection]) -> list[PadSection]:
+    def _pads_fit(cls, pads: list[PadSection], info: ValidationInfo) -> list[PadSection]:
         _unique([p.name for p in pads], "pad name")
+        body = info.data.get("body")
+        if isinstance(body, BodySection):
+            _, count = board_capacity(body.board)
+            if count is not None and len(pads) != count:
+                raise ValueError(
+                    f"board {body.board} scans {count} pads, this list has {len(pads)}"
+                )
         return pads
 
     def robot_config(self) -> RobotConfig:

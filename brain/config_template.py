@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from brain.config import board_capacity
 from brain.devices import DeviceReport
 from brain.robot import DEFAULT_ROBOT
 
@@ -68,7 +69,11 @@ def render_config(report: DeviceReport, name: str = "pet", port: str | None = No
         "# brain asks. Measure them with `petbrain calibrate servo`.",
         "servos:",
     ]
+    channels, _ = board_capacity(board)
     for j in DEFAULT_ROBOT.joints:
+        if j.channel >= channels:
+            lines.append(f"  # {j.name}: channel {j.channel} is not on the {board} profile")
+            continue
         lines.append(
             f"  - {{name: {j.name}, channel: {j.channel}, min_deg: {j.min_deg:g}, "
             f"max_deg: {j.max_deg:g}, rest_deg: {j.rest_deg:g}, "

@@ -174,3 +174,17 @@ def _petbrain(*args: str) -> subprocess.CompletedProcess[str]:
         timeout=60,
         check=False,
     )
+
+
+def test_servo_channels_and_pads_must_exist_on_the_board(tmp_path: Path) -> None:
+    # The ESP32-S3 profile drives 7 servos directly: no eyelids on channel 7.
+    text = robot_yaml(Path("/dev/petbody")).replace("board: pico", "board: esp32s3")
+    (message,) = _errors(tmp_path, text)
+    assert ": servos: " in message
+    assert "board esp32s3 drives servo channels 0-6; not: eyelids (7)" in message
+    text = robot_yaml(Path("/dev/petbody")).replace(
+        "  - {name: tail_base, zone: tail_base, position_mm: 400}\n", ""
+    )
+    (message,) = _errors(tmp_path, text)
+    assert ": pads: " in message
+    assert "board pico scans 14 pads, this list has 13" in message

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from run_helpers import RunningPet, device, robot_yaml, write_wav
 
-from sensors.touch.layout import DEFAULT_LAYOUT
+from sensors.touch.layout import DEFAULT_LAYOUT, PadLayout
 from sensors.touch.synthetic import Stroke
 from sim.live_body import LiveBody
 
@@ -148,22 +148,20 @@ def test_run_with_a_broken_config_is_one_located_error(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
 
 
-def test_a_robot_yaml_that_does_not_match_the_body_is_said_plainly(
-    tmp_path: Path, body: LiveBody
-) -> None:
-    config = tmp_path / "robot.yaml"
-    text = robot_yaml(body.link_path)
-    config.write_text(
-        text.replace("  - {name: tail_base, zone: tail_base, position_mm: 400}\n", "")
-    )
-    pet = RunningPet(config, tmp_path)
-    try:
-        pet.wait_for(lambda e: e["kind"] == "step_error")
-        time.sleep(0.5)
-        assert pet.stop() == 0
-    finally:
-        pet.kill()
+def test_a_robot_yaml_that_does_not_match_the_body_is_said_plainly(tmp_path: Path) -> None:
+    # A body built with 13 pads, a robot.yaml (valid for a pico) listing 14.
+    small = PadLayout(DEFAULT_LAYOUT.pads[:13])
+    with LiveBody(tmp_path / "petbody", layout=small) as body:
+        config = tmp_path / "robot.yaml"
+        config.write_text(robot_yaml(body.link_path))
+        pet = RunningPet(config, tmp_path)
+        try:
+            pet.wait_for(lambda e: e["kind"] == "step_error")
+            time.sleep(0.5)
+            assert pet.stop() == 0
+        finally:
+            pet.kill()
     log = pet.stderr()
-    assert "13 pads in robot.yaml, the body scans 14" in log
+    assert "14 pads in robot.yaml, the body scans 13" in log
     assert log.count("brain step failed") == 1, log
     assert [e["kind"] for e in pet.events()].count("step_error") == 1

@@ -79,7 +79,8 @@ def _petbrain(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_service_commands(tmp_path: Path) -> None:
     config = tmp_path / "robot.yaml"
-    config.write_text(robot_yaml(tmp_path / "ttyACM0").replace("board: pico", "board: esp32s3"))
+    text = robot_yaml(tmp_path / "ttyACM0").replace("board: pico", "board: esp32s3")
+    config.write_text("\n".join(line for line in text.splitlines() if "eyelids" not in line))
     root = tmp_path / "root"
     dry = _petbrain(
         "service",
