@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from sensors.camera.expression import ExpressionModel
+from sensors.camera.expression import ExpressionModel, fit_crop
 from sensors.camera.observations import EXPRESSIONS
 from sensors.camera.sources import IMAGE_SUFFIXES
 
@@ -127,7 +127,7 @@ def evaluate(
                 missed[truth] += 1
             elif mode == "crops" or (mode == "auto" and max(grey.shape) <= crop_max_px):
                 counts["crops"] += 1
-                pending.append((_fit(grey, model.size), truth))
+                pending.append((fit_crop(grey, model.size), truth))
                 if len(pending) >= BATCH:
                     flush()
             else:
@@ -158,12 +158,6 @@ def evaluate(
         detected=counts["detected"],
         missed_per_class=tuple(missed),
     )
-
-
-def _fit(grey: npt.NDArray[np.uint8], size: int) -> npt.NDArray[np.uint8]:
-    if grey.shape == (size, size):
-        return grey
-    return np.asarray(cv2.resize(grey, (size, size), interpolation=cv2.INTER_AREA), np.uint8)
 
 
 def draw_confusion(result: Evaluation, path: Path, cell_px: int = 72) -> None:

@@ -71,12 +71,20 @@ class ExpressionModel:
 
     def classify(self, crop: npt.NDArray[np.uint8]) -> dict[str, float]:
         """One crop (any size, grey) -> {class: probability}."""
-        import cv2
-
-        if crop.shape != (self.size, self.size):
-            crop = np.asarray(
-                cv2.resize(crop, (self.size, self.size), interpolation=cv2.INTER_AREA),
-                dtype=np.uint8,
-            )
-        probs = self.predict(crop[None])[0]
+        probs = self.predict(fit_crop(crop, self.size)[None])[0]
         return {name: float(p) for name, p in zip(EXPRESSIONS, probs, strict=True)}
+
+
+def fit_crop(crop: npt.NDArray[np.uint8], size: int) -> npt.NDArray[np.uint8]:
+    """Resize a grey crop to ``size`` x ``size``: area-averaging down, bilinear up.
+
+    Bilinear is what the networks were trained with when FER2013's 48 px crops
+    were enlarged to their input size.
+    """
+    import cv2
+
+    if crop.shape == (size, size):
+        return crop
+    shrink = max(crop.shape) > size
+    method = cv2.INTER_AREA if shrink else cv2.INTER_LINEAR
+    return np.asarray(cv2.resize(crop, (size, size), interpolation=method), dtype=np.uint8)

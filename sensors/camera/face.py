@@ -98,8 +98,9 @@ def face_cues(points: Landmarks) -> FaceCues:
     """Smile, mouth open, brows raised/furrowed and eyes open, each scored 0..1.
 
     Distances are divided by the face's own size, so cues do not depend on
-    how far away the person is. The ramps' ends are typical values of a
-    neutral and of a clearly expressive adult face.
+    how far away the person is. Each ramp runs from the median of FER2013
+    ``train`` neutral faces to the median of the class that shows the cue
+    (150 faces per class through this mesh; see docs/vision.md).
     """
     face_h = max(_dist(points, FOREHEAD, CHIN), 1e-6)
     eyes_w = max(_dist(points, EYE_RIGHT[0], EYE_LEFT[0]), 1e-6)
@@ -107,7 +108,6 @@ def face_cues(points: Landmarks) -> FaceCues:
     lip_centre_y = (points[LIP_TOP, 1] + points[LIP_BOTTOM, 1]) / 2.0
     corners_y = (points[MOUTH_RIGHT, 1] + points[MOUTH_LEFT, 1]) / 2.0
     corner_lift = float(lip_centre_y - corners_y) / face_h  # > 0: corners above the lip centre
-    smile = 0.6 * _ramp(mouth_w, 0.50, 0.68) + 0.4 * _ramp(corner_lift, -0.01, 0.04)
     gap = _dist(points, LIP_TOP, LIP_BOTTOM) / face_h
     eye_ratio = (_eye_ratio(points, EYE_RIGHT) + _eye_ratio(points, EYE_LEFT)) / 2.0
     brow_height = (
@@ -115,11 +115,13 @@ def face_cues(points: Landmarks) -> FaceCues:
     ) / (2.0 * face_h)
     brow_gap = _dist(points, BROW_RIGHT_INNER, BROW_LEFT_INNER) / eyes_w
     return FaceCues(
-        smile=smile,
-        mouth_open=_ramp(gap, 0.02, 0.15),
-        brows_raised=_ramp(brow_height, 0.075, 0.11),
-        brows_furrowed=_ramp(-brow_gap, -0.26, -0.18),
-        eyes_open=_ramp(eye_ratio, 0.12, 0.32),
+        # neutral -> happy medians: mouth width 0.52 -> 0.66 eye spans, corners 0.005 -> 0.036
+        smile=0.6 * _ramp(mouth_w, 0.52, 0.66) + 0.4 * _ramp(corner_lift, 0.005, 0.036),
+        mouth_open=_ramp(gap, 0.015, 0.08),  # neutral 0.012, surprise 0.055 (upper quartile 0.09)
+        brows_raised=_ramp(brow_height, 0.128, 0.15),  # neutral 0.126, surprise 0.140
+        # Inner brows drawn together; weak on FER2013's small faces (angry ~ neutral there).
+        brows_furrowed=_ramp(-brow_gap, -0.285, -0.255),
+        eyes_open=_ramp(eye_ratio, 0.12, 0.34),  # closed lids ~0.1; neutral 0.35, surprise 0.40
     )
 
 

@@ -43,7 +43,7 @@ class VisionConfig:
 
     expression_model: str | Path = DEFAULT_MODEL
     max_faces: int = 3  # faces tracked at once; the closest, most engaged one is followed
-    pose_every: int = 3  # run pose on one frame in this many (it costs ~3x the face mesh)
+    pose_every: int = 4  # run pose on one frame in this many (it costs ~3x the face mesh)
     hfov_deg: float = 70.0  # the camera's horizontal field of view, for distances
     still_images: bool = False  # unrelated images (no tracking between frames)
     threads: int = 1  # onnxruntime threads for the expression model

@@ -94,6 +94,8 @@ class OpenCvCamera:
         if self._factory is not None:
             capture = self._factory(self._device)
         else:
+            # OpenCV warns on every failed open; ResilientCamera retries, and says it once.
+            cv2.setLogLevel(2)  # 2: errors only
             capture = cv2.VideoCapture(self._device, cv2.CAP_V4L2)
         if not capture.isOpened():
             capture.release()

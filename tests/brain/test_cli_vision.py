@@ -92,3 +92,20 @@ def test_eval_faces_rejects_a_folder_without_classes(
     (tmp_path / "cats").mkdir()
     assert main(["eval", "faces", str(tmp_path)]) == 1
     assert "no images in class folders" in capsys.readouterr().err
+
+
+def test_camera_watch_prints_observations_and_records_frames_only_when_asked_loudly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["camera", "watch", "--images", str(PORTRAIT), "--seconds", "30"]) == 0
+    captured = capsys.readouterr()
+    assert lines(captured.out)[0]["face"]["present"] is True  # type: ignore[index]
+    assert "DEBUG RECORDING" not in captured.err
+    assert list(tmp_path.iterdir()) == []
+
+    record = tmp_path / "frames"
+    args = ["camera", "watch", "--images", str(PORTRAIT), "--debug-record-frames", str(record)]
+    assert main(args) == 0
+    err = capsys.readouterr().err
+    assert "DEBUG RECORDING ON" in err and "WRITTEN TO DISK" in err
+    assert len(list(record.glob("*.jpg"))) == 1

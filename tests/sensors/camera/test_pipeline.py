@@ -92,7 +92,7 @@ def test_pose_is_interleaved_and_reports_its_age(portrait: np.ndarray) -> None:
         bodies = [pipeline.process(t, frame).body for t in (0, 33, 66, 99)]
     finally:
         pipeline.close()
-    assert [b.stale_ms for b in bodies] == [0, 33, 66, 0]
+    assert [b.stale_ms for b in bodies] == [0, 33, 66, 0]  # a fresh pose on frames 0 and 3
     assert all(b.present for b in bodies)
 
 
@@ -120,3 +120,22 @@ def test_fer2013_crops_are_recognised_well_above_chance(fer_root: Path) -> None:
     # Full publictest accuracy is in models/expression.md; 280 crops vary by a few points.
     assert result.accuracy > 0.55
     assert result.recall[EXPRESSIONS.index("happy")] > 0.75
+
+
+def test_face_cues_separate_fer2013_classes(fer_root: Path) -> None:
+    pipeline = VisionPipeline(VisionConfig(still_images=True))
+    cues: dict[str, list[tuple[float, float]]] = {}
+    try:
+        for name in ("neutral", "happy", "surprise"):
+            # publictest, not the train images the ramps were set from
+            for path in sorted((fer_root / "publictest" / name).iterdir())[:25]:
+                grey = cv2.resize(cv2.imread(str(path), cv2.IMREAD_GRAYSCALE), (192, 192))
+                face = pipeline.process(0, cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR), False).face
+                if face.present:
+                    cues.setdefault(name, []).append((face.cues.smile, face.cues.mouth_open))
+    finally:
+        pipeline.close()
+    assert all(len(v) >= 15 for v in cues.values()), {k: len(v) for k, v in cues.items()}
+    mean = {k: np.mean(np.array(v), axis=0) for k, v in cues.items()}
+    assert mean["happy"][0] > mean["neutral"][0] + 0.25  # smiles
+    assert mean["surprise"][1] > mean["neutral"][1] + 0.2  # open mouths
