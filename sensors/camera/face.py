@@ -126,11 +126,12 @@ def face_cues(points: Landmarks) -> FaceCues:
 
 
 def aligned_crop(
-    grey: npt.NDArray[np.uint8], points: Landmarks, size: int, margin: float = 1.15
+    image: npt.NDArray[np.uint8], points: Landmarks, size: int, margin: float = 1.15
 ) -> npt.NDArray[np.uint8]:
     """A ``size`` x ``size`` grey crop, eyes level, framed like FER2013 (brows to chin).
 
-    One affine warp (rotate about the face centre, scale, translate), so the
+    ``image`` is BGR or grey. One affine warp (rotate about the face centre,
+    scale, translate), then grey conversion of the small result only, so the
     cost does not depend on the frame size.
     """
     pose_roll = math.atan2(
@@ -154,8 +155,10 @@ def aligned_crop(
     offset = -matrix @ centre.astype(np.float64) - scale * box_centre + work / 2.0
     affine = np.hstack([matrix, offset[:, None]])
     crop = cv2.warpAffine(
-        grey, affine, (work, work), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+        image, affine, (work, work), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
     )
     if factor > 1:
         crop = cv2.resize(crop, (size, size), interpolation=cv2.INTER_AREA)
+    if crop.ndim == 3:
+        crop = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
     return np.asarray(crop, dtype=np.uint8)

@@ -159,8 +159,7 @@ class VisionPipeline:
         height, width = frame.shape[:2]
         points = face.points
         pose = head_pose(points)
-        grey = np.asarray(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
-        crop = aligned_crop(grey, points, self.expression.size)
+        crop = aligned_crop(frame, points, self.expression.size)
         lo, hi = points[:, :2].min(axis=0), points[:, :2].max(axis=0)
         box = (
             float(lo[0]) / width,

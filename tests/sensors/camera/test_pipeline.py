@@ -139,3 +139,28 @@ def test_face_cues_separate_fer2013_classes(fer_root: Path) -> None:
     mean = {k: np.mean(np.array(v), axis=0) for k, v in cues.items()}
     assert mean["happy"][0] > mean["neutral"][0] + 0.25  # smiles
     assert mean["surprise"][1] > mean["neutral"][1] + 0.2  # open mouths
+
+
+def test_the_expression_crop_is_levelled_whatever_the_head_roll(portrait: np.ndarray) -> None:
+    import mediapipe as mp
+
+    from sensors.camera.face import aligned_crop
+
+    height, width = portrait.shape[:2]
+
+    def crop_of(image: np.ndarray) -> np.ndarray:
+        with mp.solutions.face_mesh.FaceMesh(static_image_mode=True) as mesh:
+            found = mesh.process(cv2.cvtColor(image, cv2.COLOR_BGR2RGB)).multi_face_landmarks
+        points = np.array(
+            [(p.x * width, p.y * height, p.z * width) for p in found[0].landmark], np.float32
+        )
+        return aligned_crop(image, points, 64).astype(np.float32)
+
+    upright = crop_of(portrait)
+    turn = cv2.getRotationMatrix2D((width / 2, height / 2), 25, 1.0)
+    rolled = crop_of(cv2.warpAffine(portrait, turn, (width, height)))
+    assert upright.shape == (64, 64)
+    same = np.corrcoef(upright.ravel(), rolled.ravel())[0, 1]
+    unlevelled = cv2.warpAffine(upright, cv2.getRotationMatrix2D((32, 32), 25, 1.0), (64, 64))
+    assert same > 0.9
+    assert same > np.corrcoef(upright.ravel(), unlevelled.ravel())[0, 1] + 0.1
