@@ -69,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     groups = CommandGroups(top)
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         if info.name.startswith("_"):
-            continue  # __main__ would run the CLI on import
+            continue  # __main__ runs the CLI when imported
         module = importlib.import_module(f"{__name__}.{info.name}")
         register = getattr(module, "register", None)
         if callable(register):
