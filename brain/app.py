@@ -104,6 +104,10 @@ class PetApp:
 
     # -- life cycle ------------------------------------------------------
 
+    def _clock_int(self) -> int:
+        """The brain's clock in whole milliseconds (camera sources stamp frames with it)."""
+        return int(self.clock_ms())
+
     def request_stop(self, *_: object) -> None:
         """Ask the main loop to finish (signal handlers call this)."""
         self._stop.set()
@@ -256,7 +260,7 @@ class PetApp:
             return None
         return SourceWorker(
             "camera",
-            lambda: registry.create(cam.source_config()),
+            lambda: registry.create({**cam.source_config(), "clock": self._clock_int}),
             self.health,
             self.observations,
             self.clock_ms,

@@ -171,13 +171,16 @@ class TouchSection(_Strict):
 class CameraSection(_Strict):
     """The camera, built through the camera source registry by ``type``."""
 
-    type: str = "opencv"  # opencv (a device), video, images, still; "none" runs without
+    # opencv (a device), picamera2 (the Pi's camera port), video (a file), images (a
+    # folder), still (one picture); "none" runs without a camera.
+    type: str = "opencv"
     index: int | None = Field(None, ge=0)  # /dev/videoN for type opencv
-    path: str | None = None  # device path, video file, folder or image for the other types
+    path: str | None = None  # a device path for opencv; the file or folder for the others
     width: int = Field(640, ge=32, le=4096)
     height: int = Field(480, ge=32, le=4096)
-    fps: float = Field(15.0, gt=0, le=120)
+    fps: float = Field(15.0, gt=0, le=120)  # asked of a device; the pace of a file
     rotation_deg: int = 0  # how the camera is mounted: 0, 90, 180, 270 (clockwise)
+    hfov_deg: float = Field(70.0, gt=10, lt=180)  # horizontal field of view, for distances
     retry_ms: int = Field(2000, ge=50, le=600_000)  # how often a missing camera is looked for
     stale_ms: int = Field(3000, ge=100, le=600_000)  # no frame this long: reopen the camera
 
@@ -191,7 +194,13 @@ class CameraSection(_Strict):
     @field_validator("type")
     @classmethod
     def _registered(cls, name: str) -> str:
-        return _check_type(name, "sensors.camera", "CAMERA_SOURCES")
+        return _check_type(name, "sensors.camera", "CAMERAS")
+
+    @model_validator(mode="after")
+    def _files_need_a_path(self) -> CameraSection:
+        if self.type in ("video", "images", "still") and not self.path:
+            raise ValueError(f"type {self.type} needs a path")
+        return self
 
     @property
     def enabled(self) -> bool:
@@ -201,12 +210,13 @@ class CameraSection(_Strict):
     def source_config(self) -> dict[str, Any]:
         """The dict the camera registry builds a source from."""
         out: dict[str, Any] = {"type": self.type}
-        if self.index is not None:
-            out["index"] = self.index
-        if self.path is not None:
-            out["path"] = self.path
         if self.type == "opencv":
-            out.update(width=self.width, height=self.height, fps=self.fps)
+            device: int | str = self.index if self.index is not None else (self.path or 0)
+            out.update(device=device, width=self.width, height=self.height, fps=self.fps)
+        elif self.type == "picamera2":
+            out.update(width=self.width, height=self.height)
+        elif self.path is not None:
+            out["path"] = self.path
         return out
 
 

@@ -104,13 +104,13 @@ def render_config(report: DeviceReport, name: str = "pet", port: str | None = No
         cam = cameras[0]
         lines += [
             f"  # found: {cam.path} ({cam.width}x{cam.height})",
-            "  type: opencv               # opencv | video | images | still | none",
+            "  type: opencv               # opencv | picamera2 | video | images | still | none",
             f"  index: {cam.index}",
         ]
     else:
         lines += [
             f"  # no working camera found ({report.notes.get('cameras', 'none answered')})",
-            "  type: none                 # opencv | video | images | still | none",
+            "  type: none                 # opencv | picamera2 | video | images | still | none",
             "  index: 0",
         ]
     lines += [

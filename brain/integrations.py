@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from brain.workers import Observation, Perceive
 from sensors.registry import Registry
 
@@ -42,7 +44,6 @@ class Integrations:
     audio_registry: Registry[Any] | None = None
     audio_chunk_ms: float = 32.0
     audio_perceive: Callable[[], Perceive | None] | None = None
-    vision: Any = None  # sensors.camera.pipeline, when present
     # Sensor observation -> the brain's events (OwnerEmotion, LoudSound...), once fusion is here.
     fuse: Callable[[Observation], list[Any]] | None = None
     missing: list[str] = field(default_factory=list)
@@ -51,12 +52,27 @@ class Integrations:
 
     def camera_perceive(self, camera: CameraSection) -> Callable[[], Perceive | None] | None:
         """Factory of the per-frame vision function (built in the camera's thread)."""
-        if self.vision is None:
+        if self.camera_registry is None:
             return None
-        factory = getattr(self.vision, "frame_perceiver", None)
-        if factory is None:
-            return None
-        return lambda: factory(rotation_deg=camera.rotation_deg)
+
+        def make() -> Perceive | None:
+            pipeline_module = importlib.import_module("sensors.camera.pipeline")
+            config = pipeline_module.VisionConfig(hfov_deg=camera.hfov_deg)
+            pipeline = pipeline_module.build_vision(config)  # logs why when it is None
+            if pipeline is None:
+                return None
+            turns = camera.rotation_deg // 90
+
+            def perceive(item: Any, now_ms: float) -> list[Any]:
+                t_ms, frame = item
+                if turns:
+                    # np.rot90 turns anticlockwise: undo a clockwise mount.
+                    frame = np.ascontiguousarray(np.rot90(frame, k=turns))
+                return [pipeline.process(int(t_ms), frame)]
+
+            return perceive
+
+        return make
 
     def make_speaker(self, app: PetApp) -> Any:
         """The speaker's sound player (started by the app), or None without sound support."""
@@ -107,8 +123,7 @@ def load_integrations() -> Integrations:
     found = Integrations()
     camera = _optional("sensors.camera")
     if camera is not None:
-        found.camera_registry = getattr(camera, "CAMERA_SOURCES", None)
-        found.vision = _optional("sensors.camera.pipeline")
+        found.camera_registry = camera.CAMERAS
     audio = _optional("sensors.audio")
     if audio is not None:
         found.audio_registry = audio.AUDIO_SOURCES

@@ -7,9 +7,9 @@ sends only after the HELLO handshake: the pet is then alive and in contact.
 References, measured in the same run: a bare ``python -c pass`` and
 ``petbrain --version`` (interpreter plus the CLI's imports).
 
-The same process, left running with a file-backed microphone (and camera,
-when this build has camera sources) until its perception has loaded, gives
-the resident memory of the whole running brain, next to a bare interpreter's.
+The same process, left running with a file-backed camera and microphone
+until its perception has loaded and seen frames and audio, gives the resident
+memory of the whole running brain, next to a bare interpreter's.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import wave
 from pathlib import Path
 
 import numpy as np
+from ruamel.yaml import YAML
 
 from brain.bench import BenchOptions, Reference, Result, benchmark
 from brain.config_template import render_config
@@ -30,7 +31,7 @@ from brain.devices import DeviceReport
 from sim.live_body import LiveBody
 
 HEARTBEAT_TIMEOUT_S = 30.0
-SETTLE_S = 4.0  # after the first heartbeat, long enough for the audio models to load
+SETTLE_S = 6.0  # after the first heartbeat, long enough for the vision and audio models
 
 
 def _time_command(args: list[str]) -> float:
@@ -51,19 +52,43 @@ def _write_room(path: Path) -> None:
         wav.writeframes(samples.tobytes())
 
 
+def _write_frames(folder: Path) -> bool:
+    """Synthetic frames for a file-backed camera; False when OpenCV is missing."""
+    try:
+        import cv2
+    except ImportError:
+        return False
+    folder.mkdir()
+    for i in range(3):
+        frame = np.full((480, 640, 3), 70 + 30 * i, dtype=np.uint8)
+        cv2.circle(frame, (320, 240), 60 + 20 * i, (190, 170, 150), -1)
+        cv2.imwrite(str(folder / f"frame{i}.png"), frame)
+    return True
+
+
 def _config(folder: Path, port: Path) -> Path:
-    """A robot.yaml on ``port`` with a wav microphone (and no speaker or dashboard)."""
+    """A robot.yaml on ``port`` with file-backed camera and microphone (the full brain)."""
     room = folder / "room.wav"
     _write_room(room)
-    text = render_config(DeviceReport(), "bench", port=str(port))
-    text = text.replace(
-        "  type: pyaudio              # pyaudio | wav | none\n",
-        f"  type: wav\n  path: {room}\n",
-    )
-    text = text.replace("device: null               # null: the system default input", "")
+    document = YAML(typ="rt").load(render_config(DeviceReport(), "bench", port=str(port)))
+    document["microphone"] = {"type": "wav", "path": str(room)}
+    frames = folder / "frames"
+    if _write_frames(frames) and sensors_have_cameras():
+        document["camera"] = {"type": "images", "path": str(frames), "fps": 15}
+    document["dashboard"] = {"enabled": False}
     config = folder / "robot.yaml"
-    config.write_text(text)
+    with config.open("w", encoding="utf-8") as out:
+        YAML(typ="rt").dump(document, out)
     return config
+
+
+def sensors_have_cameras() -> bool:
+    """True when this build has camera sources."""
+    try:
+        import sensors.camera  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def _rss_mib(pid: int) -> float:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -65,6 +66,10 @@ def run_pet(args: argparse.Namespace) -> int:
     from brain.config import RobotFile
 
     setup_logging(args.log_level)
+    if args.log_level != "debug":
+        # MediaPipe and TensorFlow Lite chatter on stderr would flood the journal.
+        os.environ.setdefault("GLOG_minloglevel", "2")
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     config = load_config_or_fail(args.config)
     assert isinstance(config, RobotFile)
     paths = config.library_paths(args.config.resolve().parent)

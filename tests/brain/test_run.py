@@ -124,10 +124,58 @@ def test_run_without_any_body_waits_and_stops_on_sigint(tmp_path: Path) -> None:
     assert pet.events()[-1]["kind"] == "stopped"
 
 
+def _write_images(folder: Path) -> None:
+    """Three synthetic frames (no one in view) for a file-backed camera."""
+    import cv2
+    import numpy as np
+
+    folder.mkdir()
+    for i in range(3):
+        frame = np.full((240, 320, 3), 60 + 40 * i, dtype=np.uint8)
+        cv2.circle(frame, (160, 120), 30 + 10 * i, (200, 180, 160), -1)
+        cv2.imwrite(str(folder / f"frame{i}.png"), frame)
+
+
 def test_camera_source_disappearing_is_survived(tmp_path: Path, body: LiveBody) -> None:
-    camera = pytest.importorskip("sensors.camera", reason="sensors.camera not merged yet")
-    assert camera
-    pytest.skip("camera sources land with issue 4")
+    import shutil
+
+    frames = tmp_path / "frames"
+    _write_images(frames)
+    config = tmp_path / "robot.yaml"
+    config.write_text(
+        robot_yaml(
+            body.link_path,
+            camera=f"type: images\n  path: {frames}\n  fps: 5\n  retry_ms: 200",
+        )
+    )
+    pet = RunningPet(config, tmp_path)
+    try:
+        pet.wait_for(device("camera", True), timeout_s=20)
+        seen = pet.wait_for(
+            lambda e: e["kind"] == "observation" and e["source"] == "camera", timeout_s=30
+        )
+        assert seen["type"] == "VisionObservation"
+        assert seen["observation"]["face"]["present"] is False
+        mark = len(pet.events())
+        shutil.rmtree(frames)
+        gone = pet.wait_for(device("camera", False), after=mark)
+        assert "no such file or folder" in gone["detail"]
+        time.sleep(0.6)  # several retries, one report
+        # The body is unaffected: a stroke still purrs.
+        body.set_contact(_stroke(body))
+        pet.wait_for(
+            lambda e: e["kind"] == "decision" and e["behaviour"] == "purr_when_stroked",
+            after=mark,
+        )
+        _write_images(frames)
+        back = pet.wait_for(device("camera", True), after=mark)
+        assert back["recoveries"] == 1
+        assert pet.stop() == 0
+    finally:
+        pet.kill()
+    log = pet.stderr()
+    assert log.count("camera unavailable") == 1, log
+    assert pet.events()[-1]["torque_released"] is True
 
 
 def test_run_with_a_broken_config_is_one_located_error(tmp_path: Path) -> None:
