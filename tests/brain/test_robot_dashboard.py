@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from run_helpers import robot_yaml
+from robot_run_helpers import robot_yaml
 
 from brain.app import PetApp
 from brain.config import load_robot_file

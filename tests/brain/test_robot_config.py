@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from run_helpers import REPO, robot_yaml
+from robot_run_helpers import REPO, robot_yaml
 
 from behaviors.yamlfile import YamlError
 from brain.config import RobotFile, load_robot_file

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from run_helpers import REPO, robot_yaml
+from robot_run_helpers import REPO, robot_yaml
 
 from behaviors.yamlfile import YamlError
 from brain.calibrate import BodySession, calibrate_pads, calibrate_servo, suggest_thresholds

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from run_helpers import RunningPet, device, robot_yaml, write_wav
+from robot_run_helpers import RunningPet, device, robot_yaml, write_wav
 
 from sensors.touch.layout import DEFAULT_LAYOUT, PadLayout
 from sensors.touch.synthetic import Stroke

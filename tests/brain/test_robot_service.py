@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from run_helpers import REPO, robot_yaml
+from robot_run_helpers import REPO, robot_yaml
 
 from brain.service import ServiceSpec, install, render_rule, render_unit, status, uninstall
 

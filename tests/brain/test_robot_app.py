@@ -8,8 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from run_helpers import robot_yaml
-from test_speaker import _Card
+from robot_run_helpers import robot_yaml
+from test_robot_speaker import _Card
 
 from brain import speaker
 from brain.app import PetApp
