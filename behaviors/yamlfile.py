@@ -1,11 +1,15 @@
 """YAML with positions: every error becomes ``file:line:col: path.in.document: message``.
 
-Used for behaviour files, scenarios and robot configuration alike.
+Used for behaviour files, scenarios and robot configuration alike. Nodes
+copied from another place (a template expanded where it is used) can carry an
+:class:`Origin`, so an error inside them points at the template's own file,
+line and path, and says where it was used.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -15,6 +19,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
 M = TypeVar("M", bound=BaseModel)
+_ORIGINS = "petbrain_origins"
 
 
 class YamlError(Exception):
@@ -23,6 +28,48 @@ class YamlError(Exception):
     def __init__(self, messages: Sequence[str]) -> None:
         super().__init__("\n".join(messages))
         self.messages = list(messages)
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a copied child node really comes from: file, its path there, and a note."""
+
+    path: Path
+    prefix: tuple[str, ...]
+    via: str = ""
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in a YAML file: 1-based line and column plus the dotted document path."""
+
+    path: Path
+    line: int
+    col: int
+    dotted: str
+    via: str = ""
+
+    def message(self, text: str) -> str:
+        """``file:line:col: path: text`` (plus where a template was used)."""
+        suffix = f" ({self.via})" if self.via else ""
+        return f"{self.path}:{self.line}:{self.col}: {self.dotted}: {text}{suffix}"
+
+
+def set_origin(
+    container: CommentedMap | CommentedSeq,
+    key: str | int,
+    origin: Origin,
+    position: tuple[int, int] | None = None,
+) -> None:
+    """Mark ``container[key]`` as copied from ``origin``; ``position`` is 0-based line, col."""
+    origins = getattr(container, _ORIGINS, None)
+    if origins is None:
+        origins = {}
+        setattr(container, _ORIGINS, origins)
+    origins[key] = origin
+    if position is not None and isinstance(container, CommentedMap):
+        line, col = position
+        container.lc.add_kv_line_col(key, [line, col, line, col])
 
 
 def load_yaml(path: Path) -> Any:
@@ -42,43 +89,72 @@ def load_yaml(path: Path) -> Any:
         raise YamlError([f"{path}:1:1: (syntax): {error}"]) from error
 
 
-def locate(document: Any, loc: Sequence[int | str]) -> tuple[int, int, str]:
-    """Line, column (1-based) and dotted path of the deepest node ``loc`` reaches.
+def _dotted(path: list[str]) -> str:
+    return ".".join(path).replace(".[", "[") or "(document)"
+
+
+def locate_in(
+    path: Path, document: Any, loc: Sequence[int | str], base: Location | None = None
+) -> Location:
+    """The :class:`Location` of the deepest node of ``document`` that ``loc`` reaches.
 
     Parts of ``loc`` that name no node (pydantic's union tags) are skipped.
+    ``base`` is where ``document`` itself sits when it is a piece of a larger file.
     """
     node = document
-    line, col = 1, 1
-    path: list[str] = []
+    file, line, col, via = path, 1, 1, ""
+    parts: list[str] = []
+    if base is not None:
+        file, line, col, via = base.path, base.line, base.col, base.via
+        parts = [base.dotted]
     for part in loc:
         if isinstance(node, CommentedMap) and part in node:
-            kl, kc = node.lc.key(part)
-            line, col = kl + 1, kc + 1
-            path.append(str(part))
-            node = node[part]
-        elif isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node):
-            il, ic = node.lc.item(part)
-            line, col = il + 1, ic + 1
-            path.append(f"[{part}]")
-            node = node[part]
-        elif isinstance(node, CommentedMap | CommentedSeq) and hasattr(node, "lc"):
+            position = node.lc.key(part)
+            step = str(part)
+        elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
+            position = node.lc.item(part)
+            step = f"[{part}]"
+        else:
             continue
-    dotted = ".".join(path).replace(".[", "[") or "(document)"
-    return line, col, dotted
+        origin: Origin | None = getattr(node, _ORIGINS, {}).get(part)
+        if origin is not None:
+            file, parts, via = origin.path, list(origin.prefix), origin.via
+        else:
+            parts.append(step)
+        if position is not None:
+            line, col = position[0] + 1, position[1] + 1
+        node = node[part]
+    return Location(file, line, col, _dotted(parts), via)
 
 
-def validation_messages(path: Path, document: Any, error: ValidationError) -> list[str]:
-    """Every pydantic error of ``error`` as a located one-line message."""
+def locate(document: Any, loc: Sequence[int | str]) -> tuple[int, int, str]:
+    """Line, column (1-based) and dotted path of the deepest node ``loc`` reaches."""
+    where = locate_in(Path(), document, loc)
+    return where.line, where.col, where.dotted
+
+
+def error_text(item: Any) -> str:
+    """A designer-friendly message for one pydantic error."""
+    loc = item["loc"]
+    if item["type"] == "extra_forbidden":
+        return f"unknown field '{loc[-1]}'"
+    if item["type"] == "missing":
+        return f"missing field '{loc[-1]}'"
+    message = str(item["msg"])
+    return message.removeprefix("Value error, ")
+
+
+def validation_messages(
+    path: Path, document: Any, error: ValidationError, base: Location | None = None
+) -> list[str]:
+    """Every pydantic error of ``error`` as a located one-line message.
+
+    ``base`` is where ``document`` sits when it is a piece of a larger file.
+    """
     out = []
     for item in error.errors():
-        loc = item["loc"]
-        line, col, dotted = locate(document, loc)
-        message = item["msg"]
-        if item["type"] == "extra_forbidden":
-            message = f"unknown field '{loc[-1]}'"
-        elif item["type"] == "missing":
-            message = f"missing field '{loc[-1]}'"
-        out.append(f"{path}:{line}:{col}: {dotted}: {message}")
+        where = locate_in(path, document, item["loc"], base)
+        out.append(where.message(error_text(item)))
     return out
 
 

@@ -1,0 +1,178 @@
+"""Timeline steps (``do:``): pose, vibrate, led, sound, wait, parallel, sequence, choose, use."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import ConfigDict, Discriminator, Field, Tag, model_validator
+
+from behaviors.triggers import Strict
+from behaviors.vocabulary import EASINGS, JOINT_RANGES_DEG, LED_PATTERNS, VIBRATION_PATTERNS
+
+Easing = Literal[EASINGS]  # type: ignore[valid-type]
+VibrationPattern = Literal[VIBRATION_PATTERNS]  # type: ignore[valid-type]
+LedPattern = Literal[LED_PATTERNS]  # type: ignore[valid-type]
+# Spelled out so type checkers see it; tests check it equals vocabulary.JOINTS.
+Joint = Literal[
+    "head_yaw", "head_pitch", "ear_left", "ear_right", "tail_swish", "tail_lift", "spine", "eyelids"
+]
+
+
+class PoseSpec(Strict):
+    """Move joints (degrees) over ``duration_ms``: a named pose, explicit joints, or both."""
+
+    name: str | None = None
+    joints: dict[Joint, float] = Field(default_factory=dict)
+    duration_ms: int = Field(300, ge=0, le=60_000)
+    easing: Easing = "ease_in_out"
+
+    @model_validator(mode="after")
+    def _check(self) -> PoseSpec:
+        if self.name is None and not self.joints:
+            raise ValueError("a pose needs a 'name' or 'joints'")
+        for joint, angle in self.joints.items():
+            lo, hi = JOINT_RANGES_DEG[joint]
+            if not lo <= angle <= hi:
+                raise ValueError(f"{joint} = {angle} is outside {lo}..{hi} degrees")
+        return self
+
+
+class VibrateSpec(Strict):
+    """Drive the vibration motor: a purr is ``pattern: purr``."""
+
+    pattern: VibrationPattern
+    intensity: float = Field(0.6, ge=0.0, le=1.0)
+    duration_ms: int = Field(1000, ge=0, le=60_000)
+    period_ms: int = Field(0, ge=0, le=10_000)
+
+
+class LedSpec(Strict):
+    """Light the LEDs: ``colour`` is ``#rrggbb``."""
+
+    pattern: LedPattern
+    colour: str = Field("#ffb060", pattern=r"^#[0-9a-fA-F]{6}$")
+    period_ms: int = Field(1000, ge=0, le=60_000)
+
+
+class SoundSpec(Strict):
+    """Play a named cat sound from the sound library (``behaviors/sounds/NAME.wav``)."""
+
+    name: str
+    volume: float = Field(0.8, ge=0.0, le=1.0)
+
+
+class WaitSpec(Strict):
+    """Do nothing new for ``duration_ms``."""
+
+    duration_ms: int = Field(ge=0, le=60_000)
+
+
+class PoseStep(Strict):
+    """Timeline step ``pose:``."""
+
+    pose: PoseSpec
+
+
+class VibrateStep(Strict):
+    """Timeline step ``vibrate:``."""
+
+    vibrate: VibrateSpec
+
+
+class LedStep(Strict):
+    """Timeline step ``led:``."""
+
+    led: LedSpec
+
+
+class SoundStep(Strict):
+    """Timeline step ``sound:``."""
+
+    sound: SoundSpec
+
+
+class WaitStep(Strict):
+    """Timeline step ``wait:``."""
+
+    wait: WaitSpec
+
+
+class ParallelStep(Strict):
+    """Timeline step ``parallel:``: all children start together."""
+
+    parallel: list[Step] = Field(min_length=1)
+
+
+class SequenceStep(Strict):
+    """Timeline step ``sequence:``: children one after another."""
+
+    sequence: list[Step] = Field(min_length=1)
+
+
+class Variant(Strict):
+    """One option of a ``choose`` step, picked with probability proportional to ``weight``."""
+
+    weight: float = Field(1.0, gt=0.0, le=1000.0)
+    do: list[Step] = Field(min_length=1)
+
+
+class ChooseStep(Strict):
+    """Timeline step ``choose:``: one variant at random (seeded), weighted."""
+
+    choose: list[Variant] = Field(min_length=1)
+
+
+class UseStep(Strict):
+    """Timeline step ``use: TEMPLATE`` with parameters ``with:`` (expanded when loading)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    use: str
+    with_: dict[str, Any] = Field(default_factory=dict, alias="with")
+
+
+STEP_KINDS = ("pose", "vibrate", "led", "sound", "wait", "parallel", "sequence", "choose", "use")
+
+
+def _step_kind(value: Any) -> str | None:
+    if isinstance(value, dict):
+        keys = [k for k in value if k in STEP_KINDS]
+        return keys[0] if len(keys) == 1 else None
+    return next((k for k in STEP_KINDS if getattr(value, k, None) is not None), None)
+
+
+Step = Annotated[
+    Annotated[PoseStep, Tag("pose")]
+    | Annotated[VibrateStep, Tag("vibrate")]
+    | Annotated[LedStep, Tag("led")]
+    | Annotated[SoundStep, Tag("sound")]
+    | Annotated[WaitStep, Tag("wait")]
+    | Annotated[ParallelStep, Tag("parallel")]
+    | Annotated[SequenceStep, Tag("sequence")]
+    | Annotated[ChooseStep, Tag("choose")]
+    | Annotated[UseStep, Tag("use")],
+    Discriminator(
+        _step_kind,
+        custom_error_type="step_kind",
+        custom_error_message="a step is exactly one of: " + ", ".join(STEP_KINDS),
+    ),
+]
+ParallelStep.model_rebuild()
+SequenceStep.model_rebuild()
+Variant.model_rebuild()
+ChooseStep.model_rebuild()
+
+
+def walk_steps(steps: list[Step]) -> list[Step]:
+    """Every step in ``steps``, depth first, including those nested in groups and variants."""
+    out: list[Step] = []
+    for step in steps:
+        out.append(step)
+        if isinstance(step, ParallelStep):
+            out.extend(walk_steps(step.parallel))
+        elif isinstance(step, SequenceStep):
+            out.extend(walk_steps(step.sequence))
+        elif isinstance(step, ChooseStep):
+            for variant in step.choose:
+                out.extend(walk_steps(variant.do))
+    return out
