@@ -59,8 +59,13 @@ class Expander:
         for key in given:
             if key not in source.template.params:
                 known = ", ".join(sorted(source.template.params)) or "none"
+                at = with_where
+                position = given.lc.key(key) if isinstance(given, CommentedMap) else None
+                if position is not None:
+                    line, col = position[0] + 1, position[1] + 1
+                    at = Location(at.path, line, col, f"{at.dotted}.{key}", at.via)
                 self.messages.append(
-                    with_where.message(
+                    at.message(
                         f"template '{source.name}' has no parameter '{key}' (known: {known})"
                     )
                 )
@@ -193,7 +198,11 @@ class Expander:
         if depth >= _MAX_DEPTH:
             self.messages.append(at.message(f"templates nest deeper than {_MAX_DEPTH} (a loop?)"))
             return None
-        values = self._params(source, step.get("with"), at, at)
+        with_line, with_col = step.lc.key("with") or (line, col)
+        with_at = Location(
+            where.path, with_line + 1, with_col + 1, f"{where.dotted}[{index}].with", where.via
+        )
+        values = self._params(source, step.get("with"), at, with_at)
         if values is None:
             return None
         body = self._fill(copy.deepcopy(source.node["steps"]), values)
