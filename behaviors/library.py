@@ -15,8 +15,15 @@ from pydantic import TypeAdapter, ValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from behaviors.schema import Behaviour, Entry, LibraryFile, PosesFile, Temperament, Template
-from behaviors.templates import Expander, TemplateSource, check_holes
-from behaviors.yamlfile import Location, YamlError, load_model, load_yaml, locate_in
+from behaviors.templates import Expander, TemplateSource, check_holes, name_hint
+from behaviors.yamlfile import (
+    Location,
+    YamlError,
+    load_model,
+    load_yaml,
+    locate_in,
+    model_field_names,
+)
 from behaviors.yamlfile import validation_messages as _messages
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -24,6 +31,7 @@ DEFAULT_LIBRARY_DIR = PACKAGE_DIR / "library"
 DEFAULT_POSES = PACKAGE_DIR / "poses.yaml"
 DEFAULT_SOUNDS_DIR = PACKAGE_DIR / "sounds"
 DEFAULT_TEMPERAMENT = PACKAGE_DIR / "temperament.yaml"
+FIELD_NAMES = sorted(model_field_names(LibraryFile))
 
 
 class LibraryError(Exception):
@@ -114,6 +122,28 @@ def _step_refs(
                     yield from _step_refs(variant.get("do"), (*here, "choose", v_index, "do"))
 
 
+_PARSED: dict[Path, tuple[int, int, Any]] = {}
+
+
+def parse_cached(path: Path) -> Any:
+    """``load_yaml(path)``, reusing the last parse while the file is unchanged.
+
+    Round-trip parsing is slow in pure Python; hot reload re-reads only the
+    files that changed. Parsed documents are never mutated (expansion copies).
+    """
+    try:
+        info = path.stat()
+    except OSError as error:
+        raise YamlError([f"{path}:1:1: (file): cannot read: {error}"]) from error
+    key = (info.st_mtime_ns, info.st_size)
+    hit = _PARSED.get(path)
+    if hit is not None and hit[:2] == key:
+        return hit[2]
+    document = load_yaml(path)
+    _PARSED[path] = (*key, document)
+    return document
+
+
 @dataclass
 class _Loader:
     poses: dict[str, dict[str, float]]
@@ -133,7 +163,7 @@ class _Loader:
             self.messages.append(f"{path}:1:1: (file): no such file")
             return None
         try:
-            document = load_yaml(path)
+            document = parse_cached(path)
         except YamlError as error:
             self.messages.extend(error.messages)
             return None
@@ -145,7 +175,7 @@ class _Loader:
             templates = loaded.templates
             entries = list(enumerate(loaded.behaviors))
         except ValidationError as error:
-            self.messages.extend(_messages(path, document, error))
+            self.messages.extend(_messages(path, document, error, None, FIELD_NAMES))
             if not isinstance(document, CommentedMap):
                 return None
             templates, entries = _salvage(document)
@@ -177,7 +207,7 @@ class _Loader:
             try:
                 behaviour = Behaviour.model_validate(node)
             except ValidationError as error:
-                for message in _messages(path, node, error, base):
+                for message in _messages(path, node, error, base, FIELD_NAMES):
                     if message not in self.messages:
                         self.messages.append(message)
                 continue
@@ -196,9 +226,9 @@ class _Loader:
         known = {"pose": self.poses, "sound": self.sounds}
         for kind, name, loc in _step_refs(node.get("do"), ("do",)):
             if name not in known[kind]:
-                names = ", ".join(sorted(known[kind])) or "none"
+                hint = name_hint(name, known[kind])
                 where = locate_in(path, node, loc, base)
-                self.messages.append(where.message(f"unknown {kind} '{name}' (known: {names})"))
+                self.messages.append(where.message(f"unknown {kind} '{name}' ({hint})"))
 
     def check_recent(self, documents: dict[Path, Any]) -> None:
         """``recent: {behaviour: X}`` must name a behaviour of the library."""
@@ -211,8 +241,9 @@ class _Loader:
                     if recent.behaviour not in self.sources:
                         path = self.sources[behaviour.name]
                         where = _find(path, documents[path], behaviour.name, field_name, index)
+                        hint = name_hint(recent.behaviour, self.sources)
                         self.messages.append(
-                            where.message(f"unknown behaviour '{recent.behaviour}'")
+                            where.message(f"unknown behaviour '{recent.behaviour}' ({hint})")
                         )
 
 

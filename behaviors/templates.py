@@ -18,14 +18,23 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from behaviors.schema import Template
-from behaviors.yamlfile import Location, Origin, locate_in, set_origin
+from behaviors.yamlfile import (
+    Location,
+    Origin,
+    item_position,
+    key_position,
+    locate_in,
+    set_origin,
+)
 
 _HOLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _MAX_DEPTH = 8
@@ -60,7 +69,7 @@ class Expander:
             if key not in source.template.params:
                 known = ", ".join(sorted(source.template.params)) or "none"
                 at = with_where
-                position = given.lc.key(key) if isinstance(given, CommentedMap) else None
+                position = key_position(given, key) if isinstance(given, CommentedMap) else None
                 if position is not None:
                     line, col = position[0] + 1, position[1] + 1
                     at = Location(at.path, line, col, f"{at.dotted}.{key}", at.via)
@@ -126,8 +135,8 @@ class Expander:
         use_at = locate_in(path, document, (*loc, "use"))
         source = self.templates.get(str(instance["use"]))
         if source is None:
-            known = ", ".join(sorted(self.templates)) or "none"
-            self.messages.append(use_at.message(f"unknown template '{instance['use']}' ({known})"))
+            hint = name_hint(str(instance["use"]), self.templates)
+            self.messages.append(use_at.message(f"unknown template '{instance['use']}' ({hint})"))
             return None
         if source.template.behaviour is None:
             self.messages.append(
@@ -143,7 +152,7 @@ class Expander:
         expanded = CommentedMap()
         for key in body:
             expanded[key] = body[key]
-            kl, kc = body.lc.key(key)
+            kl, kc = key_position(body, key) or (0, 0)
             set_origin(
                 expanded,
                 key,
@@ -154,7 +163,7 @@ class Expander:
             if key in ("use", "with"):
                 continue
             expanded[key] = copy.deepcopy(instance[key])
-            kl, kc = instance.lc.key(key)
+            kl, kc = key_position(instance, key) or (0, 0)
             expanded.lc.add_kv_line_col(key, [kl, kc, kl, kc])
             set_origin(expanded, key, Origin(path, (*_prefix(loc), str(key))))
         return self._fill(expanded, values)  # type: ignore[no-any-return]
@@ -183,12 +192,12 @@ class Expander:
     def _use_step(
         self, step: CommentedMap, where: Location, index: int, depth: int
     ) -> CommentedMap | None:
-        line, col = step.lc.key("use") or (0, 0)
+        line, col = key_position(step, "use") or (0, 0)
         at = Location(where.path, line + 1, col + 1, f"{where.dotted}[{index}].use", where.via)
         source = self.templates.get(str(step["use"]))
         if source is None:
-            known = ", ".join(sorted(self.templates)) or "none"
-            self.messages.append(at.message(f"unknown template '{step['use']}' ({known})"))
+            hint = name_hint(str(step["use"]), self.templates)
+            self.messages.append(at.message(f"unknown template '{step['use']}' ({hint})"))
             return None
         if source.template.steps is None:
             self.messages.append(
@@ -198,7 +207,7 @@ class Expander:
         if depth >= _MAX_DEPTH:
             self.messages.append(at.message(f"templates nest deeper than {_MAX_DEPTH} (a loop?)"))
             return None
-        with_line, with_col = step.lc.key("with") or (line, col)
+        with_line, with_col = key_position(step, "with") or (line, col)
         with_at = Location(
             where.path, with_line + 1, with_col + 1, f"{where.dotted}[{index}].with", where.via
         )
@@ -209,7 +218,7 @@ class Expander:
         via = f"template '{source.name}' used at {at.path}:{at.line}:{at.col}"
         replaced = CommentedMap()
         replaced["sequence"] = body
-        kl, kc = source.node.lc.key("steps")
+        kl, kc = key_position(source.node, "steps") or (0, 0)
         set_origin(
             replaced,
             "sequence",
@@ -219,6 +228,15 @@ class Expander:
         inner = Location(source.path, kl + 1, kc + 1, f"templates.{source.name}.steps", via)
         self._steps(body, inner, depth + 1)
         return replaced
+
+
+def name_hint(name: str, known: Iterable[str]) -> str:
+    """``did you mean 'x'?`` when a known name is close, else the list of known names."""
+    names = sorted(known)
+    close = get_close_matches(name, names, n=3)
+    if close:
+        return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+    return "known: " + (", ".join(names) or "none")
 
 
 def _prefix(loc: tuple[str | int, ...]) -> tuple[str, ...]:
@@ -239,11 +257,11 @@ def check_holes(source: TemplateSource) -> list[str]:
     def walk(node: Any, parts: list[str], line: int, col: int) -> None:
         if isinstance(node, CommentedMap):
             for key in node:
-                kl, kc = node.lc.key(key) or (line - 1, col - 1)
+                kl, kc = key_position(node, key) or (line - 1, col - 1)
                 walk(node[key], [*parts, str(key)], kl + 1, kc + 1)
         elif isinstance(node, CommentedSeq):
             for index, item in enumerate(node):
-                il, ic = node.lc.item(index) or (line - 1, col - 1)
+                il, ic = item_position(node, index) or (line - 1, col - 1)
                 walk(item, [*parts, f"[{index}]"], il + 1, ic + 1)
         elif isinstance(node, str):
             for name in _HOLE.findall(node):

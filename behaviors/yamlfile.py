@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from difflib import get_close_matches
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -84,9 +85,30 @@ def load_yaml(path: Path) -> Any:
         mark = error.problem_mark or error.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = error.problem or error.context or "invalid YAML"
+        context = error.context_mark
+        if error.problem and error.context and context is not None and context is not mark:
+            problem += f" ({error.context} at line {context.line + 1})"
         raise YamlError([f"{path}:{line}:{col}: (syntax): {problem}"]) from error
     except Exception as error:  # ruamel raises a few unmarked kinds too
         raise YamlError([f"{path}:1:1: (syntax): {error}"]) from error
+
+
+def key_position(node: CommentedMap, key: Any) -> tuple[int, int] | None:
+    """0-based line and column of ``key`` in ``node``, when ruamel recorded it."""
+    try:
+        position = node.lc.key(key)
+    except (KeyError, AttributeError, TypeError):
+        return None
+    return (position[0], position[1]) if position else None
+
+
+def item_position(node: CommentedSeq, index: int) -> tuple[int, int] | None:
+    """0-based line and column of item ``index`` of ``node``, when recorded."""
+    try:
+        position = node.lc.item(index)
+    except (KeyError, AttributeError, TypeError, IndexError):
+        return None
+    return (position[0], position[1]) if position else None
 
 
 def _dotted(path: list[str]) -> str:
@@ -108,11 +130,12 @@ def locate_in(
         file, line, col, via = base.path, base.line, base.col, base.via
         parts = [base.dotted]
     for part in loc:
+        position: tuple[int, int] | None
         if isinstance(node, CommentedMap) and part in node:
-            position = node.lc.key(part)
+            position = key_position(node, part)
             step = str(part)
         elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
-            position = node.lc.item(part)
+            position = item_position(node, part)
             step = f"[{part}]"
         else:
             continue
@@ -133,28 +156,51 @@ def locate(document: Any, loc: Sequence[int | str]) -> tuple[int, int, str]:
     return where.line, where.col, where.dotted
 
 
-def error_text(item: Any) -> str:
-    """A designer-friendly message for one pydantic error."""
+def error_text(item: Any, field_names: Sequence[str] = ()) -> str:
+    """A designer-friendly message for one pydantic error.
+
+    ``field_names`` are all the field names of the language, for "did you mean".
+    """
     loc = item["loc"]
-    if item["type"] == "extra_forbidden":
-        return f"unknown field '{loc[-1]}'"
-    if item["type"] == "missing":
+    kind = item["type"]
+    value = item.get("input")
+    ctx = item.get("ctx") or {}
+    if kind == "extra_forbidden":
+        close = get_close_matches(str(loc[-1]), field_names, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        return f"unknown field '{loc[-1]}'{hint}"
+    if kind == "missing":
         return f"missing field '{loc[-1]}'"
+    if kind in ("literal_error", "enum") and isinstance(value, str | int | float):
+        return f"'{value}' is not allowed here; use one of: {ctx.get('expected', '?')}"
+    if kind == "string_pattern_mismatch" and loc and loc[-1] == "name":
+        return f"'{value}' is not a valid name: use lower_case letters, digits and _"
+    if kind == "string_pattern_mismatch" and loc and loc[-1] == "colour":
+        return f"'{value}' is not a colour like #ffb060"
+    if kind == "list_type":
+        return "expected a list (items start with '- ')"
+    if kind in {"dict_type", "model_type"}:
+        return "expected a mapping (key: value)"
     message = str(item["msg"])
     return message.removeprefix("Value error, ")
 
 
 def validation_messages(
-    path: Path, document: Any, error: ValidationError, base: Location | None = None
+    path: Path,
+    document: Any,
+    error: ValidationError,
+    base: Location | None = None,
+    field_names: Sequence[str] = (),
 ) -> list[str]:
     """Every pydantic error of ``error`` as a located one-line message.
 
-    ``base`` is where ``document`` sits when it is a piece of a larger file.
+    ``base`` is where ``document`` sits when it is a piece of a larger file;
+    ``field_names`` feed "did you mean" hints for unknown fields.
     """
     out = []
     for item in error.errors():
         where = locate_in(path, document, item["loc"], base)
-        out.append(where.message(error_text(item)))
+        out.append(where.message(error_text(item, field_names)))
     return out
 
 
@@ -166,4 +212,14 @@ def load_model(path: Path, model: type[M]) -> M:
     try:
         return model.model_validate(document)
     except ValidationError as error:
-        raise YamlError(validation_messages(path, document, error)) from error
+        names = sorted(model_field_names(model))
+        raise YamlError(validation_messages(path, document, error, None, names)) from error
+
+
+def model_field_names(model: type[BaseModel]) -> set[str]:
+    """Every field name (by alias) of ``model`` and the models nested in it."""
+    names: set[str] = set()
+    schema = model.model_json_schema()
+    for definition in [schema, *schema.get("$defs", {}).values()]:
+        names.update(definition.get("properties", {}))
+    return names
