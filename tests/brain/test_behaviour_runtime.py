@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from pathlib import Path
 
@@ -46,10 +47,16 @@ def test_a_stroke_with_the_fur_purrs_you_can_feel_and_hear() -> None:
     stroke = Stroke(DEFAULT_ROBOT.layout, 200, 100.0, 420.0, speed_mm_per_s=250.0)
     run(brain, link, 3000, contact=stroke)
     assert "purr_when_stroked" in decisions(brain)
-    purrs = [m for _, m in link.streams if isinstance(m, wire.Vibrate) and m.pattern == wire.VIBE_PURR]
+    purrs = [
+        m for _, m in link.streams if isinstance(m, wire.Vibrate) and m.pattern == wire.VIBE_PURR
+    ]
     assert purrs and purrs[0].intensity > 100
     assert any(name == "purr" for _, name, _ in player.played)
-    why = next(e.data for e in brain.events if e.kind == "decision" and e.data["behaviour"] == "purr_when_stroked")
+    why = next(
+        e.data
+        for e in brain.events
+        if e.kind == "decision" and e.data["behaviour"] == "purr_when_stroked"
+    )
     assert why["trigger"].startswith("touch gesture=stroke")  # type: ignore[union-attr]
 
 
@@ -86,7 +93,7 @@ def test_servo_targets_never_snap_even_when_a_reflex_interrupts() -> None:
     assert "startle_when_hit" in decisions(brain)
     frames = [(t, m) for t, m in link.streams if isinstance(m, wire.ServoTargets)]
     speed = {j.channel: j.max_speed_deg_per_s for j in DEFAULT_ROBOT.joints}
-    for (t0, a), (t1, b) in zip(frames, frames[1:], strict=False):
+    for (t0, a), (t1, b) in itertools.pairwise(frames):
         for (channel, x0, _), (_, x1, _) in zip(a.targets, b.targets, strict=True):
             assert abs(x1 - x0) / 100 <= speed[channel] * (t1 - t0) / 1000 + 0.02
 

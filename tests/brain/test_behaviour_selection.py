@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from behaviors.library import BehaviourLibrary, load_library
 from brain.events import HandlingEvent, LoudSound, OwnerEmotion, OwnerPresence, PetEvent, Tick
 from brain.selector import Decision, Selector
@@ -15,7 +17,9 @@ def stroke(t_ms: int, zone: str = "back_middle", direction: str = "with_fur") ->
     return TouchGesture(t_ms, "stroke", (zone,), t_ms - 600, 600, 0.5, direction)
 
 
-def gesture(t_ms: int, name: str, zone: str = "back_middle", intensity: float = 0.5) -> TouchGesture:
+def gesture(
+    t_ms: int, name: str, zone: str = "back_middle", intensity: float = 0.5
+) -> TouchGesture:
     return TouchGesture(t_ms, name, (zone,), t_ms - 100, 100, intensity)
 
 
@@ -88,7 +92,7 @@ def test_the_tenth_pat_in_a_minute_is_much_less_exciting() -> None:
         assert decision is not None and decision.behaviour.name == "look_at_pat"
         factors.append(decision.factor)
     assert factors[0] == 1.0
-    assert all(a > b for a, b in zip(factors, factors[1:], strict=False))
+    assert all(a > b for a, b in itertools.pairwise(factors))
     assert 0.2 <= factors[9] < 0.25  # 0.5 ** (9 / 4)
     assert choose(selector, gesture(1000 + 9 * 5000 + 500, "pat")) is None  # cooldown
     later = choose(selector, gesture(200_000, "pat"))  # a quiet few minutes: fresh again
@@ -185,7 +189,7 @@ def test_attention_seeking_is_gentle_and_rare_when_the_owner_is_around() -> None
     times = _attention_seeking(selector, 3.0)
     assert times, "it should miss its owner at some point"
     assert times[0] >= 600_000  # only after ten quiet minutes
-    assert all(b - a >= 1_800_000 for a, b in zip(times, times[1:], strict=False))
+    assert all(b - a >= 1_800_000 for a, b in itertools.pairwise(times))
 
 
 def test_attention_seeking_never_when_the_owner_does_not_want_it() -> None:

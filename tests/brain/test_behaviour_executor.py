@@ -1,0 +1,82 @@
+"""The executor: idle life, queued and restarted behaviours, sounds once, hot-swapped library."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from behaviors.library import load_library
+from brain.executor import Executor, idle_offsets
+from brain.hotreload import LibraryWatcher
+from brain.robot import DEFAULT_ROBOT
+
+LIBRARY = load_library()
+
+
+def angles(executor: Executor, t_ms: int) -> dict[int, float]:
+    targets, _ = executor.frame(t_ms)
+    return {channel: centi / 100 for channel, centi, _ in targets.targets}
+
+
+def test_idle_life_keeps_the_pet_moving_when_nothing_plays() -> None:
+    executor = Executor(DEFAULT_ROBOT, LIBRARY)
+    spine = DEFAULT_ROBOT.joint("spine").channel
+    samples = [angles(executor, t)[spine] for t in range(0, 4000, 20)]
+    assert max(samples) - min(samples) > 2.0  # breathing
+    blinks = [idle_offsets(t).get("eyelids", 0.0) for t in range(0, 12_000, 20)]
+    assert max(blinks) > 50  # a slow blink now and then
+
+
+def test_sounds_are_handed_over_once() -> None:
+    executor = Executor(DEFAULT_ROBOT, LIBRARY)
+    executor.start(LIBRARY.by_name("greet_owner"), 1000)
+    heard = []
+    for t in range(1000, 6000, 20):
+        executor.frame(t)
+        heard.extend(s.name for s in executor.take_output().sounds)
+    assert heard == ["trill"]
+
+
+def test_queue_mode_plays_again_after_the_running_one() -> None:
+    executor = Executor(DEFAULT_ROBOT, LIBRARY)
+    protest = LIBRARY.by_name("upside_down_protest")
+    assert protest.mode == "queue" and protest.max_queued == 1
+    executor.start(protest, 0)
+    assert executor.enqueue(protest)
+    assert not executor.enqueue(protest)  # max_queued
+    started = []
+    for t in range(0, 3000, 20):
+        executor.frame(t)
+        started.extend(executor.take_output().started)
+    assert started == ["upside_down_protest", "upside_down_protest"]
+    assert executor.running is None
+
+
+def test_a_running_behaviour_finishes_across_a_library_swap(tmp_path: Path) -> None:
+    executor = Executor(DEFAULT_ROBOT, LIBRARY)
+    timeline = executor.start(LIBRARY.by_name("purr_when_stroked"), 0)
+    executor.set_library(load_library())
+    executor.frame(100)
+    assert executor.running is not None and executor.running.timeline is timeline
+
+
+def test_watcher_sees_added_and_removed_files(tmp_path: Path) -> None:
+    body = (
+        "behaviors:\n  - name: {n}\n    when: [{{touch: {{}}}}]\n"
+        "    do: [{{wait: {{duration_ms: 5}}}}]\n"
+    )
+    (tmp_path / "a.yaml").write_text(body.format(n="one"))
+    watcher = LibraryWatcher([tmp_path], interval_ms=0)
+    assert watcher.poll(0) is None
+    (tmp_path / "b.yaml").write_text(body.format(n="two"))
+    added = watcher.poll(10)
+    assert added is not None and added.ok and added.library is not None
+    assert added.library.names == ["one", "two"]
+    assert added.changed == (str(tmp_path / "b.yaml"),)
+    (tmp_path / "b.yaml").unlink()
+    removed = watcher.poll(20)
+    assert removed is not None and removed.library is not None and removed.library.names == ["one"]
+    (tmp_path / "a.yaml").write_text("behaviors: [oops")
+    broken = watcher.poll(30)
+    assert broken is not None and not broken.ok
+    assert broken.messages[0].startswith(f"{tmp_path / 'a.yaml'}:1:")
+    assert watcher.poll(40) is None  # reported once, not every poll
