@@ -4,11 +4,14 @@
 ``interval_ms``. When any changed (edited, added, removed) it loads the whole
 library again: a valid result is returned for the caller to swap in at once;
 an invalid one yields the located error messages and the pet carries on with
-the library it had.
+the library it had. With ``background=True`` the (slow, pure-Python) parse
+runs on a worker thread and the result is handed over by a later ``poll``,
+so the pet's step never stalls while a designer saves a file.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,11 +54,15 @@ class LibraryWatcher:
     sounds_dir: Path = DEFAULT_SOUNDS_DIR
     temperament_path: Path = DEFAULT_TEMPERAMENT
     interval_ms: int = 500
+    background: bool = False
     _stamp: Stamp = field(default_factory=dict)
     _next_ms: int = 0
+    _worker: threading.Thread | None = None
+    _done: Reload | None = None
 
     def __post_init__(self) -> None:
         self._stamp = self.stamp()
+        self._lock = threading.Lock()
 
     def files(self) -> list[Path]:
         """Every file whose change triggers a reload."""
@@ -80,19 +87,46 @@ class LibraryWatcher:
         )
 
     def poll(self, now_ms: int) -> Reload | None:
-        """A :class:`Reload` when files changed since the last look, else None."""
-        if now_ms < self._next_ms:
+        """A :class:`Reload` when files changed (or a background load finished), else None."""
+        with self._lock:
+            done, self._done = self._done, None
+        if done is not None:
+            self._worker = None
+            return done
+        if self._worker is not None or now_ms < self._next_ms:
             return None
         self._next_ms = now_ms + self.interval_ms
         stamp = self.stamp()
         if stamp == self._stamp:
             return None
-        changed = sorted(
-            str(p) for p in set(stamp) | set(self._stamp) if stamp.get(p) != self._stamp.get(p)
+        changed = tuple(
+            sorted(
+                str(p) for p in set(stamp) | set(self._stamp) if stamp.get(p) != self._stamp.get(p)
+            )
         )
         self._stamp = stamp
+        if not self.background:
+            return self._reload(now_ms, changed)
+        self._worker = threading.Thread(
+            target=self._work, args=(now_ms, changed), name="library-reload", daemon=True
+        )
+        self._worker.start()
+        return None
+
+    def wait(self, timeout_s: float = 10.0) -> None:
+        """Block until a background load finishes (tests and tools)."""
+        worker = self._worker
+        if worker is not None:
+            worker.join(timeout_s)
+
+    def _work(self, now_ms: int, changed: tuple[str, ...]) -> None:
+        result = self._reload(now_ms, changed)
+        with self._lock:
+            self._done = result
+
+    def _reload(self, now_ms: int, changed: tuple[str, ...]) -> Reload:
         try:
             library = self.load()
         except LibraryError as error:
-            return Reload(now_ms, None, tuple(error.messages), tuple(changed))
-        return Reload(now_ms, library, (), tuple(changed))
+            return Reload(now_ms, None, tuple(error.messages), changed)
+        return Reload(now_ms, library, (), changed)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from behaviors.library import BehaviourLibrary, load_library
-from brain.events import PetEvent, Tick
+from brain.events import OwnerEmotion, PetEvent, Tick
 from brain.executor import Executor
 from brain.handling import HandlingTracker
 from brain.hotreload import LibraryWatcher, Reload
@@ -81,6 +81,7 @@ class Brain:
         self.minute_of_day = minute_of_day
         self.tick_ms = tick_ms
         self._next_tick_ms = 0
+        self._next_emotion_event_ms = 0
         self._inbox: deque[PetEvent] = deque(maxlen=256)
         self.servo_period_ms = servo_period_ms
         self.torque = False
@@ -197,7 +198,14 @@ class Brain:
 
     def _react(self, event: PetEvent, now_ms: int) -> bool:
         """Show and decide on a non-touch event; True when a behaviour started."""
-        if not isinstance(event, Tick):
+        if isinstance(event, OwnerEmotion):
+            # Estimates stream at camera rate: show one a second (decisions say which).
+            show = now_ms >= self._next_emotion_event_ms
+            if show:
+                self._next_emotion_event_ms = now_ms + 1000
+        else:
+            show = not isinstance(event, Tick)
+        if show:
             data = event.to_json()
             data.pop("t_ms", None)
             self._emit(now_ms, str(data.pop("type")), data)

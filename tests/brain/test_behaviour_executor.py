@@ -80,3 +80,15 @@ def test_watcher_sees_added_and_removed_files(tmp_path: Path) -> None:
     assert broken is not None and not broken.ok
     assert broken.messages[0].startswith(f"{tmp_path / 'a.yaml'}:1:")
     assert watcher.poll(40) is None  # reported once, not every poll
+
+
+def test_background_reload_hands_the_result_over_on_a_later_poll(tmp_path: Path) -> None:
+    body = "behaviors:\n  - name: x\n    when: [{touch: {}}]\n    do: [{wait: {duration_ms: 5}}]\n"
+    (tmp_path / "a.yaml").write_text(body)
+    watcher = LibraryWatcher([tmp_path], interval_ms=0, background=True)
+    (tmp_path / "a.yaml").write_text(body.replace("name: x", "name: y"))
+    assert watcher.poll(0) is None  # the load started on a worker thread
+    watcher.wait()
+    done = watcher.poll(1)
+    assert done is not None and done.library is not None and done.library.names == ["y"]
+    assert watcher.poll(2) is None

@@ -137,3 +137,20 @@ def test_hot_reload_swaps_valid_changes_and_keeps_the_last_good_library(tmp_path
     assert "brand_new" in brain.library.names
     assert brain.library.by_name("startle_when_hit").priority == 96
     assert brain.selector.library is brain.library
+
+
+def test_owner_estimates_at_camera_rate_are_shown_once_a_second_and_acted_on() -> None:
+    from brain.events import OwnerEmotion
+
+    brain, link, player = make_brain()
+    for t in range(0, 3000, 66):  # 15 Hz
+        brain.observe(OwnerEmotion(t, -0.6, -0.3, {"sad": 0.8}, 0.9))
+        brain.step(t)
+    shown = [e for e in brain.events if e.kind == "owner_emotion"]
+    assert 3 <= len(shown) <= 4
+    assert decisions(brain) == ["comfort_sad_owner"]
+    why = next(e.data for e in brain.events if e.kind == "decision")
+    assert why["event"] == "owner_emotion" and str(why["trigger"]).startswith(
+        "owner_emotion sad>0.5"
+    )
+    assert any(name == "purr_soft" for _, name, _ in player.played)
