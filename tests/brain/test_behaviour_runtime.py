@@ -142,7 +142,7 @@ def test_hot_reload_swaps_valid_changes_and_keeps_the_last_good_library(tmp_path
 def test_owner_estimates_at_camera_rate_are_shown_once_a_second_and_acted_on() -> None:
     from brain.events import OwnerEmotion
 
-    brain, link, player = make_brain()
+    brain, _link, player = make_brain()
     for t in range(0, 3000, 66):  # 15 Hz
         brain.observe(OwnerEmotion(t, -0.6, -0.3, {"sad": 0.8}, 0.9))
         brain.step(t)
