@@ -91,6 +91,7 @@ __all__ = [
     "PosesFile",
     "Range",
     "RecentSpec",
+    "RhythmWindow",
     "SequenceStep",
     "SoundSpec",
     "SoundStep",
@@ -256,10 +257,18 @@ class MoodValues(Strict):
     curiosity: float = Field(0.0, ge=-1.0, le=1.0)
 
 
+class RhythmWindow(TimeOfDay):
+    """A daily window (``after``..``before``, may wrap midnight) that shifts the baseline."""
+
+    shift: MoodEffect
+
+
 class Temperament(Strict):
     """``temperament.yaml``: the pet's character, the mood it returns to."""
 
     baseline: MoodValues = Field(default_factory=MoodValues)
+    # Daily rhythm: baseline shifts in time windows (sleepy at night, lively at dawn).
+    rhythm: list[RhythmWindow] = Field(default_factory=list)
     # Time for a displaced mood to come half way back to the baseline.
     half_life_ms: int = Field(60_000, ge=1000, le=86_400_000)
     # Per-dimension half-lives that override half_life_ms (affection heals slowly).

@@ -62,9 +62,9 @@ class SoundSpec(Strict):
 
 
 class WaitSpec(Strict):
-    """Do nothing new for ``duration_ms``."""
+    """Do nothing new for ``duration_ms`` (up to ten minutes: a nap is a long wait)."""
 
-    duration_ms: int = Field(ge=0, le=60_000)
+    duration_ms: int = Field(ge=0, le=600_000)
 
 
 class PoseStep(Strict):

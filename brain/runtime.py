@@ -82,6 +82,7 @@ class Brain:
         self.tick_ms = tick_ms
         self._next_tick_ms = 0
         self._next_emotion_event_ms = 0
+        self._minute: float | None = None
         self._inbox: deque[PetEvent] = deque(maxlen=256)
         self.servo_period_ms = servo_period_ms
         self.torque = False
@@ -176,11 +177,13 @@ class Brain:
         if self._pending_ready_ms is not None:
             self._pending_ready_ms = None
             self._configure_body(now_ms)
-        self.mood.update(now_ms)
         if now_ms >= self._next_tick_ms:
             self._next_tick_ms = now_ms + self.tick_ms
+            self._minute = self.minute_of_day(now_ms)
             self.reload(now_ms)
-            react_now |= self._react(Tick(now_ms, self.minute_of_day(now_ms)), now_ms)
+            self.mood.update(now_ms, self._minute)
+            react_now |= self._react(Tick(now_ms, self._minute), now_ms)
+        self.mood.update(now_ms, self._minute)
         if react_now or now_ms >= self._next_servo_ms:
             self._next_servo_ms = now_ms + self.servo_period_ms
             self._send_frame(now_ms)

@@ -97,6 +97,7 @@ class Selector:
     context: WorldContext = field(default_factory=WorldContext)
     _edges: dict[tuple[str, int], bool] = field(default_factory=dict)
     _starts: dict[str, deque[int]] = field(default_factory=dict)
+    _idle_periods: dict[tuple[str, int], int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._rng = random.Random(self.seed)
@@ -142,12 +143,27 @@ class Selector:
         return fired
 
     def _idle_fired(self, behaviour: Behaviour, now_ms: int) -> str | None:
-        for trigger in behaviour.when:
-            if trigger.idle is not None and self.context.idle_ms(now_ms) >= trigger.idle.for_ms:
-                text = describe(trigger)
-                if trigger.chance < 1.0 and self._rng.random() >= trigger.chance:
-                    return f"!{text}"
-                return text
+        """An idle trigger fires each time the quiet time reaches a multiple of ``for_ms``.
+
+        So ``chance`` is rolled once per period, whatever the tick rate; a period
+        that passed while something played fires on the first tick after it.
+        """
+        idle_ms = self.context.idle_ms(now_ms)
+        for index, trigger in enumerate(behaviour.when):
+            if trigger.idle is None:
+                continue
+            key = (behaviour.name, index)
+            periods = idle_ms // trigger.idle.for_ms
+            last = self._idle_periods.get(key, 0)
+            if periods < last:  # someone interacted: start counting again
+                self._idle_periods[key] = last = 0
+            if periods <= last:
+                continue
+            self._idle_periods[key] = periods
+            text = describe(trigger)
+            if trigger.chance < 1.0 and self._rng.random() >= trigger.chance:
+                return f"!{text}"
+            return text
         return None
 
     def choose(

@@ -217,3 +217,36 @@ def test_selection_is_deterministic_for_a_seed() -> None:
     assert run(7) == run(7)
     assert "idle_look_around" in run(7)
     assert any(run(seed) != run(7) for seed in range(8, 14))
+
+
+def test_a_day_on_the_temperament_rhythm_sleeps_at_night_naps_and_wakes_with_a_stretch() -> None:
+    from collections import Counter
+
+    from brain.mood import Mood
+    from brain.timeline import compile_timeline
+
+    mood = Mood.from_temperament(LIBRARY.temperament)
+    selector = Selector(LIBRARY, seed=1)
+    running, until_ms = None, 0
+    chosen: list[tuple[float, str]] = []
+    # 22:00 to 22:00 with nobody around, a tick every 5 s; behaviours take their time.
+    for t in range(0, 24 * 3_600_000, 5000):
+        minute = (22 * 60 + t / 60_000) % 1440
+        if running is not None and t >= until_ms:
+            running = None
+        mood.update(t, minute)
+        decision = selector.choose(Tick(t, minute), t, running, mood.values)
+        if decision is not None:
+            mood.apply(decision.behaviour.mood_effect, decision.factor)
+            running = decision.behaviour
+            until_ms = t + compile_timeline(running, LIBRARY.poses).duration_ms
+            chosen.append((minute, running.name))
+    assert chosen[0] == (22 * 60, "night_calm")
+    sleep_hours = Counter(int(m // 60) for m, n in chosen if n == "curl_up_sleep")
+    assert set(range(0, 6)) <= set(sleep_hours)  # asleep all night
+    assert {14, 15} <= set(sleep_hours)  # an afternoon nap
+    awake_hours = {int(m // 60) for m, n in chosen if n == "idle_look_around"}
+    assert not awake_hours & {0, 1, 2, 3, 4, 5, 14, 15}  # no looking about while asleep
+    stretches = [m for m, n in chosen if n == "wake_up_stretch"]
+    assert len(stretches) == 2 and 6 * 60 + 30 <= stretches[0] < 8 * 60
+    assert "seek_attention" not in {n for _, n in chosen}  # nobody home
