@@ -103,6 +103,8 @@ class Selector:
         self._rng = random.Random(self.seed)
         # Why the last winner did not start (it could not pre-empt what runs), for logs.
         self.held_back: dict[str, object] | None = None
+        # What the last event matched and why each lost, decision or not (CLI, dashboard).
+        self.considered: dict[str, object] = {}
 
     @property
     def last_started_ms(self) -> dict[str, int]:
@@ -196,6 +198,11 @@ class Selector:
                 losers.append((behaviour.name, reason))
                 continue
             candidates.append(_Candidate(behaviour, fired, self.habituation(behaviour, now_ms)))
+        self.considered = {
+            "event": event.kind,
+            "matched": [{"behaviour": n, "trigger": t} for n, t in matched],
+            "lost": [{"behaviour": n, "reason": r} for n, r in losers],
+        }
         if not candidates:
             return None
         winner = self._best(candidates)

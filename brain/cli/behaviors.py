@@ -46,6 +46,25 @@ def register(groups: CommandGroups) -> None:
     explain.add_argument("paths", nargs="*", type=Path, help="library files or folders")
     explain.add_argument("--seed", type=int, default=0, help="seed for 'choose' variants")
     explain.add_argument("--json", action="store_true", help="machine-readable output")
+    explain.add_argument(
+        "--sample-ms", type=int, default=0, help="also print every joint every N ms"
+    )
+    attempt = groups.subcommand(
+        "behaviors", "try", _try, "play events through the selector and show each decision's why"
+    )
+    attempt.add_argument(
+        "events",
+        nargs="+",
+        help="e.g. touch:stroke@back/with_fur touch:hit handling:picked_up owner:appears+600000 "
+        "sound:85 emotion:sad=0.8 wait:600000 tick",
+    )
+    attempt.add_argument("--mood", default="", help="start mood, e.g. affection=-0.3,energy=0.5")
+    attempt.add_argument("--at", default="14:00", help="local time of day HH:MM (default 14:00)")
+    attempt.add_argument("--gap-ms", type=int, default=1000, help="time between events")
+    attempt.add_argument("--owner-present", action="store_true", help="the owner is around")
+    attempt.add_argument("--seed", type=int, default=0)
+    attempt.add_argument("--library", nargs="*", type=Path, default=[], help="library paths")
+    attempt.add_argument("--json", action="store_true", help="one JSON object per decision")
 
 
 def _split(paths: list[Path]) -> dict[str, Any]:
@@ -223,4 +242,35 @@ def _explain(args: argparse.Namespace) -> int:
     print("  timeline:")
     for line in timeline:
         print(f"    {line}")
+    if args.sample_ms > 0:
+        for line in sample_lines(behaviour, library, args.seed, args.sample_ms):
+            print(f"    {line}")
     return 0
+
+
+def sample_lines(
+    behaviour: Behaviour, library: BehaviourLibrary, seed: int, step_ms: int
+) -> list[str]:
+    """Joint angles every ``step_ms`` from the robot's rest pose (a preview without a body)."""
+    import random
+
+    from brain.robot import DEFAULT_ROBOT
+    from brain.timeline import compile_timeline
+
+    timeline = compile_timeline(behaviour, library.poses, random.Random(seed))
+    rest = DEFAULT_ROBOT.rest_pose()
+    joints = list(rest)
+    lines = ["    t_ms  " + " ".join(f"{j[:10]:>10}" for j in joints) + "  vibration"]
+    for t in range(0, timeline.duration_ms + step_ms, step_ms):
+        frame = timeline.evaluate(min(t, timeline.duration_ms), rest)
+        angles = {**rest, **frame.joints_deg}
+        vib = frame.vibration
+        buzz = f"{vib.pattern} {vib.intensity:g}" if vib else "-"
+        lines.append(f"{t:8d}  " + " ".join(f"{angles[j]:10.1f}" for j in joints) + f"  {buzz}")
+    return lines
+
+
+def _try(args: argparse.Namespace) -> int:
+    from brain.cli.behaviors_try import run_try
+
+    return run_try(args, _load(list(args.library)))

@@ -95,3 +95,40 @@ def test_list_and_explain(capsys: pytest.CaptureFixture[str]) -> None:
     assert "sound purr" in text
     assert main(["behaviors", "explain", "purr_when_stroke"]) == 1
     assert "did you mean purr_when_stroked" in capsys.readouterr().err
+
+
+def test_try_plays_events_and_prints_each_why(capsys: pytest.CaptureFixture[str]) -> None:
+    events = ["touch:stroke@back/with_fur", "touch:pat", "touch:hit", "handling:picked_up"]
+    assert main(["behaviors", "try", *events, "--mood", "affection=-0.2"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "-> purr_when_stroked (score 60.0;" in lines[0]
+    assert "look_at_pat held back, 'purr_when_stroked' (priority 60) outranks it" in lines[1]
+    assert "-> startle_when_hit" in lines[2] and "cuts short purr_when_stroked" in lines[2]
+    assert "picked_up_wriggle held back" in lines[3]
+    assert lines[4].strip() == "lost: picked_up_relaxed: only_if mood affection>0.2 does not hold"
+
+
+def test_try_json_and_quiet_time(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["behaviors", "try", "wait:700000", "--owner-present", "--json", "--seed", "2"]
+    assert main([*argv, "--at", "10:00"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    names = [r["behaviour"] for r in rows if r["started"]]
+    assert "idle_look_around" in names
+    assert all(r["input"] == "(quiet)" for r in rows)
+
+
+def test_try_rejects_bad_events_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["behaviors", "try", "touch:strok"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("petbrain: error: touch:strok: gesture 'strok' is not one of")
+    assert main(["behaviors", "try", "tick", "--at", "25:00"]) == 1
+
+
+def test_explain_samples_the_joints(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["behaviors", "explain", "purr_when_stroked", "--sample-ms", "250"]) == 0
+    rows = [line.split() for line in capsys.readouterr().out.splitlines()]
+    table = {r[0]: r for r in rows if r and r[0].isdigit()}
+    header = next(r for r in rows if r and r[0] == "t_ms")
+    spine = header.index("spine")
+    assert float(table["250"][spine]) == pytest.approx(6.0)
+    assert table["500"][-2:] == ["purr", "0.7"]
