@@ -83,7 +83,7 @@ def load_poses(path: Path = DEFAULT_POSES) -> dict[str, dict[str, float]]:
         poses = load_model(path, PosesFile)
     except YamlError as error:
         raise LibraryError(error.messages) from error
-    return {name: {str(j): a for j, a in joints.items()} for name, joints in poses.poses.items()}
+    return {name: joints.angles() for name, joints in poses.poses.items()}
 
 
 def load_temperament(path: Path = DEFAULT_TEMPERAMENT) -> Temperament:
@@ -279,6 +279,16 @@ def _find(path: Path, document: Any, name: str, field_name: str, index: int) -> 
     return Location(path, 1, 1, "behaviors")
 
 
+def _pose_names_of_broken_file(path: Path) -> dict[str, dict[str, float]]:
+    """Pose names a broken poses file still declares, so its errors do not cascade."""
+    try:
+        document = load_yaml(path)
+    except YamlError:
+        return {}
+    poses = document.get("poses") if isinstance(document, CommentedMap) else None
+    return {str(name): {} for name in poses} if isinstance(poses, CommentedMap) else {}
+
+
 def load_library(
     paths: Sequence[Path] | None = None,
     poses_path: Path = DEFAULT_POSES,
@@ -294,7 +304,7 @@ def load_library(
         poses = load_poses(poses_path)
     except LibraryError as error:
         messages.extend(error.messages)
-        poses = {}
+        poses = _pose_names_of_broken_file(poses_path)
     try:
         temperament = load_temperament(temperament_path)
     except LibraryError as error:

@@ -23,6 +23,7 @@ from behaviors.steps import (
     LedSpec,
     LedStep,
     ParallelStep,
+    PoseAngles,
     PoseSpec,
     PoseStep,
     SequenceStep,
@@ -86,6 +87,7 @@ __all__ = [
     "OwnerEmotionSpec",
     "OwnerTrigger",
     "ParallelStep",
+    "PoseAngles",
     "PoseSpec",
     "PoseStep",
     "PosesFile",
@@ -244,7 +246,7 @@ class LibraryFile(Strict):
 class PosesFile(Strict):
     """``poses.yaml``: named poses, each a mapping of joint to degrees."""
 
-    poses: dict[str, dict[Joint, float]]
+    poses: dict[str, PoseAngles]
 
 
 class MoodValues(Strict):

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import ConfigDict, Discriminator, Field, Tag, model_validator
 
 from behaviors.triggers import Strict
-from behaviors.vocabulary import EASINGS, JOINT_RANGES_DEG, LED_PATTERNS, VIBRATION_PATTERNS
+from behaviors.vocabulary import EASINGS, LED_PATTERNS, VIBRATION_PATTERNS
 
 Easing = Literal[EASINGS]  # type: ignore[valid-type]
 VibrationPattern = Literal[VIBRATION_PATTERNS]  # type: ignore[valid-type]
@@ -18,22 +18,38 @@ Joint = Literal[
 ]
 
 
+class PoseAngles(Strict):
+    """Joint angles in degrees; each joint only within the range a designer may ask for.
+
+    The robot's calibration narrows these further and the body clamps again.
+    """
+
+    head_yaw: float | None = Field(None, ge=-60.0, le=60.0)  # + turns left
+    head_pitch: float | None = Field(None, ge=-30.0, le=40.0)  # + looks up
+    ear_left: float | None = Field(None, ge=-60.0, le=30.0)  # + pricked, - flattened
+    ear_right: float | None = Field(None, ge=-60.0, le=30.0)
+    tail_swish: float | None = Field(None, ge=-50.0, le=50.0)  # side to side
+    tail_lift: float | None = Field(None, ge=-20.0, le=70.0)  # + raised
+    spine: float | None = Field(None, ge=-25.0, le=25.0)  # + arched into the hand
+    eyelids: float | None = Field(None, ge=0.0, le=100.0)  # 0 open .. 100 closed
+
+    def angles(self) -> dict[str, float]:
+        """The joints given, in degrees."""
+        return {j: a for j in type(self).model_fields if (a := getattr(self, j)) is not None}
+
+
 class PoseSpec(Strict):
     """Move joints (degrees) over ``duration_ms``: a named pose, explicit joints, or both."""
 
     name: str | None = None
-    joints: dict[Joint, float] = Field(default_factory=dict)
+    joints: PoseAngles = Field(default_factory=PoseAngles)
     duration_ms: int = Field(300, ge=0, le=60_000)
     easing: Easing = "ease_in_out"
 
     @model_validator(mode="after")
     def _check(self) -> PoseSpec:
-        if self.name is None and not self.joints:
+        if self.name is None and not self.joints.angles():
             raise ValueError("a pose needs a 'name' or 'joints'")
-        for joint, angle in self.joints.items():
-            lo, hi = JOINT_RANGES_DEG[joint]
-            if not lo <= angle <= hi:
-                raise ValueError(f"{joint} = {angle} is outside {lo}..{hi} degrees")
         return self
 
 

@@ -94,6 +94,14 @@ class TouchTrigger(Strict):
     min_intensity: float = Field(0.0, ge=0.0, le=1.0)
     max_intensity: float = Field(1.0, ge=0.0, le=1.0)
 
+    @model_validator(mode="after")
+    def _sensible(self) -> TouchTrigger:
+        if self.direction is not None and self.gesture not in (None, "stroke"):
+            raise ValueError(f"'direction' only applies to strokes, not to '{self.gesture}'")
+        if self.min_intensity > self.max_intensity:
+            raise ValueError("'min_intensity' is above 'max_intensity': it could never fire")
+        return self
+
 
 class OnsetTrigger(Strict):
     """The first instant of contact on a zone (the fastest reactions hang on it)."""

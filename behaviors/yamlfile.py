@@ -177,6 +177,23 @@ def error_text(item: Any, field_names: Sequence[str] = ()) -> str:
         return f"'{value}' is not a valid name: use lower_case letters, digits and _"
     if kind == "string_pattern_mismatch" and loc and loc[-1] == "colour":
         return f"'{value}' is not a colour like #ffb060"
+    bounds = {
+        "less_than_equal": ("is above the maximum", "le"),
+        "less_than": ("must be below", "lt"),
+        "greater_than_equal": ("is below the minimum", "ge"),
+        "greater_than": ("must be above", "gt"),
+    }
+    if kind in bounds and isinstance(value, int | float):
+        words, key = bounds[kind]
+        bound = ctx.get(key)
+        shown = f"{bound:g}" if isinstance(bound, int | float) else str(bound)
+        return f"{value:g} {words} {shown}"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return f"'{value}' is not a whole number"
+    if kind in ("float_parsing", "float_type"):
+        return f"'{value}' is not a number"
+    if kind in ("bool_parsing", "bool_type"):
+        return f"'{value}' is not true or false"
     if kind == "list_type":
         return "expected a list (items start with '- ')"
     if kind in {"dict_type", "model_type"}:
@@ -197,11 +214,12 @@ def validation_messages(
     ``base`` is where ``document`` sits when it is a piece of a larger file;
     ``field_names`` feed "did you mean" hints for unknown fields.
     """
-    out = []
+    located = []
     for item in error.errors():
         where = locate_in(path, document, item["loc"], base)
-        out.append(where.message(error_text(item, field_names)))
-    return out
+        located.append((where.line, where.col, where.message(error_text(item, field_names))))
+    # Top to bottom, as a designer reads the file (pydantic goes by field order).
+    return [message for _, _, message in sorted(located, key=lambda m: (m[0], m[1]))]
 
 
 def load_model(path: Path, model: type[M]) -> M:

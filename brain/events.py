@@ -66,7 +66,11 @@ class OwnerEmotion:
 
 @dataclass(frozen=True)
 class OwnerPresence:
-    """The owner appeared (``present``) or left; ``away_ms`` is how long they were gone."""
+    """The owner appeared (``present``) or left; ``away_ms`` is how long they were gone.
+
+    Send it on changes only, not every frame the owner is seen; ``away_ms``
+    None means "unknown" (counts as a long absence).
+    """
 
     t_ms: int
     present: bool

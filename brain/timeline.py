@@ -168,7 +168,7 @@ class _Compiler:
         if isinstance(step, PoseStep):
             spec = step.pose
             joints = dict(self.poses.get(spec.name, {})) if spec.name else {}
-            joints.update({str(j): a for j, a in spec.joints.items()})
+            joints.update(spec.joints.angles())
             for joint, angle in joints.items():
                 target = self._angle(joint, angle)
                 self.keyframes.append(Keyframe(joint, t_ms, spec.duration_ms, target, spec.easing))

@@ -60,3 +60,42 @@ def test_a_template_defined_twice_is_reported_where_the_second_one_is(tmp_path: 
         f"{tmp_path / 'b.yaml'}:3:3: templates.blink: duplicate template 'blink' "
         f"(first in {tmp_path / 'a.yaml'})"
     ]
+
+
+def test_broken_poses_and_temperament_files_are_located_too() -> None:
+    from behaviors.library import load_poses, load_temperament
+
+    folder = Path(__file__).parent / "broken_config"
+    poses, temperament = folder / "poses.yaml", folder / "temperament.yaml"
+    with pytest.raises(LibraryError) as caught:
+        load_poses(poses)
+    assert caught.value.messages == [
+        f"{poses}:2:26: poses.neutral.tail: unknown field 'tail' (did you mean 'tail_lift'?)",
+        f"{poses}:3:3: poses.lean_in: expected a mapping (key: value)",
+    ]
+    with pytest.raises(LibraryError) as caught:
+        load_temperament(temperament)
+    assert caught.value.messages == [
+        f"{temperament}:2:3: baseline.valence: 2 is above the maximum 1",
+        f"{temperament}:3:3: baseline.mood: unknown field 'mood'",
+        f"{temperament}:4:1: half_life_ms: 'fast' is not a whole number",
+        f"{temperament}:6:22: rhythm[0].before: '30:00' is not a time of day HH:MM (00:00..23:59)",
+    ]
+
+
+def test_a_broken_poses_file_does_not_cascade_into_every_behaviour(tmp_path: Path) -> None:
+    poses = tmp_path / "poses.yaml"
+    poses.write_text("poses:\n  rest: {spine: 0}\n  curl: {spine: 99}\n")
+    library = tmp_path / "lib.yaml"
+    library.write_text(
+        "behaviors:\n  - name: a\n    when: [{touch: {}}]\n    do: [{pose: {name: curl}}]\n"
+    )
+    assert messages_with_poses(library, poses) == [
+        f"{poses}:3:10: poses.curl.spine: 99 is above the maximum 25"
+    ]
+
+
+def messages_with_poses(library: Path, poses: Path) -> list[str]:
+    with pytest.raises(LibraryError) as caught:
+        load_library([library], poses_path=poses)
+    return caught.value.messages

@@ -113,3 +113,14 @@ def test_temperament_is_loaded_from_yaml() -> None:
     library = load_library()
     assert library.temperament.baseline.affection == pytest.approx(0.3)
     assert library.temperament.half_life_overrides_ms["affection"] == 600_000
+
+
+def test_pose_angle_ranges_match_the_vocabulary() -> None:
+    from behaviors.schema import PoseAngles
+    from behaviors.vocabulary import JOINT_RANGES_DEG
+
+    schema = PoseAngles.model_json_schema()["properties"]
+    assert tuple(schema) == JOINTS
+    for joint, (lo, hi) in JOINT_RANGES_DEG.items():
+        numeric = next(s for s in schema[joint]["anyOf"] if s.get("type") == "number")
+        assert (numeric["minimum"], numeric["maximum"]) == (lo, hi)
