@@ -1,0 +1,184 @@
+"""Run a brain against the virtual body over a real pty, on a simulated clock.
+
+Each tick the body runs one pass of its firmware loop, the bytes it wrote are
+allowed to cross the pty, the brain steps, and its bytes cross back. Waiting
+for the bytes (with a real timeout) rather than for time makes a headless run
+deterministic and as fast as the machine allows, whatever the machine's load.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import struct
+import termios
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from behaviors.library import BehaviourLibrary
+from brain.link import BodyLink
+from brain.robot import DEFAULT_ROBOT, RobotConfig
+from brain.runtime import Brain, BrainEvent
+from sensors.touch.synthetic import combine
+from sim.body import VirtualBody
+from sim.scenario import Scenario, contact_scripts
+
+SETTLE_TIMEOUT_S = 0.5
+
+
+def _pending_bytes(fd: int) -> int:
+    raw = fcntl.ioctl(fd, termios.FIONREAD, b"\0\0\0\0")
+    return int(struct.unpack("i", raw)[0])
+
+
+@dataclass(frozen=True)
+class Sample:
+    """The body's physical state at one instant."""
+
+    t_ms: int
+    joints_deg: dict[str, float | None]
+    vibration: float
+
+
+@dataclass
+class SimReport:
+    """What happened in a run: events, samples, link statistics, expectations."""
+
+    scenario: str
+    duration_ms: int
+    events: list[BrainEvent] = field(default_factory=list)
+    samples: list[Sample] = field(default_factory=list)
+    link: dict[str, object] = field(default_factory=dict)
+    settle_timeouts: int = 0
+    expectations: list[dict[str, object]] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        """True when every expectation of the scenario was met."""
+        return all(bool(e["met"]) for e in self.expectations)
+
+    def decisions(self) -> list[tuple[int, str]]:
+        """(time, behaviour) for every behaviour started."""
+        return [(e.t_ms, str(e.data["behaviour"])) for e in self.events if e.kind == "decision"]
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``--report`` file's content."""
+        return {
+            "scenario": self.scenario,
+            "duration_ms": self.duration_ms,
+            "behaviours": [{"t_ms": t, "behaviour": b} for t, b in self.decisions()],
+            "events": [e.to_json() for e in self.events],
+            "link": self.link,
+            "settle_timeouts": self.settle_timeouts,
+            "expectations": self.expectations,
+            "passed": self.passed,
+        }
+
+
+class SimSession:
+    """A brain and a virtual body joined by a pseudo-terminal."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        robot: RobotConfig = DEFAULT_ROBOT,
+        library: BehaviourLibrary | None = None,
+        tick_ms: int = 10,
+        sample_every_ms: int = 50,
+    ) -> None:
+        self.scenario = scenario
+        self.robot = robot
+        self.tick_ms = tick_ms
+        self.sample_every_ms = sample_every_ms
+        layout = robot.layout
+        hand = combine(layout, contact_scripts(scenario, layout))
+        self.body = VirtualBody(layout.pad_count, len(robot.joints), hand, seed=scenario.seed)
+        self.link = BodyLink(self.body.path)
+        self.brain = Brain(self.link, robot, library, seed=scenario.seed)
+        self.now_ms = 0
+        self.report = SimReport(scenario.name, scenario.duration_ms)
+        self.on_tick: list[Callable[[SimSession, list[BrainEvent]], None]] = []
+
+    def _settle(self, done: Callable[[], bool], fd: int | None) -> None:
+        if fd is None or done():
+            return
+        deadline = time.monotonic() + SETTLE_TIMEOUT_S
+        while not done():
+            if time.monotonic() > deadline:
+                self.report.settle_timeouts += 1
+                return
+            time.sleep(0.0002)
+
+    def _body_bytes_arrived(self) -> bool:
+        port = self.link.port
+        if port is None:
+            return True
+        waiting = port.in_waiting
+        return self.link.stats.bytes_in + waiting >= self.body.port.bytes_written
+
+    def _brain_bytes_arrived(self) -> bool:
+        arrived = self.body.port.bytes_read + _pending_bytes(self.body.port.fileno())
+        return arrived >= self.link.stats.bytes_out
+
+    def step(self) -> list[BrainEvent]:
+        """Advance one tick; return the brain events it produced."""
+        t = self.now_ms
+        self.body.tick(t)
+        self._settle(self._body_bytes_arrived, self.link.fileno())
+        events = self.brain.step(t)
+        self._settle(self._brain_bytes_arrived, self.link.fileno())
+        self.report.events.extend(events)
+        if t % self.sample_every_ms == 0:
+            self.report.samples.append(self.sample())
+        for callback in self.on_tick:
+            callback(self, events)
+        self.now_ms += self.tick_ms
+        return events
+
+    def sample(self) -> Sample:
+        """The virtual body's state now, by joint name."""
+        angles = self.body.servo_angles_deg()
+        joints = {j.name: angles.get(j.channel) for j in self.robot.joints}
+        return Sample(self.now_ms, joints, round(self.body.motor.level, 3))
+
+    def run(self, realtime_speed: float | None = None) -> SimReport:
+        """Run the whole scenario; ``realtime_speed`` paces it against the wall clock."""
+        start = time.monotonic()
+        while self.now_ms <= self.scenario.duration_ms:
+            self.step()
+            if realtime_speed:
+                due = start + self.now_ms / 1000.0 / realtime_speed
+                delay = due - time.monotonic()
+                if delay > 0:
+                    time.sleep(delay)
+        return self.finish()
+
+    def finish(self) -> SimReport:
+        """Close the run: link statistics, expectation results, ports closed."""
+        report = self.report
+        report.link = self.link.stats.as_json()
+        decisions = report.decisions()
+        for expect in self.scenario.expect:
+            hits = [
+                t
+                for t, name in decisions
+                if name == expect.behaviour
+                and expect.after_ms <= t <= expect.after_ms + expect.within_ms
+            ]
+            report.expectations.append(
+                {
+                    "behaviour": expect.behaviour,
+                    "after_ms": expect.after_ms,
+                    "within_ms": expect.within_ms,
+                    "met": bool(hits),
+                    "at_ms": hits[0] if hits else None,
+                }
+            )
+        self.close()
+        return report
+
+    def close(self) -> None:
+        """Release the pty and the serial port."""
+        self.link.close()
+        self.body.close()
