@@ -191,8 +191,9 @@ class LoudSoundTrigger(Strict):
 class TimeOfDay(Strict):
     """Local clock window ``after``..``before`` (``HH:MM``); may wrap past midnight."""
 
-    after: str
-    before: str
+    # The pattern is for editors; the validator below gives the friendlier message.
+    after: str = Field(json_schema_extra={"pattern": _CLOCK.pattern})
+    before: str = Field(json_schema_extra={"pattern": _CLOCK.pattern})
 
     @field_validator("after", "before")
     @classmethod
