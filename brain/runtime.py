@@ -153,6 +153,30 @@ class Brain:
         self.executor.set_library(library)
         self.mood.set_temperament(library.temperament)
 
+    def play(self, name: str, now_ms: int) -> None:
+        """Start behaviour ``name`` now, whatever its triggers (previews, dashboard buttons).
+
+        Raises KeyError for an unknown name. The decision event says it was asked for.
+        """
+        behaviour = self.library.by_name(name)
+        timeline = self.executor.start(behaviour, now_ms)
+        self.selector.context.last_started_ms[name] = now_ms
+        self.mood.apply(behaviour.mood_effect)
+        why: dict[str, Any] = {
+            "behaviour": name,
+            "action": "start",
+            "event": "play",
+            "priority": behaviour.priority,
+            "trigger": "played on request",
+            "matched": [],
+            "lost": [],
+            "mood": self.mood.as_json(),
+        }
+        if timeline.choices:
+            why["variants"] = list(timeline.choices)
+        self._emit(now_ms, "decision", why)
+        self._next_servo_ms = now_ms  # move at once
+
     # -- main step --------------------------------------------------------
 
     def step(self, now_ms: int) -> list[BrainEvent]:
@@ -223,6 +247,7 @@ class Brain:
             return False
         self.last_decision = decision
         why = decision.why()
+        why["mood"] = self.mood.as_json()  # what the selector saw
         if decision.action == "queue":
             if not self.executor.enqueue(decision.behaviour, decision.factor):
                 return False

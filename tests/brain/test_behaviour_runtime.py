@@ -154,3 +154,18 @@ def test_owner_estimates_at_camera_rate_are_shown_once_a_second_and_acted_on() -
         "owner_emotion sad>0.5"
     )
     assert any(name == "purr_soft" for _, name, _ in player.played)
+
+
+def test_play_starts_a_behaviour_on_request_for_previews() -> None:
+    brain, link, player = make_brain()
+    brain.play("greet_owner", 100)
+    run(brain, link, 1200, start_ms=100)
+    decision = next(e for e in brain.events if e.kind == "decision")
+    assert decision.data["behaviour"] == "greet_owner" and decision.data["event"] == "play"
+    assert player.played[0][1] == "trill"
+    tails = [m.targets[5][1] / 100 for _, m in link.streams if isinstance(m, wire.ServoTargets)]
+    assert max(tails) > 50  # tail up in greeting
+    import pytest
+
+    with pytest.raises(KeyError):
+        brain.play("no_such_behaviour", 2000)
