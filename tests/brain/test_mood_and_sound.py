@@ -83,3 +83,36 @@ def test_recording_player_remembers_requests() -> None:
     player.play("trill", 0.8, 1200)
     player.stop()
     assert player.played == [(1200, "trill", 0.8)] and player.stops == 1
+
+
+def _pitch_track(name: str) -> list[float]:
+    import numpy as np
+
+    x = read_wav(DEFAULT_SOUNDS_DIR / f"{name}.wav").astype(float)
+    track = []
+    for start in range(0, len(x) - 640, 640):  # 40 ms windows, autocorrelation pitch
+        w = x[start : start + 640] * np.hanning(640)
+        if np.abs(w).max() < 500:
+            continue
+        ac = np.correlate(w, w, "full")[639:]
+        lo, hi = 16_000 // 1200, 16_000 // 250
+        track.append(16_000 / (lo + int(np.argmax(ac[lo:hi]))))
+    return track
+
+
+def _centroid_hz(name: str) -> float:
+    import numpy as np
+
+    x = read_wav(DEFAULT_SOUNDS_DIR / f"{name}.wav").astype(float)
+    spectrum = np.abs(np.fft.rfft(x))
+    return float((spectrum * np.fft.rfftfreq(len(x), 1 / 16_000)).sum() / spectrum.sum())
+
+
+def test_the_sounds_sound_like_what_they_are_called() -> None:
+    meow = _pitch_track("meow")
+    peak = meow.index(max(meow))
+    assert 0 < peak < len(meow) - 1 and meow[0] < max(meow) > meow[-1]  # mee-ow
+    trill = _pitch_track("trill")
+    assert trill[-1] > trill[0] * 1.3  # rising "prrrt?"
+    assert _centroid_hz("hiss") > 3000  # breathy, bright noise
+    assert _centroid_hz("purr") < 700  # low rumble
