@@ -84,6 +84,7 @@ class Brain:
         self._next_emotion_event_ms = 0
         self._minute: float | None = None
         self._inbox: deque[PetEvent] = deque(maxlen=256)
+        self._plays: list[str] = []
         self.servo_period_ms = servo_period_ms
         self.torque = False
         self.last_decision: Decision | None = None
@@ -154,11 +155,19 @@ class Brain:
         self.mood.set_temperament(library.temperament)
 
     def play(self, name: str, now_ms: int) -> None:
-        """Start behaviour ``name`` now, whatever its triggers (previews, dashboard buttons).
+        """Start behaviour ``name`` at the next step, whatever its triggers (previews, buttons).
 
-        Raises KeyError for an unknown name. The decision event says it was asked for.
+        Raises KeyError at once for an unknown name. The decision event says it was asked for.
         """
-        behaviour = self.library.by_name(name)
+        self.library.by_name(name)
+        self._plays.append(name)
+        self._next_servo_ms = min(self._next_servo_ms, now_ms)  # move at once
+
+    def _start_play(self, name: str, now_ms: int) -> None:
+        try:
+            behaviour = self.library.by_name(name)
+        except KeyError:  # the library was reloaded without it in between
+            return
         timeline = self.executor.start(behaviour, now_ms)
         self.selector.context.last_started_ms[name] = now_ms
         self.mood.apply(behaviour.mood_effect)
@@ -175,7 +184,6 @@ class Brain:
         if timeline.choices:
             why["variants"] = list(timeline.choices)
         self._emit(now_ms, "decision", why)
-        self._next_servo_ms = now_ms  # move at once
 
     # -- main step --------------------------------------------------------
 
@@ -198,6 +206,9 @@ class Brain:
             react_now |= self._react(held, now_ms)
         while self._inbox:
             react_now |= self._react(self._inbox.popleft(), now_ms)
+        while self._plays:
+            self._start_play(self._plays.pop(0), now_ms)
+            react_now = True
         if self._pending_ready_ms is not None:
             self._pending_ready_ms = None
             self._configure_body(now_ms)

@@ -49,6 +49,16 @@ def register(groups: CommandGroups) -> None:
     explain.add_argument(
         "--sample-ms", type=int, default=0, help="also print every joint every N ms"
     )
+    play = groups.subcommand(
+        "behaviors", "play", _play, "preview one behaviour on the simulated body"
+    )
+    play.add_argument("name", help="behaviour name")
+    play.add_argument("paths", nargs="*", type=Path, help="library files or folders")
+    play.add_argument("--headless", action="store_true", help="simulated clock, as fast as it goes")
+    play.add_argument("--speed", type=float, default=1.0, help="real-time speed factor")
+    play.add_argument("--every-ms", type=int, default=250, help="print the body every N ms")
+    play.add_argument("--max-ms", type=int, default=20_000, help="stop after this much of it")
+    play.add_argument("--seed", type=int, default=0, help="seed for 'choose' variants")
     attempt = groups.subcommand(
         "behaviors", "try", _try, "play events through the selector and show each decision's why"
     )
@@ -268,6 +278,14 @@ def sample_lines(
         buzz = f"{vib.pattern} {vib.intensity:g}" if vib else "-"
         lines.append(f"{t:8d}  " + " ".join(f"{angles[j]:10.1f}" for j in joints) + f"  {buzz}")
     return lines
+
+
+def _play(args: argparse.Namespace) -> int:
+    from brain.cli.behaviors_play import run_play
+
+    if args.speed <= 0:
+        raise UserError("--speed must be positive")
+    return run_play(args, _load(list(args.paths)))
 
 
 def _try(args: argparse.Namespace) -> int:

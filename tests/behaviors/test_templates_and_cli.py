@@ -132,3 +132,17 @@ def test_explain_samples_the_joints(capsys: pytest.CaptureFixture[str]) -> None:
     spine = header.index("spine")
     assert float(table["250"][spine]) == pytest.approx(6.0)
     assert table["500"][-2:] == ["purr", "0.7"]
+
+
+def test_play_previews_a_behaviour_on_the_virtual_body(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["behaviors", "play", "look_at_pat", "--headless", "--every-ms", "250"]
+    assert main(argv) == 0
+    lines = capsys.readouterr().out.splitlines()
+    started = next(i for i, line in enumerate(lines) if "<- played on request" in line)
+    header = lines[1].split()
+    column = header.index("yaw") - len(header)  # counted from the right of each row
+    rows = [line.split() for line in lines[started + 1 :]]
+    yaws = [float(row[column]) for row in rows if row[column][0] in "+-"]
+    assert max(yaws) > 25  # the head turned round towards the pat (look_back: 35 degrees)
+    assert main(["behaviors", "play", "look_at_pet", "--headless"]) == 1
+    assert "did you mean look_at_pat" in capsys.readouterr().err
