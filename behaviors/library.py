@@ -294,11 +294,27 @@ def load_library(
     poses_path: Path = DEFAULT_POSES,
     sounds_dir: Path = DEFAULT_SOUNDS_DIR,
     temperament_path: Path = DEFAULT_TEMPERAMENT,
+    cache_dir: Path | None = None,
 ) -> BehaviourLibrary:
     """Load every behaviour file under ``paths`` (default: the shipped library).
 
     Collects every error of every file before raising :class:`LibraryError`.
+    With ``cache_dir`` a checked library is kept on disk and reused while no
+    input changed (see :mod:`behaviors.cache`).
     """
+    if cache_dir is not None:
+        from behaviors import cache
+
+        roots = list(paths or [DEFAULT_LIBRARY_DIR])
+        inputs = [*library_files(roots), poses_path, temperament_path]
+        key = cache.library_key(inputs, sound_names(sounds_dir))
+        if key is not None:
+            hit = cache.load_cached(cache_dir, key)
+            if hit is not None:
+                return hit
+            library = load_library(paths, poses_path, sounds_dir, temperament_path)
+            cache.store(cache_dir, key, library)
+            return library
     messages: list[str] = []
     try:
         poses = load_poses(poses_path)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
 import time
+from pathlib import Path
 
 from brain.bench import BenchOptions, Reference, Result, benchmark, percentile, time_per_call_ms
 
@@ -33,6 +35,14 @@ def behaviours(options: BenchOptions) -> list[Result]:
     parse_ms = time_per_call_ms(parse_only, repeat, warmup=1)
     cold_ms = time_per_call_ms(cold_load, repeat, warmup=1)
     warm_ms = time_per_call_ms(lib.load_library, repeat, warmup=1)
+    with tempfile.TemporaryDirectory() as folder:
+        lib.load_library(cache_dir=Path(folder))
+
+        def cached_load() -> None:
+            lib._PARSED.clear()
+            lib.load_library(cache_dir=Path(folder))
+
+        cached_ms = time_per_call_ms(cached_load, repeat, warmup=1)
 
     library = lib.load_library()
     selector = Selector(library, seed=0)
@@ -62,6 +72,13 @@ def behaviours(options: BenchOptions) -> list[Result]:
             "ms",
             Reference("ruamel round-trip parse of the same files", parse_ms),
             details={"behaviours": float(n), "files": float(len(files))},
+        ),
+        Result(
+            "behaviors.load_library_from_disk_cache",
+            cached_ms,
+            "ms",
+            Reference("cold load", cold_ms),
+            budget="part of start to first heartbeat <= 3 s",
         ),
         Result(
             "behaviors.reload_unchanged_files",
