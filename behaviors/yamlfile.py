@@ -8,6 +8,7 @@ line and path, and says where it was used.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import get_close_matches
@@ -172,7 +173,10 @@ def error_text(item: Any, field_names: Sequence[str] = ()) -> str:
     if kind == "missing":
         return f"missing field '{loc[-1]}'"
     if kind in ("literal_error", "enum") and isinstance(value, str | int | float):
-        return f"'{value}' is not allowed here; use one of: {ctx.get('expected', '?')}"
+        expected = str(ctx.get("expected", "?"))
+        close = get_close_matches(str(value), re.findall(r"'([^']*)'", expected), n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        return f"'{value}' is not allowed here; {hint}use one of: {expected}"
     if kind == "string_pattern_mismatch" and loc and loc[-1] == "name":
         return f"'{value}' is not a valid name: use lower_case letters, digits and _"
     if kind == "string_pattern_mismatch" and loc and loc[-1] == "colour":
