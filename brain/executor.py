@@ -10,13 +10,13 @@ with it.
 
 from __future__ import annotations
 
-import math
 import random
 from collections import deque
 from dataclasses import dataclass, field
 
 from behaviors.library import BehaviourLibrary
 from behaviors.schema import Behaviour, ChooseStep, LedSpec, SoundSpec, VibrateSpec, walk_steps
+from brain.idle import IdleLife
 from brain.robot import RobotConfig
 from brain.timeline import Timeline, compile_timeline, ease
 from firmware import wire
@@ -34,19 +34,6 @@ LED_IDS = {
     "breathe": wire.LED_BREATHE,
     "blink": wire.LED_BLINK,
 }
-
-
-def idle_offsets(t_ms: int) -> dict[str, float]:
-    """Idle life added on top of whatever pose: breathing, a slow blink, an ear flick."""
-    breath = 1.5 * math.sin(2 * math.pi * t_ms / 4000.0)
-    offsets = {"spine": breath, "tail_swish": 4.0 * math.sin(2 * math.pi * t_ms / 9000.0)}
-    blink_phase = t_ms % 6000
-    if blink_phase < 300:
-        offsets["eyelids"] = 60.0 * math.sin(math.pi * blink_phase / 300.0)
-    flick_phase = t_ms % 11_000
-    if flick_phase < 180:
-        offsets["ear_left"] = 12.0 * math.sin(math.pi * flick_phase / 180.0)
-    return offsets
 
 
 def led_message(spec: LedSpec | None) -> wire.Led:
@@ -106,6 +93,10 @@ class Executor:
         self._shown: dict[str, float] | None = None
         self._last_frame_ms: int | None = None
         self.vibration: VibrateSpec | None = None
+        self.idle = IdleLife(seed)
+        # The pet's state as idle life shows it (the runtime sets these from the mood).
+        self.arousal = 0.0
+        self.energy = 0.0
 
     def set_library(self, library: BehaviourLibrary) -> None:
         """Swap in a new library; what is playing finishes with its compiled timeline."""
@@ -182,7 +173,7 @@ class Executor:
             }
         self._led_change(led)
         # Idle life sits underneath: always on, so the pet never freezes.
-        offsets = idle_offsets(now_ms)
+        offsets = self.idle.offsets(now_ms, self.arousal, self.energy)
         dt_s = (now_ms - self._last_frame_ms) / 1000.0 if self._last_frame_ms is not None else 0.0
         self._last_frame_ms = now_ms
         shown_now: dict[str, float] = {}

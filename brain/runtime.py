@@ -271,6 +271,8 @@ class Brain:
         return decision.action != "queue"
 
     def _send_frame(self, now_ms: int) -> None:
+        self.executor.arousal = self.mood.values["arousal"]
+        self.executor.energy = self.mood.values["energy"]
         targets, vibrate = self.executor.frame(now_ms)
         output = self.executor.take_output()
         for sound in output.sounds:

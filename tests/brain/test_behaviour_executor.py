@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 from behaviors.library import load_library
-from brain.executor import Executor, idle_offsets
+from brain.executor import Executor
 from brain.hotreload import LibraryWatcher
+from brain.idle import IdleLife
 from brain.robot import DEFAULT_ROBOT
 
 LIBRARY = load_library()
@@ -22,8 +24,41 @@ def test_idle_life_keeps_the_pet_moving_when_nothing_plays() -> None:
     spine = DEFAULT_ROBOT.joint("spine").channel
     samples = [angles(executor, t)[spine] for t in range(0, 4000, 20)]
     assert max(samples) - min(samples) > 2.0  # breathing
-    blinks = [idle_offsets(t).get("eyelids", 0.0) for t in range(0, 12_000, 20)]
-    assert max(blinks) > 50  # a slow blink now and then
+    life = IdleLife()
+    blinks = [life.offsets(t).get("eyelids", 0.0) for t in range(0, 12_000, 20)]
+    assert max(blinks) > 50  # a blink now and then
+
+
+def _breaths_per_minute(arousal: float) -> int:
+    life = IdleLife()
+    spine = [life.offsets(t, arousal)["spine"] for t in range(0, 60_000, 20)]
+    return sum(1 for a, b in itertools.pairwise(spine) if a < 0 <= b)
+
+
+def test_breathing_quickens_with_arousal_and_never_jumps() -> None:
+    calm, excited = _breaths_per_minute(-0.8), _breaths_per_minute(0.8)
+    assert 9 <= calm <= 12 and 19 <= excited <= 24
+    life = IdleLife()
+    previous = life.offsets(0, -1.0)["spine"]
+    for t in range(20, 20_000, 20):
+        arousal = -1.0 if t < 10_000 else 1.0  # mood changes abruptly
+        now = life.offsets(t, arousal)["spine"]
+        assert abs(now - previous) < 0.2
+        previous = now
+
+
+def test_tired_blinks_are_slower_and_rarer() -> None:
+    def blinks(energy: float) -> tuple[int, int]:
+        life = IdleLife(seed=1)
+        closed = [
+            life.offsets(t, 0.0, energy).get("eyelids", 0.0) > 0 for t in range(0, 60_000, 10)
+        ]
+        starts = sum(1 for a, b in itertools.pairwise(closed) if b and not a)
+        return starts, sum(closed) * 10 // max(1, starts)
+
+    alert_count, alert_ms = blinks(0.5)
+    tired_count, tired_ms = blinks(-1.0)
+    assert tired_count < alert_count and tired_ms > alert_ms * 1.8
 
 
 def test_sounds_are_handed_over_once() -> None:
