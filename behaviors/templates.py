@@ -123,7 +123,8 @@ class Expander:
             node = copy.deepcopy(node)
         do = node.get("do")
         if isinstance(do, CommentedSeq):
-            where = locate_in(path, document, (*loc, "do"))
+            # Where 'do' really is: the template's file when it came from one.
+            where = locate_in(path, node, ("do",), locate_in(path, document, loc))
             self._steps(do, where, 0)
         return node if isinstance(node, CommentedMap) else None
 
