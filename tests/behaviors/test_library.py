@@ -67,9 +67,27 @@ def test_library_files_point_editors_at_the_schema(path: Path) -> None:
     assert first == "# yaml-language-server: $schema=../schema.json"
 
 
-def test_committed_schema_is_in_sync() -> None:
-    committed = (PACKAGE_DIR / "schema.json").read_text(encoding="utf-8")
-    assert committed == schema_text(), "run: petbrain behaviors schema --out behaviors/schema.json"
+@pytest.mark.parametrize(
+    ("kind", "file"),
+    [
+        ("library", "schema.json"),
+        ("poses", "poses.schema.json"),
+        ("temperament", "temperament.schema.json"),
+    ],
+)
+def test_committed_schemas_are_in_sync(kind: str, file: str) -> None:
+    committed = (PACKAGE_DIR / file).read_text(encoding="utf-8")
+    command = f"petbrain behaviors schema --kind {kind} --out behaviors/{file}"
+    assert committed == schema_text(kind), f"run: {command}"
+
+
+@pytest.mark.parametrize(
+    ("path", "schema"),
+    [("poses.yaml", "poses.schema.json"), ("temperament.yaml", "temperament.schema.json")],
+)
+def test_config_files_point_editors_at_their_schema(path: str, schema: str) -> None:
+    first = (PACKAGE_DIR / path).read_text(encoding="utf-8").splitlines()[0]
+    assert first == f"# yaml-language-server: $schema={schema}"
 
 
 def _keywords(node: Any, out: set[str], in_properties: bool = False) -> None:
