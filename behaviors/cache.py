@@ -56,11 +56,22 @@ def library_key(files: Iterable[Path], sounds: Iterable[str]) -> str | None:
     return digest.hexdigest()
 
 
+LAST_GOOD = "last-good.json"
+
+
 def load_cached(folder: Path, key: str) -> BehaviourLibrary | None:
     """The library stored under ``key``, or None (missing, unreadable or stale)."""
+    return _read(folder / f"library-{key}.json")
+
+
+def load_last_good(folder: Path) -> BehaviourLibrary | None:
+    """The last library that loaded without errors, whatever the files say now."""
+    return _read(folder / LAST_GOOD)
+
+
+def _read(path: Path) -> BehaviourLibrary | None:
     from behaviors.library import BehaviourLibrary
 
-    path = folder / f"library-{key}.json"
     try:
         data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
         return BehaviourLibrary(
@@ -92,8 +103,10 @@ def store(folder: Path, key: str, library: BehaviourLibrary) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         for old in folder.glob("library-*.json"):
             old.unlink(missing_ok=True)
-        partial = folder / f".library-{key}.tmp"
-        partial.write_text(json.dumps(data), encoding="utf-8")
-        partial.replace(folder / f"library-{key}.json")
+        text = json.dumps(data)
+        for name in (f"library-{key}.json", LAST_GOOD):
+            partial = folder / f".{name}.tmp"
+            partial.write_text(text, encoding="utf-8")
+            partial.replace(folder / name)
     except OSError as error:
         log.debug("cannot write behaviour cache in %s: %s", folder, error)

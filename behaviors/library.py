@@ -349,3 +349,28 @@ def load_library(
         temperament,
         tuple(sorted(loader.templates)),
     )
+
+
+def load_or_last_good(
+    paths: Sequence[Path] | None = None,
+    cache_dir: Path | None = None,
+    **files: Path,
+) -> tuple[BehaviourLibrary, list[str]]:
+    """Load the library; when it is broken, fall back to the last good one in ``cache_dir``.
+
+    Returns the library and the error messages that made it fall back (empty
+    when the files loaded). Raises :class:`LibraryError` only when the files
+    are broken and no good library was ever stored: a broken edit made while
+    the pet was off does not stop it from starting.
+    """
+    try:
+        return load_library(paths, cache_dir=cache_dir, **files), []
+    except LibraryError as error:
+        if cache_dir is None:
+            raise
+        from behaviors.cache import load_last_good
+
+        last = load_last_good(cache_dir)
+        if last is None:
+            raise
+        return last, error.messages

@@ -49,3 +49,22 @@ def test_default_cache_dir_honours_the_environment(monkeypatch: pytest.MonkeyPat
     monkeypatch.delenv("PETBRAIN_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", "/xdg")
     assert cache.default_cache_dir() == Path("/xdg/petbrain")
+
+
+def test_a_library_broken_while_the_pet_was_off_falls_back_to_the_last_good(
+    tmp_path: Path,
+) -> None:
+    from behaviors.library import load_or_last_good
+
+    folder = tmp_path / "lib"
+    shutil.copytree(DEFAULT_LIBRARY_DIR, folder)
+    store = tmp_path / "cache"
+    good, errors = load_or_last_good([folder], cache_dir=store)
+    assert errors == []
+    reflexes = folder / "reflexes.yaml"
+    reflexes.write_text(reflexes.read_text().replace("priority: 95", "priority: loud"))
+    kept, errors = load_or_last_good([folder], cache_dir=store)
+    assert kept == good
+    assert errors and errors[0].startswith(f"{reflexes}:8:5: behaviors[0].priority:")
+    with pytest.raises(LibraryError):
+        load_or_last_good([folder], cache_dir=tmp_path / "empty")  # nothing good to fall back on
