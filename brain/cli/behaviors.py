@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from behaviors.schema import Behaviour
     from brain.cli import CommandGroups
 
-GROUP_HELP = "check, export, list and explain the pet's behaviour files"
+GROUP_HELP = "the pet's behaviours: check, schema, list, explain, play (preview), try (what-if)"
 
 
 def register(groups: CommandGroups) -> None:
@@ -72,7 +72,7 @@ def register(groups: CommandGroups) -> None:
     attempt.add_argument("--at", default="14:00", help="local time of day HH:MM (default 14:00)")
     attempt.add_argument("--gap-ms", type=int, default=1000, help="time between events")
     attempt.add_argument("--owner-present", action="store_true", help="the owner is around")
-    attempt.add_argument("--seed", type=int, default=0)
+    attempt.add_argument("--seed", type=int, default=0, help="seed for ties, chances, variants")
     attempt.add_argument("--library", nargs="*", type=Path, default=[], help="library paths")
     attempt.add_argument("--json", action="store_true", help="one JSON object per decision")
 
