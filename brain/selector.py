@@ -77,6 +77,14 @@ def trigger_matches(trigger: Trigger, event: PetEvent) -> bool:
     return bool(event_matches(trigger, event))
 
 
+@dataclass(frozen=True)
+class _Fired:
+    """A trigger that fired: its text, and whether its ``chance`` roll let it through."""
+
+    text: str
+    lucky: bool = True
+
+
 @dataclass
 class _Candidate:
     behaviour: Behaviour
@@ -126,9 +134,9 @@ class Selector:
 
     def _fired(
         self, behaviour: Behaviour, event: PetEvent, mood: Mapping[str, float]
-    ) -> str | None:
-        """The first trigger of ``behaviour`` that fires for ``event``, as text."""
-        fired: str | None = None
+    ) -> _Fired | None:
+        """The first trigger of ``behaviour`` that fires for ``event``."""
+        fired: _Fired | None = None
         for index, trigger in enumerate(behaviour.when):
             hit = event_matches(trigger, event)
             if hit is None:
@@ -139,12 +147,14 @@ class Selector:
                 hit = now and not self._edges.get(key, False)
                 self._edges[key] = now
             if hit and fired is None:
-                fired = describe(trigger)
-                if trigger.chance < 1.0 and self._rng.random() >= trigger.chance:
-                    fired = f"!{fired}"  # fired, but the dice said no
+                fired = _Fired(describe(trigger), self._roll(trigger.chance))
         return fired
 
-    def _idle_fired(self, behaviour: Behaviour, now_ms: int) -> str | None:
+    def _roll(self, chance: float) -> bool:
+        """True with probability ``chance`` (no draw at all when it is 1)."""
+        return chance >= 1.0 or self._rng.random() < chance
+
+    def _idle_fired(self, behaviour: Behaviour, now_ms: int) -> _Fired | None:
         """An idle trigger fires each time the quiet time reaches a multiple of ``for_ms``.
 
         So ``chance`` is rolled once per period, whatever the tick rate; a period
@@ -162,10 +172,7 @@ class Selector:
             if periods <= last:
                 continue
             self._idle_periods[key] = periods
-            text = describe(trigger)
-            if trigger.chance < 1.0 and self._rng.random() >= trigger.chance:
-                return f"!{text}"
-            return text
+            return _Fired(describe(trigger), self._roll(trigger.chance))
         return None
 
     def choose(
@@ -188,16 +195,16 @@ class Selector:
                 fired = self._idle_fired(behaviour, now_ms)
             if fired is None:
                 continue
-            if fired.startswith("!"):
-                matched.append((behaviour.name, fired[1:]))
+            matched.append((behaviour.name, fired.text))
+            if not fired.lucky:
                 losers.append((behaviour.name, "chance: not this time"))
                 continue
-            matched.append((behaviour.name, fired))
             reason = self._blocked(behaviour, now_ms, running, mood)
             if reason is not None:
                 losers.append((behaviour.name, reason))
                 continue
-            candidates.append(_Candidate(behaviour, fired, self.habituation(behaviour, now_ms)))
+            factor = self.habituation(behaviour, now_ms)
+            candidates.append(_Candidate(behaviour, fired.text, factor))
         self.considered = {
             "event": event.kind,
             "matched": [{"behaviour": n, "trigger": t} for n, t in matched],

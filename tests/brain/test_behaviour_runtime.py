@@ -169,3 +169,19 @@ def test_play_starts_a_behaviour_on_request_for_previews() -> None:
 
     with pytest.raises(KeyError):
         brain.play("no_such_behaviour", 2000)
+
+
+def test_background_hot_reload_swaps_in_at_a_later_step(tmp_path: Path) -> None:
+    folder = tmp_path / "library"
+    shutil.copytree(DEFAULT_LIBRARY_DIR, folder)
+    watcher = LibraryWatcher([folder], interval_ms=100, background=True)
+    brain, link, _ = make_brain(watcher=watcher)
+    reflexes = folder / "reflexes.yaml"
+    reflexes.write_text(reflexes.read_text().replace("priority: 95", "priority: 93"))
+    for t in range(1000, 60_000, 100):  # until the worker has parsed it
+        brain.step(t)
+        if any(e.kind == "library_reloaded" for e in brain.events):
+            break
+        watcher.wait()
+    assert brain.library.by_name("startle_when_hit").priority == 93
+    assert brain.selector.library is brain.library
