@@ -175,7 +175,7 @@ def test_background_hot_reload_swaps_in_at_a_later_step(tmp_path: Path) -> None:
     folder = tmp_path / "library"
     shutil.copytree(DEFAULT_LIBRARY_DIR, folder)
     watcher = LibraryWatcher([folder], interval_ms=100, background=True)
-    brain, link, _ = make_brain(watcher=watcher)
+    brain, _link, _ = make_brain(watcher=watcher)
     reflexes = folder / "reflexes.yaml"
     reflexes.write_text(reflexes.read_text().replace("priority: 95", "priority: 93"))
     for t in range(1000, 60_000, 100):  # until the worker has parsed it
