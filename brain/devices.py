@@ -12,10 +12,11 @@ import glob
 import os
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from brain.audio_quiet import silence_audio_libraries
 from brain.link import BodyLink
 
 
@@ -124,23 +125,6 @@ def _video_index(path: str) -> int:
     return int(match.group(1)) if match else -1
 
 
-@contextlib.contextmanager
-def quiet_native_stderr() -> Iterator[None]:
-    """Silence what C libraries print on fd 2 (ALSA and JACK chatter when PortAudio starts)."""
-    try:
-        saved = os.dup(2)
-    except OSError:
-        yield
-        return
-    try:
-        with open(os.devnull, "wb") as null:
-            os.dup2(null.fileno(), 2)
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-
-
 def list_audio(backend: Callable[[], Any] | None = None) -> tuple[list[AudioDevice], str]:
     """PortAudio devices, or a note saying why they cannot be listed."""
     try:
@@ -148,8 +132,8 @@ def list_audio(backend: Callable[[], Any] | None = None) -> tuple[list[AudioDevi
             import pyaudio
 
             backend = pyaudio.PyAudio
-        with quiet_native_stderr():
-            pa = backend()
+        silence_audio_libraries()  # ALSA and JACK list every card they cannot find
+        pa = backend()
     except ImportError:
         return [], "PyAudio is not installed (pip install 'petbrain[robot]'): audio not listed"
     except OSError as error:

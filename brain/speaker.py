@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from brain.audio_quiet import silence_audio_libraries
 from brain.health import DeviceHealth
 
 log = logging.getLogger(__name__)
@@ -32,10 +33,8 @@ PA_INT16 = 8  # pyaudio.paInt16
 def _default_backend() -> Any:
     import pyaudio  # the "robot" extra
 
-    from brain.devices import quiet_native_stderr
-
-    with quiet_native_stderr():
-        return pyaudio.PyAudio()
+    silence_audio_libraries()
+    return pyaudio.PyAudio()
 
 
 class SpeakerPlayer:

@@ -70,6 +70,9 @@ def run_pet(args: argparse.Namespace) -> int:
         # MediaPipe and TensorFlow Lite chatter on stderr would flood the journal.
         os.environ.setdefault("GLOG_minloglevel", "2")
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        from brain.audio_quiet import silence_audio_libraries
+
+        silence_audio_libraries()  # ALSA/JACK lines at every microphone or speaker retry
     config = load_config_or_fail(args.config)
     assert isinstance(config, RobotFile)
     paths = config.library_paths(args.config.resolve().parent)
