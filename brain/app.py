@@ -241,12 +241,6 @@ class PetApp:
             self.brain.torque = False
         return ok
 
-    def brain_observe(self, event: object) -> None:
-        """Give the brain one event from fusion (owner emotion, loud sound...)."""
-        observe = getattr(self.brain, "observe", None)
-        if callable(observe):
-            observe(event)
-
     # -- devices ---------------------------------------------------------
 
     def _camera_worker(self) -> SourceWorker | None:

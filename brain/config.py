@@ -226,6 +226,9 @@ class MicrophoneSection(_Strict):
     type: str = "pyaudio"  # pyaudio (a device), wav (a file); "none" runs without
     device: int | str | None = None  # PortAudio index or part of its name; None: default
     path: str | None = None  # the file for type wav
+    # dB SPL of a full-scale sample: turns the pipeline's dBFS into the dB SPL that
+    # loud-sound triggers use. 120 suits most USB and MEMS microphones (-26 dBFS at 94 dB SPL).
+    spl_offset_db: float = Field(120.0, ge=60.0, le=160.0)
     retry_ms: int = Field(2000, ge=50, le=600_000)  # how often a missing microphone is looked for
     stale_ms: int = Field(3000, ge=100, le=600_000)  # no audio this long: reopen the microphone
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from brain.perception_events import PerceptionEvents
 from brain.workers import Observation, Perceive
 from sensors.registry import Registry
 
@@ -44,8 +45,8 @@ class Integrations:
     audio_registry: Registry[Any] | None = None
     audio_chunk_ms: float = 32.0
     audio_perceive: Callable[[], Perceive | None] | None = None
-    # Sensor observation -> the brain's events (OwnerEmotion, LoudSound...), once fusion is here.
-    fuse: Callable[[Observation], list[Any]] | None = None
+    # Sensor observations -> the brain's events (owner presence, loud sounds).
+    events: PerceptionEvents | None = None
     missing: list[str] = field(default_factory=list)
     # The simulator dashboard's page, reused on the robot; None: a plain built-in page.
     dashboard_static: Path | None = None
@@ -108,11 +109,11 @@ class Integrations:
         """Per-loop work of the optional parts (none needed yet)."""
 
     def observe(self, app: PetApp, observation: Observation) -> None:
-        """Hand one sensor observation to fusion, whose estimates go to the brain."""
-        if self.fuse is None:
-            return
-        for event in self.fuse(observation):
-            app.brain_observe(event)
+        """Turn one sensor observation into the brain's events and hand them over."""
+        if self.events is None:
+            self.events = PerceptionEvents(app.config.microphone.spl_offset_db)
+        for event in self.events.translate(observation.value):
+            app.brain.observe(event)
 
     def stop(self, app: PetApp) -> None:
         """Release what :meth:`start` opened."""
