@@ -163,6 +163,13 @@ class TouchClassifier:
         self._touched, self._was_touched = was, touched
         return events
 
+    def finish(self, t_ms: int) -> list[TouchEvent]:
+        """End of input (a trace ends, the link drops): close an open episode as if released."""
+        episode = self._episode
+        self._episode = None
+        self._was_touched = [False] * self.layout.pad_count
+        return [] if episode is None else self._close(episode, t_ms)
+
     def _void_if_only_faulty(self, episode: Episode) -> None:
         if all(self.pads.faulty(i) for i in episode.pad_peak):
             episode.reported_ongoing = "void"
