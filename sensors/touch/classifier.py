@@ -35,6 +35,7 @@ class TouchThresholds:
     stroke_straightness: float = 0.7  # |travel| / path at least this: one way, not to and fro
     ongoing_stroke_mm: float = 100.0  # travel after which a stroke is reported live
     ongoing_hold_ms: int = 1500  # a resting hand is reported live after this long
+    ongoing_check_ms: int = 200  # how often an unfinished episode is looked at
     tap_max_ms: int = 350  # pats, pokes and hits are shorter than this
     hit_max_ms: int = 150
     hit_min_peak: float = 0.45  # a hit is firm ...
@@ -176,19 +177,19 @@ class TouchClassifier:
 
     def _ongoing(self, episode: Episode, t_ms: int) -> list[TouchEvent]:
         th = self.thresholds
-        if episode.reported_ongoing is not None:
+        if episode.reported_ongoing is not None or t_ms < episode.next_check_ms:
             return []
-        if abs(episode.travel_mm()) >= th.ongoing_stroke_mm:
-            f = episode.features()
-            if classify_episode(f, th) == "stroke":
-                episode.reported_ongoing = "stroke"
-                return [self._gesture(episode, f, t_ms, "stroke", ongoing=True)]
-        duration = episode.duration_ms
-        if duration >= th.ongoing_hold_ms and (duration - th.ongoing_hold_ms) % 250 < 10:
-            f = episode.features()
-            if classify_episode(f, th) == "hold":
-                episode.reported_ongoing = "hold"
-                return [self._gesture(episode, f, t_ms, "hold", ongoing=True)]
+        # Summing an episode up costs O(frames): look at most every ongoing_check_ms.
+        stroke_far = abs(episode.travel_mm()) >= th.ongoing_stroke_mm
+        held_long = episode.duration_ms >= th.ongoing_hold_ms
+        if not (stroke_far or held_long):
+            return []
+        episode.next_check_ms = t_ms + th.ongoing_check_ms
+        f = episode.features()
+        kind = classify_episode(f, th)
+        if (kind == "stroke" and stroke_far) or (kind == "hold" and held_long):
+            episode.reported_ongoing = kind
+            return [self._gesture(episode, f, t_ms, kind, ongoing=True)]
         return []
 
     def _close(self, episode: Episode, t_ms: int) -> list[TouchEvent]:
