@@ -46,7 +46,9 @@ def register(groups: CommandGroups) -> None:
     record.add_argument("--port", required=True, metavar="URL", help="serial port or pyserial URL")
     record.add_argument("--out", required=True, metavar="FILE", help="trace file to write (.jsonl)")
     record.add_argument("--seconds", type=float, metavar="N", help="stop after N seconds")
-    record.add_argument("--layout", metavar="FILE", help="pad layout JSON (default: reference body)")
+    record.add_argument(
+        "--layout", metavar="FILE", help="pad layout JSON (default: reference body)"
+    )
     record.add_argument(
         "--connect-timeout", type=float, default=5.0, metavar="S", help="wait S s for the body"
     )
@@ -182,7 +184,7 @@ def run_record(args: argparse.Namespace) -> int:
 def run_synth(args: argparse.Namespace) -> int:
     """Write one synthetic trace."""
     from sensors.touch.sensor_model import PadSensorModel
-    from sensors.touch.synthetic import HandStyle, gesture_names, generate_trace
+    from sensors.touch.synthetic import HandStyle, generate_trace, gesture_names
     from sensors.touch.trace import write_trace
 
     if args.gesture not in gesture_names():

@@ -70,11 +70,19 @@ def classify_episode(f: EpisodeFeatures, th: TouchThresholds) -> str:
             return "hit"
         return "pat"
     spot = f.high_mm - f.low_mm <= th.scratch_max_span_mm
-    if spot and f.pulses >= th.scratch_min_pulses + 1 and f.pulse_regularity <= th.scratch_metronome:
+    if (
+        spot
+        and f.pulses >= th.scratch_min_pulses + 1
+        and f.pulse_regularity <= th.scratch_metronome
+    ):
         return "scratch"  # raking like a metronome, even if the fingers lift between rakes
     if f.retouches >= th.tickle_min_retouches and f.jump >= th.tickle_min_jump:
         return "tickle"  # fingertips keep landing afresh
-    if spot and f.pulses >= th.scratch_min_pulses and f.pulse_regularity <= th.scratch_max_irregularity:
+    if (
+        spot
+        and f.pulses >= th.scratch_min_pulses
+        and f.pulse_regularity <= th.scratch_max_irregularity
+    ):
         return "scratch"
     if f.retouches >= th.tickle_min_retouches and f.hops >= th.tickle_min_hops:
         return "tickle"  # light contact wandering from pad to pad
@@ -142,9 +150,13 @@ class TouchClassifier:
             if c > best:
                 best, leader = c, i
         previous = self._leader
-        if leader >= 0 and previous >= 0 and touched[previous]:
-            if contact[previous] * self.thresholds.leader_margin >= best:
-                leader = previous
+        if (
+            leader >= 0
+            and previous >= 0
+            and touched[previous]
+            and contact[previous] * self.thresholds.leader_margin >= best
+        ):
+            leader = previous  # hysteresis: two equal pads do not swap the lead on noise
         self._leader = leader
         if count:
             if episode is None:
@@ -153,7 +165,9 @@ class TouchClassifier:
             for i in range(n):
                 if touched[i]:
                     episode.touch_pad(i, min(1.0, contact[i] * scale), not was[i], self._zones[i])
-            episode.add(t_ms, weighted / total, total * scale, min(1.0, best * scale), leader, count)
+            episode.add(
+                t_ms, weighted / total, total * scale, min(1.0, best * scale), leader, count
+            )
             events.extend(self._ongoing(episode, t_ms))
         elif episode is not None:
             if t_ms - episode.last_touch_ms >= self.thresholds.release_ms:

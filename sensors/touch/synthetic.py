@@ -318,7 +318,9 @@ def realistic_conditions(rng: random.Random) -> tuple[HandStyle, PadSensorModel]
     ten with a dead pad.
     """
     style = HandStyle(
-        speed=rng.uniform(0.75, 1.3), pressure=rng.uniform(0.8, 1.2), hand_size=rng.uniform(0.8, 1.2)
+        speed=rng.uniform(0.75, 1.3),
+        pressure=rng.uniform(0.8, 1.2),
+        hand_size=rng.uniform(0.8, 1.2),
     )
     fault = rng.random()
     sensor = PadSensorModel(

@@ -53,7 +53,23 @@ def test_eval_touch_synthetic_saves_a_set_that_eval_dir_reads_back(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "set"
-    assert main(["eval", "touch", "--synthetic", "--seed", "4", "--count", "2", "--save", str(out), "--json"]) == 0
+    assert (
+        main(
+            [
+                "eval",
+                "touch",
+                "--synthetic",
+                "--seed",
+                "4",
+                "--count",
+                "2",
+                "--save",
+                str(out),
+                "--json",
+            ]
+        )
+        == 0
+    )
     synthetic = json.loads(capsys.readouterr().out)
     assert synthetic["traces"] == 14
     assert set(synthetic["recall"]) == {"stroke", "pat", "scratch", "hold", "poke", "hit", "tickle"}
@@ -64,7 +80,9 @@ def test_eval_touch_synthetic_saves_a_set_that_eval_dir_reads_back(
     assert again["confusion"] == synthetic["confusion"]
 
 
-def test_eval_touch_table_and_min_accuracy(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_eval_touch_table_and_min_accuracy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     folder = tmp_path / "stroke"
     folder.mkdir()
     write_trace(folder / "a.jsonl", generate_trace("pat", seed=1))  # mislabelled on purpose
@@ -82,7 +100,10 @@ def test_eval_touch_user_errors(tmp_path: Path, capsys: pytest.CaptureFixture[st
 
 def test_touch_synth_writes_a_labelled_trace(tmp_path: Path) -> None:
     out = tmp_path / "s.jsonl"
-    assert main(["touch", "synth", "scratch", "--out", str(out), "--seed", "2", "--humidity", "0.5"]) == 0
+    assert (
+        main(["touch", "synth", "scratch", "--out", str(out), "--seed", "2", "--humidity", "0.5"])
+        == 0
+    )
     trace = read_trace(out)
     assert trace.header.meta["label"]["gesture"] == "scratch"
     assert main(["touch", "synth", "wave", "--out", str(out)]) == 1
@@ -121,7 +142,9 @@ def test_record_writes_what_a_virtual_body_sends_over_a_pty() -> None:
     assert touched, "the stroke reached the trace"
 
 
-def test_record_without_a_body_is_a_clear_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_record_without_a_body_is_a_clear_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     code = main(
         [
             "touch", "record", "--port", str(tmp_path / "no-such-port"),
@@ -132,9 +155,22 @@ def test_record_without_a_body_is_a_clear_error(capsys: pytest.CaptureFixture[st
     assert "no body answered" in capsys.readouterr().err
 
 
-def test_record_rejects_a_broken_layout_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_record_rejects_a_broken_layout_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     layout = tmp_path / "layout.json"
     layout.write_text('{"pads": [{"name": "x", "zone": "paw", "position_mm": 1}]}')
-    code = main(["touch", "record", "--port", "loop://", "--out", str(tmp_path / "r.jsonl"), "--layout", str(layout)])
+    code = main(
+        [
+            "touch",
+            "record",
+            "--port",
+            "loop://",
+            "--out",
+            str(tmp_path / "r.jsonl"),
+            "--layout",
+            str(layout),
+        ]
+    )
     assert code == 1
     assert "unknown zone" in capsys.readouterr().err

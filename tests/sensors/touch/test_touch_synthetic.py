@@ -52,8 +52,12 @@ def test_sensor_model_faults_read_flat_or_dead() -> None:
 
 
 def test_humidity_adds_noise() -> None:
-    dry = generate_trace("poke", seed=5, sensor=PadSensorModel(humidity=0.0, seed=1, drift_counts=0))
-    wet = generate_trace("poke", seed=5, sensor=PadSensorModel(humidity=1.0, seed=1, drift_counts=0))
+    dry = generate_trace(
+        "poke", seed=5, sensor=PadSensorModel(humidity=0.0, seed=1, drift_counts=0)
+    )
+    wet = generate_trace(
+        "poke", seed=5, sensor=PadSensorModel(humidity=1.0, seed=1, drift_counts=0)
+    )
 
     def quiet_spread(trace) -> float:  # type: ignore[no-untyped-def]
         return sum(sum(f.values) for f in trace.frames if f.t_ms < 700)

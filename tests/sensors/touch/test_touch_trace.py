@@ -54,7 +54,14 @@ def test_the_header_names_pads_zones_positions_and_frame_rate(tmp_path: Path) ->
         (['{"format": "petbrain-touch-trace", "version": 9, "pads": []}'], "unsupported"),
         (['{"format": "petbrain-touch-trace", "version": 1, "pads": []}'], "bad header"),
         (["HEADER", '{"t_ms": 0, "values": [1, 2]}'], ":2: 'values' must list 14 pads"),
-        (["HEADER", '{"t_ms": 10, "values": [0,0,0,0,0,0,0,0,0,0,0,0,0,0]}', '{"t_ms": 5, "imu": {}}'], ":3: time goes backwards"),
+        (
+            [
+                "HEADER",
+                '{"t_ms": 10, "values": [0,0,0,0,0,0,0,0,0,0,0,0,0,0]}',
+                '{"t_ms": 5, "imu": {}}',
+            ],
+            ":3: time goes backwards",
+        ),
         (["HEADER", '{"t_ms": 1}'], "neither 'values' nor 'imu'"),
         (["HEADER", "{broken"], ":2:"),
     ],
