@@ -8,7 +8,6 @@ no camera or audio data is involved.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from collections.abc import Callable
@@ -70,18 +69,15 @@ def register(groups: CommandGroups) -> None:
 
 
 def load_layout(path: str | None) -> PadLayout:
-    """The pad layout from a JSON file (``{"frame_rate_hz": .., "pads": [..]}``), or the default."""
-    from sensors.touch.layout import DEFAULT_LAYOUT, PadLayout
+    """The pad layout from a robot config file (JSON or YAML), or the reference body's."""
+    from sensors.touch import layout
 
     if path is None:
-        return DEFAULT_LAYOUT
+        return layout.DEFAULT_LAYOUT
     try:
-        raw = json.loads(Path(path).read_text(encoding="utf-8"))
-        return PadLayout.from_json(raw.get("pads"), float(raw.get("frame_rate_hz", 100.0)))
-    except OSError as error:
-        raise UserError(f"{path}: cannot read layout ({error.strerror})") from None
-    except (ValueError, TypeError, AttributeError) as error:
-        raise UserError(f"{path}: bad layout: {error}") from None
+        return layout.load_layout(path)
+    except ValueError as error:
+        raise UserError(str(error)) from None
 
 
 def record(

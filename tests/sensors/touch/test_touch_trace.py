@@ -89,3 +89,25 @@ def test_layout_from_json_rejects_unknown_zones_and_bad_fields() -> None:
     with pytest.raises(ValueError, match="pad 0"):
         PadLayout.from_json([{"name": "a", "zone": "head"}])
     assert PadLayout.from_json(DEFAULT_LAYOUT.to_json()) == DEFAULT_LAYOUT
+
+
+def test_layouts_load_from_json_or_a_robot_config_yaml(tmp_path: Path) -> None:
+    from sensors.touch.layout import load_layout
+
+    as_json = tmp_path / "pads.json"
+    as_json.write_text(json.dumps({"frame_rate_hz": 50, "pads": DEFAULT_LAYOUT.to_json()}))
+    layout = load_layout(as_json)
+    assert layout.pads == DEFAULT_LAYOUT.pads and layout.frame_rate_hz == 50.0
+    robot = tmp_path / "robot.yaml"
+    robot.write_text(
+        "board: pico\ntouch:\n  pads:\n"
+        "    - {name: crown, zone: head, position_mm: 30}\n"
+        "    - {name: spine, zone: back_middle, position_mm: 250}\n"
+    )
+    assert [p.name for p in load_layout(robot).pads] == ["crown", "spine"]
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("touch: [unclosed\n")
+    with pytest.raises(ValueError, match="cannot parse layout"):
+        load_layout(broken)
+    with pytest.raises(ValueError, match="cannot read layout"):
+        load_layout(tmp_path / "missing.json")
