@@ -14,6 +14,7 @@ The rules read a few physical features of the episode (see
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from sensors.touch.episode import Episode, EpisodeFeatures
@@ -40,7 +41,6 @@ class TouchThresholds:
     hit_max_ms: int = 150
     hit_min_peak: float = 0.45  # a hit is firm ...
     hit_max_landing_ms: float = 13.0  # ... and lands at once (20 % to 80 % of its peak)
-    hit_certain_peak: float = 0.95  # this firm and short is a hit however it lands
     poke_max_second_ratio: float = 0.15  # a fingertip: the next pad feels little
     scratch_min_pulses: int = 3  # rakes: the contact eases and returns ...
     scratch_max_irregularity: float = 0.3  # ... rhythmically ...
@@ -51,41 +51,42 @@ class TouchThresholds:
     tickle_min_hops: int = 3  # ... or wander from pad to pad
     tickle_follow_ms: int = 400  # a light dab this soon after a tickle is more of it
     tickle_follow_max_peak: float = 0.5
+    pat_follow_ms: int = 600  # a one-pad tap this soon after a pat on the same zone is a pat
     pads: PadThresholds = field(default_factory=PadThresholds)
 
 
 def classify_episode(f: EpisodeFeatures, th: TouchThresholds) -> str:
     """The gesture an episode's features describe (one of ``events.GESTURES``)."""
-    if abs(f.travel_mm) >= th.stroke_min_mm and abs(f.travel_mm) >= th.stroke_straightness * max(
-        f.path_mm, 1.0
-    ):
-        return "stroke"
+    travel = abs(f.travel_mm)
+    if travel >= th.stroke_min_mm and travel >= th.stroke_straightness * max(f.path_mm, 1.0):
+        return "stroke"  # the contact went one way along the spine
     if f.duration_ms <= th.tap_max_ms:
         if f.second_pad_ratio <= th.poke_max_second_ratio:
             return "poke"  # one fingertip
-        if f.duration_ms <= th.hit_max_ms and (
-            (f.peak >= th.hit_min_peak and f.landing_ms <= th.hit_max_landing_ms)
-            or f.peak >= th.hit_certain_peak
+        if (
+            f.duration_ms <= th.hit_max_ms
+            and f.peak >= th.hit_min_peak
+            and f.landing_ms <= th.hit_max_landing_ms
         ):
-            return "hit"
+            return "hit"  # a palm, firm, landing at once
         return "pat"
     spot = f.high_mm - f.low_mm <= th.scratch_max_span_mm
-    if (
-        spot
-        and f.pulses >= th.scratch_min_pulses + 1
-        and f.pulse_regularity <= th.scratch_metronome
-    ):
+    fresh_landings = f.jump >= th.tickle_min_jump
+    if spot and f.pulses > th.scratch_min_pulses and f.pulse_regularity <= th.scratch_metronome:
         return "scratch"  # raking like a metronome, even if the fingers lift between rakes
-    if f.retouches >= th.tickle_min_retouches and f.jump >= th.tickle_min_jump:
+    if f.retouches >= th.tickle_min_retouches and fresh_landings:
         return "tickle"  # fingertips keep landing afresh
     if (
         spot
         and f.pulses >= th.scratch_min_pulses
         and f.pulse_regularity <= th.scratch_max_irregularity
+        and not fresh_landings
     ):
-        return "scratch"
+        return "scratch"  # fingers stay down and rake rhythmically
     if f.retouches >= th.tickle_min_retouches and f.hops >= th.tickle_min_hops:
         return "tickle"  # light contact wandering from pad to pad
+    if fresh_landings and f.pulses > th.scratch_min_pulses:
+        return "tickle"  # dabs landing on one pad, off the beat
     return "hold"
 
 
@@ -109,6 +110,7 @@ class TouchClassifier:
         self._episode: Episode | None = None
         self._leader = -1
         self._last_tickle_end_ms: int | None = None
+        self._last_pat: tuple[int, str] | None = None  # when it ended, its main zone
         self._scale = 1.0 / self.thresholds.full_scale_counts
 
     def faults(self) -> dict[int, str]:
@@ -228,9 +230,20 @@ class TouchClassifier:
             and f.peak <= th.tickle_follow_max_peak
         ):
             kind = "tickle"  # the fingers are still at it
+        gesture = self._gesture(episode, f, t_ms, kind, ongoing=False)
+        last_pat = self._last_pat
+        if (
+            kind == "poke"
+            and last_pat is not None
+            and episode.start_ms - last_pat[0] <= th.pat_follow_ms
+            and last_pat[1] in gesture.zones
+        ):
+            kind = "pat"  # the same hand patting on, more lightly
+            gesture = dataclasses.replace(gesture, gesture="pat")
         if kind == "tickle":
             self._last_tickle_end_ms = episode.last_touch_ms
-        events: list[TouchEvent] = [self._gesture(episode, f, t_ms, kind, ongoing=False)]
+        self._last_pat = (episode.last_touch_ms, gesture.zone) if kind == "pat" else None
+        events: list[TouchEvent] = [gesture]
         if kind == "stroke":
             faults: list[TouchPadFault] = self.pads.stroke_passed(
                 t_ms, f.low_mm, f.high_mm, set(episode.pad_peak)
