@@ -51,6 +51,7 @@ class TouchThresholds:
     tickle_min_hops: int = 3  # ... or wander from pad to pad
     tickle_follow_ms: int = 400  # a light dab this soon after a tickle is more of it
     tickle_follow_max_peak: float = 0.5
+    tickle_follow_max_ms: int = 1000
     pat_follow_ms: int = 600  # a one-pad tap this soon after a pat on the same zone is a pat
     pads: PadThresholds = field(default_factory=PadThresholds)
 
@@ -224,10 +225,11 @@ class TouchClassifier:
         kind = classify_episode(f, th)
         after_tickle = self._last_tickle_end_ms
         if (
-            kind in ("poke", "pat")
+            kind in ("poke", "pat", "hold")
             and after_tickle is not None
             and episode.start_ms - after_tickle <= th.tickle_follow_ms
             and f.peak <= th.tickle_follow_max_peak
+            and f.duration_ms <= th.tickle_follow_max_ms
         ):
             kind = "tickle"  # the fingers are still at it
         gesture = self._gesture(episode, f, t_ms, kind, ongoing=False)

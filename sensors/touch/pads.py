@@ -41,6 +41,7 @@ class PadThresholds:
 @dataclass
 class _PadState:
     floor: float = 0.0
+    free_frames: int = 0  # free frames seen so far (the floor starts as their plain mean)
     touched: bool = False
     suspect: bool = False  # touched at start-up: proven a hand or stuck within a second
     stuck: bool = False
@@ -116,7 +117,9 @@ class PadConditioner:
                 pad.touched_ms = 0
                 pad.flat_ms = 0
                 pad.block_n = 0
-                pad.floor += (value - pad.floor) * self._floor_alpha
+                pad.free_frames += 1
+                alpha = max(self._floor_alpha, 1.0 / pad.free_frames)
+                pad.floor += (value - pad.floor) * alpha
                 if previous is not None:
                     noise_sum += abs(value - previous[i])
                     noise_n += 1

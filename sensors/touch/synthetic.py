@@ -267,7 +267,17 @@ def _scratch(layout: PadLayout, rng: random.Random, style: HandStyle, start: int
 
 @_maker("tickle")
 def _tickle(layout: PadLayout, rng: random.Random, style: HandStyle, start: int) -> Recipe:
+    # Tickling fingers play over several pads: centre between a pad and its
+    # nearest neighbour on the same side of the body.
     along, around, pad = _site(layout, rng, ("belly", "back", "neck"))
+    others = [
+        p.position_mm
+        for p in layout.pads
+        if p.index != pad.index and abs(around_mm(p) - around_mm(pad)) < 20
+    ]
+    if others:
+        nearest = min(others, key=lambda x: abs(x - pad.position_mm))
+        along = (pad.position_mm + nearest) / 2 + rng.uniform(-10, 10)
     tickle = Tickle(
         layout,
         start,

@@ -175,3 +175,18 @@ def test_any_values_never_crash_the_classifier(frames: list[list[int]]) -> None:
         for event in classifier.feed(k * 10, values):
             event.to_json()
     classifier.finish(len(frames) * 10 + 200)
+
+
+def test_a_resting_hand_is_reported_while_it_rests() -> None:
+    trace = generate_trace("hold", seed=8, sensor=CLEAN)
+    classifier = TouchClassifier(DEFAULT_LAYOUT)
+    gestures = []
+    for f in trace.frames:
+        gestures += [
+            (f.t_ms, e) for e in classifier.feed(f.t_ms, f.values) if isinstance(e, TouchGesture)
+        ]
+    live = [(t, g) for t, g in gestures if g.ongoing]
+    done = [g for _, g in gestures if not g.ongoing]
+    assert [g.gesture for _, g in live] == ["hold"]
+    assert live[0][0] < done[0].start_ms + done[0].duration_ms
+    assert [g.gesture for g in done] == ["hold"]
