@@ -59,8 +59,12 @@ class TouchThresholds:
 def classify_episode(f: EpisodeFeatures, th: TouchThresholds) -> str:
     """The gesture an episode's features describe (one of ``events.GESTURES``)."""
     travel = abs(f.travel_mm)
-    if travel >= th.stroke_min_mm and travel >= th.stroke_straightness * max(f.path_mm, 1.0):
-        return "stroke"  # the contact went one way along the spine
+    if (
+        travel >= th.stroke_min_mm
+        and travel >= th.stroke_straightness * max(f.path_mm, 1.0)
+        and f.max_simultaneous >= 2
+    ):
+        return "stroke"  # a palm went one way along the spine (not dabs on two pads in turn)
     if f.duration_ms <= th.tap_max_ms:
         if f.second_pad_ratio <= th.poke_max_second_ratio:
             return "poke"  # one fingertip
