@@ -119,7 +119,7 @@ class TouchClassifier:
         self._scale = 1.0 / self.thresholds.full_scale_counts
 
     def faults(self) -> dict[int, str]:
-        """Pads currently ignored as ``stuck`` or ``dead``."""
+        """Pads currently flagged ``stuck`` (re-based, or ignored when pinned) or ``dead``."""
         out = {}
         for i in range(self.layout.pad_count):
             fault = self.pads.faulty(i)
