@@ -104,7 +104,13 @@ class TouchClassifier:
 
     def __init__(self, layout: PadLayout, thresholds: TouchThresholds | None = None) -> None:
         self.layout = layout
-        self.thresholds = thresholds or TouchThresholds()
+        th = thresholds or TouchThresholds()
+        # Landing times are interpolated between frames: with frames slower than
+        # 100 Hz a slap cannot look faster than about one frame.
+        period_ms = 1000.0 / layout.frame_rate_hz
+        if th.hit_max_landing_ms < period_ms:
+            th = dataclasses.replace(th, hit_max_landing_ms=period_ms)
+        self.thresholds = th
         self.pads = PadConditioner(layout, self.thresholds.pads)
         self._positions = [pad.position_mm for pad in layout.pads]
         self._zones = [pad.zone for pad in layout.pads]
