@@ -253,6 +253,5 @@ def suggest_thresholds(results: list[PadResult]) -> dict[str, int] | None:
     noise = max(r.noise_counts for r in results)
     weakest = min(r.touched_counts for r in good)
     touch = round(max(6.0 * noise, 0.3 * weakest, 10.0))
-    release = max(1, round(touch * 0.6))
     full = max(touch + 1, round(statistics.median(r.touched_counts for r in good)))
-    return {"touch_counts": touch, "release_counts": release, "full_scale_counts": full}
+    return {"touch_counts": touch, "full_scale_counts": full}

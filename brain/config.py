@@ -29,6 +29,7 @@ from behaviors.yamlfile import load_model
 from brain.robot import Joint, RobotConfig
 from sensors.touch.classifier import TouchThresholds
 from sensors.touch.layout import ZONES, Pad, PadLayout
+from sensors.touch.pads import PadThresholds
 
 BOARDS = ("pico", "esp32s3")
 ROTATIONS_DEG = (0, 90, 180, 270)
@@ -155,14 +156,13 @@ class TouchSection(_Strict):
     """Touch classifier thresholds, in the body's delta counts."""
 
     frame_rate_hz: float = Field(100.0, gt=0, le=1000)
-    touch_counts: int = Field(60, gt=0)  # a pad above this is touched
-    release_counts: int = Field(35, gt=0)  # and free again below this
+    touch_counts: int = Field(60, gt=0)  # a pad above its floor + this is touched ...
+    touch_noise_sigmas: float = Field(5.0, gt=0, le=50)  # ... or above this many noise sigmas
+    release_fraction: float = Field(0.6, gt=0, lt=1)  # free again below this x the threshold
     full_scale_counts: int = Field(420, gt=0)  # a firm palm: intensity 1.0
 
     @model_validator(mode="after")
     def _hysteresis(self) -> TouchSection:
-        if self.release_counts >= self.touch_counts:
-            raise ValueError("release_counts must be below touch_counts (hysteresis)")
         if self.full_scale_counts <= self.touch_counts:
             raise ValueError("full_scale_counts must be above touch_counts")
         return self
@@ -364,11 +364,12 @@ class RobotFile(_Strict):
     def touch_thresholds(self) -> TouchThresholds:
         """The classifier's thresholds from the ``touch`` section."""
         t = self.touch
-        return TouchThresholds(
-            touch_counts=t.touch_counts,
-            release_counts=t.release_counts,
-            full_scale_counts=t.full_scale_counts,
+        pads = PadThresholds(
+            touch_counts=float(t.touch_counts),
+            touch_noise_sigmas=t.touch_noise_sigmas,
+            release_fraction=t.release_fraction,
         )
+        return TouchThresholds(full_scale_counts=float(t.full_scale_counts), pads=pads)
 
     def library_paths(self, base: Path) -> list[Path] | None:
         """Behaviour folders, relative ones taken from ``base`` (robot.yaml's folder)."""
@@ -388,10 +389,11 @@ class RobotFile(_Strict):
                     f"pad {pad.name}: a palm reads {cal.touched_counts:g} counts, not above "
                     f"touch_counts {self.touch.touch_counts}: it will never feel a touch"
                 )
-            if cal.noise_counts * 4 >= self.touch.release_counts:
+            release = self.touch.touch_counts * self.touch.release_fraction
+            if cal.noise_counts * 4 >= release:
                 out.append(
-                    f"pad {pad.name}: noise {cal.noise_counts:g} counts is close to "
-                    f"release_counts {self.touch.release_counts}: expect phantom touches"
+                    f"pad {pad.name}: noise {cal.noise_counts:g} counts is close to the "
+                    f"release level {release:g}: expect phantom touches"
                 )
         return out
 

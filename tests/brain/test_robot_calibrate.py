@@ -98,7 +98,7 @@ def test_pad_calibration_measures_noise_and_palm_and_sets_thresholds(
         assert 200 < r.touched_counts < 600  # 0.8 of a 420-count palm, +-25 % per pad
     touch = suggest_thresholds(results)
     assert touch is not None
-    assert touch["release_counts"] < touch["touch_counts"] < touch["full_scale_counts"]
+    assert 15 < touch["touch_counts"] < touch["full_scale_counts"]
     pads = {
         r.name: {"noise_counts": r.noise_counts, "touched_counts": r.touched_counts}
         for r in results
