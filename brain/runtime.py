@@ -28,7 +28,7 @@ from brain.selector import Decision, Selector
 from brain.sound import NullSoundPlayer, SoundPlayer
 from firmware import wire
 from sensors.touch.classifier import TouchClassifier
-from sensors.touch.events import TouchEvent, TouchGesture, TouchOnset
+from sensors.touch.events import TouchEvent, TouchGesture, TouchOnset, TouchRelease
 
 log = logging.getLogger(__name__)
 
@@ -229,9 +229,11 @@ class Brain:
         data = event.to_json()
         data.pop("t_ms", None)
         self._emit(now_ms, "touch", data)
-        if not isinstance(event, TouchOnset | TouchGesture):
+        if isinstance(event, TouchRelease):
             self.selector.context.observe(event, now_ms)
             return False
+        if not isinstance(event, TouchOnset | TouchGesture):
+            return False  # pad faults are shown, not acted on
         return self._decide(event, now_ms) or isinstance(event, TouchOnset)
 
     def _react(self, event: PetEvent, now_ms: int) -> bool:
