@@ -135,7 +135,7 @@ class AudioPerception:
         out: list[AudioObservation] = []
         probability = self.vad(chunk)
         features = chunk_features(chunk, self._previous)
-        self._previous = chunk
+        self._previous = chunk.copy()  # the caller may reuse its buffer
         event: SoundEvent | None = self.startle.process(features.block_db, t_ms)
         if event is not None:
             out.append(event)

@@ -34,23 +34,35 @@ class StartleConfig:
     background_window_ms: float = 3000.0  # history for the background percentile
 
 
+def _rank(values: npt.NDArray[np.float64], fraction: float) -> float:
+    """Nearest-rank percentile by partial sort (np.percentile costs ~20x more per chunk)."""
+    if not values.size:
+        return float("nan")
+    k = min(values.size - 1, int(fraction * values.size))
+    return float(np.partition(values, k)[k])
+
+
 class BackgroundLevel:
     """The 20th percentile of recent chunk levels: the room's noise, ignoring speech and bangs."""
 
     def __init__(self, window_ms: float = 3000.0) -> None:
         self._levels = np.full(max(1, int(window_ms // CHUNK_MS)), np.nan)
         self._next = 0
+        self._db: float | None = None  # cached until the next update
 
     def update(self, level_db: float) -> None:
         """Add one chunk's level."""
         self._levels[self._next] = level_db
         self._next = (self._next + 1) % self._levels.size
+        self._db = None
 
     @property
     def db(self) -> float:
         """Background level in dBFS (NaN before the first chunk)."""
-        seen = self._levels[np.isfinite(self._levels)]
-        return float(np.percentile(seen, 20)) if seen.size else float("nan")
+        if self._db is None:
+            seen = self._levels[np.isfinite(self._levels)]
+            self._db = _rank(seen, 0.2)
+        return self._db
 
 
 class SpeechLevel:
@@ -73,7 +85,7 @@ class SpeechLevel:
     def db(self) -> float:
         """Loud speech level in dBFS (NaN before any speech)."""
         seen = self._peaks[np.isfinite(self._peaks)]
-        return float(np.percentile(seen, 90)) if seen.size else float("nan")
+        return _rank(seen, 0.9)
 
 
 class StartleDetector:
@@ -92,16 +104,19 @@ class StartleDetector:
         cfg = self.config
         background = self.background.db
         floor = background if np.isfinite(background) else FLOOR_DB
-        min_level = cfg.min_level_dbfs
-        if np.isfinite(self.speech.db):
-            min_level = max(min_level, self.speech.db + cfg.above_speech_db)
         levels = np.concatenate((self._history, block_db))
         power = 10.0 ** (levels / 10.0)
         n = self._history.size
         event = None
-        for i in range(block_db.size if self._chunks_seen else 0):
+        loud = max(cfg.min_level_dbfs, floor + cfg.above_background_db)
+        candidates = np.flatnonzero(block_db >= loud) if self._chunks_seen else ()
+        if len(candidates):  # rare: only then is the speech level worth computing
+            speech_db = self.speech.db
+            if np.isfinite(speech_db):
+                loud = max(loud, speech_db + cfg.above_speech_db)
+        for i in candidates:
             level = levels[n + i]
-            if level < min_level or level < floor + cfg.above_background_db:
+            if level < loud:
                 continue
             before = 10.0 * np.log10(np.mean(power[i : n + i]) + 1e-12)
             onset_ms = chunk_t_ms + i * BLOCK_MS
