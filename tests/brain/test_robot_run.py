@@ -48,6 +48,10 @@ def test_run_strokes_unplugs_loses_microphone_and_stops_cleanly(
     try:
         pet.wait_for(lambda e: e["kind"] == "body_ready")
         pet.wait_for(device("microphone", True))
+        heard = pet.wait_for(
+            lambda e: e["kind"] == "observation" and e["source"] == "microphone", timeout_s=20
+        )
+        assert heard["type"] in ("AmbientLevel", "SoundEvent", "VoiceObservation")
         # Torque comes on after CONFIG and TORQUE are acknowledged.
         deadline = time.monotonic() + 5
         while not body.torque() and time.monotonic() < deadline:
