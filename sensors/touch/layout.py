@@ -75,6 +75,37 @@ class PadLayout:
                 return pad
         raise KeyError(name)
 
+    def to_json(self) -> list[dict[str, object]]:
+        """The pads as plain dicts (the ``pads`` list of a trace header or config)."""
+        return [
+            {"index": p.index, "name": p.name, "zone": p.zone, "position_mm": p.position_mm}
+            for p in self.pads
+        ]
+
+    @classmethod
+    def from_json(cls, pads: object, frame_rate_hz: float = 100.0) -> PadLayout:
+        """Build from a list of pad dicts (``name``, ``zone``, ``position_mm``; ``index`` optional).
+
+        Raises ``ValueError`` with one clear line when the list is malformed.
+        """
+        if not isinstance(pads, list) or not pads:
+            raise ValueError("'pads' must be a non-empty list")
+        out = []
+        for i, raw in enumerate(pads):
+            if not isinstance(raw, dict):
+                raise ValueError(f"pad {i} is not an object")
+            try:
+                name = str(raw["name"])
+                zone = str(raw["zone"])
+                position = float(raw["position_mm"])
+                index = int(raw.get("index", i))
+            except (KeyError, TypeError, ValueError) as error:
+                raise ValueError(f"pad {i}: missing or bad field {error}") from None
+            out.append(Pad(index, name, zone, position))
+        if not 1.0 <= frame_rate_hz <= 10_000.0:
+            raise ValueError(f"frame rate {frame_rate_hz} Hz is out of range")
+        return cls(tuple(out), float(frame_rate_hz))
+
 
 def zone_matches(zone: str, wanted: str) -> bool:
     """True when ``zone`` is ``wanted`` or belongs to the group ``wanted``."""
