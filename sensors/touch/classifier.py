@@ -28,7 +28,8 @@ class TouchThresholds:
 
     full_scale_counts: float = 420.0  # delta of a firm palm: intensity 1.0
     release_ms: int = 120  # all pads free this long ends the episode (and classifies it)
-    min_gesture_ms: int = 30  # shorter episodes are noise blips: released, not classified
+    min_gesture_ms: int = 30  # shorter and weaker episodes are noise blips: released, ...
+    blip_max_peak: float = 0.3  # ... not classified
     leader_margin: float = 1.25  # another pad must read this much more to become the leader
     stroke_min_mm: float = 55.0  # travel of the contact centre that makes a stroke
     stroke_straightness: float = 0.7  # |travel| / path at least this: one way, not to and fro
@@ -37,16 +38,18 @@ class TouchThresholds:
     tap_max_ms: int = 350  # pats, pokes and hits are shorter than this
     hit_max_ms: int = 150
     hit_min_peak: float = 0.45  # a hit is firm ...
-    hit_min_jump: float = 0.6  # ... and lands at once: most of its peak within one frame
+    hit_max_landing_ms: float = 13.0  # ... and lands at once (20 % to 80 % of its peak)
     hit_certain_peak: float = 0.95  # this firm and short is a hit however it lands
-    poke_max_second_ratio: float = 0.3  # a fingertip: the next pad feels little
+    poke_max_second_ratio: float = 0.15  # a fingertip: the next pad feels little
     scratch_min_pulses: int = 3  # rakes: the contact eases and returns ...
-    scratch_max_irregularity: float = 0.15  # ... like a metronome ...
-    scratch_max_span_mm: float = 45.0  # ... on one small spot ...
-    scratch_max_jump: float = 0.5  # ... without fingers landing afresh
+    scratch_max_irregularity: float = 0.3  # ... rhythmically ...
+    scratch_metronome: float = 0.1  # this regular is a scratch whatever else it looks like
+    scratch_max_span_mm: float = 45.0  # ... on one small spot
     tickle_min_retouches: int = 3  # fingertips lift and land again ...
-    tickle_min_hops: int = 3  # ... moving from pad to pad ...
-    tickle_min_jump: float = 0.5  # ... or landing sharply
+    tickle_min_jump: float = 0.5  # ... sharply ...
+    tickle_min_hops: int = 3  # ... or wander from pad to pad
+    tickle_follow_ms: int = 400  # a light dab this soon after a tickle is more of it
+    tickle_follow_max_peak: float = 0.5
     pads: PadThresholds = field(default_factory=PadThresholds)
 
 
@@ -60,22 +63,20 @@ def classify_episode(f: EpisodeFeatures, th: TouchThresholds) -> str:
         if f.second_pad_ratio <= th.poke_max_second_ratio:
             return "poke"  # one fingertip
         if f.duration_ms <= th.hit_max_ms and (
-            (f.peak >= th.hit_min_peak and f.jump >= th.hit_min_jump)
+            (f.peak >= th.hit_min_peak and f.landing_ms <= th.hit_max_landing_ms)
             or f.peak >= th.hit_certain_peak
         ):
             return "hit"
         return "pat"
-    if (
-        f.pulses >= th.scratch_min_pulses
-        and f.pulse_regularity <= th.scratch_max_irregularity
-        and f.high_mm - f.low_mm <= th.scratch_max_span_mm
-        and f.jump < th.scratch_max_jump
-    ):
+    spot = f.high_mm - f.low_mm <= th.scratch_max_span_mm
+    if spot and f.pulses >= th.scratch_min_pulses + 1 and f.pulse_regularity <= th.scratch_metronome:
+        return "scratch"  # raking like a metronome, even if the fingers lift between rakes
+    if f.retouches >= th.tickle_min_retouches and f.jump >= th.tickle_min_jump:
+        return "tickle"  # fingertips keep landing afresh
+    if spot and f.pulses >= th.scratch_min_pulses and f.pulse_regularity <= th.scratch_max_irregularity:
         return "scratch"
-    if f.retouches >= th.tickle_min_retouches and (
-        f.hops >= th.tickle_min_hops or f.jump >= th.tickle_min_jump
-    ):
-        return "tickle"
+    if f.retouches >= th.tickle_min_retouches and f.hops >= th.tickle_min_hops:
+        return "tickle"  # light contact wandering from pad to pad
     return "hold"
 
 
@@ -98,6 +99,7 @@ class TouchClassifier:
         self._was_touched = [False] * layout.pad_count
         self._episode: Episode | None = None
         self._leader = -1
+        self._last_tickle_end_ms: int | None = None
         self._scale = 1.0 / self.thresholds.full_scale_counts
 
     def faults(self) -> dict[int, str]:
@@ -145,7 +147,7 @@ class TouchClassifier:
         self._leader = leader
         if count:
             if episode is None:
-                episode = self._episode = Episode(t_ms, t_ms)
+                episode = self._episode = Episode(t_ms, t_ms, self.pads.period_ms)
             scale = self._scale
             for i in range(n):
                 if touched[i]:
@@ -160,6 +162,13 @@ class TouchClassifier:
                 episode.add_gap(t_ms)
         self._touched, self._was_touched = was, touched
         return events
+
+    def finish(self, t_ms: int) -> list[TouchEvent]:
+        """End of input (a trace ends, the link drops): close an open episode as if released."""
+        episode = self._episode
+        self._episode = None
+        self._was_touched = [False] * self.layout.pad_count
+        return [] if episode is None else self._close(episode, t_ms)
 
     def _void_if_only_faulty(self, episode: Episode) -> None:
         if all(self.pads.faulty(i) for i in episode.pad_peak):
@@ -186,11 +195,26 @@ class TouchClassifier:
         release = TouchRelease(t_ms, episode.duration_ms)
         if episode.reported_ongoing == "void":
             return [release]  # only a pad now known to be stuck was "touched"
-        if episode.duration_ms < self.thresholds.min_gesture_ms and episode.reported_ongoing is None:
+        th = self.thresholds
+        if (
+            episode.duration_ms < th.min_gesture_ms
+            and max(episode.strongest, default=0.0) < th.blip_max_peak
+            and episode.reported_ongoing is None
+        ):
             return [release]  # a noise blip, not a hand
         episode.trim()
         f = episode.features()
-        kind = classify_episode(f, self.thresholds)
+        kind = classify_episode(f, th)
+        after_tickle = self._last_tickle_end_ms
+        if (
+            kind in ("poke", "pat")
+            and after_tickle is not None
+            and episode.start_ms - after_tickle <= th.tickle_follow_ms
+            and f.peak <= th.tickle_follow_max_peak
+        ):
+            kind = "tickle"  # the fingers are still at it
+        if kind == "tickle":
+            self._last_tickle_end_ms = episode.last_touch_ms
         events: list[TouchEvent] = [self._gesture(episode, f, t_ms, kind, ongoing=False)]
         if kind == "stroke":
             faults: list[TouchPadFault] = self.pads.stroke_passed(

@@ -19,6 +19,7 @@ class EpisodeFeatures:
     mean_level: float  # mean of the frame's strongest contact, 0..1
     rise_ms: int  # first touch to 80 % of the peak
     jump: float  # the largest rise from one frame to the next, as a fraction of the peak
+    landing_ms: float  # the first rise from 20 % to 80 % of the peak, interpolated
     pads: int  # distinct pads touched
     max_simultaneous: int  # most pads touched in one frame
     second_pad_ratio: float  # the second-strongest pad's peak / the strongest's
@@ -26,7 +27,7 @@ class EpisodeFeatures:
     path_mm: float  # total distance the contact centre moved
     low_mm: float  # lowest and highest contact centre along the spine
     high_mm: float
-    retouches: int  # pads touched again after letting go, within the episode
+    retouches: int  # main pads touched again after letting go, within the episode
     pulses: int  # dips and returns of the total contact (rakes, taps, dabs)
     pulse_regularity: float  # std / mean of the intervals between pulses (0 = metronome)
     hops: int  # how often the strongest pad changed
@@ -43,6 +44,7 @@ class Episode:
 
     start_ms: int
     last_touch_ms: int
+    period_ms: float = 10.0
     times: list[int] = field(default_factory=list)
     centres: list[float] = field(default_factory=list)
     totals: list[float] = field(default_factory=list)
@@ -123,6 +125,7 @@ class Episode:
         for level in self.strongest:
             jump = max(jump, level - before)
             before = level
+        landing = _landing_ms(self.times, self.strongest, peak, self.period_ms)
         peaks = sorted(self.pad_peak.values(), reverse=True)
         second = peaks[1] / peaks[0] if len(peaks) > 1 and peaks[0] > 0 else 0.0
         smooth = _smooth([c for c, n in zip(self.centres, self.counts, strict=True) if n])
@@ -142,6 +145,7 @@ class Episode:
             mean_level=sum(self.strongest) / max(1, len(self.strongest)),
             rise_ms=rise_ms,
             jump=jump / peak if peak > 0 else 0.0,
+            landing_ms=landing,
             pads=len(self.pad_peak),
             max_simultaneous=max(self.counts, default=0),
             second_pad_ratio=second,
@@ -149,11 +153,35 @@ class Episode:
             path_mm=path,
             low_mm=min(smooth, default=0.0),
             high_mm=max(smooth, default=0.0),
-            retouches=sum(self.pad_touches.values()) - len(self.pad_touches),
+            retouches=sum(
+                touches - 1
+                for pad, touches in self.pad_touches.items()
+                if self.pad_peak.get(pad, 0.0) >= 0.4 * peak  # edge pads flicker in noise
+            ),
             pulses=len(pulse_times),
             pulse_regularity=regularity,
             hops=hops,
         )
+
+
+def _crossing(times: list[int], levels: list[float], level: float) -> float:
+    """Interpolated time at which ``levels`` first reaches ``level``."""
+    for k in range(1, len(levels)):
+        a, b = levels[k - 1], levels[k]
+        if b >= level:
+            if b <= a:
+                return float(times[k])
+            return times[k - 1] + (times[k] - times[k - 1]) * (level - a) / (b - a)
+    return float(times[-1])
+
+
+def _landing_ms(times: list[int], levels: list[float], peak: float, period_ms: float) -> float:
+    """How long the first landing took from 20 % to 80 % of the peak (the frame before was 0)."""
+    if not times or peak <= 0:
+        return 0.0
+    t = [times[0] - round(period_ms), *times]
+    v = [0.0, *levels]
+    return _crossing(t, v, 0.8 * peak) - _crossing(t, v, 0.2 * peak)
 
 
 def _smooth(values: list[float], width: int = 5) -> list[float]:

@@ -28,13 +28,9 @@ def finished_gestures(trace: Trace, thresholds: TouchThresholds | None = None) -
         for event in classifier.feed(frame.t_ms, frame.values):
             if isinstance(event, TouchGesture) and not event.ongoing:
                 out.append(event)
-    # Let the episode close: the body keeps sending quiet frames after the hand leaves.
-    quiet = (0,) * trace.header.layout.pad_count
-    period = max(1, round(1000.0 / trace.header.layout.frame_rate_hz))
-    for k in range(1, 1 + (classifier.thresholds.release_ms // period) + 2):
-        for event in classifier.feed(last_t + k * period, quiet):
-            if isinstance(event, TouchGesture) and not event.ongoing:
-                out.append(event)
+    for event in classifier.finish(last_t + classifier.thresholds.release_ms):
+        if isinstance(event, TouchGesture) and not event.ongoing:
+            out.append(event)
     return out
 
 

@@ -223,7 +223,7 @@ def _pat(layout: PadLayout, rng: random.Random, style: HandStyle, start: int) ->
 def _hit(layout: PadLayout, rng: random.Random, style: HandStyle, start: int) -> Recipe:
     return _touch(
         layout, rng, style, start, "hit", _TOP, count=1,
-        duration=(40, 110), pressure=(0.85, 1.0), rise=(0, 10), radius_mm=60,
+        duration=(40, 110), pressure=(0.85, 1.0), rise=(0, 8), radius_mm=60,
     )  # fmt: skip
 
 
@@ -248,15 +248,16 @@ def _hold(layout: PadLayout, rng: random.Random, style: HandStyle, start: int) -
 @_maker("scratch")
 def _scratch(layout: PadLayout, rng: random.Random, style: HandStyle, start: int) -> Recipe:
     along, around, pad = _site(layout, rng, ("chin", "cheeks", "head", "neck", "back"))
+    rate_hz = _clip(rng.uniform(2.5, 6.0) * style.speed, 2.0, 8.0)
     scratch = Scratch(
         layout,
         start,
-        int(rng.uniform(600, 2500)),
+        int(max(rng.uniform(600, 2500), 3500.0 / rate_hz)),  # a few rakes at least
         along,
         around,
         rng.uniform(16, 24) * style.hand_size,
         _clip(rng.uniform(0.45, 0.85) * style.pressure, 0.2, 1.0),
-        rate_hz=_clip(rng.uniform(2.5, 6.0) * style.speed, 2.0, 8.0),
+        rate_hz=rate_hz,
         amplitude_mm=rng.uniform(6, 18),
         depth=rng.uniform(0.35, 0.6),
     )
