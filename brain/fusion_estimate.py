@@ -1,0 +1,111 @@
+"""One instantaneous owner-emotion estimate: one batched model call, then posture and confidence.
+
+The batch holds the full input row and, when two or more learned modalities
+are present, a row without each of them (their *contribution*: how much the
+estimate moves when that modality is taken away) and a row with each alone
+(their own reading, for *conflict*). Seven rows at most, one ONNX call.
+"""
+
+from __future__ import annotations
+
+import math
+from itertools import combinations
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from brain.fusion_features import EMOTIONS, LEARNED_MODALITIES, MODALITIES, OwnerEmotion, assemble
+
+if TYPE_CHECKING:
+    from brain.fusion import OwnerFusion
+
+UNIFORM = {e: 1.0 / len(EMOTIONS) for e in EMOTIONS}
+
+
+def _influence(
+    p: npt.NDArray[np.float32], q: npt.NDArray[np.float32], dva: npt.NDArray[np.float32]
+) -> float:
+    """How far two estimates are apart: total variation + (|d valence| + |d arousal|) / 4."""
+    return 0.5 * float(np.abs(p - q).sum()) + 0.25 * float(np.abs(dva).sum())
+
+
+def _bhattacharyya(p: npt.NDArray[np.float32], q: npt.NDArray[np.float32]) -> float:
+    return max(0.0, 1.0 - float(np.sum(np.sqrt(np.maximum(p, 0.0) * np.maximum(q, 0.0)))))
+
+
+def _posture(fusion: OwnerFusion, weight: float) -> tuple[float, float]:
+    """(valence, arousal) nudges from posture, bounded by ``body_limit``."""
+    if weight <= 0.0:
+        return 0.0, 0.0
+    cues = fusion.body_cues()
+    limit = fusion.config.body_limit
+    slump = 1.0 - min(1.0, max(0.0, cues.get("upright", 1.0)))
+    motion = min(1.0, max(0.0, cues.get("motion", 0.0)))
+    lean = min(1.0, max(-1.0, cues.get("lean", 0.0)))
+    valence = -0.2 * slump - 0.15 * cues.get("arms_crossed", 0.0)
+    valence += 0.1 * cues.get("arms_open", 0.0) + 0.1 * lean
+    arousal = 0.3 * motion - 0.1 * slump
+    return (
+        min(limit, max(-limit, valence * weight)),
+        min(limit, max(-limit, arousal * weight)),
+    )
+
+
+def instant_estimate(fusion: OwnerFusion, now_ms: float) -> OwnerEmotion:
+    """The unsmoothed estimate from the current observations of ``fusion``."""
+    weights = fusion.weights(now_ms)
+    blocks = fusion.blocks()
+    present = [m for m in LEARNED_MODALITIES if weights[m] > 0.0 and blocks[m] is not None]
+    contributions = dict.fromkeys(MODALITIES, 0.0)
+    conflict = 0.0
+    between: tuple[str, ...] = ()
+    if present:
+        rows = [assemble(blocks, weights)]
+        if len(present) > 1:
+            rows += [assemble(blocks, {**weights, m: 0.0}) for m in present]
+            rows += [assemble(blocks, {m: weights[m]}) for m in present]
+        probs, va = fusion.model.run(np.stack(rows))
+        p, valence, arousal = probs[0], float(va[0, 0]), float(va[0, 1])
+        if len(present) == 1:
+            contributions[present[0]] = 1.0
+        else:
+            n = len(present)
+            for i, m in enumerate(present):
+                contributions[m] = _influence(p, probs[1 + i], va[0] - va[1 + i])
+            for (i, a), (j, b) in combinations(enumerate(present), 2):
+                amount = math.sqrt(weights[a] * weights[b])
+                amount *= _bhattacharyya(probs[1 + n + i], probs[1 + n + j])
+                if amount > conflict:
+                    conflict, between = amount, (a, b)
+        emotion = {e: float(v) for e, v in zip(EMOTIONS, p, strict=True)}
+        entropy = -float(np.sum(p * np.log(np.maximum(p, 1e-9))))
+        certainty = 1.0 - entropy / math.log(len(EMOTIONS))
+    else:
+        emotion, valence, arousal, certainty = dict(UNIFORM), 0.0, 0.0, 0.0
+    d_valence, d_arousal = _posture(fusion, weights["body"])
+    contributions["body"] = 0.25 * (abs(d_valence) + abs(d_arousal))
+    valence += d_valence + fusion.baseline.valence_offset
+    arousal += d_arousal + fusion.baseline.arousal_offset
+    startle = fusion.config.voice.weight(fusion.startle_age_ms(now_ms))
+    if startle >= fusion.config.min_weight:
+        arousal = max(arousal, fusion.config.startle_arousal * startle)
+    total = sum(contributions.values())
+    if total > 0:
+        contributions = {m: c / total for m, c in contributions.items()}
+    missing = 1.0
+    for m in present:
+        missing *= 1.0 - weights[m] * fusion.model.quality[m]
+    coverage = min(1.0, (1.0 - missing) / fusion.full_coverage())
+    confidence = coverage * (0.3 + 0.7 * certainty) * (1.0 - 0.6 * conflict)
+    return OwnerEmotion(
+        t_ms=int(now_ms),
+        valence=min(1.0, max(-1.0, valence)),
+        arousal=min(1.0, max(-1.0, arousal)),
+        emotion=emotion,
+        confidence=min(1.0, max(0.0, confidence)),
+        contributions=contributions,
+        weights=weights,
+        conflict=conflict,
+        conflict_between=between,
+    )
