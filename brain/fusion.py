@@ -85,7 +85,7 @@ class FusionConfig:
     smooth_tau_ms: float = 600.0  # normal following of new evidence
     fast_tau_ms: float = 30.0  # after a strong cue
     fast_window_ms: float = 400.0  # how long a strong cue keeps the fast time constant
-    startle_arousal: float = 0.6  # a startle or a slap lifts arousal at least to this (fades like voice)
+    startle_arousal: float = 0.6  # a startle or a slap lifts arousal at least this high
     shout_arousal: float = 0.5  # voice arousal above this with a clear class is a strong cue
     hit_intensity: float = 0.8  # a hit or poke at least this firm is a strong cue
     body_limit: float = 0.3  # posture moves valence/arousal by at most this much

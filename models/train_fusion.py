@@ -62,7 +62,16 @@ TOUCH_GIVEN_EMOTION = {
     "surprised": {"poke": 0.35, "pat": 0.3, "hit": 0.1, "tickle": 0.1, "stroke_with_fur": 0.15},
     "calm": {"stroke_with_fur": 0.45, "hold": 0.25, "scratch": 0.2, "pat": 0.1},
 }
-TOUCH_NAMES = ("stroke_with_fur", "stroke_against_fur", "pat", "scratch", "hold", "poke", "hit", "tickle")
+TOUCH_NAMES = (
+    "stroke_with_fur",
+    "stroke_against_fur",
+    "pat",
+    "scratch",
+    "hold",
+    "poke",
+    "hit",
+    "tickle",
+)
 TOUCH_BLUR = 0.4  # share of touches unrelated to the emotion (any gesture, uniformly)
 # Firmer (+) or softer (-) hands, faster (+) or slower (-) movements per emotion.
 TOUCH_STYLE = {
