@@ -70,7 +70,9 @@ def _labelled_dir(root: Path, errors: list[str]) -> Iterator[tuple[str, dict[str
             yield str(path), label, trace
 
 
-def _synthetic(seed: int, count: int, save: Path | None) -> Iterator[tuple[str, dict[str, object], Trace]]:
+def _synthetic(
+    seed: int, count: int, save: Path | None
+) -> Iterator[tuple[str, dict[str, object], Trace]]:
     from sensors.touch.synthetic import realistic_set
     from sensors.touch.trace import write_trace
 

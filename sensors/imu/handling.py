@@ -176,7 +176,9 @@ class HandlingDetector:
             )
         ]
 
-    def _from_bits(self, t_ms: int, bits: int, magnitude: float, tilt: float) -> list[HandlingEvent]:
+    def _from_bits(
+        self, t_ms: int, bits: int, magnitude: float, tilt: float
+    ) -> list[HandlingEvent]:
         rising = bits & ~self._bits
         self._bits = bits
         out: list[HandlingEvent] = []

@@ -20,7 +20,7 @@ Vector = tuple[float, float, float]
 
 @dataclass(frozen=True)
 class Phase:
-    """``duration_ms`` of motion: ``accel(t)`` in mg and ``gyro(t)`` in ddps, ``t`` from phase start."""
+    """``duration_ms`` of motion: ``accel(t)`` in mg, ``gyro(t)`` in ddps (``t`` from its start)."""
 
     duration_ms: int
     accel: Callable[[int], Vector]
@@ -114,6 +114,13 @@ def imu_stream(
             g = phase.gyro(t)
             accel = tuple(round(v + rng.gauss(0.0, noise_mg)) for v in a)
             gyro = tuple(round(v + rng.gauss(0.0, 15.0)) for v in g)
-            out.append(ImuSample(t0 + t, (accel[0], accel[1], accel[2]), (gyro[0], gyro[1], gyro[2]), phase.motion))
+            out.append(
+                ImuSample(
+                    t0 + t,
+                    (accel[0], accel[1], accel[2]),
+                    (gyro[0], gyro[1], gyro[2]),
+                    phase.motion,
+                )
+            )
         t0 += phase.duration_ms
     return out

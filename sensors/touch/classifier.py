@@ -14,6 +14,7 @@ The rules read a few physical features of the episode (see
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from sensors.touch.episode import Episode, EpisodeFeatures
@@ -35,11 +36,11 @@ class TouchThresholds:
     stroke_straightness: float = 0.7  # |travel| / path at least this: one way, not to and fro
     ongoing_stroke_mm: float = 100.0  # travel after which a stroke is reported live
     ongoing_hold_ms: int = 1500  # a resting hand is reported live after this long
+    ongoing_check_ms: int = 200  # how often an unfinished episode is looked at
     tap_max_ms: int = 350  # pats, pokes and hits are shorter than this
     hit_max_ms: int = 150
     hit_min_peak: float = 0.45  # a hit is firm ...
     hit_max_landing_ms: float = 13.0  # ... and lands at once (20 % to 80 % of its peak)
-    hit_certain_peak: float = 0.95  # this firm and short is a hit however it lands
     poke_max_second_ratio: float = 0.15  # a fingertip: the next pad feels little
     scratch_min_pulses: int = 3  # rakes: the contact eases and returns ...
     scratch_max_irregularity: float = 0.3  # ... rhythmically ...
@@ -50,33 +51,42 @@ class TouchThresholds:
     tickle_min_hops: int = 3  # ... or wander from pad to pad
     tickle_follow_ms: int = 400  # a light dab this soon after a tickle is more of it
     tickle_follow_max_peak: float = 0.5
+    pat_follow_ms: int = 600  # a one-pad tap this soon after a pat on the same zone is a pat
     pads: PadThresholds = field(default_factory=PadThresholds)
 
 
 def classify_episode(f: EpisodeFeatures, th: TouchThresholds) -> str:
     """The gesture an episode's features describe (one of ``events.GESTURES``)."""
-    if abs(f.travel_mm) >= th.stroke_min_mm and abs(f.travel_mm) >= th.stroke_straightness * max(
-        f.path_mm, 1.0
-    ):
-        return "stroke"
+    travel = abs(f.travel_mm)
+    if travel >= th.stroke_min_mm and travel >= th.stroke_straightness * max(f.path_mm, 1.0):
+        return "stroke"  # the contact went one way along the spine
     if f.duration_ms <= th.tap_max_ms:
         if f.second_pad_ratio <= th.poke_max_second_ratio:
             return "poke"  # one fingertip
-        if f.duration_ms <= th.hit_max_ms and (
-            (f.peak >= th.hit_min_peak and f.landing_ms <= th.hit_max_landing_ms)
-            or f.peak >= th.hit_certain_peak
+        if (
+            f.duration_ms <= th.hit_max_ms
+            and f.peak >= th.hit_min_peak
+            and f.landing_ms <= th.hit_max_landing_ms
         ):
-            return "hit"
+            return "hit"  # a palm, firm, landing at once
         return "pat"
     spot = f.high_mm - f.low_mm <= th.scratch_max_span_mm
-    if spot and f.pulses >= th.scratch_min_pulses + 1 and f.pulse_regularity <= th.scratch_metronome:
+    fresh_landings = f.jump >= th.tickle_min_jump
+    if spot and f.pulses > th.scratch_min_pulses and f.pulse_regularity <= th.scratch_metronome:
         return "scratch"  # raking like a metronome, even if the fingers lift between rakes
-    if f.retouches >= th.tickle_min_retouches and f.jump >= th.tickle_min_jump:
+    if f.retouches >= th.tickle_min_retouches and fresh_landings:
         return "tickle"  # fingertips keep landing afresh
-    if spot and f.pulses >= th.scratch_min_pulses and f.pulse_regularity <= th.scratch_max_irregularity:
-        return "scratch"
+    if (
+        spot
+        and f.pulses >= th.scratch_min_pulses
+        and f.pulse_regularity <= th.scratch_max_irregularity
+        and not fresh_landings
+    ):
+        return "scratch"  # fingers stay down and rake rhythmically
     if f.retouches >= th.tickle_min_retouches and f.hops >= th.tickle_min_hops:
         return "tickle"  # light contact wandering from pad to pad
+    if fresh_landings and f.pulses > th.scratch_min_pulses:
+        return "tickle"  # dabs landing on one pad, off the beat
     return "hold"
 
 
@@ -100,6 +110,7 @@ class TouchClassifier:
         self._episode: Episode | None = None
         self._leader = -1
         self._last_tickle_end_ms: int | None = None
+        self._last_pat: tuple[int, str] | None = None  # when it ended, its main zone
         self._scale = 1.0 / self.thresholds.full_scale_counts
 
     def faults(self) -> dict[int, str]:
@@ -141,9 +152,13 @@ class TouchClassifier:
             if c > best:
                 best, leader = c, i
         previous = self._leader
-        if leader >= 0 and previous >= 0 and touched[previous]:
-            if contact[previous] * self.thresholds.leader_margin >= best:
-                leader = previous
+        if (
+            leader >= 0
+            and previous >= 0
+            and touched[previous]
+            and contact[previous] * self.thresholds.leader_margin >= best
+        ):
+            leader = previous  # hysteresis: two equal pads do not swap the lead on noise
         self._leader = leader
         if count:
             if episode is None:
@@ -152,7 +167,9 @@ class TouchClassifier:
             for i in range(n):
                 if touched[i]:
                     episode.touch_pad(i, min(1.0, contact[i] * scale), not was[i], self._zones[i])
-            episode.add(t_ms, weighted / total, total * scale, min(1.0, best * scale), leader, count)
+            episode.add(
+                t_ms, weighted / total, total * scale, min(1.0, best * scale), leader, count
+            )
             events.extend(self._ongoing(episode, t_ms))
         elif episode is not None:
             if t_ms - episode.last_touch_ms >= self.thresholds.release_ms:
@@ -176,19 +193,19 @@ class TouchClassifier:
 
     def _ongoing(self, episode: Episode, t_ms: int) -> list[TouchEvent]:
         th = self.thresholds
-        if episode.reported_ongoing is not None:
+        if episode.reported_ongoing is not None or t_ms < episode.next_check_ms:
             return []
-        if abs(episode.travel_mm()) >= th.ongoing_stroke_mm:
-            f = episode.features()
-            if classify_episode(f, th) == "stroke":
-                episode.reported_ongoing = "stroke"
-                return [self._gesture(episode, f, t_ms, "stroke", ongoing=True)]
-        duration = episode.duration_ms
-        if duration >= th.ongoing_hold_ms and (duration - th.ongoing_hold_ms) % 250 < 10:
-            f = episode.features()
-            if classify_episode(f, th) == "hold":
-                episode.reported_ongoing = "hold"
-                return [self._gesture(episode, f, t_ms, "hold", ongoing=True)]
+        # Summing an episode up costs O(frames): look at most every ongoing_check_ms.
+        stroke_far = abs(episode.travel_mm()) >= th.ongoing_stroke_mm
+        held_long = episode.duration_ms >= th.ongoing_hold_ms
+        if not (stroke_far or held_long):
+            return []
+        episode.next_check_ms = t_ms + th.ongoing_check_ms
+        f = episode.features()
+        kind = classify_episode(f, th)
+        if (kind == "stroke" and stroke_far) or (kind == "hold" and held_long):
+            episode.reported_ongoing = kind
+            return [self._gesture(episode, f, t_ms, kind, ongoing=True)]
         return []
 
     def _close(self, episode: Episode, t_ms: int) -> list[TouchEvent]:
@@ -213,9 +230,20 @@ class TouchClassifier:
             and f.peak <= th.tickle_follow_max_peak
         ):
             kind = "tickle"  # the fingers are still at it
+        gesture = self._gesture(episode, f, t_ms, kind, ongoing=False)
+        last_pat = self._last_pat
+        if (
+            kind == "poke"
+            and last_pat is not None
+            and episode.start_ms - last_pat[0] <= th.pat_follow_ms
+            and last_pat[1] in gesture.zones
+        ):
+            kind = "pat"  # the same hand patting on, more lightly
+            gesture = dataclasses.replace(gesture, gesture="pat")
         if kind == "tickle":
             self._last_tickle_end_ms = episode.last_touch_ms
-        events: list[TouchEvent] = [self._gesture(episode, f, t_ms, kind, ongoing=False)]
+        self._last_pat = (episode.last_touch_ms, gesture.zone) if kind == "pat" else None
+        events: list[TouchEvent] = [gesture]
         if kind == "stroke":
             faults: list[TouchPadFault] = self.pads.stroke_passed(
                 t_ms, f.low_mm, f.high_mm, set(episode.pad_peak)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
+import numpy as np
+
 
 @dataclass(frozen=True)
 class EpisodeFeatures:
@@ -40,7 +42,13 @@ class EpisodeFeatures:
 
 @dataclass
 class Episode:
-    """Frames of one contact episode, kept in compact per-frame summaries."""
+    """Frames of one contact episode, kept in compact per-frame summaries.
+
+    At most ``2 * MAX_FRAMES`` frames are kept, so the cost of summing up a
+    resting hand stays bounded however long it rests.
+    """
+
+    MAX_FRAMES = 400
 
     start_ms: int
     last_touch_ms: int
@@ -55,6 +63,9 @@ class Episode:
     pad_touches: dict[int, int] = field(default_factory=dict)
     contact_by_zone: dict[str, float] = field(default_factory=dict)
     reported_ongoing: str | None = None
+    next_check_ms: int = 0
+    peak: float = 0.0
+    first_centres: list[float] = field(default_factory=list)
     _touched_frames: int = 0
 
     def add(
@@ -67,7 +78,12 @@ class Episode:
         count: int,
     ) -> None:
         """One touched frame's summary (levels in 0..1 of full scale)."""
+        if len(self.times) >= 2 * self.MAX_FRAMES:
+            self._forget(len(self.times) - self.MAX_FRAMES)
         self.last_touch_ms = t_ms
+        self.peak = max(self.peak, strongest)
+        if len(self.first_centres) < 3:
+            self.first_centres.append(centre_mm)
         self._touched_frames = len(self.times) + 1
         self.times.append(t_ms)
         self.centres.append(centre_mm)
@@ -75,6 +91,14 @@ class Episode:
         self.strongest.append(strongest)
         self.leaders.append(leader)
         self.counts.append(count)
+
+    def _forget(self, n: int) -> None:
+        """Drop the oldest ``n`` frames: a long hold is summed up over its last seconds."""
+        for series in (self.times, self.centres, self.totals, self.strongest):
+            del series[:n]
+        del self.leaders[:n]
+        del self.counts[:n]
+        self._touched_frames = max(0, self._touched_frames - n)
 
     def add_gap(self, t_ms: int) -> None:
         """A frame inside the episode with no pad touched (a finger lifted between dabs)."""
@@ -109,12 +133,15 @@ class Episode:
     def travel_mm(self) -> float:
         """Contact centre at the end minus at the start, each averaged over 3 frames."""
         c = self.centres
+        first = self.first_centres
+        if not c or not first:
+            return 0.0
         k = min(3, len(c))
-        return sum(c[-k:]) / k - sum(c[:k]) / k
+        return sum(c[-k:]) / k - sum(first) / len(first)
 
     def features(self) -> EpisodeFeatures:
         """Sum the episode up."""
-        peak = max(self.strongest, default=0.0)
+        peak = self.peak
         rise_ms = 0
         for t, level in zip(self.times, self.strongest, strict=True):
             if level >= 0.8 * peak:
@@ -190,12 +217,12 @@ def _smooth(values: list[float], width: int = 5) -> list[float]:
     if n <= 2:
         return list(values)
     half = width // 2
-    prefix = [0.0, *itertools.accumulate(values)]
-    out = []
-    for i in range(n):
-        lo, hi = max(0, i - half), min(n, i + half + 1)
-        out.append((prefix[hi] - prefix[lo]) / (hi - lo))
-    return out
+    prefix = np.concatenate(([0.0], np.cumsum(np.asarray(values, dtype=np.float64))))
+    index = np.arange(n)
+    lo = np.maximum(0, index - half)
+    hi = np.minimum(n, index + half + 1)
+    smooth: list[float] = ((prefix[hi] - prefix[lo]) / (hi - lo)).tolist()
+    return smooth
 
 
 def _pulses(times: list[int], totals: list[float], depth: float = 0.25) -> list[int]:

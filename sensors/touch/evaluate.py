@@ -18,7 +18,9 @@ from sensors.touch.trace import Trace
 NONE = "none"  # the classifier found no gesture at all
 
 
-def finished_gestures(trace: Trace, thresholds: TouchThresholds | None = None) -> list[TouchGesture]:
+def finished_gestures(
+    trace: Trace, thresholds: TouchThresholds | None = None
+) -> list[TouchGesture]:
     """Every finished (not ongoing) gesture the classifier reports on ``trace``."""
     classifier = TouchClassifier(trace.header.layout, thresholds)
     out: list[TouchGesture] = []
@@ -35,7 +37,7 @@ def finished_gestures(trace: Trace, thresholds: TouchThresholds | None = None) -
 
 
 def predicted_label(label: str, gestures: list[TouchGesture]) -> str:
-    """The label a trace's gestures amount to: the first one that is not ``label``, else ``label``."""
+    """What a trace's gestures amount to: the first that is not ``label``, else ``label``."""
     if not gestures:
         return NONE
     for gesture in gestures:

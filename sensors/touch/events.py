@@ -75,8 +75,10 @@ class TouchGesture:
 
 @dataclass(frozen=True)
 class TouchPadFault:
-    """A pad's health changed: ``stuck`` (reads touched, flat, for too long),
-    ``dead`` (stays silent while touches pass over it) or ``recovered``.
+    """A pad's health changed: ``stuck``, ``dead`` or ``recovered``.
+
+    ``stuck``: reads touched and flat for too long; ``dead``: stays silent
+    while touches pass right over it.
 
     A faulty pad is ignored by the classifier until it recovers; the pet keeps
     running on the others.

@@ -16,6 +16,7 @@ is faulty:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from sensors.touch.events import TouchPadFault
@@ -163,14 +164,18 @@ class PadConditioner:
         variance = max(0.0, pad.block_sq / n - mean * mean)
         pad.block_n = 0
         pad.block_sum = pad.block_sq = 0.0
-        flat = variance**0.5 <= max(self.thresholds.stuck_flat_counts, 1.5 * self.noise_sigma)
+        flat = math.sqrt(variance) <= max(self.thresholds.stuck_flat_counts, 1.5 * self.noise_sigma)
         if not flat:
             pad.flat_ms = 0
         return flat
 
-    def stroke_passed(self, t_ms: int, low_mm: float, high_mm: float, seen: set[int]) -> list[TouchPadFault]:
-        """A stroke's contact went from ``low_mm`` to ``high_mm``; pads it crossed but that
-        never read touched (not in ``seen``) count a miss, and enough misses make a pad dead.
+    def stroke_passed(
+        self, t_ms: int, low_mm: float, high_mm: float, seen: set[int]
+    ) -> list[TouchPadFault]:
+        """Count a miss for each pad a stroke crossed in silence; enough misses make it dead.
+
+        The stroke's contact went from ``low_mm`` to ``high_mm``; ``seen`` are
+        the pads that read touched during it.
         """
         faults: list[TouchPadFault] = []
         for index in self.layout.indices(("neck", "back")):

@@ -41,7 +41,9 @@ def perceive_trace(path: Path) -> dict[str, Any]:
             found = classifier.feed(sample.t_ms, sample.values)
         events.extend(event.to_json() for event in found)
     if frames:
-        events.extend(e.to_json() for e in classifier.finish(last_t + classifier.thresholds.release_ms))
+        events.extend(
+            e.to_json() for e in classifier.finish(last_t + classifier.thresholds.release_ms)
+        )
     out: dict[str, Any] = {
         "frames": frames,
         "imu_samples": imu,

@@ -6,6 +6,7 @@ so the simulator's virtual pads and the trace generator read the same hand.
 
 from __future__ import annotations
 
+import bisect
 import math
 import random
 from collections.abc import Callable, Iterator, Sequence
@@ -318,7 +319,9 @@ def realistic_conditions(rng: random.Random) -> tuple[HandStyle, PadSensorModel]
     ten with a dead pad.
     """
     style = HandStyle(
-        speed=rng.uniform(0.75, 1.3), pressure=rng.uniform(0.8, 1.2), hand_size=rng.uniform(0.8, 1.2)
+        speed=rng.uniform(0.75, 1.3),
+        pressure=rng.uniform(0.8, 1.2),
+        hand_size=rng.uniform(0.8, 1.2),
     )
     fault = rng.random()
     sensor = PadSensorModel(
@@ -342,3 +345,24 @@ def realistic_set(seed: int, count: int, layout: PadLayout = DEFAULT_LAYOUT) -> 
             yield generate_trace(
                 gesture, layout=layout, seed=seed * 100_003 + index, style=style, sensor=sensor
             )
+
+
+def replay_contact(trace: Trace, full_scale_counts: float = 420.0) -> Contact:
+    """Play a recorded or synthetic trace back as a hand (``contact(t_ms)`` in 0..1 per pad).
+
+    The simulator's virtual pads take this like any scripted hand, so a
+    trace recorded on the robot can be replayed through the real firmware
+    scanner, link and classifier. Times are the trace's own.
+    """
+    frames = trace.frames
+    times = [f.t_ms for f in frames]
+    scale = 1.0 / full_scale_counts
+    zeros = [0.0] * trace.header.layout.pad_count
+
+    def contact(t_ms: int) -> Sequence[float]:
+        k = bisect.bisect_right(times, t_ms) - 1
+        if k < 0:
+            return zeros
+        return [min(1.0, max(0.0, v * scale)) for v in frames[k].values]
+
+    return contact

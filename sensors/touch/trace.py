@@ -225,7 +225,9 @@ class TraceWriter:
         """Append one touch frame or IMU sample."""
         if isinstance(sample, TouchSample):
             if len(sample.values) != self.pad_count:
-                raise ValueError(f"frame has {len(sample.values)} pads, header has {self.pad_count}")
+                raise ValueError(
+                    f"frame has {len(sample.values)} pads, header has {self.pad_count}"
+                )
             self.frames += 1
         self.stream.write(json.dumps(sample.to_json(), separators=(",", ":")) + "\n")
 
