@@ -101,10 +101,6 @@ class _Slot:
     extra: dict[str, float] = field(default_factory=dict)
 
 
-def _bhattacharyya_distance(p: npt.NDArray[np.float32], q: npt.NDArray[np.float32]) -> float:
-    return float(max(0.0, 1.0 - np.sum(np.sqrt(np.maximum(p, 0) * np.maximum(q, 0)))))
-
-
 class OwnerFusion:
     """One owner's emotion estimate, updated from observations and read at >= 10 Hz."""
 

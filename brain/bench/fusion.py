@@ -9,6 +9,10 @@ installed, an onnxruntime call of an Identity graph of the same input size
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
 import numpy as np
 import numpy.typing as npt
 
@@ -26,7 +30,7 @@ def _mapping(classes: tuple[str, ...], table: dict[str, str]) -> npt.NDArray[np.
     return out
 
 
-def _identity_call() -> object | None:
+def _identity_call() -> Callable[[], object] | None:
     """An onnxruntime Identity session call on [1, INPUT_SIZE], or None without ``onnx``."""
     try:
         from onnx import TensorProto, helper
@@ -42,9 +46,6 @@ def _identity_call() -> object | None:
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
     model.ir_version = 8
-    import tempfile
-    from pathlib import Path
-
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "identity.onnx"
         path.write_bytes(model.SerializeToString())
@@ -82,7 +83,7 @@ def fusion(options: BenchOptions) -> list[Result]:
     details: dict[str, float] = {"numpy_naive_average_ms": naive_ms}
     identity = _identity_call()
     if identity is not None:
-        details["onnxruntime_identity_call_ms"] = time_per_call_ms(identity, repeat)  # type: ignore[arg-type]
+        details["onnxruntime_identity_call_ms"] = time_per_call_ms(identity, repeat)
     t = [0.0]
 
     def estimate() -> object:
