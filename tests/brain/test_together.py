@@ -83,3 +83,42 @@ def test_real_face_crop_is_used_when_the_camera_is_built(hit_trace: Path) -> Non
     out = json.loads(done.stdout)
     assert out["face"]["face"]["expression"]
     assert out["owner_emotion"]["contributions"]["face"] > 0
+
+
+def test_records_in_the_perceivers_shapes_reach_every_modality() -> None:
+    from brain.fusion import OwnerFusion
+    from brain.fusion_model import FusionModel
+    from brain.together import feed_records
+
+    fusion = OwnerFusion(FusionModel())
+    records = {
+        "face": {
+            "path": "f.jpg",
+            "face": {"present": True, "expression": {"sad": 0.8, "neutral": 0.2}},
+            "body": {"present": True, "upright": 0.2, "motion": 0.0, "lean": 0.0},
+        },
+        "voice": {
+            "path": "v.wav",
+            "voice": {
+                "emotion": {"sad": 0.7, "calm": 0.3},
+                "arousal": -0.5,
+                "valence": -0.6,
+                "segments": [{"confidence": 0.6}],
+                "startles": [],
+            },
+        },
+        "touch": {
+            "path": "t.jsonl",
+            "touch": {
+                "events": [
+                    {"type": "onset", "t_ms": 10},
+                    {"type": "gesture", "gesture": "hold", "intensity": 0.5, "duration_ms": 2500},
+                ]
+            },
+        },
+    }
+    feed_records(fusion, records, 0.0)
+    estimate = fusion.estimate(0.0)
+    assert estimate.weights == {"face": 1.0, "body": 1.0, "voice": 0.8, "touch": 1.0}
+    assert all(share > 0 for share in estimate.contributions.values())
+    assert estimate.label == "sad" and estimate.valence < -0.3
