@@ -286,11 +286,17 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "models" / "fusion.onnx")
     parser.add_argument("--pairs", type=int, default=60000)
     parser.add_argument("--report", type=Path, help="also write the evaluation (markdown) here")
+    parser.add_argument(
+        "--fresh", action="store_true", help="recompute the cached tables (after sensor changes)"
+    )
     args = parser.parse_args()
     for need in (args.data / "fer2013", args.data / "emodb", args.face_model):
         if not need.exists():
             print(f"missing {need}", file=sys.stderr)
             return 1
+    if args.fresh and args.cache.is_dir():
+        for stale in args.cache.glob("*.npz"):
+            stale.unlink()
     tables = build(args.data, args.face_model, args.cache)
     rng = np.random.default_rng(7)
     train_pools = Pools(tables, held_out=False, rng=rng)
