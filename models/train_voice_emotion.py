@@ -236,7 +236,7 @@ def summarise(results: dict) -> str:
         "| test audio | normalisation | accuracy | UAR | "
         + " | ".join(f"recall {c}" for c in CLASSES)
         + " | arousal sign agreement | arousal r | valence r |",
-        "|---" * (8 + len(CLASSES)) + "|",
+        "|---" * (7 + len(CLASSES)) + "|",
     ]
     for (version, mode), r in results.items():
         t, p = np.array(r["true"]), np.array(r["pred"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -34,12 +35,24 @@ def register(groups: CommandGroups) -> None:
         help="per-speaker baseline from all the speaker's clips (session, the default), from "
         "the clips before each one (online, as live), or none (utterance)",
     )
+    parser.add_argument(
+        "--speaker-regex",
+        metavar="REGEX",
+        help="find the speaker in each file name (group 'speaker' or group 1), for --labels "
+        "rows without a speaker column; default: one group per folder",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
 def run(args: argparse.Namespace) -> int:
     """Analyse every labelled clip and print the scores."""
-    from sensors.audio.evaluation import csv_clips, emodb_clips, evaluate_clips, format_report
+    from sensors.audio.evaluation import (
+        assign_speakers,
+        csv_clips,
+        emodb_clips,
+        evaluate_clips,
+        format_report,
+    )
     from sensors.audio.pipeline import load_emotion, load_vad
 
     folder = Path(args.folder)
@@ -57,6 +70,10 @@ def run(args: argparse.Namespace) -> int:
     if not clips:
         how = f"rows in {args.labels}" if args.labels else "EmoDB-named clips (e.g. 03a01Fa.wav)"
         raise UserError(f"no {how} under {folder}; use --labels file.csv for other corpora")
+    try:
+        clips = assign_speakers(clips, args.speaker_regex)
+    except (ValueError, re.error) as error:
+        raise UserError(f"--speaker-regex: {error}") from error
     model = load_emotion()
     if model is None:
         raise UserError("the voice-emotion model cannot load (see the message above)")

@@ -88,6 +88,33 @@ def csv_clips(folder: Path, labels_csv: Path) -> list[LabelledClip]:
     return clips
 
 
+def assign_speakers(
+    clips: Sequence[LabelledClip], speaker_regex: str | None = None
+) -> list[LabelledClip]:
+    r"""Fill in unknown speakers: from ``speaker_regex`` on the file name, else the folder.
+
+    The regex's group ``speaker`` (or its first group) names the speaker, e.g.
+    ``-(\d\d)\.wav$`` for RAVDESS or ``^(\d{4})_`` for CREMA-D. Without one, clips
+    spread over several folders are grouped by folder (corpora often keep one
+    folder per actor); otherwise all unknown clips form one group.
+    """
+    pattern = re.compile(speaker_regex) if speaker_regex else None
+    folders = {c.path.parent for c in clips if c.speaker is None}
+    out = []
+    for clip in clips:
+        speaker = clip.speaker
+        if speaker is None and pattern is not None:
+            match = pattern.search(clip.path.name)
+            if match is None:
+                raise ValueError(f"--speaker-regex does not match {clip.path.name}")
+            groups = match.groupdict()
+            speaker = groups.get("speaker") or (match.group(1) if pattern.groups else match[0])
+        if speaker is None and len(folders) > 1:
+            speaker = clip.path.parent.name
+        out.append(LabelledClip(clip.path, clip.label, speaker))
+    return out
+
+
 def evaluate_clips(
     clips: Sequence[LabelledClip],
     vad: VoiceActivity,
@@ -139,6 +166,7 @@ def evaluate_clips(
     unknown = sorted({c.label for c in kept if c.target is None and c.arousal_sign is None})
     return {
         "clips": len(clips),
+        "speakers": len(groups),
         "scored": scored,
         "normalise": normalise,
         "accuracy": float(np.trace(confusion) / scored) if scored else None,
@@ -160,7 +188,7 @@ def format_report(report: dict[str, Any]) -> str:
 
     lines = [
         f"clips {report['clips']}, scored {report['scored']}, skipped {len(report['skipped'])}"
-        f" (normalise: {report['normalise']})",
+        f" (normalise: {report['normalise']} over {report['speakers']} speaker group(s))",
         f"accuracy {pct(report['accuracy'])}   unweighted recall "
         f"{pct(report['unweighted_recall'])}   arousal agreement "
         f"{pct(report['arousal_agreement'])} of {report['arousal_scored']}",

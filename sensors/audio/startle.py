@@ -58,6 +58,7 @@ class StartleDetector:
         self.background = BackgroundLevel(self.config.background_window_ms)
         self._history = np.full(int(CHUNK_MS / BLOCK_MS), FLOOR_DB)  # previous 32 ms of blocks
         self._last_event_ms = -1e12
+        self._chunks_seen = 0  # no onset in the first chunk: nothing to compare it with
 
     def process(self, block_db: npt.NDArray[np.float64], chunk_t_ms: float) -> SoundEvent | None:
         """Check one chunk's block levels; ``chunk_t_ms`` is the chunk's start time."""
@@ -68,7 +69,7 @@ class StartleDetector:
         power = 10.0 ** (levels / 10.0)
         n = self._history.size
         event = None
-        for i in range(block_db.size):
+        for i in range(block_db.size if self._chunks_seen else 0):
             level = levels[n + i]
             if level < cfg.min_level_dbfs or level < floor + cfg.above_background_db:
                 continue
@@ -89,5 +90,6 @@ class StartleDetector:
                 )
                 break
         self._history = levels[-n:]
+        self._chunks_seen += 1
         self.background.update(float(10.0 * np.log10(np.mean(power[n:]) + 1e-12)))
         return event
