@@ -51,6 +51,7 @@ class TouchThresholds:
     tickle_min_hops: int = 3  # ... or wander from pad to pad
     tickle_follow_ms: int = 400  # a light dab this soon after a tickle is more of it
     tickle_follow_max_peak: float = 0.5
+    tickle_follow_max_ms: int = 1000
     pat_follow_ms: int = 600  # a one-pad tap this soon after a pat on the same zone is a pat
     pads: PadThresholds = field(default_factory=PadThresholds)
 
@@ -58,8 +59,12 @@ class TouchThresholds:
 def classify_episode(f: EpisodeFeatures, th: TouchThresholds) -> str:
     """The gesture an episode's features describe (one of ``events.GESTURES``)."""
     travel = abs(f.travel_mm)
-    if travel >= th.stroke_min_mm and travel >= th.stroke_straightness * max(f.path_mm, 1.0):
-        return "stroke"  # the contact went one way along the spine
+    if (
+        travel >= th.stroke_min_mm
+        and travel >= th.stroke_straightness * max(f.path_mm, 1.0)
+        and f.max_simultaneous >= 2
+    ):
+        return "stroke"  # a palm went one way along the spine (not dabs on two pads in turn)
     if f.duration_ms <= th.tap_max_ms:
         if f.second_pad_ratio <= th.poke_max_second_ratio:
             return "poke"  # one fingertip
@@ -99,7 +104,13 @@ class TouchClassifier:
 
     def __init__(self, layout: PadLayout, thresholds: TouchThresholds | None = None) -> None:
         self.layout = layout
-        self.thresholds = thresholds or TouchThresholds()
+        th = thresholds or TouchThresholds()
+        # Landing times are interpolated between frames: with frames slower than
+        # 100 Hz a slap cannot look faster than about one frame.
+        period_ms = 1000.0 / layout.frame_rate_hz
+        if th.hit_max_landing_ms < period_ms:
+            th = dataclasses.replace(th, hit_max_landing_ms=period_ms)
+        self.thresholds = th
         self.pads = PadConditioner(layout, self.thresholds.pads)
         self._positions = [pad.position_mm for pad in layout.pads]
         self._zones = [pad.zone for pad in layout.pads]
@@ -114,7 +125,7 @@ class TouchClassifier:
         self._scale = 1.0 / self.thresholds.full_scale_counts
 
     def faults(self) -> dict[int, str]:
-        """Pads currently ignored as ``stuck`` or ``dead``."""
+        """Pads currently flagged ``stuck`` (re-based, or ignored when pinned) or ``dead``."""
         out = {}
         for i in range(self.layout.pad_count):
             fault = self.pads.faulty(i)
@@ -224,10 +235,11 @@ class TouchClassifier:
         kind = classify_episode(f, th)
         after_tickle = self._last_tickle_end_ms
         if (
-            kind in ("poke", "pat")
+            kind in ("poke", "pat", "hold")
             and after_tickle is not None
             and episode.start_ms - after_tickle <= th.tickle_follow_ms
             and f.peak <= th.tickle_follow_max_peak
+            and f.duration_ms <= th.tickle_follow_max_ms
         ):
             kind = "tickle"  # the fingers are still at it
         gesture = self._gesture(episode, f, t_ms, kind, ongoing=False)

@@ -62,6 +62,7 @@ class Episode:
     pad_peak: dict[int, float] = field(default_factory=dict)
     pad_touches: dict[int, int] = field(default_factory=dict)
     contact_by_zone: dict[str, float] = field(default_factory=dict)
+    pad_contact: dict[int, float] = field(default_factory=dict)
     reported_ongoing: str | None = None
     next_check_ms: int = 0
     peak: float = 0.0
@@ -123,7 +124,12 @@ class Episode:
             self.pad_touches[index] = self.pad_touches.get(index, 0) + 1
         if level > self.pad_peak.get(index, 0.0):
             self.pad_peak[index] = level
-        self.contact_by_zone[zone] = self.contact_by_zone.get(zone, 0.0) + level
+        # A zone counts as much as its most-touched pad, so a zone with more
+        # pads (both cheeks) does not outweigh the one the hand was on (head).
+        total = self.pad_contact.get(index, 0.0) + level
+        self.pad_contact[index] = total
+        if total > self.contact_by_zone.get(zone, 0.0):
+            self.contact_by_zone[zone] = total
 
     @property
     def duration_ms(self) -> int:

@@ -80,8 +80,9 @@ class TouchPadFault:
     ``stuck``: reads touched and flat for too long; ``dead``: stays silent
     while touches pass right over it.
 
-    A faulty pad is ignored by the classifier until it recovers; the pet keeps
-    running on the others.
+    A stuck pad's flat reading becomes its new floor (a pad pinned at the top
+    of its range is ignored); a dead pad simply feels nothing. The pet keeps
+    running on the others either way.
     """
 
     t_ms: int

@@ -9,7 +9,10 @@ is faulty:
 
 * **stuck**: reads touched and flat (no living hand is that steady) for
   ``stuck_startup_ms`` when it was already touched at start-up, or for
-  ``stuck_after_ms`` otherwise; it is ignored until it reads free again.
+  ``stuck_after_ms`` otherwise. Its flat reading becomes its floor, so it
+  reads free and a hand pressing on top of the offset is still felt (a pad
+  pinned at the top of its range is ignored outright); ``recovered`` when
+  the offset goes away.
 * **dead**: stays silent while strokes pass right over it, ``dead_after_misses``
   times in a row (reported by :meth:`stroke_passed`); it recovers on any touch.
 """
@@ -36,11 +39,13 @@ class PadThresholds:
     stuck_after_ms: int = 10_000
     stuck_flat_counts: float = 2.5  # a block std below max(this, 1.5 sigma) is "flat"
     dead_after_misses: int = 3
+    saturated_counts: float = 60_000.0  # a stuck pad this high cannot feel a hand at all
 
 
 @dataclass
 class _PadState:
     floor: float = 0.0
+    free_frames: int = 0  # free frames seen so far (the floor starts as their plain mean)
     touched: bool = False
     suspect: bool = False  # touched at start-up: proven a hand or stuck within a second
     stuck: bool = False
@@ -99,15 +104,17 @@ class PadConditioner:
             pad = self._pads[i]
             if first and value < th.touch_counts:
                 pad.floor = value  # start from where the pad sits, not from 0
-            above = value - pad.floor
             if pad.stuck:
-                if above < off:
+                if value < pad.floor - off:  # well below where it stuck: the offset has gone
                     pad.stuck = False
-                    pad.floor = min(pad.floor, value)
+                    pad.floor = value
+                    pad.free_frames = 1
                     faults.append(self._fault(t_ms, i, "recovered", value))
-                contact[i] = 0.0
-                touched[i] = False
-                continue
+                elif value >= th.saturated_counts:
+                    contact[i] = 0.0  # pinned at the top: it cannot feel anything
+                    touched[i] = False
+                    continue
+            above = value - pad.floor
             is_touched = above >= (off if pad.touched or pad.suspect else on)
             if first and is_touched:
                 pad.suspect = True
@@ -116,7 +123,9 @@ class PadConditioner:
                 pad.touched_ms = 0
                 pad.flat_ms = 0
                 pad.block_n = 0
-                pad.floor += (value - pad.floor) * self._floor_alpha
+                pad.free_frames += 1
+                alpha = max(self._floor_alpha, 1.0 / pad.free_frames)
+                pad.floor += (value - pad.floor) * alpha
                 if previous is not None:
                     noise_sum += abs(value - previous[i])
                     noise_n += 1
@@ -127,10 +136,14 @@ class PadConditioner:
                 limit = th.stuck_startup_ms if pad.suspect else th.stuck_after_ms
                 if pad.suspect and pad.touched_ms >= limit and pad.flat_ms < limit:
                     pad.suspect = False  # a living hand that was there first: it counts now
-                if pad.flat_ms >= limit:
+                if pad.flat_ms >= limit and not pad.stuck:
+                    # Re-based: the flat reading becomes the floor, so the pad reads free
+                    # and a hand pressing on top of the offset is still felt.
                     pad.stuck = True
                     pad.suspect = False
                     pad.touched = False
+                    pad.floor = value
+                    pad.touched_ms = pad.flat_ms = pad.block_n = 0
                     faults.append(self._fault(t_ms, i, "stuck", value))
                     contact[i] = 0.0
                     touched[i] = False

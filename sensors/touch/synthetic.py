@@ -267,7 +267,17 @@ def _scratch(layout: PadLayout, rng: random.Random, style: HandStyle, start: int
 
 @_maker("tickle")
 def _tickle(layout: PadLayout, rng: random.Random, style: HandStyle, start: int) -> Recipe:
+    # Tickling fingers play over several pads: centre between a pad and its
+    # nearest neighbour on the same side of the body.
     along, around, pad = _site(layout, rng, ("belly", "back", "neck"))
+    others = [
+        p.position_mm
+        for p in layout.pads
+        if p.index != pad.index and abs(around_mm(p) - around_mm(pad)) < 20
+    ]
+    if others:
+        nearest = min(others, key=lambda x: abs(x - pad.position_mm))
+        along = (pad.position_mm + nearest) / 2 + rng.uniform(-10, 10)
     tickle = Tickle(
         layout,
         start,
@@ -288,6 +298,25 @@ def gesture_names() -> tuple[str, ...]:
     return tuple(_MAKERS)
 
 
+def gesture_hand(
+    gesture: str,
+    *,
+    seed: int = 0,
+    style: HandStyle | None = None,
+    layout: PadLayout = DEFAULT_LAYOUT,
+    start_ms: int = 0,
+) -> Recipe:
+    """The scripted hand of one ``gesture`` starting at ``start_ms`` (for traces and the simulator).
+
+    ``recipe.script(t_ms)`` is the contact per pad, ``recipe.end_ms`` when the
+    hand has gone, ``recipe.label`` what it was (gesture, zone or direction).
+    """
+    if gesture not in _MAKERS:
+        raise ValueError(f"unknown gesture {gesture!r} (known: {', '.join(_MAKERS)})")
+    rng = random.Random(f"{gesture}:{seed}")
+    return _MAKERS[gesture](layout, rng, style or HandStyle(), start_ms)
+
+
 def generate_trace(
     gesture: str,
     *,
@@ -299,12 +328,11 @@ def generate_trace(
     tail_ms: int = 400,
 ) -> Trace:
     """One labelled trace of ``gesture``: quiet lead-in, the gesture, quiet tail."""
-    if gesture not in _MAKERS:
-        raise ValueError(f"unknown gesture {gesture!r} (known: {', '.join(_MAKERS)})")
-    rng = random.Random(f"{gesture}:{seed}")
     style = style or HandStyle()
-    sensor = sensor or PadSensorModel(seed=rng.randrange(1 << 30))
-    recipe = _MAKERS[gesture](layout, rng, style, lead_in_ms)
+    recipe = gesture_hand(gesture, seed=seed, style=style, layout=layout, start_ms=lead_in_ms)
+    sensor = sensor or PadSensorModel(
+        seed=random.Random(f"sensor:{gesture}:{seed}").randrange(1 << 30)
+    )
     period_ms = max(1, round(1000.0 / layout.frame_rate_hz))
     frames = sensor.sample(recipe.script, layout.pad_count, 0, recipe.end_ms + tail_ms, period_ms)
     meta = {"label": recipe.label, "seed": seed, "style": asdict(style), "sensor": asdict(sensor)}

@@ -175,3 +175,42 @@ def test_any_values_never_crash_the_classifier(frames: list[list[int]]) -> None:
         for event in classifier.feed(k * 10, values):
             event.to_json()
     classifier.finish(len(frames) * 10 + 200)
+
+
+def test_a_resting_hand_is_reported_while_it_rests() -> None:
+    trace = generate_trace("hold", seed=8, sensor=CLEAN)
+    classifier = TouchClassifier(DEFAULT_LAYOUT)
+    gestures = []
+    for f in trace.frames:
+        gestures += [
+            (f.t_ms, e) for e in classifier.feed(f.t_ms, f.values) if isinstance(e, TouchGesture)
+        ]
+    live = [(t, g) for t, g in gestures if g.ongoing]
+    done = [g for _, g in gestures if not g.ongoing]
+    assert [g.gesture for _, g in live] == ["hold"]
+    assert live[0][0] < done[0].start_ms + done[0].duration_ms
+    assert [g.gesture for g in done] == ["hold"]
+
+
+def test_a_pad_stuck_at_an_offset_still_feels_a_hand_on_top() -> None:
+    classifier = TouchClassifier(DEFAULT_LAYOUT)
+    events: list[TouchEvent] = []
+    for t in range(0, 1500, 10):
+        events += classifier.feed(t, frame(neck=300))
+    assert [(e.pad, e.fault) for e in events if isinstance(e, TouchPadFault)] == [(4, "stuck")]
+    events = []
+    for t in range(1500, 1700, 10):
+        events += classifier.feed(t, frame(neck=300 + min(250, (t - 1500) * 10)))
+    assert [e.zone for e in events if isinstance(e, TouchOnset)] == ["neck"]
+    for t in range(1700, 2000, 10):
+        events += classifier.feed(t, frame(neck=300))
+    assert [g.gesture for g in finished(events)] == ["poke"]  # one pad felt it
+
+
+def test_a_pad_pinned_at_the_top_is_ignored() -> None:
+    classifier = TouchClassifier(DEFAULT_LAYOUT)
+    events: list[TouchEvent] = []
+    for t in range(0, 3000, 10):
+        events += classifier.feed(t, frame(chin=65535))
+    assert [(e.pad, e.fault) for e in events if isinstance(e, TouchPadFault)] == [(3, "stuck")]
+    assert not [e for e in events if isinstance(e, TouchGesture | TouchOnset)]
