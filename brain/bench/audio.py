@@ -49,6 +49,12 @@ def audio(options: BenchOptions) -> list[Result]:
     vad_ms = time_per_call_ms(lambda: vad(chunks[index[0] % len(chunks)]), repeat, warmup=10)
     features_ms = time_per_call_ms(lambda: chunk_features(chunks[1], chunks[0]), repeat)
     fft_ms = time_per_call_ms(lambda: np.fft.rfft(chunks[1]), repeat)
+    details = {"features_ms": features_ms, "numpy_rfft_512_ms": fft_ms, "chunks": float(repeat)}
+    if perception.emotion is not None:
+        model = perception.emotion
+        vector = np.zeros((1, len(model.population_mean)), dtype=np.float32)
+        # Once per speech stretch, not per chunk: reported beside the chunk cost.
+        details["emotion_model_ms"] = time_per_call_ms(lambda: model.predict(vector), 200)
     results = [
         Result(
             "audio_chunk_ms",
@@ -56,7 +62,7 @@ def audio(options: BenchOptions) -> list[Result]:
             "ms",
             Reference("Silero VAD alone on the same chunks", vad_ms),
             "<= 2 ms per 32 ms chunk on one core",
-            {"features_ms": features_ms, "numpy_rfft_512_ms": fft_ms, "chunks": float(repeat)},
+            details,
         )
     ]
     results.append(_startle_latency(options, rng))

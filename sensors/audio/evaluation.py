@@ -18,19 +18,23 @@ from sensors.audio.vad import VoiceActivity
 
 # Label spellings of common corpora -> our class (None: scored for arousal only).
 LABELS: dict[str, str | None] = {
-    "angry": "angry", "anger": "angry", "ang": "angry", "w": "angry",
-    "happy": "happy", "happiness": "happy", "joy": "happy", "hap": "happy", "f": "happy",
-    "sad": "sad", "sadness": "sad", "t": "sad",
-    "afraid": "afraid", "fear": "afraid", "fearful": "afraid", "fea": "afraid", "a": "afraid",
+    "angry": "angry", "anger": "angry", "ang": "angry",
+    "happy": "happy", "happiness": "happy", "joy": "happy", "hap": "happy",
+    "sad": "sad", "sadness": "sad",
+    "afraid": "afraid", "fear": "afraid", "fearful": "afraid", "fea": "afraid",
     "calm": "calm", "neutral": "calm", "neu": "calm", "boredom": "calm", "bored": "calm",
-    "n": "calm", "l": "calm",
-    "disgust": None, "disgusted": None, "dis": None, "e": None,
+    "disgust": None, "disgusted": None, "dis": None,
     "surprise": None, "surprised": None, "sur": None,
+}  # fmt: skip
+# EmoDB's letters (single letters mean different things in other corpora, so only here).
+EMODB_LETTERS = {
+    "W": "anger", "L": "boredom", "E": "disgust", "A": "fear",
+    "F": "happiness", "T": "sadness", "N": "neutral",
 }  # fmt: skip
 # Whether a label is high (+1) or low (-1) arousal, for the arousal agreement score.
 AROUSAL_SIGN = {
     "angry": 1, "happy": 1, "afraid": 1, "sad": -1, "calm": -1,
-    "disgust": 1, "disgusted": 1, "dis": 1, "e": 1, "surprise": 1, "surprised": 1, "sur": 1,
+    "disgust": 1, "disgusted": 1, "dis": 1, "surprise": 1, "surprised": 1, "sur": 1,
 }  # fmt: skip
 EMODB_NAME = re.compile(r"^(\d\d)[a-z]\d\d([WLEAFTN])[a-z]?\.wav$")
 
@@ -61,7 +65,7 @@ def emodb_clips(folder: Path) -> list[LabelledClip]:
     for path in sorted(folder.rglob("*.wav")):
         match = EMODB_NAME.match(path.name)
         if match:
-            clips.append(LabelledClip(path, match.group(2), match.group(1)))
+            clips.append(LabelledClip(path, EMODB_LETTERS[match.group(2)], match.group(1)))
     return clips
 
 

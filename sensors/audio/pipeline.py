@@ -118,7 +118,10 @@ class AudioPerception:
         self._previous[:] = 0.0
         self._frames.clear()
         self._quiet_ms = 0.0
+        speech = self.startle.speech
         self.startle = StartleDetector(self.startle.config)
+        if keep_speaker:
+            self.startle.speech = speech  # the owner's voice is as loud as it was
         if not keep_speaker and self.session is not None:
             self.session.reset()
 
@@ -132,12 +135,14 @@ class AudioPerception:
         out: list[AudioObservation] = []
         probability = self.vad(chunk)
         features = chunk_features(chunk, self._previous)
-        self._previous = chunk
+        self._previous = chunk.copy()  # the caller may reuse its buffer
         event: SoundEvent | None = self.startle.process(features.block_db, t_ms)
         if event is not None:
             out.append(event)
         cfg = self.config
         speaking = probability >= cfg.speech_on
+        if speaking:
+            self.startle.speech.update(features.block_db)
         if self._frames or speaking:
             self._frames.append(_Frame(t_ms, probability, features))
             self._quiet_ms = 0.0 if probability >= cfg.speech_off else self._quiet_ms + CHUNK_MS

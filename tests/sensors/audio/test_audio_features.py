@@ -119,3 +119,29 @@ def test_a_soft_voice_rising_from_silence_is_not_a_startle() -> None:
     ramp = np.minimum(1.0, np.arange(voice.size) / 800.0)  # 50 ms attack, as speech has
     signal[8000 : 8000 + voice.size] = voice * ramp
     assert _run_startle(signal) == []
+
+
+def test_words_at_the_usual_voice_level_stop_being_startles_once_speech_was_heard() -> None:
+    rng = np.random.default_rng(5)
+    signal = (0.0005 * rng.normal(size=16000 * 6)).astype(np.float32)
+    word = tone(160.0, 0.3, amplitude=0.25)  # abrupt onset, about -15 dBFS
+    detector = StartleDetector()
+    onsets = [4000 + k * 11000 for k in range(6)]
+    for onset in onsets:
+        signal[onset : onset + word.size] += word
+    clap_at = 16000 * 5 + 200
+    signal[clap_at : clap_at + 1600] += (
+        0.9 * rng.normal(size=1600) * np.exp(-np.arange(1600) / 300)
+    ).astype(np.float32)
+    events = []
+    for i in range(signal.size // 512):
+        chunk = signal[i * 512 : (i + 1) * 512]
+        blocks = block_levels_db(chunk)
+        event = detector.process(blocks, i * 32.0)
+        if event is not None:
+            events.append(event.t_ms)
+        if np.max(blocks) > -30:  # what the pipeline does when the VAD says speech
+            detector.speech.update(blocks)
+    assert events[0] == pytest.approx(onsets[0] / 16.0, abs=4.0)  # no voice heard yet: startle
+    assert len(events) == 2  # later words, as loud as the first, are not startles
+    assert events[-1] == pytest.approx(clap_at / 16.0, abs=4.0)  # a louder bang still is one

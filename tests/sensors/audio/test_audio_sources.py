@@ -165,3 +165,42 @@ def test_microphone_without_pyaudio_runs_silently(caplog: pytest.LogCaptureFixtu
         mic.connect()
         assert mic.read() is None
     assert "PyAudio is not installed" in caplog.text
+
+
+@pytest.mark.parametrize("width", [1, 2, 3, 4])
+def test_load_wav_decodes_every_pcm_width(tmp_path: Path, width: int) -> None:
+    import wave
+
+    x = tone(200.0, 0.25, amplitude=0.5)
+    if width == 1:
+        raw = np.round(x * 127 + 128).astype(np.uint8).tobytes()
+    elif width == 3:
+        ints = np.round(x * (2**23 - 1)).astype(np.int32)
+        raw = np.stack([ints & 255, (ints >> 8) & 255, (ints >> 16) & 255], axis=1)
+        raw = raw.astype(np.uint8).tobytes()
+    else:
+        dtype = "<i2" if width == 2 else "<i4"
+        raw = np.round(x * (2 ** (8 * width - 1) - 1)).astype(dtype).tobytes()
+    path = tmp_path / f"w{width}.wav"
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(width)
+        out.setframerate(16000)
+        out.writeframes(raw)
+    assert np.allclose(load_wav(path), x, atol=0.01 if width == 1 else 1e-4)
+
+
+@pytest.mark.hardware
+def test_real_microphone_delivers_chunks() -> None:
+    import time
+
+    mic = PyAudioSource()
+    mic.connect()
+    assert mic.available, "no microphone found"
+    deadline = time.monotonic() + 2.0
+    chunk = None
+    while chunk is None and time.monotonic() < deadline:
+        chunk = mic.read()
+        time.sleep(0.01)
+    mic.disconnect()
+    assert chunk is not None and chunk.size == CHUNK_SAMPLES

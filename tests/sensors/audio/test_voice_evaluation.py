@@ -10,15 +10,15 @@ def test_emodb_names_give_speaker_and_label(tmp_path: Path) -> None:
         (tmp_path / name).write_bytes(b"")
     clips = emodb_clips(tmp_path)
     assert [(c.speaker, c.label, c.target) for c in clips] == [
-        ("03", "F", "happy"),
-        ("16", "L", "calm"),
+        ("03", "happiness", "happy"),
+        ("16", "boredom", "calm"),
     ]
     assert clips[0].arousal_sign == 1 and clips[1].arousal_sign == -1
 
 
 def test_labels_csv_maps_corpus_spellings(tmp_path: Path) -> None:
     labels = tmp_path / "l.csv"
-    labels.write_text("path,label\n# comment\na.wav,Fearful\nsub/b.wav,disgust,spk2\nc.wav,xyz\n")
+    labels.write_text("path,label\n# comment\na.wav,Fearful\nsub/b.wav,DIS,spk2\nc.wav,a\n")
     clips = csv_clips(tmp_path, labels)
     assert [c.path for c in clips] == [
         tmp_path / "a.wav",
