@@ -20,9 +20,12 @@ monotonic ``now_ms``). How it behaves, and why:
 * **Conflict** (a smile over a sobbing voice) is handled deliberately: each
   modality's own estimate is computed in the same model call, confident
   disagreement between two of them is measured (Bhattacharyya), reported
-  (``conflict``, ``conflict_between``) and lowers ``confidence``; the class
-  itself comes from the model's learned reliability weighting, never from
-  averaging the two readings into a bland "calm".
+  (``conflict``, ``conflict_between``) and lowers ``confidence``. Past
+  ``conflict_start`` the fused probabilities are blended towards a mixture
+  of the single readings, each weighted by how often that modality is right
+  about that emotion (per-class precision stored with the model), so a
+  smile over a sob stays "happy or sad, unsure" instead of being averaged
+  into a bland "calm" that neither cue showed.
 * **Smoothing.** The published estimate follows the instantaneous one with a
   ``smooth_tau_ms`` time constant, except that a strong cue (a shout, a hit,
   a startle) switches to ``fast_tau_ms`` for ``fast_window_ms``, so it gets
@@ -89,6 +92,8 @@ class FusionConfig:
     shout_arousal: float = 0.5  # voice arousal above this with a clear class is a strong cue
     hit_intensity: float = 0.8  # a hit or poke at least this firm is a strong cue
     body_limit: float = 0.3  # posture moves valence/arousal by at most this much
+    conflict_start: float = 0.3  # above this conflict the readings start to stay apart ...
+    conflict_full: float = 0.6  # ... and from this one on they are a reliability-weighted mixture
 
 
 @dataclass

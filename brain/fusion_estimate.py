@@ -52,6 +52,42 @@ def _posture(fusion: OwnerFusion, weight: float) -> tuple[float, float]:
     )
 
 
+def _resolve_conflict(
+    fusion: OwnerFusion,
+    present: list[str],
+    weights: dict[str, float],
+    probs: npt.NDArray[np.float32],
+    va: npt.NDArray[np.float32],
+    conflict: float,
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+    """The model's reading, blended towards the single readings' reliability-weighted mixture.
+
+    Past ``conflict_start`` the fused probabilities move (fully at
+    ``conflict_full``) towards sum_m weight_m x precision_m(c) x p_m(c): each
+    modality votes for what it saw, as much as it is usually right about that
+    emotion, so two confident, opposite readings stay two hypotheses instead
+    of meeting in a class neither of them saw.
+    """
+    config = fusion.config
+    span = config.conflict_full - config.conflict_start
+    k = min(1.0, max(0.0, (conflict - config.conflict_start) / span))
+    if k <= 0.0:
+        return probs[0], va[0]
+    n = len(present)
+    votes = np.zeros(len(EMOTIONS), np.float32)
+    va_sum = np.zeros(2, np.float32)
+    weight_sum = 0.0
+    for i, m in enumerate(present):
+        votes += weights[m] * fusion.model.precision[m] * probs[1 + n + i]
+        w = weights[m] * fusion.model.quality[m]
+        va_sum += w * va[1 + n + i]
+        weight_sum += w
+    mixture = votes / max(1e-9, float(votes.sum()))
+    blended = (1.0 - k) * probs[0] + k * mixture
+    blended_va = (1.0 - k) * va[0] + k * va_sum / max(1e-9, weight_sum)
+    return blended.astype(np.float32), blended_va.astype(np.float32)
+
+
 def instant_estimate(fusion: OwnerFusion, now_ms: float) -> OwnerEmotion:
     """The unsmoothed estimate from the current observations of ``fusion``."""
     weights = fusion.weights(now_ms)
@@ -66,7 +102,7 @@ def instant_estimate(fusion: OwnerFusion, now_ms: float) -> OwnerEmotion:
             rows += [assemble(blocks, {**weights, m: 0.0}) for m in present]
             rows += [assemble(blocks, {m: weights[m]}) for m in present]
         probs, va = fusion.model.run(np.stack(rows))
-        p, valence, arousal = probs[0], float(va[0, 0]), float(va[0, 1])
+        p, fused_va = probs[0], va[0]
         if len(present) == 1:
             contributions[present[0]] = 1.0
         else:
@@ -78,6 +114,8 @@ def instant_estimate(fusion: OwnerFusion, now_ms: float) -> OwnerEmotion:
                 amount *= _bhattacharyya(probs[1 + n + i], probs[1 + n + j])
                 if amount > conflict:
                     conflict, between = amount, (a, b)
+            p, fused_va = _resolve_conflict(fusion, present, weights, probs, va, conflict)
+        valence, arousal = float(fused_va[0]), float(fused_va[1])
         emotion = {e: float(v) for e, v in zip(EMOTIONS, p, strict=True)}
         entropy = -float(np.sum(p * np.log(np.maximum(p, 1e-9))))
         certainty = 1.0 - entropy / math.log(len(EMOTIONS))

@@ -67,6 +67,7 @@ class FusionModel:
             }
             size = int(meta["input_size"])
             quality = json.loads(meta["modality_quality"])
+            precision = json.loads(meta["modality_precision"])
             face_mean = json.loads(meta["face_population_mean"])
         except (KeyError, ValueError, TypeError) as error:
             raise FusionModelError(
@@ -81,7 +82,13 @@ class FusionModel:
                 f"fusion model {self.path}: expected {INPUT_SIZE} input features"
             )
         self.quality: dict[str, float] = {m: float(quality[m]) for m in LEARNED_MODALITIES}
-        """Balanced accuracy above chance of each modality alone on held-out pairs (0..1)."""
+        """Balanced accuracy above chance of each modality alone (0..1), from training."""
+        self.precision: dict[str, npt.NDArray[np.float32]] = {
+            m: np.asarray(precision[m], np.float32) for m in LEARNED_MODALITIES
+        }
+        """Per emotion: how often each modality alone is right when it names that emotion."""
+        if any(p.shape != (len(EMOTIONS),) for p in self.precision.values()):
+            raise FusionModelError(f"fusion model {self.path}: precision table of the wrong size")
         self.face_population_mean = np.asarray(face_mean, np.float32)
         """Mean expression distribution of the training faces (the calibration's reference)."""
         self.face_model = meta.get("face_model", "?")

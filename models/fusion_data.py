@@ -64,19 +64,12 @@ def _held_out_image(name: str) -> bool:
 def _face_runner(model_path: Path):  # type: ignore[no-untyped-def]
     """A batch function [N, 48, 48] uint8 -> [N, 7], the runtime's own class when it exists."""
     try:
-        from sensors.camera.expression import ExpressionModel
+        from sensors.camera.expression import ExpressionModel, fit_crop
 
         model = ExpressionModel(model_path)
 
         def run_runtime(crops: np.ndarray) -> np.ndarray:
-            import cv2
-
-            size = model.size
-            if crops.shape[1] != size:
-                crops = np.stack(
-                    [cv2.resize(c, (size, size), interpolation=cv2.INTER_AREA) for c in crops]
-                )
-            return model.predict(crops)
+            return model.predict(np.stack([fit_crop(c, model.size) for c in crops]))
 
         return run_runtime
     except ModuleNotFoundError:

@@ -49,7 +49,7 @@ from brain.fusion_features import (  # noqa: E402
     VOICE_CLASSES,
 )
 from models.fusion_data import build  # noqa: E402
-from models.fusion_eval import evaluate, markdown  # noqa: E402
+from models.fusion_eval import evaluate, evaluate_runtime, markdown, reliability  # noqa: E402
 
 # Assumed owner behaviour: which touch each emotion tends to bring (no corpus
 # exists). Strokes are split by direction. Deliberately overlapping, so touch
@@ -304,10 +304,7 @@ def main() -> int:
     x = make_rows(train_pools, labels, KEEP, FADE)
     params = train_mlp(x, labels, rng)
     results = evaluate(params, forward, Pools(tables, True, np.random.default_rng(99)), tables)
-    report = markdown(results)
-    print(report)
-    if args.report:
-        args.report.write_text(report + "\n", encoding="utf-8")
+    results["reliability"] = reliability(params, forward, Pools(tables, False, rng))
     face_hash = hashlib.sha256(args.face_model.read_bytes()).hexdigest()[:12]
     face_mean = train_pools_mean(train_pools)
     meta = {
@@ -317,11 +314,17 @@ def main() -> int:
         "gestures": json.dumps(list(GESTURES)),
         "modalities": json.dumps(list(LEARNED_MODALITIES)),
         "input_size": str(INPUT_SIZE),
-        "modality_quality": json.dumps(results["quality"]),
+        "modality_quality": json.dumps(results["reliability"]["quality"]),
+        "modality_precision": json.dumps(results["reliability"]["precision"]),
         "face_population_mean": json.dumps([round(float(v), 5) for v in face_mean]),
         "face_model": f"{args.face_model.name} sha256:{face_hash}",
     }
     export(params, args.out, meta)
+    evaluate_runtime(results, args.out)
+    report = markdown(results)
+    print(report)
+    if args.report:
+        args.report.write_text(report + "\n", encoding="utf-8")
     print(f"wrote {args.out} ({args.out.stat().st_size} bytes)", file=sys.stderr)
     return 0
 

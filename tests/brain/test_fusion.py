@@ -115,8 +115,9 @@ def test_a_smile_over_a_sobbing_voice_is_a_reported_conflict(model: FusionModel)
     assert c.conflict > 0.3 > a.conflict
     assert c.conflict_between == ("face", "voice")
     assert c.confidence < 0.75 * a.confidence
-    # Not averaged into a bland middle: the estimate stays with the evidence, not with "calm".
+    # Not averaged into a bland middle: both readings stay hypotheses, "calm" does not win.
     assert c.label in ("happy", "sad")
+    assert c.emotion["happy"] > 0.25 and c.emotion["sad"] > 0.25
 
 
 def test_stale_observations_fade_out(fusion: OwnerFusion) -> None:
@@ -260,6 +261,9 @@ def test_broken_model_files_give_one_clear_error(tmp_path: Path) -> None:
     corrupt.write_bytes(b"\x08\x07not an onnx model")
     with pytest.raises(FusionModelError, match="cannot be loaded"):
         FusionModel(corrupt)
+    other = Path(__file__).resolve().parents[2] / "models" / "voice_emotion.onnx"
+    with pytest.raises(FusionModelError, match="lacks its metadata"):
+        FusionModel(other)  # a valid ONNX file, but not a fusion model
 
 
 def test_model_is_small_and_memory_bench_loader_works(model: FusionModel) -> None:
