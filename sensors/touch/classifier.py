@@ -36,7 +36,8 @@ class TouchThresholds:
     stroke_straightness: float = 0.7  # |travel| / path at least this: one way, not to and fro
     ongoing_stroke_mm: float = 100.0  # travel after which a stroke is reported live
     ongoing_hold_ms: int = 1500  # a resting hand is reported live after this long
-    ongoing_check_ms: int = 200  # how often an unfinished episode is looked at
+    ongoing_check_ms: int = 200  # how often an unfinished episode is looked at ...
+    ongoing_window_frames: int = 150  # ... over its last this many frames
     tap_max_ms: int = 350  # pats, pokes and hits are shorter than this
     hit_max_ms: int = 150
     hit_min_peak: float = 0.45  # a hit is firm ...
@@ -212,7 +213,7 @@ class TouchClassifier:
         if not (stroke_far or held_long):
             return []
         episode.next_check_ms = t_ms + th.ongoing_check_ms
-        f = episode.features()
+        f = episode.features(window=th.ongoing_window_frames)
         kind = classify_episode(f, th)
         if (kind == "stroke" and stroke_far) or (kind == "hold" and held_long):
             episode.reported_ongoing = kind

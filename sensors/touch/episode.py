@@ -68,6 +68,7 @@ class Episode:
     peak: float = 0.0
     first_centres: list[float] = field(default_factory=list)
     _touched_frames: int = 0
+    _forgotten: int = 0
 
     def add(
         self,
@@ -100,6 +101,7 @@ class Episode:
         del self.leaders[:n]
         del self.counts[:n]
         self._touched_frames = max(0, self._touched_frames - n)
+        self._forgotten += n
 
     def add_gap(self, t_ms: int) -> None:
         """A frame inside the episode with no pad touched (a finger lifted between dabs)."""
@@ -145,32 +147,44 @@ class Episode:
         k = min(3, len(c))
         return sum(c[-k:]) / k - sum(first) / len(first)
 
-    def features(self) -> EpisodeFeatures:
-        """Sum the episode up."""
+    def features(self, window: int | None = None) -> EpisodeFeatures:
+        """Sum the episode up; ``window`` limits the time series to the last frames (cheaper).
+
+        Landing and rise describe the start, so they are measured only while
+        the start is still kept (long episodes forget their oldest frames).
+        """
         peak = self.peak
+        n0 = 0 if window is None else max(0, len(self.times) - window)
+        times = self.times[n0:]
+        strongest = self.strongest[n0:]
+        at_start = n0 == 0 and self._forgotten == 0
         rise_ms = 0
-        for t, level in zip(self.times, self.strongest, strict=True):
-            if level >= 0.8 * peak:
-                rise_ms = t - self.start_ms
-                break
+        landing = 0.0
+        if at_start:
+            for t, level in zip(times, strongest, strict=True):
+                if level >= 0.8 * peak:
+                    rise_ms = t - self.start_ms
+                    break
+            landing = _landing_ms(times, strongest, peak, self.period_ms)
         jump = 0.0
-        before = 0.0
-        for level in self.strongest:
+        before = 0.0 if at_start else (strongest[0] if strongest else 0.0)
+        for level in strongest:
             jump = max(jump, level - before)
             before = level
-        landing = _landing_ms(self.times, self.strongest, peak, self.period_ms)
         peaks = sorted(self.pad_peak.values(), reverse=True)
         second = peaks[1] / peaks[0] if len(peaks) > 1 and peaks[0] > 0 else 0.0
-        smooth = _smooth([c for c, n in zip(self.centres, self.counts, strict=True) if n])
+        centres = self.centres[n0:]
+        counts = self.counts[n0:]
+        smooth = _smooth([c for c, n in zip(centres, counts, strict=True) if n])
         path = sum(abs(b - a) for a, b in itertools.pairwise(smooth))
-        pulse_times = _pulses(self.times, self.totals)
+        pulse_times = _pulses(times, self.totals[n0:])
         intervals = [b - a for a, b in itertools.pairwise(pulse_times)]
         regularity = 1.0
         if len(intervals) >= 2:
             mean = sum(intervals) / len(intervals)
             var = sum((x - mean) ** 2 for x in intervals) / len(intervals)
             regularity = var**0.5 / mean if mean > 0 else 1.0
-        leaders = [x for x in self.leaders if x >= 0]
+        leaders = [x for x in self.leaders[n0:] if x >= 0]
         hops = sum(1 for a, b in itertools.pairwise(leaders) if a != b)
         return EpisodeFeatures(
             duration_ms=self.duration_ms,

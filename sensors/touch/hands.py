@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from sensors.touch.layout import Pad, PadLayout
@@ -31,6 +31,8 @@ _AROUND_MM = {
     "belly": 150.0,
 }
 
+
+Contact = Callable[[int], Sequence[float]]
 
 # Half the size of a pad's electrode: a fingertip anywhere over it is felt.
 PAD_RADIUS_MM = 15.0
@@ -199,3 +201,76 @@ class Tickle:
                 for i, v in enumerate(patch(self.layout, along, around, self.radius_mm, strength)):
                     out[i] = max(out[i], v * level)
         return out
+
+
+@dataclass(frozen=True)
+class Stroke:
+    """A hand sliding along the spine from ``from_mm`` to ``to_mm``."""
+
+    layout: PadLayout
+    start_ms: int
+    from_mm: float
+    to_mm: float
+    speed_mm_per_s: float = 250.0
+    pressure: float = 0.8
+    hand_width_mm: float = 45.0
+    zones: tuple[str, ...] = ("neck", "back")
+    ramp_ms: float = 0.0  # the palm lands and lifts over this long
+
+    @property
+    def duration_ms(self) -> int:
+        """How long the hand is in contact."""
+        return int(abs(self.to_mm - self.from_mm) * 1000.0 / self.speed_mm_per_s)
+
+    @property
+    def end_ms(self) -> int:
+        """When the hand leaves the fur."""
+        return self.start_ms + self.duration_ms
+
+    def __call__(self, t_ms: int) -> Sequence[float]:
+        """Contact per pad at ``t_ms``."""
+        out = [0.0] * self.layout.pad_count
+        if not self.start_ms <= t_ms < self.end_ms:
+            return out
+        t = t_ms - self.start_ms
+        fraction = t / max(1, self.duration_ms)
+        x = self.from_mm + (self.to_mm - self.from_mm) * fraction
+        level = 1.0
+        if self.ramp_ms > 0:
+            level = min(1.0, (t + 1.0) / self.ramp_ms, (self.duration_ms - t) / self.ramp_ms)
+        for i in self.layout.indices(self.zones):
+            d = (self.layout.pads[i].position_mm - x) / self.hand_width_mm
+            out[i] = self.pressure * level * math.exp(-d * d)
+        return out
+
+
+@dataclass(frozen=True)
+class Press:
+    """A hand resting on (or tapping) pads for ``duration_ms``: pats, holds, hits."""
+
+    layout: PadLayout
+    start_ms: int
+    duration_ms: int
+    pads: tuple[int, ...]
+    pressure: float = 0.6
+
+    def __call__(self, t_ms: int) -> Sequence[float]:
+        """Contact per pad at ``t_ms``."""
+        out = [0.0] * self.layout.pad_count
+        if self.start_ms <= t_ms < self.start_ms + self.duration_ms:
+            for i in self.pads:
+                out[i] = self.pressure
+        return out
+
+
+def combine(layout: PadLayout, scripts: Sequence[Contact]) -> Contact:
+    """Several scripts at once: each pad feels the strongest contact."""
+
+    def contact(t_ms: int) -> Sequence[float]:
+        out = [0.0] * layout.pad_count
+        for script in scripts:
+            for i, value in enumerate(script(t_ms)):
+                out[i] = max(out[i], value)
+        return out
+
+    return contact

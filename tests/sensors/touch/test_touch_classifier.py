@@ -214,3 +214,19 @@ def test_a_pad_pinned_at_the_top_is_ignored() -> None:
         events += classifier.feed(t, frame(chin=65535))
     assert [(e.pad, e.fault) for e in events if isinstance(e, TouchPadFault)] == [(3, "stuck")]
     assert not [e for e in events if isinstance(e, TouchGesture | TouchOnset)]
+
+
+def test_a_hand_resting_for_half_a_minute_is_one_hold() -> None:
+    from sensors.touch.hands import Touch
+
+    hand = Touch(DEFAULT_LAYOUT, 500, 30_000, 240.0, 0.0, 55.0, 0.6, 60, 60, tremor=0.06, seed=3)
+    rng = random.Random(1)
+    classifier = TouchClassifier(DEFAULT_LAYOUT)
+    events: list[TouchEvent] = []
+    for t in range(0, 31_000, 10):
+        values = tuple(max(0, round(v * 420 + rng.gauss(0, 3))) for v in hand(t))
+        events += classifier.feed(t, values)
+    gestures = [e for e in events if isinstance(e, TouchGesture)]
+    assert [(g.gesture, g.ongoing) for g in gestures] == [("hold", True), ("hold", False)]
+    assert gestures[-1].duration_ms > 29_000
+    assert not [e for e in events if isinstance(e, TouchPadFault)]
