@@ -337,11 +337,23 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "emodb")
     parser.add_argument("--out", type=Path, default=ROOT / "models" / "voice_emotion.onnx")
+    parser.add_argument(
+        "--features",
+        type=Path,
+        help="cache of the extracted features (.npz): read when it exists, else written",
+    )
     args = parser.parse_args()
     if not args.data.is_dir():
         print(f"no EmoDB at {args.data}", file=sys.stderr)
         return 1
-    rows = extract(args.data)
+    if args.features is not None and args.features.is_file():
+        cached = np.load(args.features)
+        rows = {key.removeprefix("col_"): list(cached[key]) for key in cached.files}
+    else:
+        rows = extract(args.data)
+        if args.features is not None:
+            columns = {f"col_{key}": np.array(value) for key, value in rows.items()}
+            np.savez(args.features, **columns)  # prefixed: "file" is savez's own argument
     print(f"{len(rows['x'])} clip versions from {len(set(rows['file']))} files", file=sys.stderr)
     print(summarise(evaluate(rows, np.random.default_rng(1))))
     keep = np.array(rows["version"]) != UNSEEN

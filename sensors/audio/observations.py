@@ -7,14 +7,14 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 
-def _finite(value: Any) -> Any:
+def json_safe(value: Any) -> Any:
     """JSON has no NaN: missing numbers become null, recursively."""
     if isinstance(value, float):
         return round(value, 4) if math.isfinite(value) else None
     if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
+        return {k: json_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
+        return [json_safe(v) for v in value]
     return value
 
 
@@ -49,7 +49,7 @@ class VoiceObservation:
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (NaN as null)."""
-        out: dict[str, Any] = _finite(asdict(self))
+        out: dict[str, Any] = json_safe(asdict(self))
         out["kind"] = "voice"
         return out
 
@@ -67,7 +67,7 @@ class SoundEvent:
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict."""
-        out: dict[str, Any] = _finite(asdict(self))
+        out: dict[str, Any] = json_safe(asdict(self))
         return out
 
 
@@ -81,7 +81,7 @@ class AmbientLevel:
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict."""
-        out: dict[str, Any] = _finite(asdict(self))
+        out: dict[str, Any] = json_safe(asdict(self))
         out["kind"] = "ambient"
         return out
 

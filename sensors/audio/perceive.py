@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Iterator
+from dataclasses import asdict
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ import numpy.typing as npt
 
 from sensors.audio.clips import analyse_clip
 from sensors.audio.emotion import VoiceEmotionModel
-from sensors.audio.observations import Prosody, SoundEvent, VoiceObservation, _finite
+from sensors.audio.observations import Prosody, SoundEvent, VoiceObservation, json_safe
 from sensors.audio.pipeline import AudioPerception, load_emotion, load_vad, prosody_of
 from sensors.audio.source import CHUNK_MS, CHUNK_SAMPLES
 from sensors.audio.sources import load_wav
@@ -69,7 +70,7 @@ def perceive_samples(samples: npt.NDArray[np.float32]) -> dict[str, Any]:
     }
     if clip.has_speech:
         prosody: Prosody = prosody_of(clip.frames, clip.speech)
-        voice["prosody"] = _finite(prosody.__dict__)
+        voice["prosody"] = json_safe(asdict(prosody))
         if emotion is not None:
             estimate = emotion.predict(emotion.new_session().normalise(clip.vector))[0]
             voice["arousal"] = round(estimate.arousal, 4)
@@ -80,7 +81,7 @@ def perceive_samples(samples: npt.NDArray[np.float32]) -> dict[str, Any]:
             voice["emotion_error"] = "voice-emotion model unavailable"
     voice["segments"] = [_segment_json(s) for s in segments]
     voice["startles"] = [s.to_json() for s in startles]
-    voice["background_db"] = _finite(background)
+    voice["background_db"] = json_safe(background)
     return voice
 
 
