@@ -27,6 +27,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from brain import events
+
 EMOTIONS = ("happy", "sad", "angry", "afraid", "surprised", "calm")
 """The owner's emotion classes, in the order of the model's probabilities."""
 
@@ -158,6 +160,16 @@ class OwnerEmotion:
     def label(self) -> str:
         """The most probable emotion."""
         return max(self.emotion, key=self.emotion.__getitem__)
+
+    def to_event(self) -> events.OwnerEmotion:
+        """The runtime's event (``brain.events.OwnerEmotion``) for ``Brain.observe``."""
+        return events.OwnerEmotion(
+            t_ms=self.t_ms,
+            valence=self.valence,
+            arousal=self.arousal,
+            probabilities=dict(self.emotion),
+            confidence=self.confidence,
+        )
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (rounded floats)."""

@@ -283,3 +283,15 @@ def test_layout_matches_the_sensors_class_lists() -> None:
     assert fusion_features.GESTURES == GESTURES
     camera = pytest.importorskip("sensors.camera.observations", reason="camera not merged yet")
     assert camera.EXPRESSIONS == fusion_features.EXPRESSIONS
+
+
+def test_estimate_becomes_the_runtimes_event(fusion: OwnerFusion) -> None:
+    from brain.events import OWNER_EMOTIONS
+
+    fusion.update_face(HAPPY_FACE, 0.0)
+    estimate = fusion.estimate(250.0)
+    event = estimate.to_event()
+    assert tuple(EMOTIONS) == tuple(OWNER_EMOTIONS)
+    assert event.t_ms == 250 and event.confidence == estimate.confidence
+    assert event.value("happy") == estimate.emotion["happy"]
+    assert event.value("valence") == estimate.valence
