@@ -8,6 +8,7 @@ documented on that observation type.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     from brain.fusion import OwnerFusion
 
 Handler = Callable[[Any, float], None]
+log = logging.getLogger(__name__)
 
 
 class ObservationRouter:
@@ -32,11 +34,16 @@ class ObservationRouter:
         }
 
     def route(self, observation: Any, now_ms: float) -> bool:
-        """Hand ``observation`` to fusion; False when fusion does not use its kind."""
+        """Hand ``observation`` to fusion; False when its kind is not used or it is malformed."""
         handler = self._handlers.get(type(observation).__name__)
         if handler is None:
             return False
-        handler(observation, now_ms)
+        try:
+            handler(observation, now_ms)
+        except (ValueError, TypeError, AttributeError) as error:
+            # A malformed observation is dropped, never a crash: the last good one stays.
+            log.warning("fusion ignored a %s: %s", type(observation).__name__, error)
+            return False
         return True
 
     def _face(self, obs: Any, now_ms: float) -> None:

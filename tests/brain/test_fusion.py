@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -226,32 +225,31 @@ def test_learned_baseline_tracks_what_fusion_saw(fusion: OwnerFusion) -> None:
     assert learned.face_expression["sad"] == pytest.approx(0.8)
 
 
-@dataclass(frozen=True)
-class VoiceLike:
-    t_ms: float
-    duration_ms: float
-    arousal: float | None
-    valence: float | None
-    emotion: dict[str, float]
-    confidence: float
+def test_router_takes_the_sensors_own_types_and_declines_others(fusion: OwnerFusion) -> None:
+    from sensors.audio.observations import Prosody, SoundEvent, VoiceObservation
+    from sensors.camera.observations import BodyObservation, FaceObservation, VisionObservation
 
-
-VoiceObservation = type("VoiceObservation", (VoiceLike,), {})
-
-
-def test_router_takes_sensor_types_and_declines_others(fusion: OwnerFusion) -> None:
-    hit = TouchGesture(
-        t_ms=100, gesture="hit", zones=("back",), start_ms=60, duration_ms=40, intensity=0.9
-    )
-    assert fusion.update(hit, 100.0)
-    assert not fusion.update(object(), 100.0)
-    silent = VoiceObservation(0.0, 800.0, None, None, {}, 0.0)
-    assert fusion.update(silent, 100.0)  # known kind, but no evidence in it
-    assert fusion.weights(100.0)["voice"] == 0.0
-    spoken = VoiceObservation(0.0, 800.0, 0.6, -0.5, {"angry": 0.7, "calm": 0.3}, 0.8)
+    prosody = Prosody(-20.0, 10.0, 180.0, 4.0, 2.0, 4.0, 0.6, 0.2, -10.0)
+    face = FaceObservation(t_ms=900, present=True, expression={"happy": 0.8, "neutral": 0.2})
+    body = BodyObservation(t_ms=900, present=True, upright=0.9, motion=0.2, stale_ms=100)
+    assert fusion.update(VisionObservation(900, face, body), 900.0)
+    silent = VoiceObservation(0.0, 800.0, 0.9, prosody, None, None, {}, 0.0)
+    assert fusion.update(silent, 900.0)  # a known kind, but no emotion in it
+    assert fusion.weights(900.0)["voice"] == 0.0
+    spoken = VoiceObservation(0.0, 800.0, 0.9, prosody, 0.6, -0.5, {"angry": 0.7, "calm": 0.3}, 0.8)
     assert fusion.update(spoken, 900.0)
+    hit = TouchGesture(
+        t_ms=900, gesture="hit", zones=("back",), start_ms=860, duration_ms=40, intensity=0.9
+    )
+    assert fusion.update(hit, 900.0)
+    assert fusion.update(SoundEvent("startle", 850.0, 860.0, -5.0, 30.0, -50.0), 900.0)
     weights = fusion.weights(900.0)
-    assert weights["touch"] == 1.0 and weights["voice"] == pytest.approx(0.9)
+    assert weights == {"face": 1.0, "body": 1.0, "voice": pytest.approx(0.9), "touch": 1.0}
+    assert fusion.estimate(900.0).arousal >= 0.5  # the slap and the bang
+    assert not fusion.update(object(), 900.0)
+    broken = FaceObservation(t_ms=950, present=True, expression={"happy": float("nan")})
+    assert not fusion.update(broken, 950.0)  # dropped, never a crash
+    assert fusion.weights(950.0)["face"] == 1.0  # the last good face stays
 
 
 def test_broken_model_files_give_one_clear_error(tmp_path: Path) -> None:
