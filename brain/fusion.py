@@ -288,4 +288,12 @@ def load_for_memory_bench() -> OwnerFusion:
     return OwnerFusion(FusionModel())
 
 
-__all__ = ["Freshness", "FusionConfig", "OwnerFusion", "assemble", "load_for_memory_bench"]
+__all__ = [
+    "Freshness",
+    "FusionConfig",
+    "OwnerBaseline",
+    "OwnerEmotion",
+    "OwnerFusion",
+    "assemble",
+    "load_for_memory_bench",
+]
