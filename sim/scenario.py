@@ -20,7 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from behaviors.yamlfile import YamlError, load_model
 from brain.errors import UserError
 from sensors.touch.layout import PadLayout
-from sensors.touch.synthetic import Contact, Press, Stroke
+from sensors.touch.scripts import scripted_gesture
+from sensors.touch.synthetic import Contact
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 SCENARIO_DIR = PACKAGE_DIR / "scenarios"
@@ -86,31 +87,22 @@ def load_scenario(path: Path) -> Scenario:
 
 
 def touch_script(action: TouchAction, at_ms: int, layout: PadLayout) -> Contact:
-    """The synthetic hand for one scripted touch."""
-    if action.gesture == "stroke":
-        stroke_pads = layout.indices([action.zone]) or layout.indices(["back"])
-        positions = sorted(layout.pads[i].position_mm for i in stroke_pads)
-        lo, hi = positions[0] - 30.0, positions[-1] + 30.0
-        start, end = (lo, hi) if action.direction == "with_fur" else (hi, lo)
-        return Stroke(
+    """The synthetic hand for one scripted touch: a typical hand that lands and lifts like one."""
+    given = action.model_fields_set
+    try:
+        hand = scripted_gesture(
             layout,
+            action.gesture,
+            action.zone,
             at_ms,
-            start,
-            end,
+            direction=action.direction,
             speed_mm_per_s=action.speed_mm_per_s,
-            pressure=action.pressure,
-            zones=(action.zone,),
+            pressure=action.pressure if "pressure" in given else None,
+            duration_ms=action.duration_ms,
         )
-    pads = tuple(layout.indices([action.zone]))
-    if not pads:
-        raise UserError(f"no pads in zone '{action.zone}'")
-    defaults = {"pat": 150, "hold": 2000, "hit": 80, "poke": 90}
-    duration = action.duration_ms or defaults[action.gesture]
-    pressure = 1.0 if action.gesture == "hit" else action.pressure
-    if action.gesture == "poke":
-        pads = pads[:1]
-        pressure = min(pressure, 0.4)
-    return Press(layout, at_ms, duration, pads, pressure)
+    except ValueError as error:
+        raise UserError(str(error)) from None
+    return hand.script
 
 
 def contact_scripts(scenario: Scenario, layout: PadLayout) -> Sequence[Contact]:
