@@ -19,7 +19,9 @@ monotonic ``now_ms``). How it behaves, and why:
   lower valence), reported as the ``body`` contribution.
 * **Conflict** (a smile over a sobbing voice) is handled deliberately: each
   modality's own estimate is computed in the same model call, confident
-  disagreement between two of them is measured (Bhattacharyya), reported
+  disagreement between two of them is measured (Bhattacharyya distance x
+  how decisive both readings are: a vague cue is weak evidence, not a
+  conflict), reported
   (``conflict``, ``conflict_between``) and lowers ``confidence``. Past
   ``conflict_start`` the fused probabilities are blended towards a mixture
   of the single readings, each weighted by how often that modality is right

@@ -34,6 +34,24 @@ def _bhattacharyya(p: npt.NDArray[np.float32], q: npt.NDArray[np.float32]) -> fl
     return max(0.0, 1.0 - float(np.sum(np.sqrt(np.maximum(p, 0.0) * np.maximum(q, 0.0)))))
 
 
+def _decisiveness(p: npt.NDArray[np.float32]) -> float:
+    """0 for a flat reading .. 1 for a reading sure of one emotion."""
+    chance = 1.0 / len(EMOTIONS)
+    return max(0.0, (float(p.max()) - chance) / (1.0 - chance))
+
+
+def _conflict(
+    a: npt.NDArray[np.float32], b: npt.NDArray[np.float32], weight_a: float, weight_b: float
+) -> float:
+    """Confident disagreement of two single readings, 0..1.
+
+    The Bhattacharyya distance of the two distributions, scaled by how decisive
+    both are: a vague reading beside a clear one is weak evidence, not a conflict.
+    """
+    decisive = math.sqrt(_decisiveness(a) * _decisiveness(b))
+    return math.sqrt(weight_a * weight_b) * _bhattacharyya(a, b) * decisive
+
+
 def _posture(fusion: OwnerFusion, weight: float) -> tuple[float, float]:
     """(valence, arousal) nudges from posture, bounded by ``body_limit``."""
     if weight <= 0.0:
@@ -110,8 +128,7 @@ def instant_estimate(fusion: OwnerFusion, now_ms: float) -> OwnerEmotion:
             for i, m in enumerate(present):
                 contributions[m] = _influence(p, probs[1 + i], va[0] - va[1 + i])
             for (i, a), (j, b) in combinations(enumerate(present), 2):
-                amount = math.sqrt(weights[a] * weights[b])
-                amount *= _bhattacharyya(probs[1 + n + i], probs[1 + n + j])
+                amount = _conflict(probs[1 + n + i], probs[1 + n + j], weights[a], weights[b])
                 if amount > conflict:
                     conflict, between = amount, (a, b)
             p, fused_va = _resolve_conflict(fusion, present, weights, probs, va, conflict)
