@@ -159,7 +159,7 @@ class OwnerFusion:
         raw = encode_face(expression)
         self.tracker.add_face(raw)
         corrected = raw * self._face_factor
-        self._slots["face"] = _Slot(corrected / corrected.sum(), end_ms)
+        self._store("face", _Slot(corrected / corrected.sum(), end_ms))
 
     def update_voice(
         self,
@@ -172,7 +172,8 @@ class OwnerFusion:
         """One utterance's voice-emotion estimate; ``confidence`` 0..1 scales its weight."""
         block = encode_voice(probabilities, arousal, valence)
         reliability = 0.5 + 0.5 * min(1.0, max(0.0, confidence))
-        self._slots["voice"] = _Slot(block, end_ms, reliability)
+        if not self._store("voice", _Slot(block, end_ms, reliability)):
+            return
         if arousal >= self.config.shout_arousal and max(probabilities.values()) >= 0.5:
             self._fast_until_ms = end_ms + self.config.fast_window_ms
 
@@ -187,7 +188,8 @@ class OwnerFusion:
     ) -> None:
         """One classified touch gesture."""
         block = encode_touch_fields(gesture, intensity, direction, speed_mm_per_s, duration_ms)
-        self._slots["touch"] = _Slot(block, end_ms)
+        if not self._store("touch", _Slot(block, end_ms)):
+            return
         if gesture in ("hit", "poke") and intensity >= self.config.hit_intensity:
             self.update_startle(end_ms)  # a slap jolts like a bang, whatever the face says
 
@@ -208,7 +210,15 @@ class OwnerFusion:
             "arms_crossed": float(arms_crossed),
             "arms_open": float(arms_open),
         }
-        self._slots["body"] = _Slot(None, end_ms, extra=extra)
+        self._store("body", _Slot(None, end_ms, extra=extra))
+
+    def _store(self, modality: str, slot: _Slot) -> bool:
+        """Keep ``slot`` unless a newer observation is already held (late arrivals lose)."""
+        held = self._slots.get(modality)
+        if held is not None and slot.end_ms < held.end_ms:
+            return False
+        self._slots[modality] = slot
+        return True
 
     def update_startle(self, end_ms: float) -> None:
         """A sudden loud sound: arousal jumps at once."""

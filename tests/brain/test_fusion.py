@@ -293,3 +293,9 @@ def test_estimate_becomes_the_runtimes_event(fusion: OwnerFusion) -> None:
     assert event.t_ms == 250 and event.confidence == estimate.confidence
     assert event.value("happy") == estimate.emotion["happy"]
     assert event.value("valence") == estimate.valence
+
+
+def test_a_late_older_observation_does_not_replace_a_newer_one(fusion: OwnerFusion) -> None:
+    fusion.update_voice(HAPPY_VOICE, 0.5, 0.7, 5000.0)
+    fusion.update_voice(SAD_VOICE, -0.5, -0.7, 1000.0)  # delivered late
+    assert fusion.estimate(5000.0).label == "happy"
