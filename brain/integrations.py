@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from brain.perception_events import PerceptionEvents
-from brain.workers import Observation, Perceive
+from brain.workers import Perceive
 from sensors.registry import Registry
 
 if TYPE_CHECKING:
@@ -45,8 +44,6 @@ class Integrations:
     audio_registry: Registry[Any] | None = None
     audio_chunk_ms: float = 32.0
     audio_perceive: Callable[[], Perceive | None] | None = None
-    # Sensor observations -> the brain's events (owner presence, loud sounds).
-    events: PerceptionEvents | None = None
     missing: list[str] = field(default_factory=list)
     # The simulator dashboard's page, reused on the robot; None: a plain built-in page.
     dashboard_static: Path | None = None
@@ -107,13 +104,6 @@ class Integrations:
 
     def step(self, app: PetApp, now_ms: int) -> None:
         """Per-loop work of the optional parts (none needed yet)."""
-
-    def observe(self, app: PetApp, observation: Observation) -> None:
-        """Turn one sensor observation into the brain's events and hand them over."""
-        if self.events is None:
-            self.events = PerceptionEvents(app.config.microphone.spl_offset_db)
-        for event in self.events.translate(observation.value):
-            app.brain.observe(event)
 
     def stop(self, app: PetApp) -> None:
         """Release what :meth:`start` opened."""
