@@ -149,7 +149,7 @@ def test_camera_source_disappearing_is_survived(tmp_path: Path, body: LiveBody) 
     config.write_text(
         robot_yaml(
             body.link_path,
-            camera=f"type: images\n  path: {frames}\n  fps: 5\n  retry_ms: 200",
+            camera=f"type: images\n  path: {frames}\n  fps: 2\n  retry_ms: 200",
         )
     )
     pet = RunningPet(config, tmp_path)
@@ -163,16 +163,18 @@ def test_camera_source_disappearing_is_survived(tmp_path: Path, body: LiveBody) 
         mark = len(pet.events())
         shutil.rmtree(frames)
         gone = pet.wait_for(device("camera", False), after=mark)
-        assert "no such file or folder" in gone["detail"]
+        # Either the folder is gone at reopen, or an image vanished under a read.
+        assert "frames" in gone["detail"] and "no such" in gone["detail"]
         time.sleep(0.6)  # several retries, one report
         # The body is unaffected: a stroke still purrs.
         body.set_contact(_stroke(body))
         pet.wait_for(
             lambda e: e["kind"] == "decision" and e["behaviour"] == "purr_when_stroked",
             after=mark,
+            timeout_s=20,
         )
         _write_images(frames)
-        back = pet.wait_for(device("camera", True), after=mark)
+        back = pet.wait_for(device("camera", True), after=mark, timeout_s=20)
         assert back["recoveries"] == 1
         assert pet.stop() == 0
     finally:
