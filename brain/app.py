@@ -26,12 +26,13 @@ from brain.config import RobotFile
 from brain.health import DeviceHealth
 from brain.integrations import Integrations, load_integrations
 from brain.link import BodyInfo
-from brain.perception_events import PerceptionEvents, TappedClassifier
+from brain.perception_events import PerceptionEvents, load_fusion_in_background
 from brain.robot_dashboard import RobotDashboard
 from brain.robot_view import ObservedLink, RobotView, dashboard_config
 from brain.runtime import Brain, BrainEvent
 from brain.workers import Observation, SourceWorker, wait_all
 from firmware import wire
+from sensors.touch.classifier import TouchClassifier
 
 log = logging.getLogger("petbrain")
 
@@ -81,8 +82,9 @@ class PetApp:
             extra["watcher"] = watcher
         if library is None:
             library = load_library(library_paths)
-        self.brain = Brain(self.link, self.robot, library, seed=seed, **extra)
-        self.classifier = self._new_classifier()
+        # Fusion loads after the handshake, off the main loop (see _start_workers).
+        self.brain = Brain(self.link, self.robot, library, seed=seed, fusion=False, **extra)
+        self._new_classifier()
         self.perception = PerceptionEvents(config.microphone.spl_offset_db)
         self.brain.listeners.append(self._on_event)
         self.view = RobotView()
@@ -159,7 +161,7 @@ class PetApp:
             self._step_failed(error)
         if not self._workers_started and (self.link.ready or now >= self._workers_due_ms):
             self._start_workers()
-        self._perceive(now)
+        self._perceive()
         self._watch_body()
         self.integrations.step(self, now)
         if self.dashboard is not None and now >= self._next_publish_ms:
@@ -194,7 +196,7 @@ class PetApp:
     def _start_workers(self) -> None:
         """Camera and microphone threads: after the handshake, so the body is never kept waiting."""
         self._workers_started = True
-        self.perception.load_fusion_in_background()
+        load_fusion_in_background(self._fusion_ready)
         for worker in self.workers:
             worker.start()
 
@@ -297,7 +299,7 @@ class PetApp:
     def _on_body_lost(self, reason: str) -> None:
         self.health.down("body", reason)
         # A touch cut off by the outage must not be classified when frames return.
-        self.classifier = self._new_classifier()
+        self._new_classifier()
 
     def _watch_body(self) -> None:
         """Port-level failures (no device, unplugged) become one health report."""
@@ -306,27 +308,23 @@ class PetApp:
             self.health.down("body", error, self.link.reconnect_period_ms / 1000.0)
         self._last_body_error = error if self.link.state == "closed" else None
 
-    def _new_classifier(self) -> TappedClassifier:
-        """robot.yaml's thresholds in the brain's classifier, with gestures kept for fusion."""
-        classifier = TappedClassifier(self.robot.layout, self.config.touch_thresholds())
-        self.brain.classifier = classifier
-        return classifier
+    def _new_classifier(self) -> None:
+        """A fresh classifier with robot.yaml's thresholds in place of the defaults."""
+        self.brain.classifier = TouchClassifier(self.robot.layout, self.config.touch_thresholds())
 
-    def _perceive(self, now_ms: int) -> None:
-        """Sensor observations and touch gestures to fusion; owner events to the brain."""
-        for _, gesture in self.classifier.take_gestures():
-            self.perception.translate(gesture, now_ms)
-        self._drain_observations(now_ms)
-        for event in self.perception.estimate(now_ms):
-            self.brain.observe(event)
+    def _fusion_ready(self, fusion: Any) -> None:
+        """Called from the loader thread; the brain reads the attribute in its next step."""
+        self.brain.fusion = fusion
 
-    def _drain_observations(self, now: int) -> None:
+    def _perceive(self) -> None:
+        """Worker observations to the brain's fusion; owner presence and loud sounds as events."""
         for _ in range(64):
             try:
                 item = self.observations.get_nowait()
             except queue.Empty:
                 return
-            for event in self.perception.translate(item.value, now):
+            self.brain.perceive(item.value)
+            for event in self.perception.translate(item.value):
                 self.brain.observe(event)
             to_json = getattr(item.value, "to_json", None)
             data = to_json() if callable(to_json) else {"value": repr(item.value)}

@@ -52,6 +52,7 @@ def test_a_stroke_purrs_through_the_speaker(
                 )
             )
             _wait(lambda: "purr" in app.speaker.played)
+            _wait(lambda: app.brain.fusion is not None)  # loaded after the handshake
             _wait(lambda: len(card.written) >= 5)
         finally:
             app.request_stop()
