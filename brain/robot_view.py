@@ -128,6 +128,7 @@ class RobotView:
                 "started_ms": running.start_ms,
                 "why": why,
             }
+        emotion = getattr(brain, "owner_emotion", None)
         touch = link.last_touch if isinstance(link, ObservedLink) else ()
         status = link.last_status if isinstance(link, ObservedLink) else None
         return {
@@ -145,6 +146,7 @@ class RobotView:
             "mood": brain.mood.as_json(),
             "events": list(self.log),
             "link": link.stats.as_json(),
+            "owner_emotion": None if emotion is None else emotion.to_json(),
             "devices": app.health.snapshot(),
             "body": None
             if status is None
