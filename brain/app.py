@@ -324,6 +324,7 @@ class PetApp:
             except queue.Empty:
                 return
             self.brain.perceive(item.value)
+            self.view.note(item.value, self.perception.presence.present)
             for event in self.perception.translate(item.value):
                 self.brain.observe(event)
             to_json = getattr(item.value, "to_json", None)

@@ -101,11 +101,40 @@ def _describe(event: BrainEvent) -> str:
     return f"{event.kind} {event.data.get('behaviour', '')}".strip()
 
 
+def _owner(brain: Any) -> dict[str, Any]:
+    """The fused owner-emotion estimate, or why there is none (the dashboard's owner panel)."""
+    if brain.fusion is None:
+        return {"available": False, "reason": "fusion not loaded (yet)"}
+    if brain.owner_emotion is None:
+        return {"available": False, "reason": "no opinion: nothing fresh from face, voice or touch"}
+    return {"available": True, **brain.owner_emotion.to_json()}
+
+
 class RobotView:
     """Collects events and builds the state document."""
 
     def __init__(self, log_size: int = 60) -> None:
         self.log: deque[dict[str, Any]] = deque(maxlen=log_size)
+        self.heard: dict[str, Any] | None = None  # the latest voice (features, never samples)
+        self.seen: dict[str, Any] | None = None  # the latest camera frame's numbers
+
+    def note(self, value: Any, owner_present: bool) -> None:
+        """Keep the latest voice and vision observations for the dashboard's panels."""
+        kind = type(value).__name__
+        if kind == "VoiceObservation":
+            self.heard = {"t_ms": int(value.t_ms), **value.to_json()}
+        elif kind == "VisionObservation":
+            face, body = value.face, value.body
+            self.seen = {
+                "t_ms": int(value.t_ms),
+                "face": face.present,
+                "expression": {k: round(v, 3) for k, v in face.expression.items()},
+                "looking_at_pet": face.looking_at_pet,
+                "distance_m": face.distance_m,
+                "body": body.present,
+                "lean": round(body.lean, 2),
+                "owner_present": owner_present,
+            }
 
     def on_event(self, event: BrainEvent) -> None:
         """Brain listener: keep a short log of what happened."""
@@ -128,7 +157,6 @@ class RobotView:
                 "started_ms": running.start_ms,
                 "why": why,
             }
-        emotion = getattr(brain, "owner_emotion", None)
         touch = link.last_touch if isinstance(link, ObservedLink) else ()
         status = link.last_status if isinstance(link, ObservedLink) else None
         return {
@@ -146,7 +174,12 @@ class RobotView:
             "mood": brain.mood.as_json(),
             "events": list(self.log),
             "link": link.stats.as_json(),
-            "owner_emotion": None if emotion is None else emotion.to_json(),
+            "owner": _owner(brain),
+            "heard": self.heard,
+            "seen": self.seen,
+            "sounds": [],  # the robot's sounds play on its speaker, not in the browser
+            "inputs": None,  # read-only: no simulated hand, handling or uploads
+            "battery_mv": 0 if status is None else status.battery_mv,
             "devices": app.health.snapshot(),
             "body": None
             if status is None

@@ -110,8 +110,33 @@ def test_the_running_pet_publishes_its_state(tmp_path: Path) -> None:
             thread.join(10)
     assert app.stopped_cleanly  # torque released even though the web server takes a while to stop
     assert state["torque"] is True
+    # Every panel the simulator's page draws is in the document.
+    assert {"sounds", "owner", "heard", "seen", "inputs", "battery_mv", "mood", "link"} <= set(
+        state
+    )
+    assert state["owner"]["available"] is False and state["owner"]["reason"]
     assert state["devices"]["body"]["ok"] is True
     assert state["devices"]["dashboard"]["ok"] is True
     assert state["pads"][head] > 0.3
     assert set(state["joints"]) == {j["name"] for j in config["joints"]}
     assert config["robot"] is True and len(config["pads"]) == 14
+
+
+def test_the_view_keeps_the_latest_frame_numbers_only() -> None:
+    from brain.robot_view import RobotView
+    from sensors.camera.observations import BodyObservation, FaceObservation, VisionObservation
+
+    view = RobotView()
+    face = FaceObservation(40, True, expression={"happy": 0.81234}, looking_at_pet=True)
+    view.note(VisionObservation(40, face, BodyObservation(40, False)), owner_present=True)
+    assert view.seen == {
+        "t_ms": 40,
+        "face": True,
+        "expression": {"happy": 0.812},
+        "looking_at_pet": True,
+        "distance_m": None,
+        "body": False,
+        "lean": 0.0,
+        "owner_present": True,
+    }
+    assert view.heard is None
