@@ -11,8 +11,9 @@ from __future__ import annotations
 import fcntl
 import struct
 import termios
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,9 +21,11 @@ from behaviors.library import BehaviourLibrary
 from brain.link import BodyLink
 from brain.robot import DEFAULT_ROBOT, RobotConfig
 from brain.runtime import Brain, BrainEvent
-from sensors.touch.synthetic import combine
+from sensors.touch.synthetic import Contact, combine
 from sim.body import VirtualBody
+from sim.hands import ContactLog
 from sim.scenario import Scenario, contact_scripts
+from sim.tap import BodyTap
 
 SETTLE_TIMEOUT_S = 0.5
 
@@ -52,6 +55,7 @@ class SimReport:
     link: dict[str, object] = field(default_factory=dict)
     settle_timeouts: int = 0
     expectations: list[dict[str, object]] = field(default_factory=list)
+    latencies: dict[str, object] = field(default_factory=dict)
 
     @property
     def passed(self) -> bool:
@@ -68,6 +72,7 @@ class SimReport:
             "scenario": self.scenario,
             "duration_ms": self.duration_ms,
             "behaviours": [{"t_ms": t, "behaviour": b} for t, b in self.decisions()],
+            "reaction_latency": self.latencies,
             "events": [e.to_json() for e in self.events],
             "link": self.link,
             "settle_timeouts": self.settle_timeouts,
@@ -77,7 +82,11 @@ class SimReport:
 
 
 class SimSession:
-    """A brain and a virtual body joined by a pseudo-terminal."""
+    """A brain and a virtual body joined by a pseudo-terminal.
+
+    ``hands`` are contact functions added to the scenario's scripted touches
+    (the dashboard's mouse); ``contact`` replaces all of them (a replay).
+    """
 
     def __init__(
         self,
@@ -86,14 +95,21 @@ class SimSession:
         library: BehaviourLibrary | None = None,
         tick_ms: int = 10,
         sample_every_ms: int = 50,
+        hands: Sequence[Contact] = (),
+        contact: Contact | None = None,
     ) -> None:
         self.scenario = scenario
         self.robot = robot
         self.tick_ms = tick_ms
         self.sample_every_ms = sample_every_ms
         layout = robot.layout
-        hand = combine(layout, contact_scripts(scenario, layout))
-        self.body = VirtualBody(layout.pad_count, len(robot.joints), hand, seed=scenario.seed)
+        if contact is None:
+            contact = combine(layout, [*contact_scripts(scenario, layout), *hands])
+        self.contact = ContactLog(contact)
+        self.body = VirtualBody(
+            layout.pad_count, len(robot.joints), self.contact, seed=scenario.seed
+        )
+        self.tap = BodyTap(self.body)
         self.link = BodyLink(self.body.path)
         self.brain = Brain(self.link, robot, library, seed=scenario.seed)
         self.now_ms = 0
@@ -142,23 +158,42 @@ class SimSession:
         joints = {j.name: angles.get(j.channel) for j in self.robot.joints}
         return Sample(self.now_ms, joints, round(self.body.motor.level, 3))
 
-    def run(self, realtime_speed: float | None = None) -> SimReport:
-        """Run the whole scenario; ``realtime_speed`` paces it against the wall clock."""
+    def run(
+        self,
+        realtime_speed: float | None = None,
+        forever: bool = False,
+        stop: threading.Event | None = None,
+        on_scenario_end: Callable[[SimSession], None] | None = None,
+    ) -> SimReport:
+        """Run the scenario; ``realtime_speed`` paces it against the wall clock.
+
+        With ``forever`` the pet lives on after the scenario (for the
+        dashboard) until ``stop`` is set; ``on_scenario_end`` is called once
+        when the scenario's duration has passed.
+        """
         start = time.monotonic()
-        while self.now_ms <= self.scenario.duration_ms:
+        ended = False
+        while not (stop is not None and stop.is_set()):
+            if self.now_ms > self.scenario.duration_ms and not ended:
+                ended = True
+                if on_scenario_end is not None:
+                    on_scenario_end(self)
+                if not forever:
+                    break
             self.step()
             if realtime_speed:
                 due = start + self.now_ms / 1000.0 / realtime_speed
                 delay = due - time.monotonic()
                 if delay > 0:
                     time.sleep(delay)
+                elif delay < -1.0:
+                    start -= delay  # fell far behind (machine busy): do not race to catch up
         return self.finish()
 
-    def finish(self) -> SimReport:
-        """Close the run: link statistics, expectation results, ports closed."""
-        report = self.report
-        report.link = self.link.stats.as_json()
-        decisions = report.decisions()
+    def check_expectations(self) -> list[dict[str, object]]:
+        """The scenario's expectations against the decisions so far."""
+        decisions = self.report.decisions()
+        results: list[dict[str, object]] = []
         for expect in self.scenario.expect:
             hits = [
                 t
@@ -166,7 +201,7 @@ class SimSession:
                 if name == expect.behaviour
                 and expect.after_ms <= t <= expect.after_ms + expect.within_ms
             ]
-            report.expectations.append(
+            results.append(
                 {
                     "behaviour": expect.behaviour,
                     "after_ms": expect.after_ms,
@@ -175,6 +210,15 @@ class SimSession:
                     "at_ms": hits[0] if hits else None,
                 }
             )
+        return results
+
+    def finish(self) -> SimReport:
+        """Close the run: link statistics, expectation results, ports closed."""
+        report = self.report
+        report.duration_ms = max(0, self.now_ms - self.tick_ms)
+        report.link = self.link.stats.as_json()
+        report.expectations = self.check_expectations()
+        report.latencies = self.tap.latency_summary()
         self.close()
         return report
 

@@ -1,0 +1,100 @@
+"""What a developer can do to the pet from the dashboard besides touching it.
+
+Each input says whether it is available and, when it is not, why: an input
+only works through the robot's real path (the IMU behind the firmware, the
+camera and audio pipelines), never by inventing what the pet perceives.
+"""
+
+from __future__ import annotations
+
+import queue
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from brain.errors import UserError
+from brain.runtime import BrainEvent
+from sim.runner import SimSession
+
+HANDLING_ACTIONS = ("pick_up", "shake", "put_down")
+
+
+@dataclass(frozen=True)
+class InputStatus:
+    """Availability of one dashboard input."""
+
+    available: bool
+    reason: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain dict for the page."""
+        return {"available": self.available, "reason": self.reason}
+
+
+class DashboardInputs:
+    """Handling (through the virtual IMU), faces (camera) and voices (audio)."""
+
+    def __init__(self, session: SimSession) -> None:
+        self.session = session
+        # Web threads queue actions; the simulator's thread runs them between ticks.
+        self._pending: queue.SimpleQueue[Callable[[SimSession], None]] = queue.SimpleQueue()
+
+    def drain(self, session: SimSession, events: list[BrainEvent]) -> None:
+        """Tick callback: apply what the web threads queued."""
+        while True:
+            try:
+                action = self._pending.get_nowait()
+            except queue.Empty:
+                return
+            action(session)
+
+    def handling_status(self) -> InputStatus:
+        """Handling needs a virtual IMU on the body that can be moved by hand."""
+        imu = getattr(self.session.body, "imu", None)
+        if imu is None or not callable(getattr(imu, "handle", None)):
+            return InputStatus(False, "the virtual body has no IMU yet (link/firmware issue #3)")
+        return InputStatus(True)
+
+    def face_status(self) -> InputStatus:
+        """Faces need the camera pipeline in the brain."""
+        return InputStatus(False, "the camera pipeline is not in the brain yet (issue #4)")
+
+    def voice_status(self) -> InputStatus:
+        """Voices need the audio pipeline in the brain."""
+        return InputStatus(False, "the audio pipeline is not in the brain yet (issue #5)")
+
+    def status(self) -> dict[str, Any]:
+        """Every input's availability."""
+        return {
+            "handling": self.handling_status().to_json(),
+            "face": self.face_status().to_json(),
+            "voice": self.voice_status().to_json(),
+        }
+
+    def handle(self, action: str) -> dict[str, Any]:
+        """Pick the pet up, shake it or put it down (through the virtual IMU)."""
+        if action not in HANDLING_ACTIONS:
+            raise UserError(f"unknown handling action '{action}' (one of {HANDLING_ACTIONS})")
+        status = self.handling_status()
+        if not status.available:
+            raise UserError(f"handling not available: {status.reason}")
+
+        def apply(session: SimSession) -> None:
+            session.body.imu.handle(action, session.now_ms)  # type: ignore[attr-defined]
+
+        self._pending.put(apply)
+        return {"ok": True, "action": action}
+
+    def show_face(self, data: bytes, content_type: str) -> dict[str, Any]:
+        """Show an image to the pet's camera."""
+        status = self.face_status()
+        if not status.available:
+            raise UserError(f"faces not available: {status.reason}")
+        raise UserError("faces not available")
+
+    def play_voice(self, data: bytes, content_type: str) -> dict[str, Any]:
+        """Play a wav file to the pet's microphone."""
+        status = self.voice_status()
+        if not status.available:
+            raise UserError(f"voices not available: {status.reason}")
+        raise UserError("voices not available")

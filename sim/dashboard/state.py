@@ -1,0 +1,146 @@
+"""What the dashboard shows, taken from a running session on the simulator's own thread.
+
+The simulator calls :class:`StatePublisher` after every tick; every
+``period_ms`` of simulated time it turns the body's physical state and the
+brain's state into one JSON document. Web clients wait for the next document
+(:meth:`StatePublisher.wait`), so they never touch the brain from their threads.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+from brain.runtime import BrainEvent
+from firmware import wire
+from sim.runner import SimSession
+
+VIBE_NAMES = {
+    wire.VIBE_OFF: "off",
+    wire.VIBE_PURR: "purr",
+    wire.VIBE_PULSE: "pulse",
+    wire.VIBE_TWITCH: "twitch",
+    wire.VIBE_CONSTANT: "constant",
+}
+
+# Extra panels (owner emotion, inputs) plug in here: name -> function of the session.
+PanelSource = Callable[[SimSession], dict[str, Any] | None]
+
+
+def describe_event(event: BrainEvent) -> str:
+    """One line for the event log."""
+    data = event.data
+    if event.kind == "touch":
+        kind = data.get("type")
+        if kind == "onset":
+            return f"touch onset on {data.get('zone')}"
+        if kind == "gesture":
+            zones = data.get("zones") or ["?"]
+            extra = f" {data['direction']}" if data.get("direction") else ""
+            speed = data.get("speed_mm_per_s") or 0
+            pace = f" {speed:.0f} mm/s" if speed else ""
+            live = " (ongoing)" if data.get("ongoing") else ""
+            return f"{data.get('gesture')} on {zones[0]}{extra}{pace}{live}"
+        if kind == "release":
+            return f"hand lifted after {data.get('duration_ms')} ms"
+    if event.kind == "decision":
+        return f"-> {data.get('behaviour')} ({data.get('trigger')})"
+    parts = ", ".join(f"{k}={v}" for k, v in data.items())
+    return f"{event.kind} {parts}".strip()
+
+
+def leds_state(session: SimSession) -> dict[str, Any] | None:
+    """The body's LEDs as the firmware drives them, when the body has LEDs."""
+    leds = getattr(session.body.firmware, "leds", None)
+    if leds is None:
+        return None
+    colour = getattr(leds, "colour", None) or getattr(leds, "color", None)
+    level = getattr(leds, "level", None)
+    out: dict[str, Any] = {}
+    if colour is not None:
+        out["rgb"] = [int(c) for c in tuple(colour)[:3]]
+    if level is not None:
+        out["level"] = round(float(level), 3)
+    return out or None
+
+
+class StatePublisher:
+    """Tick callback that publishes the dashboard's state every ``period_ms``."""
+
+    def __init__(self, period_ms: int = 40, log_size: int = 60) -> None:
+        self.period_ms = period_ms
+        self.panels: dict[str, PanelSource] = {}
+        self._log: deque[dict[str, Any]] = deque(maxlen=log_size)
+        self._cond = threading.Condition()
+        self._seq = 0
+        self._document = "{}"
+        self._vibration_peak = 0.0
+        self._next_ms = 0
+
+    def __call__(self, session: SimSession, events: list[BrainEvent]) -> None:
+        """Collect this tick's events; publish when a period has passed."""
+        self._vibration_peak = max(self._vibration_peak, session.body.motor.level)
+        for event in events:
+            self._log.append(
+                {"t_ms": event.t_ms, "kind": event.kind, "text": describe_event(event)}
+            )
+        if session.now_ms >= self._next_ms:
+            self._next_ms = session.now_ms + self.period_ms
+            document = json.dumps(self.snapshot(session))
+            self._vibration_peak = 0.0
+            with self._cond:
+                self._seq += 1
+                self._document = document
+                self._cond.notify_all()
+
+    def snapshot(self, session: SimSession) -> dict[str, Any]:
+        """The state document (called on the simulator's thread)."""
+        brain = session.brain
+        sample = session.sample()
+        vibration = session.body.firmware.vibration
+        pattern = VIBE_NAMES.get(vibration.pattern, str(vibration.pattern))
+        running = brain.executor.running
+        behaviour = None
+        if running is not None:
+            why = brain.last_decision.why() if brain.last_decision else {}
+            if why.get("behaviour") != running.behaviour.name:
+                why = {"behaviour": running.behaviour.name, "trigger": "started directly"}
+            behaviour = {
+                "name": running.behaviour.name,
+                "description": running.behaviour.description,
+                "started_ms": running.start_ms,
+                "why": why,
+            }
+        state: dict[str, Any] = {
+            "t_ms": session.now_ms,
+            "torque": brain.torque,
+            "joints": sample.joints_deg,
+            "vibration": {
+                "level": round(self._vibration_peak, 3),
+                "pattern": pattern,
+                "on": pattern != "off" and self._vibration_peak > 0.0,
+            },
+            "leds": leds_state(session),
+            "pads": [round(v, 3) for v in session.contact.last],
+            "behaviour": behaviour,
+            "mood": brain.mood.as_json(),
+            "events": list(self._log),
+            "link": brain.link.stats.as_json(),
+        }
+        for name, source in self.panels.items():
+            state[name] = source(session)
+        return state
+
+    def latest(self) -> tuple[int, str]:
+        """(sequence number, JSON document) of the latest state."""
+        with self._cond:
+            return self._seq, self._document
+
+    def wait(self, after_seq: int, timeout_s: float) -> tuple[int, str]:
+        """Block until a document newer than ``after_seq`` exists (or the timeout)."""
+        with self._cond:
+            self._cond.wait_for(lambda: self._seq > after_seq, timeout=timeout_s)
+            return self._seq, self._document

@@ -1,0 +1,182 @@
+// The drawn cat follows the body's servos, vibration and LEDs; the mouse is a hand on its pads.
+"use strict";
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+const svg = document.getElementById("cat");
+const NORMAL_PRESSURE = 0.6;    // a relaxed palm: pats, strokes, holds
+const HARD_PRESSURE = 1.4;      // a slap: the classifier's "hit" needs a short, firm contact
+const HARD_SPEED = 1.2;         // drawing units per ms of approach that make a click a hit
+const MIN_CONTACT_MS = 80;      // a mouse click lasts ~0 ms; a real pat touches for longer
+const SEND_EVERY_MS = 25;
+
+const joints = {};              // latest joint angles (degrees), by name
+let vibrationLevel = 0;
+
+function byId(id) { return document.getElementById(id); }
+
+// -- drawing -----------------------------------------------------------------
+
+function angle(name, fallback) {
+  const v = joints[name];
+  return v === null || v === undefined ? fallback : v;
+}
+
+function torsoPath(archDeg) {
+  const lift = archDeg * 1.2;   // the spine servo arches (leans in) or flattens the back
+  const top = 132 - lift;
+  return `M148,172 C195,${top} 430,${top} 472,168 C505,200 470,252 405,258 ` +
+    `L255,258 C190,258 138,236 148,172 Z`;
+}
+
+function drawCat() {
+  // A limp servo (torque off) hangs at rest in the drawing.
+  const pitch = angle("head_pitch", 0);
+  const yaw = angle("head_yaw", 0);
+  byId("head").setAttribute("transform", `rotate(${-pitch} 170 160)`);
+  byId("face").setAttribute("transform", `translate(${yaw * 0.35} 0)`);
+  byId("ear-left").setAttribute("transform", `rotate(${-angle("ear_left", 0)} 102 100)`);
+  byId("ear-right").setAttribute("transform", `rotate(${-angle("ear_right", 0)} 140 100)`);
+  const lid = Math.max(0, Math.min(100, angle("eyelids", 10)));
+  byId("eyelid").setAttribute("height", (23 * lid / 100).toFixed(2));
+  const lift = angle("tail_lift", 20);
+  const swish = angle("tail_swish", 0);
+  byId("tail").setAttribute("transform", `translate(468 172) rotate(${20 - lift})`);
+  const tipX = 70 + swish * 0.9;
+  byId("tail-path").setAttribute("d", `M0,0 C40,-5 ${60 + swish * 0.4},-40 ${tipX},-100`);
+  byId("torso").setAttribute("d", torsoPath(angle("spine", 0)));
+  // The purr is felt as a fast tremor of the whole body.
+  const amp = vibrationLevel * 2.2;
+  const dx = (Math.random() - 0.5) * amp;
+  const dy = (Math.random() - 0.5) * amp;
+  byId("cat-body").setAttribute("transform", `translate(${dx.toFixed(2)} ${dy.toFixed(2)})`);
+  requestAnimationFrame(drawCat);
+}
+
+function setLeds(leds) {
+  const iris = byId("iris");
+  if (leds && leds.rgb) {
+    const level = leds.level === undefined ? 1 : leds.level;
+    const [r, g, b] = leds.rgb.map((c) => Math.round(c * (0.4 + 0.6 * level)));
+    iris.style.fill = `rgb(${r}, ${g}, ${b})`;
+  } else {
+    iris.style.fill = "";
+  }
+}
+
+function drawPads(pads) {
+  const group = byId("pads");
+  for (const pad of pads) {
+    const dot = document.createElementNS(SVG_NS, "circle");
+    dot.setAttribute("id", `pad-${pad.name}`);
+    dot.setAttribute("class", "pad");
+    dot.setAttribute("cx", pad.x);
+    dot.setAttribute("cy", pad.y);
+    dot.setAttribute("r", 5);
+    dot.dataset.zone = pad.zone;
+    dot.style.opacity = 0.15;
+    const title = document.createElementNS(SVG_NS, "title");
+    title.textContent = `${pad.name} (${pad.zone})`;
+    dot.appendChild(title);
+    group.appendChild(dot);
+  }
+}
+
+function showPadContact(values, pads) {
+  values.forEach((v, i) => {
+    const dot = pads[i] && byId(`pad-${pads[i].name}`);
+    if (dot) dot.style.opacity = (0.15 + 0.85 * Math.min(1, v)).toFixed(2);
+  });
+}
+
+// -- the hand ----------------------------------------------------------------
+
+const hand = { down: false, downAt: 0, pressure: 0, queue: [], recent: [] };
+
+function toDrawing(event) {
+  const point = svg.createSVGPoint();
+  point.x = event.clientX;
+  point.y = event.clientY;
+  const p = point.matrixTransform(svg.getScreenCTM().inverse());
+  return { x: p.x, y: p.y };
+}
+
+function approachSpeed(now) {
+  const recent = hand.recent.filter((s) => now - s.t <= 80);
+  if (recent.length < 2) return 0;
+  const a = recent[0];
+  const b = recent[recent.length - 1];
+  return Math.hypot(b.x - a.x, b.y - a.y) / Math.max(1, b.t - a.t);
+}
+
+function showHand(x, y, visible) {
+  const circle = byId("hand");
+  circle.setAttribute("cx", visible ? x : -100);
+  circle.setAttribute("cy", visible ? y : -100);
+}
+
+svg.addEventListener("pointerdown", (event) => {
+  event.preventDefault();
+  svg.setPointerCapture(event.pointerId);
+  const now = performance.now();
+  const p = toDrawing(event);
+  const hard = event.shiftKey || approachSpeed(now) > HARD_SPEED;
+  let pressure = hard ? HARD_PRESSURE : NORMAL_PRESSURE;
+  if (event.pointerType === "pen" && event.pressure > 0) pressure = 0.3 + 1.1 * event.pressure;
+  hand.down = true;
+  hand.downAt = now;
+  hand.pressure = pressure;
+  hand.queue.push({ t: now, x: p.x, y: p.y, p: pressure });
+  showHand(p.x, p.y, true);
+});
+
+svg.addEventListener("pointermove", (event) => {
+  const now = performance.now();
+  const p = toDrawing(event);
+  hand.recent.push({ t: now, x: p.x, y: p.y });
+  if (hand.recent.length > 20) hand.recent.shift();
+  if (hand.down) {
+    hand.queue.push({ t: now, x: p.x, y: p.y, p: hand.pressure });
+    showHand(p.x, p.y, true);
+  }
+});
+
+function lift(event) {
+  if (!hand.down) return;
+  const p = toDrawing(event);
+  const t = Math.max(performance.now(), hand.downAt + MIN_CONTACT_MS);
+  hand.down = false;
+  hand.queue.push({ t, x: p.x, y: p.y, p: 0 });
+  showHand(0, 0, false);
+}
+svg.addEventListener("pointerup", lift);
+svg.addEventListener("pointercancel", lift);
+
+function sendHand() {
+  if (hand.queue.length === 0) return;
+  const samples = hand.queue.splice(0, hand.queue.length);
+  fetch("/hand", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ samples }),
+  }).catch(() => {});
+}
+setInterval(sendHand, SEND_EVERY_MS);
+
+// -- state from the brain -----------------------------------------------------
+
+window.petCat = {
+  pads: [],
+  apply(state) {
+    Object.assign(joints, state.joints);
+    vibrationLevel = state.vibration.on ? Math.max(0.25, state.vibration.level) : 0;
+    byId("purr-waves").classList.toggle("on", state.vibration.on);
+    setLeds(state.leds);
+    showPadContact(state.pads || [], this.pads);
+  },
+  start(config) {
+    this.pads = config.pads;
+    drawPads(config.pads);
+    byId("hand").setAttribute("r", config.hand_radius);
+    requestAnimationFrame(drawCat);
+  },
+};

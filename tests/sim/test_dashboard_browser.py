@@ -1,0 +1,112 @@
+"""The dashboard in a real browser: stroke the drawn cat's back with the mouse, see it purr.
+
+Playwright drives Debian's Chromium (``dev.sh`` installs it; no browser is
+ever downloaded). The mouse goes through the browser's hand, the virtual
+pads, the firmware, the pty and the brain's classifier, like a real touch.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sim.dashboard.live import LiveSim
+from sim.scenario import Scenario
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="/usr/bin/chromium is absent (bash dev.sh setup installs it)"
+)
+
+
+@pytest.fixture
+def live() -> Iterator[LiveSim]:
+    sim = LiveSim(Scenario(name="browser test", duration_ms=1000), port=0)
+    sim.start()
+    yield sim
+    sim.stop()
+
+
+@pytest.fixture
+def page(live: LiveSim) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    # Playwright must not look for (or fetch) a browser of its own.
+    os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(live.url)
+        yield page
+        browser.close()
+
+
+def _centre(page: Any, selector: str) -> tuple[float, float]:
+    box = page.locator(selector).bounding_box()
+    assert box is not None, selector
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+def test_stroking_the_back_with_the_mouse_makes_the_drawn_cat_purr(page: Any) -> None:
+    page.wait_for_selector("#torque.on", timeout=10_000)
+    assert page.locator("#purr-indicator").get_attribute("data-on") == "false"
+    before = page.locator("#torso").get_attribute("d")
+    start = _centre(page, "#pad-back_1")
+    end = _centre(page, "#pad-back_6")
+    page.mouse.move(start[0] - 20, start[1])
+    page.mouse.down()
+    steps = 25  # about 300 mm in 0.75 s: an unhurried stroke head to tail
+    for i in range(1, steps + 1):
+        f = i / steps
+        page.mouse.move(start[0] - 20 + (end[0] + 20 - start[0] + 20) * f, start[1])
+        page.wait_for_timeout(30)
+    page.mouse.up()
+    page.wait_for_function(
+        "document.getElementById('behaviour-name').textContent === 'purr_when_stroked'",
+        timeout=5_000,
+    )
+    page.wait_for_selector("#purr-indicator[data-on='true']", timeout=3_000)
+    assert page.locator("#purr-waves").get_attribute("class") == "on"
+    assert "with_fur" in page.locator("#behaviour-why").text_content()
+    # The body leans in: the back's outline rises with the spine servo, far beyond
+    # idle breathing (about 2 units either way).
+    page.wait_for_function(
+        """(before) => {
+            const d = document.getElementById('torso').getAttribute('d');
+            const top = parseFloat(d.match(/C195,([-0-9.]+)/)[1]);
+            return d !== before && top < 122;
+        }""",
+        arg=before,
+        timeout=3_000,
+    )
+    assert "stroke on back" in page.locator("#log").text_content()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "dashboard-purring.png"))
+
+
+def test_each_input_is_offered_exactly_when_the_brain_can_take_it(page: Any, live: LiveSim) -> None:
+    page.wait_for_selector("#torque.on", timeout=10_000)
+    status = live.dashboard.inputs.status()
+    button = page.locator("[data-handling='pick_up']")
+    assert button.is_disabled() == (not status["handling"]["available"])
+    for kind in ("handling", "face", "voice"):
+        note = page.locator(f"#{kind}-note").text_content()
+        if status[kind]["available"]:
+            assert note == ""
+        else:
+            assert note == f"not available: {status[kind]['reason']}"
