@@ -58,7 +58,7 @@ class TimelinePrinter:
                 self._line(session, t, mark=">", why=str(event.data["trigger"]))
             elif event.kind in ("body_ready", "body_lost"):
                 print(f"{t / 1000:6.2f}s  [{event.kind}] {event.data}", file=self.out)
-        if t % self.every_ms == 0:
+        if self.every_ms and t % self.every_ms == 0:
             self._line(session, t)
 
     def _line(self, session: SimSession, t_ms: int, mark: str = " ", why: str = "") -> None:

@@ -1,0 +1,127 @@
+"""Re-run the brain on a recorded session and check that it decides the same things.
+
+The recording holds the contact the hand made on every pad at every scan and
+the session's seed, so the virtual body produces byte-identical touch frames
+and an unchanged brain must reproduce every decision at the same simulated
+millisecond. A difference is a behaviour regression (or a deliberate change,
+which then needs a new recording).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from behaviors.library import BehaviourLibrary
+from brain.errors import UserError
+from sim.hands import PlayedContact
+from sim.record import FORMAT_VERSION, METADATA_NAME
+from sim.runner import SimReport, SimSession
+from sim.scenario import Scenario
+
+
+@dataclass
+class Recording:
+    """What a replay needs from an MCAP recording."""
+
+    path: Path
+    scenario: Scenario
+    tick_ms: int
+    pad_count: int
+    contact: list[tuple[int, list[float]]] = field(default_factory=list)
+    decisions: list[tuple[int, str]] = field(default_factory=list)
+
+
+def load_recording(path: Path) -> Recording:
+    """Read ``path``; a file that is not a petbrain recording is a UserError."""
+    from mcap.exceptions import McapError
+    from mcap.reader import make_reader
+
+    if not path.exists():
+        raise UserError(f"recording not found: {path}")
+    try:
+        with path.open("rb") as stream:
+            reader = make_reader(stream)
+            meta: dict[str, str] | None = None
+            for record in reader.iter_metadata():
+                if record.name == METADATA_NAME:
+                    meta = dict(record.metadata)
+            if meta is None:
+                raise UserError(f"{path}: not a petbrain session recording (no {METADATA_NAME})")
+            if meta.get("format") != FORMAT_VERSION:
+                raise UserError(f"{path}: recording format {meta.get('format')} is not supported")
+            scenario_data: dict[str, Any] = json.loads(meta["scenario"])
+            scenario_data["duration_ms"] = int(meta["duration_ms"])
+            recording = Recording(
+                path,
+                Scenario.model_validate(scenario_data),
+                int(meta["tick_ms"]),
+                int(meta["pad_count"]),
+            )
+            topics = ["/sim/contact", "/brain/decisions"]
+            for _schema, channel, message in reader.iter_messages(topics=topics):
+                data = json.loads(message.data)
+                if channel.topic == "/sim/contact":
+                    recording.contact.append((int(data["t_ms"]), list(data["pads"])))
+                else:
+                    recording.decisions.append((int(data["t_ms"]), str(data["behaviour"])))
+    except (McapError, OSError, ValueError, KeyError, ValidationError) as error:
+        raise UserError(f"{path}: unreadable recording: {error}") from error
+    return recording
+
+
+@dataclass
+class ReplayResult:
+    """The replayed run and how its decisions compare with the recorded ones."""
+
+    report: SimReport
+    recorded: list[tuple[int, str]]
+    replayed: list[tuple[int, str]]
+    differences: list[str]
+
+    @property
+    def matches(self) -> bool:
+        """True when every decision was reproduced at the same time."""
+        return not self.differences
+
+
+def compare_decisions(
+    recorded: list[tuple[int, str]], replayed: list[tuple[int, str]]
+) -> list[str]:
+    """Human lines for every decision that differs (empty when identical)."""
+    out: list[str] = []
+    for i in range(max(len(recorded), len(replayed))):
+        a = recorded[i] if i < len(recorded) else None
+        b = replayed[i] if i < len(replayed) else None
+        if a == b:
+            continue
+        if a is None and b is not None:
+            out.append(f"#{i}: extra decision {b[1]} at {b[0]} ms")
+        elif b is None and a is not None:
+            out.append(f"#{i}: recorded {a[1]} at {a[0]} ms, replay decided nothing")
+        elif a is not None and b is not None:
+            out.append(f"#{i}: recorded {a[1]} at {a[0]} ms, replay chose {b[1]} at {b[0]} ms")
+    return out
+
+
+def replay(recording: Recording, library: BehaviourLibrary | None = None) -> ReplayResult:
+    """Run the brain again on the recorded contact, headless."""
+    contact = PlayedContact(recording.pad_count, recording.contact)
+    session = SimSession(
+        recording.scenario, library=library, tick_ms=recording.tick_ms, contact=contact
+    )
+    if session.robot.layout.pad_count != recording.pad_count:
+        session.close()
+        raise UserError(
+            f"{recording.path}: recorded body has {recording.pad_count} pads, "
+            f"this robot has {session.robot.layout.pad_count}"
+        )
+    report = session.run()
+    replayed = report.decisions()
+    return ReplayResult(
+        report, recording.decisions, replayed, compare_decisions(recording.decisions, replayed)
+    )
