@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import pkgutil
 import sys
 from collections.abc import Callable, Sequence
@@ -65,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="The brain of a companion pet robot: offline, private, fast.",
     )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what the brain does")
+    parser.add_argument("-q", "--quiet", action="store_true", help="log errors only")
     top = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     groups = CommandGroups(top)
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
@@ -79,6 +82,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``petbrain`` console script."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    level = logging.INFO if args.verbose else logging.ERROR if args.quiet else logging.WARNING
+    logging.basicConfig(level=level, format="petbrain: %(levelname)s: %(message)s")
     if args.version:
         from importlib.metadata import version
 
