@@ -32,7 +32,9 @@ def register(groups: CommandGroups) -> None:
     parser.add_argument("--record", type=Path, help="record the session to this MCAP file")
     parser.add_argument("--report", type=Path, help="write a JSON report of the run here")
     parser.add_argument(
-        "--quiet", action="store_true", help="print events only, not the body every 250 ms"
+        "--events-only",
+        action="store_true",
+        help="print events only, not the body's state every 250 ms",
     )
     add_live_options(parser)
     replay_parser = groups.command(
@@ -80,7 +82,7 @@ def run_sim(args: argparse.Namespace) -> int:
 
         recorder = SessionRecorder(session, args.record)
     session.on_tick[:0] = ticks
-    attach_printer(session, quiet=args.quiet)
+    attach_printer(session, quiet=args.events_only)
     print(f"petbrain sim: scenario '{scenario.name}' (headless, simulated clock)")
     report = session.run(realtime_speed=args.speed)
     if recorder is not None:

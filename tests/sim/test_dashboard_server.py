@@ -1,0 +1,111 @@
+"""The dashboard's HTTP side without a browser: config, state, stream, hand, bad requests."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from sim.dashboard.live import LiveSim
+from sim.dashboard.server import is_loopback
+from sim.scenario import Scenario
+
+
+@pytest.fixture(scope="module")
+def live() -> Iterator[LiveSim]:
+    sim = LiveSim(Scenario(name="server test", duration_ms=500), port=0, speed=2.0)
+    sim.start()
+    yield sim
+    sim.stop()
+
+
+def _get(live: LiveSim, path: str) -> Any:
+    with urllib.request.urlopen(live.url + path.lstrip("/"), timeout=5) as response:
+        return json.loads(response.read())
+
+
+def _post(live: LiveSim, path: str, data: bytes, kind: str = "application/json") -> Any:
+    request = urllib.request.Request(
+        live.url + path.lstrip("/"), data=data, headers={"Content-Type": kind}
+    )
+    with urllib.request.urlopen(request, timeout=5) as response:
+        return json.loads(response.read())
+
+
+def _wait_state(live: LiveSim, check: Any, timeout_s: float = 8.0) -> Any:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        state = _get(live, "/state")
+        if state and check(state):
+            return state
+        time.sleep(0.05)
+    raise AssertionError(f"state never matched; last: {state}")
+
+
+def test_it_listens_on_loopback_by_default(live: LiveSim) -> None:
+    assert live.url.startswith("http://127.0.0.1:")
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0")
+
+
+def test_page_and_assets_are_served_without_external_references(live: LiveSim) -> None:
+    for path in ("/", "/static/cat.js", "/static/panels.js", "/static/style.css"):
+        with urllib.request.urlopen(live.url + path.lstrip("/"), timeout=5) as response:
+            text = response.read().decode()
+        assert "http://" not in text.replace("http://www.w3.org/2000/svg", "")
+        assert "https://" not in text
+
+
+def test_config_places_every_pad_on_the_drawing(live: LiveSim) -> None:
+    config = _get(live, "/config")
+    assert len(config["pads"]) == live.session.robot.layout.pad_count
+    assert {j["name"] for j in config["joints"]} >= {"head_pitch", "ear_left", "tail_lift"}
+
+
+def test_a_drag_sent_to_the_hand_is_classified_as_a_stroke_and_purrs(live: LiveSim) -> None:
+    _wait_state(live, lambda s: s["torque"])
+    samples = [{"t": i * 25.0, "x": 210.0 + i * 10.0, "y": 145.0, "p": 0.6} for i in range(25)]
+    samples.append({"t": 25 * 25.0, "x": 460.0, "y": 145.0, "p": 0.0})
+    assert _post(live, "/hand", json.dumps({"samples": samples}).encode())["samples"] == 26
+    state = _wait_state(live, lambda s: (s["behaviour"] or {}).get("name") == "purr_when_stroked")
+    assert "direction=with_fur" in state["behaviour"]["why"]["trigger"]
+    state = _wait_state(live, lambda s: s["vibration"]["on"])
+    assert state["vibration"]["pattern"] == "purr"
+    assert any("stroke on back" in e["text"] for e in state["events"])
+
+
+def test_the_event_stream_sends_state_documents(live: LiveSim) -> None:
+    with urllib.request.urlopen(live.url + "events", timeout=5) as response:
+        assert response.headers["Content-Type"] == "text/event-stream"
+        line = response.readline()
+        while not line.startswith(b"data: "):
+            line = response.readline()
+    state = json.loads(line[len(b"data: ") :])
+    assert {"t_ms", "joints", "vibration", "behaviour", "mood", "link", "inputs"} <= set(state)
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "message"),
+    [
+        ("/hand", b"{not json", "bad request"),
+        ("/hand", b'{"samples": [{"t": 1}]}', "bad request"),
+        ("/handling", b'{"action": "juggle"}', "unknown handling action"),
+        ("/face", b"\xff\xd8", "faces not available"),
+        ("/voice", b"RIFF", "voices not available"),
+        ("/nowhere", b"", "no such action"),
+    ],
+)
+def test_bad_requests_get_a_clear_error_and_the_pet_keeps_running(
+    live: LiveSim, path: str, body: bytes, message: str
+) -> None:
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        _post(live, path, body)
+    assert caught.value.code in (400, 404)
+    assert message in json.loads(caught.value.read())["error"]
+    before = _get(live, "/state")["t_ms"]
+    _wait_state(live, lambda s: s["t_ms"] > before)
