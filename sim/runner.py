@@ -22,10 +22,12 @@ from brain.link import BodyLink
 from brain.robot import DEFAULT_ROBOT, RobotConfig
 from brain.runtime import Brain, BrainEvent
 from sensors.touch.synthetic import Contact, combine
+from sim.actions import check_runnable
 from sim.body import VirtualBody
 from sim.hands import ContactLog
-from sim.scenario import Scenario, contact_scripts
+from sim.scenario import Scenario
 from sim.tap import BodyTap
+from sim.touches import contact_scripts
 
 SETTLE_TIMEOUT_S = 0.5
 
@@ -104,6 +106,7 @@ class SimSession:
         self.sample_every_ms = sample_every_ms
         layout = robot.layout
         if contact is None:
+            check_runnable(scenario)
             contact = combine(layout, [*contact_scripts(scenario, layout), *hands])
         self.contact = ContactLog(contact)
         self.body = VirtualBody(

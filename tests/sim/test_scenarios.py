@@ -1,0 +1,109 @@
+"""Scenario files: every shipped one runs and meets its expectations; bad ones are located."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from brain.errors import UserError
+from sim.actions import check_runnable
+from sim.runner import SimSession
+from sim.scenario import SCENARIO_DIR, Scenario, load_scenario
+
+SHIPPED = sorted(SCENARIO_DIR.glob("*.yaml"))
+
+
+def test_several_scenarios_ship_including_the_demo() -> None:
+    names = {p.stem for p in SHIPPED}
+    assert "demo" in names
+    assert len(names) >= 3
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_shipped_scenario_runs_and_meets_its_expectations(path: Path) -> None:
+    scenario = load_scenario(path)
+    assert scenario.expect, "a shipped scenario says what it shows"
+    report = SimSession(scenario).run()
+    assert report.passed, report.expectations
+    assert report.settle_timeouts == 0
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "scenario.yaml"
+    path.write_text(text)
+    return path
+
+
+def _error(path: Path) -> str:
+    with pytest.raises(UserError) as caught:
+        load_scenario(path)
+    return str(caught.value)
+
+
+def test_a_missing_media_file_is_located_before_the_run(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "name: x\nduration_ms: 1000\nevents:\n"
+        "  - at_ms: 10\n    voice: {file: voices/hello.wav}\n"
+        "  - at_ms: 20\n    face:\n      image: me.jpg\n",
+    )
+    lines = _error(path).splitlines()
+    assert lines[0] == (
+        f"{path}:5:13: events[0].voice.file: file not found: {tmp_path / 'voices/hello.wav'}"
+    )
+    assert lines[1].startswith(f"{path}:8:7: events[1].face.image: file not found: ")
+
+
+def test_media_paths_resolve_next_to_the_scenario_file(tmp_path: Path) -> None:
+    (tmp_path / "hello.wav").write_bytes(b"RIFF")
+    path = _write(
+        tmp_path,
+        "name: x\nduration_ms: 1000\nevents:\n  - at_ms: 10\n    voice: {file: hello.wav}\n",
+    )
+    scenario = load_scenario(path)
+    voice = scenario.events[0].voice
+    assert voice is not None and voice.file == (tmp_path / "hello.wav").resolve()
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "expected"),
+    [
+        ("  - at_ms: 1\n", "4:5: events[0]", "an event needs exactly one action"),
+        ("  - at_ms: 1\n    note: a\n    owner: {present: false}\n", "4:5", "(got owner, note)"),
+        (
+            "  - at_ms: 1\n    face: {expression: happy, image: a.jpg}\n",
+            "5:5: events[0].face",
+            "exactly one of image",
+        ),
+        ("  - at_ms: 1\n    touch: {gesture: stroke, zone: tail}\n", "5:30:", "touch.zone"),
+        ("  - at_ms: 1\n    handling: {action: throw}\n", "5:16:", "handling.action"),
+        ("  - at_ms: 1\n    sound: {kind: file}\n", "5:5:", "kind 'file' needs 'file'"),
+        ("  - at_ms: 1\n    face: {expression: smug}\n", "5:12:", "no bundled face 'smug'"),
+    ],
+)
+def test_scenario_errors_are_located(tmp_path: Path, text: str, where: str, expected: str) -> None:
+    path = _write(tmp_path, "name: x\nduration_ms: 1000\nevents:\n" + text)
+    message = _error(path)
+    assert message.startswith(f"{path}:{where}"), message
+    assert expected in message
+
+
+def test_actions_this_build_cannot_perform_are_refused_before_the_run() -> None:
+    scenario = Scenario.model_validate(
+        {
+            "name": "loud",
+            "duration_ms": 1000,
+            "events": [
+                {"at_ms": 10, "sound": {"kind": "loud"}},
+                {"at_ms": 20, "touch": {"gesture": "pat", "zone": "head"}},
+            ],
+        }
+    )
+    with pytest.raises(UserError) as caught:
+        check_runnable(scenario, {"sound": "no microphone path"})
+    assert str(caught.value) == (
+        "scenario 'loud' cannot run in this build:\n"
+        "  events[0] (sound at 10 ms): no microphone path"
+    )
+    check_runnable(scenario, {})
