@@ -105,3 +105,31 @@ def test_a_file_that_is_not_a_recording_is_one_clear_error(tmp_path: Path) -> No
         load_recording(bogus)
     with pytest.raises(UserError, match="recording not found"):
         load_recording(tmp_path / "absent.mcap")
+
+
+def test_a_session_stroked_through_the_dashboard_replays_identically(tmp_path: Path) -> None:
+    import time
+
+    from sim.dashboard.live import LiveSim
+    from sim.hands import HandSample
+
+    path = tmp_path / "live.mcap"
+    live = LiveSim(Scenario(name="live", duration_ms=200), port=0, speed=4.0)
+    recorder = SessionRecorder(live.session, path)
+    live.start()
+    while not live.session.brain.torque:
+        time.sleep(0.01)
+    live.hand.feed(
+        [HandSample(i * 25.0, 210.0 + i * 10.0, 145.0, 0.6) for i in range(25)]
+        + [HandSample(625.0, 460.0, 145.0, 0.0)]
+    )
+    deadline = time.monotonic() + 10
+    while "purr_when_stroked" not in {n for _, n in live.session.report.decisions()}:
+        assert time.monotonic() < deadline, live.session.report.decisions()
+        time.sleep(0.02)
+    report = live.stop()
+    assert report is not None
+    recorder.close(report)
+    result = replay(load_recording(path))
+    assert result.matches, result.differences
+    assert "purr_when_stroked" in {name for _, name in result.replayed}
