@@ -34,7 +34,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def live() -> Iterator[LiveSim]:
     sim = LiveSim(Scenario(name="browser test", duration_ms=1000), port=0)
     sim.start()
@@ -42,18 +42,31 @@ def live() -> Iterator[LiveSim]:
     sim.stop()
 
 
-@pytest.fixture
-def page(live: LiveSim) -> Iterator[Any]:
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     # Playwright must not look for (or fetch) a browser of its own.
     os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(live.url)
-        yield page
+        yield browser
         browser.close()
+
+
+@pytest.fixture
+def page(live: LiveSim, browser: Any) -> Iterator[Any]:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(live.url)
+    page.wait_for_selector("#torque.on", timeout=10_000)
+    yield page
+    page.close()
+
+
+def _wait_behaviour(page: Any, name: str) -> None:
+    page.wait_for_function(
+        f"document.getElementById('behaviour-name').textContent === '{name}'", timeout=5_000
+    )
 
 
 def _centre(page: Any, selector: str) -> tuple[float, float]:
@@ -63,7 +76,6 @@ def _centre(page: Any, selector: str) -> tuple[float, float]:
 
 
 def test_stroking_the_back_with_the_mouse_makes_the_drawn_cat_purr(page: Any) -> None:
-    page.wait_for_selector("#torque.on", timeout=10_000)
     assert page.locator("#purr-indicator").get_attribute("data-on") == "false"
     before = page.locator("#torso").get_attribute("d")
     start = _centre(page, "#pad-back_1")
@@ -76,10 +88,7 @@ def test_stroking_the_back_with_the_mouse_makes_the_drawn_cat_purr(page: Any) ->
         page.mouse.move(start[0] - 20 + (end[0] + 20 - start[0] + 20) * f, start[1])
         page.wait_for_timeout(30)
     page.mouse.up()
-    page.wait_for_function(
-        "document.getElementById('behaviour-name').textContent === 'purr_when_stroked'",
-        timeout=5_000,
-    )
+    _wait_behaviour(page, "purr_when_stroked")
     page.wait_for_selector("#purr-indicator[data-on='true']", timeout=3_000)
     assert page.locator("#purr-waves").get_attribute("class") == "on"
     assert "with_fur" in page.locator("#behaviour-why").text_content()
@@ -97,6 +106,42 @@ def test_stroking_the_back_with_the_mouse_makes_the_drawn_cat_purr(page: Any) ->
     assert "stroke on back" in page.locator("#log").text_content()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "dashboard-purring.png"))
+
+
+def test_a_click_on_the_head_is_a_pat_and_the_cat_looks_round(page: Any) -> None:
+    page.wait_for_timeout(1000)  # earlier behaviours and cooldowns pass
+    page.mouse.click(*_centre(page, "#pad-head"))
+    _wait_behaviour(page, "look_at_pat")
+    assert "pat on head" in page.locator("#log").text_content()
+
+
+def test_a_hard_click_is_a_hit_and_the_cat_flinches(page: Any) -> None:
+    x, y = _centre(page, "#pad-back_3")
+    page.keyboard.down("Shift")
+    page.mouse.click(x, y)
+    page.keyboard.up("Shift")
+    _wait_behaviour(page, "startle_when_hit")
+    # Ears flat: the near ear's drawing turns back by tens of degrees.
+    page.wait_for_function(
+        """() => {
+            const t = document.getElementById('ear-left').getAttribute('transform');
+            return parseFloat(t.match(/rotate\\(([-0-9.]+)/)[1]) > 30;
+        }""",
+        timeout=3_000,
+    )
+
+
+def test_scribbling_is_a_tickle(page: Any) -> None:
+    x, y = _centre(page, "#pad-back_3")
+    page.mouse.move(x - 25, y)
+    page.mouse.down()
+    for i in range(16):
+        page.mouse.move(x + 25 if i % 2 == 0 else x - 25, y)
+        page.wait_for_timeout(50)
+    page.mouse.up()
+    page.wait_for_function(
+        "document.getElementById('log').textContent.includes('tickle on')", timeout=5_000
+    )
 
 
 def test_each_input_is_offered_exactly_when_the_brain_can_take_it(page: Any, live: LiveSim) -> None:

@@ -41,7 +41,7 @@ function drawCat() {
   const lift = angle("tail_lift", 20);
   const swish = angle("tail_swish", 0);
   byId("tail").setAttribute("transform", `translate(468 172) rotate(${20 - lift})`);
-  const tipX = 70 + swish * 0.9;
+  const tipX = 70 + swish * 0.6;
   byId("tail-path").setAttribute("d", `M0,0 C40,-5 ${60 + swish * 0.4},-40 ${tipX},-100`);
   byId("torso").setAttribute("d", torsoPath(angle("spine", 0)));
   // The purr is felt as a fast tremor of the whole body.
