@@ -30,6 +30,7 @@ from sim.tap import BodyTap
 from sim.touches import contact_scripts
 
 SETTLE_TIMEOUT_S = 0.5
+MAX_SAMPLES = 20_000  # body samples kept in a report (about 17 minutes at 50 ms)
 
 
 def _pending_bytes(fd: int) -> int:
@@ -149,7 +150,10 @@ class SimSession:
         self._settle(self._brain_bytes_arrived, self.link.fileno())
         self.report.events.extend(events)
         if t % self.sample_every_ms == 0:
-            self.report.samples.append(self.sample())
+            samples = self.report.samples
+            samples.append(self.sample())
+            if len(samples) > MAX_SAMPLES:
+                del samples[: MAX_SAMPLES // 2]  # a live session runs for hours
         for callback in self.on_tick:
             callback(self, events)
         self.now_ms += self.tick_ms
