@@ -9,10 +9,15 @@ reason, rather than faked.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from brain.errors import UserError
-from sim.scenario import Scenario
+from sim.scenario import Scenario, ScenarioEvent
+
+if TYPE_CHECKING:
+    from brain.runtime import BrainEvent
+    from sim.runner import SimSession
 
 # Why each action cannot run yet; an action leaves this table when its path exists.
 UNAVAILABLE = {
@@ -36,3 +41,30 @@ def check_runnable(scenario: Scenario, unavailable: Mapping[str, str] = UNAVAILA
         raise UserError(
             f"scenario '{scenario.name}' cannot run in this build:\n  " + "\n  ".join(problems)
         )
+
+
+def _cable(session: SimSession, event: ScenarioEvent) -> None:
+    assert event.cable is not None
+    if event.cable.plugged:
+        session.body.port.plug()
+    else:
+        session.body.port.unplug()
+
+
+# Actions performed at their time on the simulator's thread (touches are contact functions).
+PERFORMERS: dict[str, Callable[[SimSession, ScenarioEvent], None]] = {"cable": _cable}
+
+
+class ScenarioDriver:
+    """Tick callback that performs the scenario's timed actions other than touches."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self._due = sorted(
+            (e for e in scenario.events if e.action in PERFORMERS), key=lambda e: e.at_ms
+        )
+
+    def __call__(self, session: SimSession, events: list[BrainEvent]) -> None:
+        """Perform every action whose time has come."""
+        while self._due and self._due[0].at_ms <= session.now_ms:
+            event = self._due.pop(0)
+            PERFORMERS[event.action](session, event)

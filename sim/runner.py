@@ -9,6 +9,7 @@ deterministic and as fast as the machine allows, whatever the machine's load.
 from __future__ import annotations
 
 import fcntl
+import os
 import struct
 import termios
 import threading
@@ -22,7 +23,7 @@ from brain.link import BodyLink
 from brain.robot import DEFAULT_ROBOT, RobotConfig
 from brain.runtime import Brain, BrainEvent
 from sensors.touch.synthetic import Contact, combine
-from sim.actions import check_runnable
+from sim.actions import ScenarioDriver, check_runnable
 from sim.body import VirtualBody
 from sim.hands import ContactLog
 from sim.scenario import Scenario
@@ -117,8 +118,11 @@ class SimSession:
         self.link = BodyLink(self.body.path)
         self.brain = Brain(self.link, robot, library, seed=scenario.seed)
         self.now_ms = 0
+        self._discarded = 0
         self.report = SimReport(scenario.name, scenario.duration_ms)
-        self.on_tick: list[Callable[[SimSession, list[BrainEvent]], None]] = []
+        self.on_tick: list[Callable[[SimSession, list[BrainEvent]], None]] = [
+            ScenarioDriver(scenario)
+        ]
 
     def _settle(self, done: Callable[[], bool], fd: int | None) -> None:
         if fd is None or done():
@@ -138,8 +142,20 @@ class SimSession:
         return self.link.stats.bytes_in + waiting >= self.body.port.bytes_written
 
     def _brain_bytes_arrived(self) -> bool:
-        arrived = self.body.port.bytes_read + _pending_bytes(self.body.port.fileno())
+        port = self.body.port
+        arrived = port.bytes_read + self._discarded + _pending_bytes(port.fileno())
         return arrived >= self.link.stats.bytes_out
+
+    def _discard_brain_bytes(self) -> None:
+        """A cut cable: what the brain writes goes nowhere (and never fills the pty)."""
+        while True:
+            try:
+                data = os.read(self.body.port.fileno(), 65536)
+            except OSError:
+                return
+            if not data:
+                return
+            self._discarded += len(data)
 
     def step(self) -> list[BrainEvent]:
         """Advance one tick; return the brain events it produced."""
@@ -147,7 +163,10 @@ class SimSession:
         self.body.tick(t)
         self._settle(self._body_bytes_arrived, self.link.fileno())
         events = self.brain.step(t)
-        self._settle(self._brain_bytes_arrived, self.link.fileno())
+        if self.body.port.connected:
+            self._settle(self._brain_bytes_arrived, self.link.fileno())
+        else:
+            self._discard_brain_bytes()
         self.report.events.extend(events)
         if t % self.sample_every_ms == 0:
             samples = self.report.samples

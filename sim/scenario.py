@@ -9,7 +9,7 @@
         voice: {file: voices/hello.wav}
 
 Each event has exactly one action: ``touch``, ``touch_trace``, ``face``,
-``voice``, ``sound``, ``handling``, ``owner`` or ``note``. Media paths are
+``voice``, ``sound``, ``handling``, ``owner``, ``cable`` or ``note``. Media paths are
 relative to the scenario file. Errors are reported as
 ``file:line:col: path: message`` like behaviour files, and a missing media
 file is an error before the run starts.
@@ -98,13 +98,29 @@ class HandlingAction(_Strict):
     action: Literal["pick_up", "shake", "put_down"]
 
 
+class CableAction(_Strict):
+    """The serial cable between brain and body is pulled out or plugged back in."""
+
+    plugged: bool
+
+
 class OwnerAction(_Strict):
     """The owner arrives in the room or leaves it."""
 
     present: bool
 
 
-ACTIONS = ("touch", "touch_trace", "face", "voice", "sound", "handling", "owner", "note")
+ACTIONS = (
+    "touch",
+    "touch_trace",
+    "face",
+    "voice",
+    "sound",
+    "handling",
+    "owner",
+    "cable",
+    "note",
+)
 # Fields naming a file that must exist before the run starts.
 MEDIA_FIELDS = {
     "touch_trace": ("file",),
@@ -125,6 +141,7 @@ class ScenarioEvent(_Strict):
     sound: SoundAction | None = None
     handling: HandlingAction | None = None
     owner: OwnerAction | None = None
+    cable: CableAction | None = None
     note: str | None = None
 
     @model_validator(mode="after")

@@ -8,7 +8,7 @@ import pytest
 
 from brain.errors import UserError
 from sim.actions import check_runnable
-from sim.runner import SimSession
+from sim.runner import SimReport, SimSession
 from sim.scenario import SCENARIO_DIR, Scenario, load_scenario
 
 SHIPPED = sorted(SCENARIO_DIR.glob("*.yaml"))
@@ -107,3 +107,35 @@ def test_actions_this_build_cannot_perform_are_refused_before_the_run() -> None:
         "  events[0] (sound at 10 ms): no microphone path"
     )
     check_runnable(scenario, {})
+
+
+def _run_cable_pulled() -> tuple[SimReport, list[tuple[int, str]]]:
+    session = SimSession(load_scenario(SCENARIO_DIR / "cable_pulled.yaml"))
+    kinds: list[tuple[int, str]] = []
+    session.on_tick.append(
+        lambda s, events: kinds.extend(
+            (s.now_ms, e.kind) for e in events if e.kind in ("body_lost", "body_ready")
+        )
+    )
+    return session.run(), kinds
+
+
+def test_a_pulled_cable_is_noticed_and_the_brain_reconnects_and_purrs_again() -> None:
+    report, kinds = _run_cable_pulled()
+    assert [k for _, k in kinds] == ["body_ready", "body_lost", "body_ready"]
+    lost_at, back_at = kinds[1][0], kinds[2][0]
+    assert 2000 < lost_at < 5000 < back_at < 6000
+    assert report.link["connects"] == 2 and report.link["disconnects"] == 1
+    assert report.passed, report.expectations
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="firmware/servos.py ServoBank.update moves by int(step): a slow ease to rest "
+    "with under 1 cdeg per tick never arrives, so torque is never released after link loss "
+    "(link/firmware issue #3)",
+)
+def test_with_the_cable_pulled_the_body_rests_and_goes_limp_on_its_own() -> None:
+    report, _ = _run_cable_pulled()
+    limp = [s for s in report.samples if 3500 <= s.t_ms <= 4900]
+    assert limp and all(v is None for s in limp for v in s.joints_deg.values())
