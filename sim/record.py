@@ -146,7 +146,9 @@ class SessionRecorder:
         for event in events:
             data = event.to_json()
             data.pop("t_ms", None)
-            self.write("/brain/events", event.t_ms, data)
+            # Stamped with the tick that produced it (the brain stamps a few session
+            # events with 0), so the channel stays in time order.
+            self.write("/brain/events", session.now_ms, data)
             if event.kind == "decision":
                 self.write("/brain/decisions", event.t_ms, dict(event.data))
         if session.now_ms % session.sample_every_ms == 0:

@@ -85,7 +85,7 @@ class StatePublisher:
         self._vibration_peak = max(self._vibration_peak, session.body.motor.level)
         for event in events:
             self._log.append(
-                {"t_ms": event.t_ms, "kind": event.kind, "text": describe_event(event)}
+                {"t_ms": session.now_ms, "kind": event.kind, "text": describe_event(event)}
             )
         if session.now_ms >= self._next_ms:
             self._next_ms = session.now_ms + self.period_ms
