@@ -31,7 +31,6 @@ class TimelinePrinter:
         self.every_ms = every_ms
         self._header_done = False
         self._gesture = "-"
-        self._behaviour = "-"
 
     def header(self, session: SimSession) -> None:
         """Column titles."""
@@ -54,7 +53,6 @@ class TimelinePrinter:
                     self._gesture = f"{event.data['gesture']} {zone} {direction}".strip()
                 self._line(session, t, mark="*")
             elif event.kind == "decision":
-                self._behaviour = str(event.data["behaviour"])
                 self._line(session, t, mark=">", why=str(event.data["trigger"]))
             elif event.kind in ("body_ready", "body_lost"):
                 print(f"{t / 1000:6.2f}s  [{event.kind}] {event.data}", file=self.out)
@@ -64,8 +62,10 @@ class TimelinePrinter:
     def _line(self, session: SimSession, t_ms: int, mark: str = " ", why: str = "") -> None:
         sample = session.sample()
         joints = " ".join(_angle(sample.joints_deg.get(j.name)) for j in session.robot.joints)
+        running = session.brain.executor.running
+        behaviour = running.behaviour.name if running is not None else "-"
         text = (
-            f"{t_ms / 1000:6.2f}s{mark} {self._gesture:<24.24} {self._behaviour:<22.22} "
+            f"{t_ms / 1000:6.2f}s{mark} {self._gesture:<24.24} {behaviour:<22.22} "
             f"{joints}   {sample.vibration:4.2f}"
         )
         if why:
