@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import socket
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -31,6 +32,14 @@ STATIC_FILES = {
 MAX_JSON_BYTES = 256 * 1024
 MAX_UPLOAD_BYTES = 32 * 1024 * 1024
 DEFAULT_PORT = 8765
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+
+class _Server6(_Server):
+    address_family = socket.AF_INET6
 
 
 def is_loopback(host: str) -> bool:
@@ -62,11 +71,11 @@ class Dashboard:
         session.on_tick.append(self.inputs.drain)
         self.stopping = threading.Event()
         self.config = self._config()
+        server_class = _Server6 if ":" in host else _Server
         try:
-            self.server = ThreadingHTTPServer((host, port), _handler_class(self))
+            self.server: ThreadingHTTPServer = server_class((host, port), _handler_class(self))
         except OSError as error:
             raise UserError(f"cannot serve the dashboard on {host}:{port}: {error}") from error
-        self.server.daemon_threads = True
         self._thread: threading.Thread | None = None
 
     @property
@@ -74,6 +83,8 @@ class Dashboard:
         """Where to point a browser."""
         host, port = self.server.server_address[:2]
         shown = host if isinstance(host, str) else host.decode()
+        if ":" in shown:
+            shown = f"[{shown}]"
         return f"http://{shown}:{port}/"
 
     def _config(self) -> dict[str, Any]:
@@ -179,9 +190,19 @@ class _DashboardHandler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             return
 
+    def _same_origin(self) -> bool:
+        # A page from elsewhere must not be able to poke the pet through the browser.
+        origin = self.headers.get("Origin")
+        if origin is None:
+            return True
+        return origin.split("://", 1)[-1] == self.headers.get("Host", "")
+
     def do_POST(self) -> None:
         """The hand, handling, faces and voices."""
         path = self.path.split("?", 1)[0]
+        if not self._same_origin():
+            self._json(HTTPStatus.FORBIDDEN, {"error": "requests from another origin are refused"})
+            return
         try:
             if path == "/hand":
                 payload = json.loads(self._body(MAX_JSON_BYTES) or b"{}")

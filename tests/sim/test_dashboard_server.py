@@ -109,3 +109,30 @@ def test_bad_requests_get_a_clear_error_and_the_pet_keeps_running(
     assert message in json.loads(caught.value.read())["error"]
     before = _get(live, "/state")["t_ms"]
     _wait_state(live, lambda s: s["t_ms"] > before)
+
+
+def test_posts_from_another_origin_are_refused(live: LiveSim) -> None:
+    request = urllib.request.Request(
+        live.url + "hand",
+        data=b'{"samples": []}',
+        headers={"Content-Type": "application/json", "Origin": "http://evil.example"},
+    )
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(request, timeout=5)
+    assert caught.value.code == 403
+
+
+def test_it_can_listen_on_ipv6_loopback() -> None:
+    import socket
+
+    if not socket.has_ipv6:
+        pytest.skip("no IPv6 on this machine")
+    sim = LiveSim(Scenario(name="v6", duration_ms=100), host="::1", port=0)
+    try:
+        sim.dashboard.start()
+        assert sim.url.startswith("http://[::1]:")
+        with urllib.request.urlopen(sim.url + "config", timeout=5) as response:
+            assert json.loads(response.read())["scenario"] == "v6"
+    finally:
+        sim.dashboard.stop()
+        sim.session.close()
