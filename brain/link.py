@@ -78,6 +78,11 @@ class LinkStats:
     last_rtt_ms: float | None = None
     rtt_samples_ms: list[float] = field(default_factory=list)
 
+    @property
+    def dropped(self) -> int:
+        """Frames from the body dropped for any reason (CRC, framing, version, unknown type)."""
+        return self.crc_errors + self.framing_errors + self.unknown_type + self.version_errors
+
     def as_json(self) -> dict[str, object]:
         """Plain dict for JSON reports and the dashboard."""
         samples = self.rtt_samples_ms
@@ -90,6 +95,7 @@ class LinkStats:
             "framing_errors": self.framing_errors,
             "unknown_type": self.unknown_type,
             "version_errors": self.version_errors,
+            "dropped": self.dropped,
             "resends": self.resends,
             "commands_failed": self.commands_failed,
             "connects": self.connects,

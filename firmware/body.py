@@ -55,6 +55,8 @@ class Body:
         self.faults = 0
         self.battery_mv = 0
         self.last_rx_ms = None
+        # Set by ENTER_REPL; main.py then reboots the board into the REPL.
+        self.repl_requested = False
         self._next_touch_ms = 0
         self._next_heartbeat_ms = 0
         self._next_status_ms = 0
@@ -73,32 +75,57 @@ class Body:
 
     def tick(self, now_ms):
         """One pass of the main loop: receive, react, scan, report, move, stay safe."""
+        self.service_link(now_ms)
+        if now_ms >= self._next_touch_ms:
+            self._next_touch_ms = now_ms + self.touch_period_ms
+            self.scan_touch(now_ms)
+        self.update_imu(now_ms)
+        self.report(now_ms)
+        self.servos.update(now_ms)
+        self.vibration.update(now_ms)
+        if self.leds is not None:
+            self.leds.update(now_ms)
+
+    # The steps below are what main.py's asyncio tasks call at their own rates.
+
+    def service_link(self, now_ms):
+        """Receive and act on every waiting message, then apply the safety rules."""
         if self._boot_ms is None:
             self._boot_ms = now_ms
         for message in self.link.receive():
             self.last_rx_ms = now_ms
             self.handle(message, now_ms)
         self.check_safety(now_ms)
-        if now_ms >= self._next_touch_ms:
-            self._next_touch_ms = now_ms + self.touch_period_ms
-            deltas = self.scanner.scan()
-            if self.session:
-                self.link.send(wire.TouchFrame(now_ms, deltas))
-        if self.imu is not None:
-            report = self.imu.update(now_ms)
-            if report is not None and self.session:
-                self.link.send(report)
+
+    def scan_touch(self, now_ms):
+        """Scan every pad once and stream the deltas while a session is open."""
+        deltas = self.scanner.scan()
+        if self.session:
+            self.link.send(wire.TouchFrame(now_ms, deltas))
+
+    def update_imu(self, now_ms):
+        """Sample the IMU if due and stream its report while a session is open."""
+        if self.imu is None:
+            return
+        report = self.imu.update(now_ms)
+        if report is not None and self.session:
+            self.link.send(report)
+
+    def report(self, now_ms):
+        """Heartbeat (~10 Hz) and STATUS (~1 Hz) when due."""
+        self.send_heartbeat(now_ms)
+        if now_ms >= self._next_status_ms:
+            self._next_status_ms = now_ms + self.status_period_ms
+            self.report_status()
+
+    def send_heartbeat(self, now_ms):
+        """Send HEARTBEAT when due while a session is open."""
+        if self._boot_ms is None:
+            self._boot_ms = now_ms
         if now_ms >= self._next_heartbeat_ms:
             self._next_heartbeat_ms = now_ms + self.heartbeat_period_ms
             if self.session:
                 self.link.send(wire.Heartbeat(now_ms - self._boot_ms))
-        if now_ms >= self._next_status_ms:
-            self._next_status_ms = now_ms + self.status_period_ms
-            self.report_status()
-        self.servos.update(now_ms)
-        self.vibration.update(now_ms)
-        if self.leds is not None:
-            self.leds.update(now_ms)
 
     def handle(self, message, now_ms):
         """Act on one valid message from the brain."""
@@ -122,12 +149,13 @@ class Body:
                 )
             )
         elif t == wire.SERVO_TARGETS:
-            if self.session and self.servos.torque:
+            # On low battery the body is resting: targets would fight the rest move.
+            if self.session and self.servos.torque and not self.battery_low():
                 self.resting = False
                 for channel, angle_cdeg, move_ms in message.targets:
                     self.servos.set_target(channel, angle_cdeg, move_ms)
         elif t == wire.VIBRATE:
-            if self.session:
+            if self.session and not self.battery_low():
                 self.vibration.start(
                     now_ms,
                     message.pattern,
@@ -137,6 +165,15 @@ class Body:
                 )
         elif t in (wire.TORQUE, wire.CONFIG, wire.LED):
             self.handle_command(message, now_ms)
+        elif t == wire.ENTER_REPL and message.magic == wire.REPL_MAGIC:
+            # Flashing: go limp and quiet; main.py reboots into the REPL.
+            self.servos.set_torque(False)
+            self.resting = True
+            self.vibration.stop()
+            if self.leds is not None:
+                self.leds.off()
+            self.session = False
+            self.repl_requested = True
 
     def handle_command(self, message, now_ms):
         """Acknowledged commands; a resent duplicate is acknowledged, not re-applied."""
@@ -188,11 +225,18 @@ class Body:
             except OSError:
                 self.battery_mv = 0
             if self.battery_low():
+                if not self.faults & wire.FAULT_LOW_BATTERY and self.session:
+                    self.link.send(
+                        wire.Log(wire.LOG_WARNING, "battery low: %d mV, resting" % self.battery_mv)
+                    )
                 self.faults |= wire.FAULT_LOW_BATTERY
+                self.vibration.stop()
             else:
                 self.faults &= ~wire.FAULT_LOW_BATTERY
         if self.scanner.errors:
             self.faults |= wire.FAULT_TOUCH
+        if self.imu is not None and getattr(self.imu, "errors", 0):
+            self.faults |= wire.FAULT_IMU
         if self.session:
             self.link.send(
                 wire.Status(self.battery_mv, self.faults, self.servos.torque, self.resting)

@@ -19,6 +19,8 @@ class ServoChannel:
         # Hard speed cap for this joint, whatever move time the brain asks for.
         self.max_speed_deg_per_s = max_speed_deg_per_s
         self.position_cdeg = rest_cdeg
+        # Fractional position: slow moves advance less than 1 cdeg per update.
+        self.position_exact = float(rest_cdeg)
         self.target_cdeg = rest_cdeg
         self.speed_cdeg_per_ms = 0.0
 
@@ -55,6 +57,7 @@ class ServoBank:
         ch.max_speed_deg_per_s = max(1, max_speed_deg_per_s)
         ch.target_cdeg = ch.clamp(ch.target_cdeg)
         ch.position_cdeg = ch.clamp(ch.position_cdeg)
+        ch.position_exact = float(ch.position_cdeg)
 
     def set_torque(self, enabled):
         """Enable or release every channel; releasing stops all motion at once."""
@@ -95,12 +98,12 @@ class ServoBank:
         if dt_ms <= 0:
             return
         for ch in self.channels.values():
-            delta = ch.target_cdeg - ch.position_cdeg
+            delta = ch.target_cdeg - ch.position_exact
             if delta:
                 step = ch.speed_cdeg_per_ms * dt_ms
                 if abs(delta) <= step:
-                    ch.position_cdeg = ch.target_cdeg
+                    ch.position_exact = float(ch.target_cdeg)
                 else:
-                    ch.position_cdeg += int(step) if delta > 0 else -int(step)
-                ch.position_cdeg = ch.clamp(ch.position_cdeg)
+                    ch.position_exact += step if delta > 0 else -step
+                ch.position_cdeg = ch.clamp(round(ch.position_exact))
             self.driver.write(ch.channel, ch.position_cdeg)

@@ -15,7 +15,8 @@ under MicroPython: no dataclasses, no typing at run time, no enum.
 import struct
 
 PROTOCOL_MAJOR = 1
-PROTOCOL_MINOR = 0
+# Minor 1 added ENTER_REPL.
+PROTOCOL_MINOR = 1
 
 HEADER_FORMAT = "<BBHH"
 HEADER_SIZE = 6
@@ -35,6 +36,7 @@ VIBRATE = 0x11
 LED = 0x12
 TORQUE = 0x13
 CONFIG = 0x14
+ENTER_REPL = 0x15
 TOUCH_FRAME = 0x20
 IMU = 0x21
 STATUS = 0x22
@@ -90,6 +92,9 @@ LOG_INFO = 20
 LOG_WARNING = 30
 LOG_ERROR = 40
 
+# ENTER_REPL carries this value so no damaged or stray frame can stop the firmware.
+REPL_MAGIC = 0x4C504552  # b"REPL" little-endian
+
 # Message types that are commands: acknowledged by ACK/NACK and resent by the
 # sender until acknowledged. Everything else is a latest-wins stream.
 COMMAND_TYPES = (HELLO, TORQUE, CONFIG, LED)
@@ -110,35 +115,38 @@ _CRC_TABLE = _make_crc_table()
 _STRUCT_ERROR = getattr(struct, "error", ValueError)
 
 
-def crc16(data: bytes, crc: int = 0xFFFF) -> int:
-    """CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF, no reflection, no xor-out)."""
+def _crc16_table(data: bytes, crc: int = 0xFFFF) -> int:
     table = _CRC_TABLE
     for byte in data:
         crc = ((crc << 8) & 0xFFFF) ^ table[((crc >> 8) ^ byte) & 0xFF]
     return crc
 
 
+try:  # CPython's C implementation of the same CRC (MicroPython has none).
+    from binascii import crc_hqx as _crc_hqx
+except ImportError:
+    _crc_hqx = None
+
+
+def crc16(data: bytes, crc: int = 0xFFFF) -> int:
+    """CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF, no reflection, no xor-out)."""
+    if _crc_hqx is not None:
+        return _crc_hqx(data, crc)
+    return _crc16_table(data, crc)
+
+
 def cobs_encode(data: bytes) -> bytes:
     """Consistent-overhead byte stuffing: the result contains no 0x00 byte."""
     out = bytearray()
-    code_index = 0
-    out.append(0)
-    code = 1
-    for byte in data:
-        if byte == 0:
-            out[code_index] = code
-            code_index = len(out)
-            out.append(0)
-            code = 1
-        else:
-            out.append(byte)
-            code += 1
-            if code == 0xFF:
-                out[code_index] = code
-                code_index = len(out)
-                out.append(0)
-                code = 1
-    out[code_index] = code
+    # Each zero-free run becomes code + run; a run of 254 bytes gets code 0xFF
+    # (no zero implied) and continues in the next block.
+    for run in bytes(data).split(b"\x00"):
+        while len(run) >= 254:
+            out.append(0xFF)
+            out.extend(run[:254])
+            run = run[254:]
+        out.append(len(run) + 1)
+        out.extend(run)
     return bytes(out)
 
 
@@ -385,6 +393,29 @@ class Led(Message):
         return cls(pattern, period_ms, tuple(colours))
 
 
+class EnterRepl(Message):
+    """Brain -> body: release torque, reboot into the MicroPython REPL (for flashing).
+
+    Sent by ``petbrain firmware deploy`` before ``mpremote`` connects: the
+    running firmware ignores Ctrl-C (frames contain 0x03 bytes), so it has to
+    be asked to step aside. Accepted with or without a session.
+    """
+
+    TYPE = ENTER_REPL
+    NAME = "ENTER_REPL"
+    FIELDS = ("magic",)
+
+    def __init__(self, magic: int = REPL_MAGIC):
+        self.magic = magic
+
+    def pack(self) -> bytes:
+        return struct.pack("<I", self.magic)
+
+    @classmethod
+    def unpack(cls, payload: bytes) -> "EnterRepl":
+        return cls(struct.unpack("<I", payload)[0])
+
+
 class Torque(Message):
     """Brain -> body command: enable or release servo torque."""
 
@@ -603,6 +634,7 @@ MESSAGE_TYPES = {
         Led,
         Torque,
         Config,
+        EnterRepl,
         TouchFrame,
         Imu,
         Status,

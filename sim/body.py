@@ -9,11 +9,22 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from firmware.body import Body
+from firmware.leds import Leds
 from firmware.link import BodyLink
+from firmware.motion import MotionMonitor
+from firmware.mpu6050 import MPU6050
 from firmware.servos import ServoBank, ServoChannel
 from firmware.touch import TouchScanner
 from firmware.vibration import Vibration
-from sim.peripherals import ContactFunction, VirtualMotor, VirtualServoDriver, VirtualTouchSensor
+from sim.fake_machine import FakeI2C, FakeMPU6050, FakeNeoPixel, FakePin
+from sim.peripherals import (
+    ContactFunction,
+    VirtualBattery,
+    VirtualImu,
+    VirtualMotor,
+    VirtualServoDriver,
+    VirtualTouchSensor,
+)
 from sim.pty import PtyPort
 
 
@@ -27,7 +38,13 @@ def _no_contact(pad_count: int) -> ContactFunction:
 
 
 class VirtualBody:
-    """A complete simulated body; ``path`` is the serial port the brain opens."""
+    """A complete simulated body; ``path`` is the serial port the brain opens.
+
+    Besides touch, servos and the vibration motor it has an IMU (``imu``: play
+    ``"picked_up"``, ``"shaken"``, ``"put_down"``... on it; the firmware's own
+    MPU6050 driver reads it through an emulated chip), two LED eyes
+    (``led_strip.shown``) and a battery (``battery.mv``).
+    """
 
     def __init__(
         self,
@@ -36,6 +53,9 @@ class VirtualBody:
         contact: ContactFunction | None = None,
         seed: int = 0,
         board: str = "sim",
+        *,
+        led_count: int = 2,
+        battery_mv: int = 3900,
     ) -> None:
         self.now_ms = 0
         self.port = PtyPort()
@@ -46,12 +66,20 @@ class VirtualBody:
         self.touch_sensor = VirtualTouchSensor(pad_count, self._contact_now, self._clock, seed=seed)
         # Generous factory limits; the brain sends real calibration with CONFIG.
         channels = [ServoChannel(i) for i in range(servo_count)]
+        self.imu = VirtualImu(seed=seed + 1)
+        self.imu_chip = FakeMPU6050(sample=lambda: self.imu.sample(self.now_ms))
+        bus = FakeI2C({self.imu_chip.address: self.imu_chip})
+        self.led_strip = FakeNeoPixel(FakePin(22), led_count)
+        self.battery = VirtualBattery(battery_mv)
         self.firmware = Body(
             BodyLink(self.port),
             ServoBank(self.servo_driver, channels),
             TouchScanner(self.touch_sensor, pad_count),
             Vibration(self.motor),
             board=board,
+            leds=Leds(self.led_strip, led_count),
+            imu=MotionMonitor(MPU6050(bus)),
+            battery=self.battery,
         )
 
     def _clock(self) -> int:
@@ -79,3 +107,42 @@ class VirtualBody:
     def close(self) -> None:
         """Close the pty."""
         self.port.close()
+
+
+class BodyThread:
+    """Runs a ``VirtualBody`` on the real monotonic clock in a background thread.
+
+    For tools and benchmarks that drive the brain in real time (``petbrain
+    link probe`` against the simulator, the link benchmark). Tests that need
+    determinism step ``VirtualBody.tick`` by hand instead.
+    """
+
+    def __init__(self, body: VirtualBody, period_ms: float = 2.0) -> None:
+        import threading
+
+        self.body = body
+        self.period_ms = period_ms
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="virtual-body", daemon=True)
+
+    def _run(self) -> None:
+        import time
+
+        start = time.monotonic()
+        while not self._stop.is_set():
+            # Wake as soon as the brain wrote something, or at the body's loop period.
+            if self.body.port.connected:
+                self.body.port.wait_readable(self.period_ms / 1000.0)
+            else:
+                time.sleep(self.period_ms / 1000.0)
+            self.body.tick(int((time.monotonic() - start) * 1000))
+
+    def start(self) -> BodyThread:
+        """Start ticking; returns self."""
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop ticking and wait for the thread."""
+        self._stop.set()
+        self._thread.join(timeout=2.0)

@@ -91,3 +91,98 @@ class VirtualTouchSensor:
             )
             out.append(max(0, int(value)))
         return out
+
+
+class VirtualBattery:
+    """A battery whose voltage a test or scenario sets (``mv``); reads like the firmware driver."""
+
+    def __init__(self, mv: int = 3900) -> None:
+        self.mv = mv
+
+    def read_mv(self) -> int:
+        """The battery voltage in millivolts."""
+        return self.mv
+
+
+# Motions the virtual IMU can play; each is a pure function of time since it began.
+IMU_MOTIONS = ("rest", "picked_up", "held", "shaken", "put_down", "falling", "upside_down")
+
+
+class VirtualImu:
+    """What the body's accelerometer and gyro feel, scripted by name.
+
+    ``play(motion, now_ms)`` starts one of ``IMU_MOTIONS``; ``sample(t_ms)``
+    returns ``(ax_mg, ay_mg, az_mg, gx_dps, gy_dps, gz_dps)`` with a little
+    sensor noise. ``picked_up`` flows into ``held``, ``put_down`` and
+    ``falling`` (which ends in an impact) into ``rest``.
+    """
+
+    LIFT_MS = 350
+    LOWER_MS = 400
+    FALL_MS = 250
+
+    def __init__(self, seed: int = 0, noise_mg: float = 4.0) -> None:
+        self._rng = random.Random(seed)
+        self.noise_mg = noise_mg
+        self.motion = "rest"
+        self.start_ms = 0
+
+    def play(self, motion: str, now_ms: int) -> None:
+        """Start ``motion`` at ``now_ms``."""
+        if motion not in IMU_MOTIONS:
+            raise ValueError(f"unknown IMU motion {motion!r}; one of {', '.join(IMU_MOTIONS)}")
+        self.motion = motion
+        self.start_ms = now_ms
+
+    def _ideal(self, t_ms: int) -> tuple[float, float, float, float, float, float]:
+        t = t_ms - self.start_ms
+        motion = self.motion
+        if motion == "picked_up" and t >= self.LIFT_MS:
+            motion, t = "held", t - self.LIFT_MS
+        if motion == "put_down" and t >= self.LOWER_MS:
+            motion = "rest"
+        if motion == "falling" and t >= self.FALL_MS + 30:
+            motion = "rest"
+        if motion == "rest":
+            return (0.0, 0.0, 1000.0, 0.0, 0.0, 0.0)
+        if motion == "upside_down":
+            return (0.0, 0.0, -1000.0, 0.0, 0.0, 0.0)
+        if motion == "picked_up":  # an upward push, then the deceleration at the top
+            az = 1000.0 + 420.0 * math.sin(2 * math.pi * t / self.LIFT_MS)
+            return (60.0, 0.0, az, 25.0, 0.0, 5.0)
+        if motion == "held":  # arms sway and breathe: never still
+            sway = math.sin(2 * math.pi * t / 700)
+            return (
+                110.0 * sway,
+                70.0 * math.cos(2 * math.pi * t / 900),
+                1000.0 + 90.0 * sway,
+                18.0 * sway,
+                12.0,
+                9.0 * sway,
+            )
+        if motion == "shaken":  # ~5 Hz, +-1.3 g
+            s = math.sin(2 * math.pi * t / 200)
+            return (900.0 * s, 300.0 * s, 1000.0 + 1300.0 * s, 220.0 * s, 90.0 * s, 40.0)
+        if motion == "put_down":  # lowered, then a soft bump on the floor
+            if t < self.LOWER_MS - 40:
+                az = 1000.0 - 300.0 * math.sin(math.pi * t / (self.LOWER_MS - 40))
+                return (30.0, 0.0, az, 10.0, 0.0, 0.0)
+            return (0.0, 0.0, 1600.0, 0.0, 0.0, 0.0)
+        # falling: weightless, then an impact
+        if t < self.FALL_MS:
+            return (5.0, 5.0, 40.0, 60.0, 30.0, 0.0)
+        return (300.0, 200.0, 3800.0, 0.0, 0.0, 0.0)
+
+    def sample(self, t_ms: int) -> tuple[float, float, float, float, float, float]:
+        """One reading at ``t_ms``."""
+        ax, ay, az, gx, gy, gz = self._ideal(t_ms)
+        n = self.noise_mg
+        g = self._rng.gauss
+        return (
+            ax + g(0, n),
+            ay + g(0, n),
+            az + g(0, n),
+            gx + g(0, 0.3),
+            gy + g(0, 0.3),
+            gz + g(0, 0.3),
+        )

@@ -1,0 +1,123 @@
+"""Body safety rules at the firmware level, whatever the brain sends."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from firmware import wire
+from firmware.body import Body
+from firmware.link import BodyLink
+from firmware.servos import ServoBank, ServoChannel
+from firmware.touch import TouchScanner
+from firmware.vibration import Vibration
+from sim.peripherals import VirtualMotor, VirtualServoDriver
+
+
+class Port:
+    def __init__(self) -> None:
+        self.rx = bytearray()
+        self.tx = bytearray()
+
+    def read(self) -> bytes | None:
+        data, self.rx = bytes(self.rx), bytearray()
+        return data or None
+
+    def write(self, data: bytes) -> int:
+        self.tx += data
+        return len(data)
+
+
+class Pads:
+    def read(self) -> list[int]:
+        return [500] * 4
+
+
+def make_body() -> tuple[Body, Port, VirtualServoDriver]:
+    port = Port()
+    driver = VirtualServoDriver()
+    body = Body(
+        BodyLink(port),
+        ServoBank(driver, [ServoChannel(0, -4500, 4500, 0, 60)]),
+        TouchScanner(Pads(), 4),
+        Vibration(VirtualMotor()),
+    )
+    return body, port, driver
+
+
+def exchange(body: Body, port: Port, now_ms: int, *messages: wire.Message) -> list[wire.Message]:
+    for seq, message in enumerate(messages, start=now_ms % 1000 + 1):
+        port.rx += wire.encode(message, seq)
+    body.tick(now_ms)
+    replies = wire.Decoder().feed(bytes(port.tx))
+    port.tx.clear()
+    return replies
+
+
+def test_torque_is_off_at_boot_and_refused_before_hello() -> None:
+    body, port, driver = make_body()
+    replies = exchange(body, port, 0, wire.Torque(True))
+    nack = next(m for m in replies if isinstance(m, wire.Nack))
+    assert nack.reason == wire.NACK_NO_HELLO
+    assert not body.servos.torque and driver.angles_cdeg == {}
+
+
+def test_another_protocol_major_gets_no_session() -> None:
+    body, port, _ = make_body()
+    replies = exchange(body, port, 0, wire.Hello(major=wire.PROTOCOL_MAJOR + 1))
+    assert any(isinstance(m, wire.Nack) and m.reason == wire.NACK_BAD_VALUE for m in replies)
+    assert not any(isinstance(m, wire.HelloAck) for m in replies)
+    replies = exchange(body, port, 10, wire.Torque(True))
+    assert not body.servos.torque
+
+
+def test_targets_without_torque_do_nothing() -> None:
+    body, port, driver = make_body()
+    exchange(body, port, 0, wire.Hello())
+    exchange(body, port, 10, wire.ServoTargets(((0, 4000, 0),)))
+    exchange(body, port, 200, wire.Heartbeat(1))
+    assert body.servos.channels[0].target_cdeg == 0
+    assert all(v is None or v == 0 for v in driver.angles_cdeg.values())
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(-32768, 32767), st.integers(0, 65535), st.integers(1, 60)),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_any_target_sequence_stays_in_range_and_under_the_speed_cap(
+    moves: list[tuple[int, int, int]],
+) -> None:
+    driver = VirtualServoDriver()
+    bank = ServoBank(driver, [ServoChannel(0, -4500, 3000, 0, 60)])
+    bank.set_torque(True)
+    now_ms = 0
+    bank.update(now_ms)
+    last = 0
+    for angle_cdeg, move_ms, dt_ms in moves:
+        bank.set_target(0, angle_cdeg, move_ms)
+        now_ms += dt_ms
+        bank.update(now_ms)
+        position = driver.angles_cdeg[0]
+        assert position is not None
+        assert -4500 <= position <= 3000
+        assert abs(position - last) <= 60 * 100 * dt_ms / 1000 + 1
+        last = position
+
+
+def test_a_slow_short_move_still_arrives_so_torque_can_be_released() -> None:
+    driver = VirtualServoDriver()
+    bank = ServoBank(driver, [ServoChannel(0, -4500, 4500, 0, 60)])
+    bank.set_torque(True)
+    bank.update(0)
+    bank.channels[0].position_cdeg = -90  # a little off rest
+    bank.channels[0].position_exact = -90.0
+    bank.go_rest(600)  # 0.15 cdeg/ms: under 1 cdeg per 5 ms update
+    now_ms = 0
+    while not bank.at_rest() and now_ms < 1000:
+        now_ms += 5
+        bank.update(now_ms)
+    assert bank.at_rest() and now_ms <= 650
