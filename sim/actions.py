@@ -1,10 +1,13 @@
-"""Scenario actions the simulator can perform, and a clear refusal for the others.
+"""Scenario actions the simulator performs, and a clear refusal for those it cannot.
 
-Touches are contact functions on the virtual pads (``sim.touches``). The
-other actions need the robot's own input paths: faces and voices go through
-the camera and audio pipelines, handling through the body's IMU. An action
-whose path is not in this build is refused before the run starts, with the
-reason, rather than faked.
+Touches are contact functions on the virtual pads (``sim.touches``). Handling
+plays a motion on the body's virtual IMU, read by the firmware's own driver;
+the cable is the pty between brain and body. Faces and voices need the
+camera and audio pipelines: an action whose path is not in this build is
+refused before the run starts, with the reason, rather than faked.
+
+Every action performed (scripted or from the dashboard) is announced to the
+session's ``action_listeners``, so a recording can replay it.
 """
 
 from __future__ import annotations
@@ -26,7 +29,15 @@ UNAVAILABLE = {
     "voice": "voices need the audio pipeline in the brain (issue #5)",
     "sound": "sounds need the audio pipeline in the brain (issue #5)",
     "owner": "owner presence is seen by the camera pipeline (issue #4)",
-    "handling": "handling needs a virtual IMU in the body (link/firmware issue #3)",
+}
+
+# Handling as the body's IMU feels it (``sim.peripherals.IMU_MOTIONS``).
+HANDLING_MOTIONS = {
+    "pick_up": "picked_up",
+    "shake": "shaken",
+    "put_down": "put_down",
+    "drop": "falling",
+    "turn_over": "upside_down",
 }
 
 
@@ -51,8 +62,24 @@ def _cable(session: SimSession, event: ScenarioEvent) -> None:
         session.body.port.unplug()
 
 
+def _handling(session: SimSession, event: ScenarioEvent) -> None:
+    assert event.handling is not None
+    session.body.imu.play(HANDLING_MOTIONS[event.handling.action], session.now_ms)
+
+
 # Actions performed at their time on the simulator's thread (touches are contact functions).
-PERFORMERS: dict[str, Callable[[SimSession, ScenarioEvent], None]] = {"cable": _cable}
+PERFORMERS: dict[str, Callable[[SimSession, ScenarioEvent], None]] = {
+    "cable": _cable,
+    "handling": _handling,
+}
+
+
+def perform(session: SimSession, event: ScenarioEvent) -> None:
+    """Do ``event`` to the body now and tell the session's action listeners."""
+    PERFORMERS[event.action](session, event)
+    stamped = event.model_copy(update={"at_ms": session.now_ms})
+    for listener in session.action_listeners:
+        listener(stamped)
 
 
 class ScenarioDriver:
@@ -66,5 +93,4 @@ class ScenarioDriver:
     def __call__(self, session: SimSession, events: list[BrainEvent]) -> None:
         """Perform every action whose time has come."""
         while self._due and self._due[0].at_ms <= session.now_ms:
-            event = self._due.pop(0)
-            PERFORMERS[event.action](session, event)
+            perform(session, self._due.pop(0))

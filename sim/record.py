@@ -1,9 +1,10 @@
 """Session recordings as MCAP: JSON messages with JSON schemas, so Foxglove opens them.
 
-What is kept: the hand's contact on each pad (the input a replay needs), the
-touch frames the body sent (observations), every command the brain sent,
-the brain's events and decisions, and the body's physical state. Never a
-camera frame or an audio sample. Times are the simulator's clock
+What is kept: the hand's contact on each pad and the actions done to the body
+(handling, the cable): the input a replay needs; the touch frames and other
+reports the body sent (observations), every command the brain sent, the
+brain's events and decisions, and the body's physical state. Never a camera
+frame or an audio sample. Times are the simulator's clock
 (``log_time`` = ``t_ms`` in nanoseconds).
 """
 
@@ -17,6 +18,7 @@ from brain.errors import UserError
 from brain.runtime import BrainEvent
 from firmware import wire
 from sim.runner import SimReport, SimSession
+from sim.scenario import ScenarioEvent
 
 FORMAT_VERSION = "1"
 METADATA_NAME = "petbrain.session"
@@ -28,6 +30,10 @@ _MESSAGE = {
     "properties": {**_T, "type": {"type": "string"}, "fields": {"type": "object"}},
 }
 SCHEMAS: dict[str, tuple[str, dict[str, Any]]] = {
+    "/sim/actions": (
+        "petbrain.Action",
+        {"type": "object", "properties": {**_T, "event": {"type": "object"}}},
+    ),
     "/sim/contact": (
         "petbrain.Contact",
         {"type": "object", "properties": {**_T, "pads": _NUMBERS}},
@@ -111,6 +117,7 @@ class SessionRecorder:
                 topic=topic, message_encoding="json", schema_id=schema_id
             )
         session.contact.listeners.append(self._on_contact)
+        session.action_listeners.append(self._on_action)
         session.tap.listeners.append(self._on_message)
         session.on_tick.append(self._on_tick)
         self.messages = 0
@@ -127,6 +134,10 @@ class SessionRecorder:
             sequence=self._sequence,
         )
         self.messages += 1
+
+    def _on_action(self, event: ScenarioEvent) -> None:
+        data = event.model_dump(mode="json", exclude_none=True)
+        self.write("/sim/actions", event.at_ms, {"event": data})
 
     def _on_contact(self, t_ms: int, values: tuple[float, ...]) -> None:
         self.write("/sim/contact", t_ms, {"pads": list(values)})

@@ -1,10 +1,11 @@
 """Re-run the brain on a recorded session and check that it decides the same things.
 
-The recording holds the contact the hand made on every pad at every scan and
-the session's seed, so the virtual body produces byte-identical touch frames
-and an unchanged brain must reproduce every decision at the same simulated
-millisecond. A difference is a behaviour regression (or a deliberate change,
-which then needs a new recording).
+The recording holds the contact the hand made on every pad at every scan,
+every action done to the body (handling, the cable) and the session's seed,
+so the virtual body produces byte-identical touch frames and an unchanged
+brain must reproduce every decision at the same simulated millisecond. A
+difference is a behaviour regression (or a deliberate change, which then
+needs a new recording).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from brain.errors import UserError
 from sim.hands import PlayedContact
 from sim.record import FORMAT_VERSION, METADATA_NAME
 from sim.runner import SimReport, SimSession
-from sim.scenario import Scenario
+from sim.scenario import Scenario, ScenarioEvent
 
 
 @dataclass
@@ -33,6 +34,7 @@ class Recording:
     tick_ms: int
     pad_count: int
     contact: list[tuple[int, list[float]]] = field(default_factory=list)
+    actions: list[ScenarioEvent] = field(default_factory=list)
     decisions: list[tuple[int, str]] = field(default_factory=list)
 
 
@@ -62,11 +64,13 @@ def load_recording(path: Path) -> Recording:
                 int(meta["tick_ms"]),
                 int(meta["pad_count"]),
             )
-            topics = ["/sim/contact", "/brain/decisions"]
+            topics = ["/sim/contact", "/sim/actions", "/brain/decisions"]
             for _schema, channel, message in reader.iter_messages(topics=topics):
                 data = json.loads(message.data)
                 if channel.topic == "/sim/contact":
                     recording.contact.append((int(data["t_ms"]), list(data["pads"])))
+                elif channel.topic == "/sim/actions":
+                    recording.actions.append(ScenarioEvent.model_validate(data["event"]))
                 else:
                     recording.decisions.append((int(data["t_ms"]), str(data["behaviour"])))
     except (McapError, OSError, ValueError, KeyError, ValidationError) as error:
@@ -111,9 +115,9 @@ def compare_decisions(
 def replay(recording: Recording, library: BehaviourLibrary | None = None) -> ReplayResult:
     """Run the brain again on the recorded contact, headless."""
     contact = PlayedContact(recording.pad_count, recording.contact)
-    session = SimSession(
-        recording.scenario, library=library, tick_ms=recording.tick_ms, contact=contact
-    )
+    # Touches come back as contact; everything else done to the body as it was done.
+    scenario = recording.scenario.model_copy(update={"events": recording.actions})
+    session = SimSession(scenario, library=library, tick_ms=recording.tick_ms, contact=contact)
     if session.robot.layout.pad_count != recording.pad_count:
         session.close()
         raise UserError(

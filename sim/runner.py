@@ -26,7 +26,7 @@ from sensors.touch.synthetic import Contact, combine
 from sim.actions import ScenarioDriver, check_runnable
 from sim.body import VirtualBody
 from sim.hands import ContactLog
-from sim.scenario import Scenario
+from sim.scenario import Scenario, ScenarioEvent
 from sim.tap import BodyTap
 from sim.touches import contact_scripts
 
@@ -123,6 +123,8 @@ class SimSession:
         self.on_tick: list[Callable[[SimSession, list[BrainEvent]], None]] = [
             ScenarioDriver(scenario)
         ]
+        # Told of every action performed on the body (scripted or from the dashboard).
+        self.action_listeners: list[Callable[[ScenarioEvent], None]] = []
 
     def _settle(self, done: Callable[[], bool], fd: int | None) -> None:
         if fd is None or done():

@@ -93,9 +93,9 @@ class SoundAction(_Strict):
 
 
 class HandlingAction(_Strict):
-    """The pet is picked up, shaken or put down (felt by the IMU)."""
+    """The pet is picked up, shaken, put down, dropped or turned over (felt by the IMU)."""
 
-    action: Literal["pick_up", "shake", "put_down"]
+    action: Literal["pick_up", "shake", "put_down", "drop", "turn_over"]
 
 
 class CableAction(_Strict):

@@ -14,9 +14,11 @@ from typing import Any
 
 from brain.errors import UserError
 from brain.runtime import BrainEvent
+from sim.actions import HANDLING_MOTIONS, perform
 from sim.runner import SimSession
+from sim.scenario import ScenarioEvent
 
-HANDLING_ACTIONS = ("pick_up", "shake", "put_down")
+HANDLING_ACTIONS = tuple(HANDLING_MOTIONS)
 
 
 @dataclass(frozen=True)
@@ -51,8 +53,8 @@ class DashboardInputs:
     def handling_status(self) -> InputStatus:
         """Handling needs a virtual IMU on the body that can be moved by hand."""
         imu = getattr(self.session.body, "imu", None)
-        if imu is None or not callable(getattr(imu, "handle", None)):
-            return InputStatus(False, "the virtual body has no IMU yet (link/firmware issue #3)")
+        if imu is None or not callable(getattr(imu, "play", None)):
+            return InputStatus(False, "the virtual body has no IMU")
         return InputStatus(True)
 
     def face_status(self) -> InputStatus:
@@ -78,11 +80,8 @@ class DashboardInputs:
         status = self.handling_status()
         if not status.available:
             raise UserError(f"handling not available: {status.reason}")
-
-        def apply(session: SimSession) -> None:
-            session.body.imu.handle(action, session.now_ms)  # type: ignore[attr-defined]
-
-        self._pending.put(apply)
+        event = ScenarioEvent.model_validate({"at_ms": 0, "handling": {"action": action}})
+        self._pending.put(lambda session: perform(session, event))
         return {"ok": True, "action": action}
 
     def show_face(self, data: bytes, content_type: str) -> dict[str, Any]:

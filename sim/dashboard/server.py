@@ -68,6 +68,7 @@ class Dashboard:
         self.inputs = DashboardInputs(session)
         self.publisher.panels["inputs"] = lambda _session: self.inputs.status()
         session.on_tick.append(self.publisher)
+        session.tap.listeners.append(self.publisher.on_body_message)
         session.on_tick.append(self.inputs.drain)
         self.stopping = threading.Event()
         self.config = self._config()

@@ -52,19 +52,27 @@ def describe_event(event: BrainEvent) -> str:
     return f"{event.kind} {parts}".strip()
 
 
-def leds_state(session: SimSession) -> dict[str, Any] | None:
-    """The body's LEDs as the firmware drives them, when the body has LEDs."""
-    leds = getattr(session.body.firmware, "leds", None)
-    if leds is None:
+IMU_EVENT_NAMES = {
+    wire.IMU_PICKED_UP: "picked up",
+    wire.IMU_PUT_DOWN: "put down",
+    wire.IMU_SHAKEN: "shaken",
+    wire.IMU_FALLING: "falling",
+    wire.IMU_UPSIDE_DOWN: "upside down",
+    wire.IMU_IMPACT: "impact",
+}
+
+
+def leds_state(session: SimSession) -> list[list[int]] | None:
+    """The colour each LED of the body shows now (what the firmware latched)."""
+    strip = getattr(session.body, "led_strip", None)
+    if strip is None:
         return None
-    colour = getattr(leds, "colour", None) or getattr(leds, "color", None)
-    level = getattr(leds, "level", None)
-    out: dict[str, Any] = {}
-    if colour is not None:
-        out["rgb"] = [int(c) for c in tuple(colour)[:3]]
-    if level is not None:
-        out["level"] = round(float(level), 3)
-    return out or None
+    return [[int(c) for c in pixel] for pixel in strip.shown]
+
+
+def describe_imu(events: int) -> str:
+    """Names of the IMU event bits set in ``events``."""
+    return ", ".join(name for bit, name in IMU_EVENT_NAMES.items() if events & bit)
 
 
 class StatePublisher:
@@ -79,6 +87,12 @@ class StatePublisher:
         self._document = "{}"
         self._vibration_peak = 0.0
         self._next_ms = 0
+
+    def on_body_message(self, t_ms: int, direction: str, message: wire.Message) -> None:
+        """Tap listener: what the body itself reports (IMU events) goes to the log."""
+        if direction == "up" and isinstance(message, wire.Imu) and message.events:
+            text = f"body IMU: {describe_imu(message.events)}"
+            self._log.append({"t_ms": t_ms, "kind": "body", "text": text})
 
     def __call__(self, session: SimSession, events: list[BrainEvent]) -> None:
         """Collect this tick's events; publish when a period has passed."""

@@ -144,6 +144,15 @@ def test_scribbling_is_a_tickle(page: Any) -> None:
     )
 
 
+def test_the_pick_up_button_lifts_the_body_and_its_imu_reports_it(page: Any) -> None:
+    page.wait_for_function("document.getElementById('clock').textContent >= 't = 2'")
+    page.locator("[data-handling='pick_up']").click()
+    page.wait_for_function(
+        "document.getElementById('log').textContent.includes('body IMU: picked up')",
+        timeout=5_000,
+    )
+
+
 def test_each_input_is_offered_exactly_when_the_brain_can_take_it(page: Any, live: LiveSim) -> None:
     page.wait_for_selector("#torque.on", timeout=10_000)
     status = live.dashboard.inputs.status()

@@ -79,6 +79,16 @@ def test_a_drag_sent_to_the_hand_is_classified_as_a_stroke_and_purrs(live: LiveS
     assert any("stroke on back" in e["text"] for e in state["events"])
 
 
+def test_pick_up_plays_on_the_body_imu_and_the_body_reports_it(live: LiveSim) -> None:
+    # The body's detector wants to have seen the pet lie still for a while first.
+    _wait_state(live, lambda s: s["t_ms"] > 2000 and s["inputs"]["handling"]["available"])
+    assert _post(live, "/handling", b'{"action": "pick_up"}') == {"ok": True, "action": "pick_up"}
+    state = _wait_state(
+        live, lambda s: any("body IMU: picked up" in e["text"] for e in s["events"])
+    )
+    assert state["leds"] is not None and len(state["leds"]) == 2
+
+
 def test_the_event_stream_sends_state_documents(live: LiveSim) -> None:
     with urllib.request.urlopen(live.url + "events", timeout=5) as response:
         assert response.headers["Content-Type"] == "text/event-stream"

@@ -129,13 +129,36 @@ def test_a_pulled_cable_is_noticed_and_the_brain_reconnects_and_purrs_again() ->
     assert report.passed, report.expectations
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="firmware/servos.py ServoBank.update moves by int(step): a slow ease to rest "
-    "with under 1 cdeg per tick never arrives, so torque is never released after link loss "
-    "(link/firmware issue #3)",
-)
 def test_with_the_cable_pulled_the_body_rests_and_goes_limp_on_its_own() -> None:
     report, _ = _run_cable_pulled()
     limp = [s for s in report.samples if 3500 <= s.t_ms <= 4900]
     assert limp and all(v is None for s in limp for v in s.joints_deg.values())
+
+
+def test_handling_in_a_scenario_is_felt_by_the_body_imu_and_reported() -> None:
+    from firmware import wire
+
+    scenario = Scenario.model_validate(
+        {
+            "name": "lifted",
+            "duration_ms": 4500,
+            "events": [
+                # The body's detector wants to have seen it lie still first.
+                {"at_ms": 1600, "handling": {"action": "pick_up"}},
+                {"at_ms": 3000, "handling": {"action": "shake"}},
+            ],
+        }
+    )
+    session = SimSession(scenario)
+    bits: list[tuple[int, int]] = []
+    session.tap.listeners.append(
+        lambda t, d, m: bits.append((t, m.events)) if isinstance(m, wire.Imu) and m.events else None
+    )
+    performed: list[str] = []
+    session.action_listeners.append(lambda e: performed.append(f"{e.action}@{e.at_ms}"))
+    session.run()
+    assert performed == ["handling@1600", "handling@3000"]
+    picked = [t for t, b in bits if b & wire.IMU_PICKED_UP]
+    shaken = [t for t, b in bits if b & wire.IMU_SHAKEN]
+    assert picked and 1600 <= picked[0] < 3000
+    assert shaken and shaken[0] >= 3000

@@ -53,14 +53,20 @@ function drawCat() {
 }
 
 function setLeds(leds) {
+  // The LED eyes: the visible eye glows with the first LED's colour when it is lit.
   const iris = byId("iris");
-  if (leds && leds.rgb) {
-    const level = leds.level === undefined ? 1 : leds.level;
-    const [r, g, b] = leds.rgb.map((c) => Math.round(c * (0.4 + 0.6 * level)));
+  const glow = byId("eye-glow");
+  const lit = leds && leds.length && leds[0].some((c) => c > 0);
+  if (lit) {
+    const [r, g, b] = leds[0];
     iris.style.fill = `rgb(${r}, ${g}, ${b})`;
+    glow.style.fill = `rgb(${r}, ${g}, ${b})`;
+    glow.style.opacity = Math.min(0.8, Math.max(r, g, b) / 255);
   } else {
     iris.style.fill = "";
+    glow.style.opacity = 0;
   }
+  byId("cat").dataset.leds = JSON.stringify(leds || []);
 }
 
 function drawPads(pads) {
