@@ -23,6 +23,7 @@ SCENARIO = {
     "events": [
         {"at_ms": 300, "touch": {"gesture": "stroke", "zone": "back"}},
         {"at_ms": 2200, "touch": {"gesture": "pat", "zone": "head"}},
+        {"at_ms": 2500, "handling": {"action": "pick_up"}},
     ],
 }
 
@@ -69,7 +70,9 @@ def test_recording_is_foxglove_readable_mcap_with_every_channel(
 
 def test_replay_reproduces_every_decision(recorded: tuple[Path, list[tuple[int, str]]]) -> None:
     path, decisions = recorded
-    result = replay(load_recording(path))
+    recording = load_recording(path)
+    assert [(e.action, e.at_ms) for e in recording.actions] == [("handling", 2500)]
+    result = replay(recording)
     assert result.matches, result.differences
     assert result.replayed == decisions
 
