@@ -2,7 +2,8 @@
 
 Touches are contact functions on the virtual pads (``sim.touches``). Handling
 plays a motion on the body's virtual IMU, read by the firmware's own driver;
-the cable is the pty between brain and body. Faces and voices need the
+the cable is the pty between brain and body; the battery is the body's
+virtual battery. Faces and voices need the
 camera and audio pipelines: an action whose path is not in this build is
 refused before the run starts, with the reason, rather than faked.
 
@@ -67,10 +68,16 @@ def _handling(session: SimSession, event: ScenarioEvent) -> None:
     session.body.imu.play(HANDLING_MOTIONS[event.handling.action], session.now_ms)
 
 
+def _battery(session: SimSession, event: ScenarioEvent) -> None:
+    assert event.battery is not None
+    session.body.battery.mv = event.battery.mv
+
+
 # Actions performed at their time on the simulator's thread (touches are contact functions).
 PERFORMERS: dict[str, Callable[[SimSession, ScenarioEvent], None]] = {
     "cable": _cable,
     "handling": _handling,
+    "battery": _battery,
 }
 
 

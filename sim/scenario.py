@@ -9,7 +9,8 @@
         voice: {file: voices/hello.wav}
 
 Each event has exactly one action: ``touch``, ``touch_trace``, ``face``,
-``voice``, ``sound``, ``handling``, ``owner``, ``cable`` or ``note``. Media paths are
+``voice``, ``sound``, ``handling``, ``owner``, ``cable``, ``battery`` or
+``note``. Media paths are
 relative to the scenario file. Errors are reported as
 ``file:line:col: path: message`` like behaviour files, and a missing media
 file is an error before the run starts.
@@ -104,6 +105,12 @@ class CableAction(_Strict):
     plugged: bool
 
 
+class BatteryAction(_Strict):
+    """The body's battery voltage changes (a low battery makes the body rest)."""
+
+    mv: int = Field(ge=2500, le=5000)
+
+
 class OwnerAction(_Strict):
     """The owner arrives in the room or leaves it."""
 
@@ -119,6 +126,7 @@ ACTIONS = (
     "handling",
     "owner",
     "cable",
+    "battery",
     "note",
 )
 # Fields naming a file that must exist before the run starts.
@@ -142,6 +150,7 @@ class ScenarioEvent(_Strict):
     handling: HandlingAction | None = None
     owner: OwnerAction | None = None
     cable: CableAction | None = None
+    battery: BatteryAction | None = None
     note: str | None = None
 
     @model_validator(mode="after")

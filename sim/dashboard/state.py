@@ -138,6 +138,7 @@ class StatePublisher:
                 "on": pattern != "off" and self._vibration_peak > 0.0,
             },
             "leds": leds_state(session),
+            "battery_mv": session.body.battery.mv,
             "pads": [round(v, 3) for v in session.contact.last],
             "behaviour": behaviour,
             "mood": brain.mood.as_json(),

@@ -162,3 +162,20 @@ def test_handling_in_a_scenario_is_felt_by_the_body_imu_and_reported() -> None:
     shaken = [t for t, b in bits if b & wire.IMU_SHAKEN]
     assert picked and 1600 <= picked[0] < 3000
     assert shaken and shaken[0] >= 3000
+
+
+def test_a_flat_battery_makes_the_body_rest_and_report_it() -> None:
+    from firmware import wire
+
+    scenario = Scenario.model_validate(
+        {"name": "flat", "duration_ms": 3500, "events": [{"at_ms": 1000, "battery": {"mv": 3000}}]}
+    )
+    session = SimSession(scenario)
+    faults: list[tuple[int, int]] = []
+    session.tap.listeners.append(
+        lambda t, d, m: faults.append((t, m.faults)) if isinstance(m, wire.Status) else None
+    )
+    report = session.run()
+    assert any(f & wire.FAULT_LOW_BATTERY for t, f in faults if t > 1000)
+    late = [s for s in report.samples if s.t_ms >= 3000]
+    assert late and all(v is None for s in late for v in s.joints_deg.values())

@@ -115,6 +115,7 @@ function apply(state) {
   const torque = el("torque");
   torque.textContent = state.torque ? "torque on" : "torque off";
   torque.classList.toggle("on", state.torque);
+  el("battery").textContent = `battery ${(state.battery_mv / 1000).toFixed(2)} V`;
   const purr = el("purr-indicator");
   purr.dataset.on = String(state.vibration.on);
   purr.textContent = state.vibration.on
