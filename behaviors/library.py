@@ -6,24 +6,32 @@ A broken file never stops the pet: callers keep the last good
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from behaviors.schema import (
-    Behaviour,
-    LibraryFile,
-    ParallelStep,
-    PosesFile,
-    PoseStep,
-    SequenceStep,
-    Step,
+from pydantic import TypeAdapter, ValidationError
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from behaviors.schema import Behaviour, Entry, LibraryFile, PosesFile, Temperament, Template
+from behaviors.templates import Expander, TemplateSource, check_holes, name_hint
+from behaviors.yamlfile import (
+    Location,
+    YamlError,
+    load_model,
+    load_yaml,
+    locate_in,
+    model_field_names,
 )
-from behaviors.yamlfile import YamlError, load_model, locate
+from behaviors.yamlfile import validation_messages as _messages
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_LIBRARY_DIR = PACKAGE_DIR / "library"
 DEFAULT_POSES = PACKAGE_DIR / "poses.yaml"
+DEFAULT_SOUNDS_DIR = PACKAGE_DIR / "sounds"
+DEFAULT_TEMPERAMENT = PACKAGE_DIR / "temperament.yaml"
+FIELD_NAMES = sorted(model_field_names(LibraryFile))
 
 
 class LibraryError(Exception):
@@ -36,11 +44,14 @@ class LibraryError(Exception):
 
 @dataclass(frozen=True)
 class BehaviourLibrary:
-    """A checked, immutable set of behaviours plus the named poses they use."""
+    """A checked, immutable set of behaviours plus the poses, sounds and temperament they use."""
 
     behaviours: tuple[Behaviour, ...]
     poses: dict[str, dict[str, float]]
     sources: dict[str, Path] = field(default_factory=dict)
+    sounds: tuple[str, ...] = ()
+    temperament: Temperament = field(default_factory=Temperament)
+    templates: tuple[str, ...] = ()
 
     def by_name(self, name: str) -> Behaviour:
         """The behaviour called ``name`` (KeyError when absent)."""
@@ -66,72 +77,300 @@ def library_files(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-def _pose_names(steps: Iterable[Step]) -> Iterable[str]:
-    for step in steps:
-        if isinstance(step, PoseStep) and step.pose.name is not None:
-            yield step.pose.name
-        elif isinstance(step, ParallelStep):
-            yield from _pose_names(step.parallel)
-        elif isinstance(step, SequenceStep):
-            yield from _pose_names(step.sequence)
-
-
 def load_poses(path: Path = DEFAULT_POSES) -> dict[str, dict[str, float]]:
     """Named poses from ``path``; raises :class:`LibraryError` on any problem."""
     try:
         poses = load_model(path, PosesFile)
     except YamlError as error:
         raise LibraryError(error.messages) from error
-    return {name: {str(j): a for j, a in joints.items()} for name, joints in poses.poses.items()}
+    return {name: joints.angles() for name, joints in poses.poses.items()}
+
+
+def load_temperament(path: Path = DEFAULT_TEMPERAMENT) -> Temperament:
+    """The pet's temperament from ``path``; raises :class:`LibraryError` on any problem."""
+    try:
+        return load_model(path, Temperament)
+    except YamlError as error:
+        raise LibraryError(error.messages) from error
+
+
+def sound_names(folder: Path = DEFAULT_SOUNDS_DIR) -> tuple[str, ...]:
+    """Names of the sounds in ``folder`` (the stems of its WAV files)."""
+    return tuple(sorted(p.stem for p in folder.glob("*.wav"))) if folder.is_dir() else ()
+
+
+def _step_refs(
+    steps: Any, loc: tuple[str | int, ...]
+) -> Iterator[tuple[str, str, tuple[str | int, ...]]]:
+    """(kind, name, loc) of every pose or sound named in a raw step list."""
+    if not isinstance(steps, CommentedSeq):
+        return
+    for index, step in enumerate(steps):
+        if not isinstance(step, CommentedMap):
+            continue
+        here = (*loc, index)
+        for kind in ("pose", "sound"):
+            spec = step.get(kind)
+            if isinstance(spec, CommentedMap) and isinstance(spec.get("name"), str):
+                yield kind, spec["name"], (*here, kind, "name")
+        for key in ("parallel", "sequence"):
+            yield from _step_refs(step.get(key), (*here, key))
+        variants = step.get("choose")
+        if isinstance(variants, CommentedSeq):
+            for v_index, variant in enumerate(variants):
+                if isinstance(variant, CommentedMap):
+                    yield from _step_refs(variant.get("do"), (*here, "choose", v_index, "do"))
+
+
+_PARSED: dict[Path, tuple[int, int, Any]] = {}
+
+
+def parse_cached(path: Path) -> Any:
+    """``load_yaml(path)``, reusing the last parse while the file is unchanged.
+
+    Round-trip parsing is slow in pure Python; hot reload re-reads only the
+    files that changed. Parsed documents are never mutated (expansion copies).
+    """
+    try:
+        info = path.stat()
+    except OSError as error:
+        raise YamlError([f"{path}:1:1: (file): cannot read: {error}"]) from error
+    key = (info.st_mtime_ns, info.st_size)
+    hit = _PARSED.get(path)
+    if hit is not None and hit[:2] == key:
+        return hit[2]
+    document = load_yaml(path)
+    _PARSED[path] = (*key, document)
+    return document
+
+
+@dataclass
+class _Loader:
+    poses: dict[str, dict[str, float]]
+    sounds: tuple[str, ...]
+    messages: list[str] = field(default_factory=list)
+    templates: dict[str, TemplateSource] = field(default_factory=dict)
+    behaviours: list[Behaviour] = field(default_factory=list)
+    sources: dict[str, Path] = field(default_factory=dict)
+
+    def read(self, path: Path) -> tuple[Any, list[tuple[int, Entry]]] | None:
+        """Parse and validate one file; collect its templates; return its valid entries.
+
+        A file with errors still contributes its valid templates and behaviours,
+        so one mistake does not cascade into errors elsewhere.
+        """
+        if not path.exists():
+            self.messages.append(f"{path}:1:1: (file): no such file")
+            return None
+        try:
+            document = parse_cached(path)
+        except YamlError as error:
+            self.messages.extend(error.messages)
+            return None
+        if document is None:
+            self.messages.append(f"{path}:1:1: (document): the file is empty")
+            return None
+        try:
+            loaded = LibraryFile.model_validate(document)
+            templates = loaded.templates
+            entries = list(enumerate(loaded.behaviors))
+        except ValidationError as error:
+            self.messages.extend(_messages(path, document, error, None, FIELD_NAMES))
+            if not isinstance(document, CommentedMap):
+                return None
+            templates, entries = _salvage(document)
+        for name, template in templates.items():
+            if name in self.templates:
+                where = locate_in(path, document, ("templates", name))
+                first = self.templates[name].path
+                self.messages.append(
+                    where.message(f"duplicate template '{name}' (first in {first})")
+                )
+                continue
+            source = TemplateSource(name, template, document["templates"][name], path)
+            self.messages.extend(check_holes(source))
+            self.templates[name] = source
+        return document, entries
+
+    def add(self, path: Path, document: Any, entries: list[tuple[int, Entry]]) -> None:
+        """Expand templates, validate and cross-check each behaviour of one file."""
+        expander = Expander(self.templates)
+        for index, entry in entries:
+            base = locate_in(path, document, ("behaviors", index))
+            node = expander.behaviour(path, document, index)
+            for message in expander.messages:
+                if message not in self.messages:
+                    self.messages.append(message)
+            expander.messages.clear()
+            if node is None:
+                continue
+            try:
+                behaviour = Behaviour.model_validate(node)
+            except ValidationError as error:
+                for message in _messages(path, node, error, base, FIELD_NAMES):
+                    if message not in self.messages:
+                        self.messages.append(message)
+                continue
+            if entry.name in self.sources:
+                where = locate_in(path, document, ("behaviors", index, "name"))
+                first = self.sources[entry.name]
+                self.messages.append(
+                    where.message(f"duplicate behaviour name '{entry.name}' (first in {first})")
+                )
+                continue
+            self._check_refs(path, node, base)
+            self.sources[behaviour.name] = path
+            self.behaviours.append(behaviour)
+
+    def _check_refs(self, path: Path, node: Any, base: Location) -> None:
+        known = {"pose": self.poses, "sound": self.sounds}
+        for kind, name, loc in _step_refs(node.get("do"), ("do",)):
+            if name not in known[kind]:
+                hint = name_hint(name, known[kind])
+                where = locate_in(path, node, loc, base)
+                self.messages.append(where.message(f"unknown {kind} '{name}' ({hint})"))
+
+    def check_recent(self, documents: dict[Path, Any]) -> None:
+        """``recent: {behaviour: X}`` must name a behaviour of the library."""
+        for behaviour in self.behaviours:
+            for field_name in ("unless", "only_if"):
+                for index, condition in enumerate(getattr(behaviour, field_name)):
+                    recent = condition.recent
+                    if recent is None or recent.behaviour is None:
+                        continue
+                    if recent.behaviour not in self.sources:
+                        path = self.sources[behaviour.name]
+                        where = _find(path, documents[path], behaviour.name, field_name, index)
+                        hint = name_hint(recent.behaviour, self.sources)
+                        self.messages.append(
+                            where.message(f"unknown behaviour '{recent.behaviour}' ({hint})")
+                        )
+
+
+_ENTRY: TypeAdapter[Entry] = TypeAdapter(Entry)
+
+
+def _salvage(document: CommentedMap) -> tuple[dict[str, Template], list[tuple[int, Entry]]]:
+    """The templates and behaviours of a broken file that are valid on their own."""
+    templates: dict[str, Template] = {}
+    raw_templates = document.get("templates")
+    if isinstance(raw_templates, CommentedMap):
+        for name, node in raw_templates.items():
+            try:
+                templates[str(name)] = Template.model_validate(node)
+            except ValidationError:
+                continue
+    entries: list[tuple[int, Entry]] = []
+    raw_behaviours = document.get("behaviors")
+    if isinstance(raw_behaviours, CommentedSeq):
+        for index, node in enumerate(raw_behaviours):
+            try:
+                entries.append((index, _ENTRY.validate_python(node)))
+            except ValidationError:
+                continue
+    return templates, entries
+
+
+def _find(path: Path, document: Any, name: str, field_name: str, index: int) -> Location:
+    for position, node in enumerate(document.get("behaviors") or []):
+        if isinstance(node, CommentedMap) and node.get("name") == name:
+            loc = ("behaviors", position, field_name, index, "recent", "behaviour")
+            return locate_in(path, document, loc)
+    return Location(path, 1, 1, "behaviors")
+
+
+def _pose_names_of_broken_file(path: Path) -> dict[str, dict[str, float]]:
+    """Pose names a broken poses file still declares, so its errors do not cascade."""
+    try:
+        document = load_yaml(path)
+    except YamlError:
+        return {}
+    poses = document.get("poses") if isinstance(document, CommentedMap) else None
+    return {str(name): {} for name in poses} if isinstance(poses, CommentedMap) else {}
 
 
 def load_library(
-    paths: Sequence[Path] | None = None, poses_path: Path = DEFAULT_POSES
+    paths: Sequence[Path] | None = None,
+    poses_path: Path = DEFAULT_POSES,
+    sounds_dir: Path = DEFAULT_SOUNDS_DIR,
+    temperament_path: Path = DEFAULT_TEMPERAMENT,
+    cache_dir: Path | None = None,
 ) -> BehaviourLibrary:
     """Load every behaviour file under ``paths`` (default: the shipped library).
 
     Collects every error of every file before raising :class:`LibraryError`.
+    With ``cache_dir`` a checked library is kept on disk and reused while no
+    input changed (see :mod:`behaviors.cache`).
     """
+    if cache_dir is not None:
+        from behaviors import cache
+
+        roots = list(paths or [DEFAULT_LIBRARY_DIR])
+        inputs = [*library_files(roots), poses_path, temperament_path]
+        key = cache.library_key(inputs, sound_names(sounds_dir))
+        if key is not None:
+            hit = cache.load_cached(cache_dir, key)
+            if hit is not None:
+                return hit
+            library = load_library(paths, poses_path, sounds_dir, temperament_path)
+            cache.store(cache_dir, key, library)
+            return library
     messages: list[str] = []
     try:
         poses = load_poses(poses_path)
     except LibraryError as error:
         messages.extend(error.messages)
-        poses = {}
-    files = library_files(paths or [DEFAULT_LIBRARY_DIR])
+        poses = _pose_names_of_broken_file(poses_path)
+    try:
+        temperament = load_temperament(temperament_path)
+    except LibraryError as error:
+        messages.extend(error.messages)
+        temperament = Temperament()
+    roots = list(paths or [DEFAULT_LIBRARY_DIR])
+    files = library_files(roots)
     if not files:
-        messages.append(f"{(paths or [DEFAULT_LIBRARY_DIR])[0]}:1:1: (files): no behaviour files")
-    behaviours: list[Behaviour] = []
-    sources: dict[str, Path] = {}
-    for path in files:
-        if not path.exists():
-            messages.append(f"{path}:1:1: (file): no such file")
-            continue
-        try:
-            loaded = load_model(path, LibraryFile)
-        except YamlError as error:
-            messages.extend(error.messages)
-            continue
-        from behaviors.yamlfile import load_yaml
-
-        document = load_yaml(path)
-        for index, behaviour in enumerate(loaded.behaviors):
-            if behaviour.name in sources:
-                line, col, dotted = locate(document, ("behaviors", index, "name"))
-                messages.append(
-                    f"{path}:{line}:{col}: {dotted}: duplicate behaviour name "
-                    f"'{behaviour.name}' (first in {sources[behaviour.name]})"
-                )
-                continue
-            for pose_name in _pose_names(behaviour.do):
-                if pose_name not in poses:
-                    line, col, dotted = locate(document, ("behaviors", index, "do"))
-                    messages.append(
-                        f"{path}:{line}:{col}: {dotted}: unknown pose '{pose_name}' "
-                        f"(known: {', '.join(sorted(poses)) or 'none'})"
-                    )
-            sources[behaviour.name] = path
-            behaviours.append(behaviour)
+        messages.append(f"{roots[0]}:1:1: (files): no behaviour files")
+    loader = _Loader(poses, sound_names(sounds_dir))
+    read = {path: loader.read(path) for path in files}
+    documents: dict[Path, Any] = {}
+    for path, result in read.items():
+        if result is not None:
+            documents[path] = result[0]
+            loader.add(path, *result)
+    loader.check_recent(documents)
+    messages.extend(loader.messages)
     if messages:
         raise LibraryError(messages)
-    return BehaviourLibrary(tuple(behaviours), poses, sources)
+    return BehaviourLibrary(
+        tuple(loader.behaviours),
+        poses,
+        loader.sources,
+        loader.sounds,
+        temperament,
+        tuple(sorted(loader.templates)),
+    )
+
+
+def load_or_last_good(
+    paths: Sequence[Path] | None = None,
+    cache_dir: Path | None = None,
+    **files: Path,
+) -> tuple[BehaviourLibrary, list[str]]:
+    """Load the library; when it is broken, fall back to the last good one in ``cache_dir``.
+
+    Returns the library and the error messages that made it fall back (empty
+    when the files loaded). Raises :class:`LibraryError` only when the files
+    are broken and no good library was ever stored: a broken edit made while
+    the pet was off does not stop it from starting.
+    """
+    try:
+        return load_library(paths, cache_dir=cache_dir, **files), []
+    except LibraryError as error:
+        if cache_dir is None:
+            raise
+        from behaviors.cache import load_last_good
+
+        last = load_last_good(cache_dir)
+        if last is None:
+            raise
+        return last, error.messages

@@ -1,201 +1,124 @@
 """The behaviour language: pydantic models are the source of truth.
 
-A library file holds ``behaviors:``, a list of behaviours. Each has triggers
-(``when``), a ``priority``, a ``cooldown_ms``, a ``mood_effect`` and a timeline
-(``do``) of steps: ``pose``, ``vibrate``, ``led``, ``sound``, ``wait``,
-``parallel`` and ``sequence``.
+A library file holds ``behaviors:`` (a list of behaviours) and optionally
+``templates:`` (parameterised behaviours or step lists, used with ``use:`` and
+``with:``). A behaviour has triggers (``when``), conditions (``unless``,
+``only_if``), a ``priority``, a ``cooldown_ms``, a retrigger ``mode``,
+``habituation``, a ``mood_effect`` and a timeline (``do``). Triggers and
+conditions live in :mod:`behaviors.triggers`, steps in :mod:`behaviors.steps`.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+from pydantic import ConfigDict, Discriminator, Field, Tag, model_validator
 
-from behaviors.vocabulary import (
-    EASINGS,
-    JOINT_RANGES_DEG,
-    LED_PATTERNS,
-    TOUCH_DIRECTIONS,
-    TOUCH_GESTURES,
-    TOUCH_ZONES,
-    VIBRATION_PATTERNS,
+from behaviors.steps import (
+    STEP_KINDS,
+    ChooseStep,
+    Easing,
+    Joint,
+    LedPattern,
+    LedSpec,
+    LedStep,
+    ParallelStep,
+    PoseAngles,
+    PoseSpec,
+    PoseStep,
+    SequenceStep,
+    SoundSpec,
+    SoundStep,
+    Step,
+    UseStep,
+    Variant,
+    VibrateSpec,
+    VibrateStep,
+    VibrationPattern,
+    WaitSpec,
+    WaitStep,
+    walk_steps,
 )
+from behaviors.triggers import (
+    Condition,
+    Direction,
+    Gesture,
+    HandlingTrigger,
+    IdleTrigger,
+    LoudSoundTrigger,
+    MoodSpec,
+    OnsetTrigger,
+    OwnerEmotionChange,
+    OwnerEmotionSpec,
+    OwnerTrigger,
+    Range,
+    RecentSpec,
+    Strict,
+    TimeOfDay,
+    TouchTrigger,
+    Trigger,
+    Zone,
+)
+from behaviors.vocabulary import RETRIGGER_MODES
 
-Zone = Literal[TOUCH_ZONES]  # type: ignore[valid-type]
-Gesture = Literal[TOUCH_GESTURES]  # type: ignore[valid-type]
-Direction = Literal[TOUCH_DIRECTIONS]  # type: ignore[valid-type]
-Easing = Literal[EASINGS]  # type: ignore[valid-type]
-VibrationPattern = Literal[VIBRATION_PATTERNS]  # type: ignore[valid-type]
-LedPattern = Literal[LED_PATTERNS]  # type: ignore[valid-type]
-# Spelled out so type checkers see it; tests check it equals vocabulary.JOINTS.
-Joint = Literal[
-    "head_yaw", "head_pitch", "ear_left", "ear_right", "tail_swish", "tail_lift", "spine", "eyelids"
+__all__ = [
+    "STEP_KINDS",
+    "Behaviour",
+    "ChooseStep",
+    "Condition",
+    "Direction",
+    "Easing",
+    "Entry",
+    "Gesture",
+    "Habituation",
+    "HandlingTrigger",
+    "IdleTrigger",
+    "Joint",
+    "LedPattern",
+    "LedSpec",
+    "LedStep",
+    "LibraryFile",
+    "LoudSoundTrigger",
+    "MoodEffect",
+    "MoodSpec",
+    "MoodValues",
+    "OnsetTrigger",
+    "OwnerEmotionChange",
+    "OwnerEmotionSpec",
+    "OwnerTrigger",
+    "ParallelStep",
+    "PoseAngles",
+    "PoseSpec",
+    "PoseStep",
+    "PosesFile",
+    "Range",
+    "RecentSpec",
+    "RhythmWindow",
+    "SequenceStep",
+    "SoundSpec",
+    "SoundStep",
+    "Step",
+    "Strict",
+    "Temperament",
+    "Template",
+    "TemplateParam",
+    "TemplatedBehaviour",
+    "TimeOfDay",
+    "TouchTrigger",
+    "Trigger",
+    "UseStep",
+    "Variant",
+    "VibrateSpec",
+    "VibrateStep",
+    "VibrationPattern",
+    "WaitSpec",
+    "WaitStep",
+    "Zone",
+    "walk_steps",
 ]
 
-
-class Strict(BaseModel):
-    """Unknown fields are errors: a typo must never be silently ignored."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-# -- triggers -------------------------------------------------------------
-
-
-class TouchTrigger(Strict):
-    """A classified touch gesture, optionally narrowed by zone, direction, intensity."""
-
-    gesture: Gesture | None = None
-    zone: Zone | None = None
-    direction: Direction | None = None
-    min_intensity: float = Field(0.0, ge=0.0, le=1.0)
-    max_intensity: float = Field(1.0, ge=0.0, le=1.0)
-
-
-class OnsetTrigger(Strict):
-    """The first instant of contact on a zone (the fastest reactions hang on it)."""
-
-    zone: Zone | None = None
-
-
-class Trigger(Strict):
-    """One way a behaviour can start; exactly one kind per entry."""
-
-    touch: TouchTrigger | None = None
-    touch_onset: OnsetTrigger | None = None
-
-    @model_validator(mode="after")
-    def _exactly_one(self) -> Trigger:
-        kinds = [name for name in type(self).model_fields if getattr(self, name) is not None]
-        if len(kinds) != 1:
-            raise ValueError("give exactly one trigger kind per entry (touch, touch_onset)")
-        return self
-
-
-# -- timeline steps -------------------------------------------------------
-
-
-class PoseSpec(Strict):
-    """Move joints (degrees) over ``duration_ms``: a named pose, explicit joints, or both."""
-
-    name: str | None = None
-    joints: dict[Joint, float] = Field(default_factory=dict)
-    duration_ms: int = Field(300, ge=0, le=60_000)
-    easing: Easing = "ease_in_out"
-
-    @model_validator(mode="after")
-    def _check(self) -> PoseSpec:
-        if self.name is None and not self.joints:
-            raise ValueError("a pose needs a 'name' or 'joints'")
-        for joint, angle in self.joints.items():
-            lo, hi = JOINT_RANGES_DEG[joint]
-            if not lo <= angle <= hi:
-                raise ValueError(f"{joint} = {angle} is outside {lo}..{hi} degrees")
-        return self
-
-
-class VibrateSpec(Strict):
-    """Drive the vibration motor: a purr is ``pattern: purr``."""
-
-    pattern: VibrationPattern
-    intensity: float = Field(0.6, ge=0.0, le=1.0)
-    duration_ms: int = Field(1000, ge=0, le=60_000)
-    period_ms: int = Field(0, ge=0, le=10_000)
-
-
-class LedSpec(Strict):
-    """Light the LEDs: ``colour`` is ``#rrggbb``."""
-
-    pattern: LedPattern
-    colour: str = Field("#ffb060", pattern=r"^#[0-9a-fA-F]{6}$")
-    period_ms: int = Field(1000, ge=0, le=60_000)
-
-
-class SoundSpec(Strict):
-    """Play a named cat sound from the sound library."""
-
-    name: str
-    volume: float = Field(0.8, ge=0.0, le=1.0)
-
-
-class WaitSpec(Strict):
-    """Do nothing new for ``duration_ms``."""
-
-    duration_ms: int = Field(ge=0, le=60_000)
-
-
-class PoseStep(Strict):
-    """Timeline step ``pose:``."""
-
-    pose: PoseSpec
-
-
-class VibrateStep(Strict):
-    """Timeline step ``vibrate:``."""
-
-    vibrate: VibrateSpec
-
-
-class LedStep(Strict):
-    """Timeline step ``led:``."""
-
-    led: LedSpec
-
-
-class SoundStep(Strict):
-    """Timeline step ``sound:``."""
-
-    sound: SoundSpec
-
-
-class WaitStep(Strict):
-    """Timeline step ``wait:``."""
-
-    wait: WaitSpec
-
-
-class ParallelStep(Strict):
-    """Timeline step ``parallel:``: all children start together."""
-
-    parallel: list[Step] = Field(min_length=1)
-
-
-class SequenceStep(Strict):
-    """Timeline step ``sequence:``: children one after another."""
-
-    sequence: list[Step] = Field(min_length=1)
-
-
-STEP_KINDS = ("pose", "vibrate", "led", "sound", "wait", "parallel", "sequence")
-
-
-def _step_kind(value: Any) -> str | None:
-    if isinstance(value, dict):
-        keys = [k for k in value if k in STEP_KINDS]
-        return keys[0] if len(keys) == 1 else None
-    return next((k for k in STEP_KINDS if getattr(value, k, None) is not None), None)
-
-
-Step = Annotated[
-    Annotated[PoseStep, Tag("pose")]
-    | Annotated[VibrateStep, Tag("vibrate")]
-    | Annotated[LedStep, Tag("led")]
-    | Annotated[SoundStep, Tag("sound")]
-    | Annotated[WaitStep, Tag("wait")]
-    | Annotated[ParallelStep, Tag("parallel")]
-    | Annotated[SequenceStep, Tag("sequence")],
-    Discriminator(
-        _step_kind,
-        custom_error_type="step_kind",
-        custom_error_message="a step is exactly one of: " + ", ".join(STEP_KINDS),
-    ),
-]
-ParallelStep.model_rebuild()
-SequenceStep.model_rebuild()
-
-
-# -- behaviours -----------------------------------------------------------
+Mode = Literal[RETRIGGER_MODES]  # type: ignore[valid-type]
+NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
 
 
 class MoodEffect(Strict):
@@ -208,26 +131,151 @@ class MoodEffect(Strict):
     curiosity: float = Field(0.0, ge=-1.0, le=1.0)
 
 
+class Habituation(Strict):
+    """Repeats within ``window_ms`` excite less: response x 0.5 every ``half_after`` repeats.
+
+    The factor (never below ``floor``) scales the behaviour's score, its
+    movements, vibration and sound volume, and its mood effect.
+    """
+
+    window_ms: int = Field(60_000, ge=1000, le=3_600_000)
+    half_after: float = Field(4.0, gt=0.0, le=100.0)
+    floor: float = Field(0.2, ge=0.0, le=1.0)
+
+    def factor(self, repeats: int) -> float:
+        """Response factor after ``repeats`` earlier starts inside the window."""
+        return max(self.floor, float(0.5 ** (repeats / self.half_after)))
+
+
 class Behaviour(Strict):
     """One thing the pet can do, and when."""
 
-    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str = Field(pattern=NAME_PATTERN)
     description: str = ""
     when: list[Trigger] = Field(min_length=1)
+    unless: list[Condition] = Field(default_factory=list)
+    only_if: list[Condition] = Field(default_factory=list)
     priority: int = Field(50, ge=0, le=100)
-    cooldown_ms: int = Field(0, ge=0)
+    reflex: bool = False
+    cooldown_ms: int = Field(0, ge=0, le=86_400_000)
+    mode: Mode = "single"
+    max_queued: int = Field(1, ge=1, le=10)
     interruptible: bool = True
+    habituation: Habituation | None = None
     mood_effect: MoodEffect = Field(default_factory=MoodEffect)
     do: list[Step] = Field(min_length=1)
 
 
-class LibraryFile(Strict):
-    """A behaviour file: ``behaviors:`` holds one or more behaviours."""
+class TemplatedBehaviour(Strict):
+    """A behaviour made from a template: ``use:`` it ``with:`` parameters; other fields override."""
 
-    behaviors: list[Behaviour] = Field(min_length=1)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    name: str = Field(pattern=NAME_PATTERN)
+    use: str
+    with_: dict[str, Any] = Field(default_factory=dict, alias="with")
+    description: str | None = None
+    when: list[Trigger] | None = None
+    unless: list[Condition] | None = None
+    only_if: list[Condition] | None = None
+    priority: int | None = Field(None, ge=0, le=100)
+    reflex: bool | None = None
+    cooldown_ms: int | None = Field(None, ge=0, le=86_400_000)
+    mode: Mode | None = None
+    max_queued: int | None = Field(None, ge=1, le=10)
+    interruptible: bool | None = None
+    habituation: Habituation | None = None
+    mood_effect: MoodEffect | None = None
+    do: list[Step] | None = None
+
+
+class TemplateParam(Strict):
+    """A template parameter; it is required unless it has a ``default``."""
+
+    description: str = ""
+    default: Any = None
+
+    @property
+    def required(self) -> bool:
+        """True when no default was given."""
+        return "default" not in self.model_fields_set
+
+
+class Template(Strict):
+    """A reusable ``behaviour`` (minus its name) or list of ``steps``, with ``${param}`` holes."""
+
+    description: str = ""
+    params: dict[str, TemplateParam] = Field(default_factory=dict)
+    behaviour: dict[str, Any] | None = None
+    steps: list[Any] | None = None
+
+    @model_validator(mode="after")
+    def _one_body(self) -> Template:
+        if (self.behaviour is None) == (self.steps is None):
+            raise ValueError("a template has exactly one of 'behaviour' or 'steps'")
+        return self
+
+
+def _entry_kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "template" if "use" in value else "behaviour"
+    return "template" if isinstance(value, TemplatedBehaviour) else "behaviour"
+
+
+Entry = Annotated[
+    Annotated[Behaviour, Tag("behaviour")] | Annotated[TemplatedBehaviour, Tag("template")],
+    Discriminator(_entry_kind),
+]
+
+
+class LibraryFile(Strict):
+    """A behaviour file: ``behaviors:`` and/or ``templates:``."""
+
+    templates: dict[Annotated[str, Field(pattern=NAME_PATTERN)], Template] = Field(
+        default_factory=dict
+    )
+    behaviors: list[Entry] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _something(self) -> LibraryFile:
+        if not self.templates and not self.behaviors:
+            raise ValueError("a library file needs 'behaviors' or 'templates'")
+        return self
 
 
 class PosesFile(Strict):
     """``poses.yaml``: named poses, each a mapping of joint to degrees."""
 
-    poses: dict[str, dict[Joint, float]]
+    poses: dict[str, PoseAngles]
+
+
+class MoodValues(Strict):
+    """A value for each mood dimension, each -1..1."""
+
+    valence: float = Field(0.0, ge=-1.0, le=1.0)
+    arousal: float = Field(0.0, ge=-1.0, le=1.0)
+    energy: float = Field(0.0, ge=-1.0, le=1.0)
+    affection: float = Field(0.0, ge=-1.0, le=1.0)
+    curiosity: float = Field(0.0, ge=-1.0, le=1.0)
+
+
+class RhythmWindow(TimeOfDay):
+    """A daily window (``after``..``before``, may wrap midnight) that shifts the baseline."""
+
+    shift: MoodEffect
+
+
+class Temperament(Strict):
+    """``temperament.yaml``: the pet's character, the mood it returns to."""
+
+    baseline: MoodValues = Field(default_factory=MoodValues)
+    # Daily rhythm: baseline shifts in time windows (sleepy at night, lively at dawn).
+    rhythm: list[RhythmWindow] = Field(default_factory=list)
+    # Time for a displaced mood to come half way back to the baseline.
+    half_life_ms: int = Field(60_000, ge=1000, le=86_400_000)
+    # Per-dimension half-lives that override half_life_ms (affection heals slowly).
+    half_life_overrides_ms: dict[
+        Literal["valence", "arousal", "energy", "affection", "curiosity"], int
+    ] = Field(default_factory=dict)
+    # Multiplies every behaviour's mood_effect: 0.5 a placid cat, 1.5 a touchy one.
+    sensitivity: float = Field(1.0, ge=0.0, le=3.0)

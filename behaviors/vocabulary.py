@@ -26,3 +26,12 @@ TOUCH_DIRECTIONS = DIRECTIONS
 VIBRATION_PATTERNS = ("off", "purr", "pulse", "twitch", "constant")
 LED_PATTERNS = ("off", "solid", "breathe", "blink")
 EASINGS = ("linear", "ease_in", "ease_out", "ease_in_out")
+
+# How the pet is handled, as the IMU reports it.
+HANDLING_EVENTS = ("picked_up", "held", "shaken", "dropped", "put_down", "upside_down")
+# The owner's emotion estimate: probabilities over these, plus valence and arousal.
+OWNER_EMOTIONS = ("happy", "sad", "angry", "afraid", "surprised", "calm")
+OWNER_DIMENSIONS = ("valence", "arousal", *OWNER_EMOTIONS)
+# The pet's own mood; "affection" doubles as trust in the owner.
+MOOD_DIMENSIONS = ("valence", "arousal", "energy", "affection", "curiosity")
+RETRIGGER_MODES = ("single", "restart", "queue")

@@ -10,17 +10,22 @@ latency low.
 from __future__ import annotations
 
 import logging
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from behaviors.library import BehaviourLibrary, load_library
+from brain.events import OwnerEmotion, PetEvent, Tick
 from brain.executor import Executor
+from brain.handling import HandlingTracker
+from brain.hotreload import LibraryWatcher, Reload
 from brain.link import BodyInfo, BodyLink
 from brain.mood import Mood
 from brain.robot import DEFAULT_ROBOT, RobotConfig
 from brain.selector import Decision, Selector
+from brain.sound import NullSoundPlayer, SoundPlayer
 from firmware import wire
 from sensors.touch.classifier import TouchClassifier
 from sensors.touch.events import TouchEvent, TouchGesture, TouchOnset
@@ -41,6 +46,12 @@ class BrainEvent:
         return {"t_ms": self.t_ms, "kind": self.kind, **self.data}
 
 
+def local_minute_of_day(now_ms: int) -> float:
+    """The local wall clock in minutes after midnight (``now_ms`` is not used)."""
+    local = time.localtime()
+    return local.tm_hour * 60 + local.tm_min + local.tm_sec / 60.0
+
+
 class Brain:
     """Perception, decision and action for one body over one link."""
 
@@ -51,14 +62,29 @@ class Brain:
         library: BehaviourLibrary | None = None,
         seed: int = 0,
         servo_period_ms: int = 20,
+        *,
+        watcher: LibraryWatcher | None = None,
+        sound_player: SoundPlayer | None = None,
+        minute_of_day: Callable[[int], float] = local_minute_of_day,
+        tick_ms: int = 1000,
     ) -> None:
         self.link = link
         self.robot = robot
-        self.library = library or load_library()
+        self.library = library or (watcher.load() if watcher else load_library())
         self.classifier = TouchClassifier(robot.layout)
+        self.handling = HandlingTracker()
         self.selector = Selector(self.library, seed=seed)
-        self.executor = Executor(robot, self.library, period_ms=servo_period_ms)
-        self.mood = Mood()
+        self.executor = Executor(robot, self.library, period_ms=servo_period_ms, seed=seed)
+        self.mood = Mood.from_temperament(self.library.temperament)
+        self.watcher = watcher
+        self.sound_player: SoundPlayer = sound_player or NullSoundPlayer()
+        self.minute_of_day = minute_of_day
+        self.tick_ms = tick_ms
+        self._next_tick_ms = 0
+        self._next_emotion_event_ms = 0
+        self._minute: float | None = None
+        self._inbox: deque[PetEvent] = deque(maxlen=256)
+        self._plays: list[str] = []
         self.servo_period_ms = servo_period_ms
         self.torque = False
         self.last_decision: Decision | None = None
@@ -92,6 +118,73 @@ class Brain:
         if not ok:
             log.warning("body did not enable torque")
 
+    # -- inputs besides the body -------------------------------------------
+
+    def observe(self, event: PetEvent) -> None:
+        """Queue an observation from perception or fusion for the next :meth:`step`.
+
+        Owner emotion, owner presence, loud sounds and handling events all come in here.
+        """
+        self._inbox.append(event)
+
+    def reload(self, now_ms: int) -> Reload | None:
+        """Check the watched library now; swap in a valid change, report an invalid one."""
+        if self.watcher is None:
+            return None
+        result = self.watcher.poll(now_ms)
+        if result is None:
+            return None
+        if result.library is None:
+            self._emit(now_ms, "library_error", {"messages": list(result.messages)})
+            for message in result.messages:
+                log.warning("behaviour library: %s", message)
+            return result
+        self.set_library(result.library)
+        self._emit(
+            now_ms,
+            "library_reloaded",
+            {"behaviours": len(result.library.behaviours), "changed": list(result.changed)},
+        )
+        return result
+
+    def set_library(self, library: BehaviourLibrary) -> None:
+        """Swap in ``library`` at once; what is playing finishes as it was compiled."""
+        self.library = library
+        self.selector.set_library(library)
+        self.executor.set_library(library)
+        self.mood.set_temperament(library.temperament)
+
+    def play(self, name: str, now_ms: int) -> None:
+        """Start behaviour ``name`` at the next step, whatever its triggers (previews, buttons).
+
+        Raises KeyError at once for an unknown name. The decision event says it was asked for.
+        """
+        self.library.by_name(name)
+        self._plays.append(name)
+        self._next_servo_ms = min(self._next_servo_ms, now_ms)  # move at once
+
+    def _start_play(self, name: str, now_ms: int) -> None:
+        try:
+            behaviour = self.library.by_name(name)
+        except KeyError:  # the library was reloaded without it in between
+            return
+        timeline = self.executor.start(behaviour, now_ms)
+        self.selector.context.last_started_ms[name] = now_ms
+        self.mood.apply(behaviour.mood_effect)
+        why: dict[str, Any] = {
+            "behaviour": name,
+            "action": "start",
+            "event": "play",
+            "priority": behaviour.priority,
+            "trigger": "played on request",
+            "matched": [],
+            "lost": [],
+            "mood": self.mood.as_json(),
+        }
+        if timeline.choices:
+            why["variants"] = list(timeline.choices)
+        self._emit(now_ms, "decision", why)
+
     # -- main step --------------------------------------------------------
 
     def step(self, now_ms: int) -> list[BrainEvent]:
@@ -104,12 +197,28 @@ class Brain:
             if isinstance(message, wire.TouchFrame):
                 for event in self.classifier.feed(message.t_ms, message.values):
                     react_now |= self._on_touch(event, now_ms)
+            elif isinstance(message, wire.Imu):
+                for handled in self.handling.feed(message, now_ms):
+                    react_now |= self._react(handled, now_ms)
             elif isinstance(message, wire.Log):
                 log.info("body: %s", message.text)
+        for held in self.handling.check(now_ms):
+            react_now |= self._react(held, now_ms)
+        while self._inbox:
+            react_now |= self._react(self._inbox.popleft(), now_ms)
+        while self._plays:
+            self._start_play(self._plays.pop(0), now_ms)
+            react_now = True
         if self._pending_ready_ms is not None:
             self._pending_ready_ms = None
             self._configure_body(now_ms)
-        self.mood.update(now_ms)
+        if now_ms >= self._next_tick_ms:
+            self._next_tick_ms = now_ms + self.tick_ms
+            self._minute = self.minute_of_day(now_ms)
+            self.reload(now_ms)
+            self.mood.update(now_ms, self._minute)
+            react_now |= self._react(Tick(now_ms, self._minute), now_ms)
+        self.mood.update(now_ms, self._minute)
         if react_now or now_ms >= self._next_servo_ms:
             self._next_servo_ms = now_ms + self.servo_period_ms
             self._send_frame(now_ms)
@@ -121,24 +230,61 @@ class Brain:
         data.pop("t_ms", None)
         self._emit(now_ms, "touch", data)
         if not isinstance(event, TouchOnset | TouchGesture):
+            self.selector.context.observe(event, now_ms)
             return False
+        return self._decide(event, now_ms) or isinstance(event, TouchOnset)
+
+    def _react(self, event: PetEvent, now_ms: int) -> bool:
+        """Show and decide on a non-touch event; True when a behaviour started."""
+        if isinstance(event, OwnerEmotion):
+            # Estimates stream at camera rate: show one a second (decisions say which).
+            show = now_ms >= self._next_emotion_event_ms
+            if show:
+                self._next_emotion_event_ms = now_ms + 1000
+        else:
+            show = not isinstance(event, Tick)
+        if show:
+            data = event.to_json()
+            data.pop("t_ms", None)
+            self._emit(now_ms, str(data.pop("type")), data)
+        return self._decide(event, now_ms)
+
+    def _decide(self, event: PetEvent, now_ms: int) -> bool:
         running = self.executor.running.behaviour if self.executor.running else None
-        decision = self.selector.choose(event, now_ms, running)
+        decision = self.selector.choose(event, now_ms, running, self.mood.values)
         if decision is None:
-            return isinstance(event, TouchOnset)
+            if self.selector.held_back is not None:
+                self._emit(now_ms, "held_back", dict(self.selector.held_back))
+            return False
         self.last_decision = decision
-        self.executor.start(decision.behaviour, now_ms)
-        self.mood.apply(decision.behaviour.mood_effect)
-        self._emit(now_ms, "decision", decision.why())
-        return True
+        why = decision.why()
+        why["mood"] = self.mood.as_json()  # what the selector saw
+        if decision.action == "queue":
+            if not self.executor.enqueue(decision.behaviour, decision.factor):
+                return False
+        else:
+            timeline = self.executor.start(decision.behaviour, now_ms, decision.factor)
+            if timeline.choices:
+                why["variants"] = list(timeline.choices)
+        self.mood.apply(decision.behaviour.mood_effect, decision.factor)
+        self._emit(now_ms, "decision", why)
+        return decision.action != "queue"
 
     def _send_frame(self, now_ms: int) -> None:
+        self.executor.arousal = self.mood.values["arousal"]
+        self.executor.energy = self.mood.values["energy"]
         targets, vibrate = self.executor.frame(now_ms)
+        output = self.executor.take_output()
+        for sound in output.sounds:
+            self.sound_player.play(sound.name, sound.volume, now_ms)
+            self._emit(now_ms, "sound", {"name": sound.name, "volume": round(sound.volume, 3)})
         if not self.torque:
             return
         self.link.send_stream(targets, now_ms)
         if vibrate is not None:
             self.link.send_stream(vibrate, now_ms)
+        if output.led is not None:
+            self.link.send_command(output.led, now_ms)
 
     def _emit(self, t_ms: int, kind: str, data: dict[str, Any]) -> None:
         event = BrainEvent(t_ms, kind, data)

@@ -3,16 +3,22 @@
 ``compile_timeline`` flattens a behaviour's steps into keyframes and cues;
 ``Timeline.evaluate(t_ms, start_pose)`` gives the joint angles, vibration and
 LED state at any time, without a clock, so tests can sample any instant.
+Randomness (``choose``) is resolved once at compile time from a seeded
+generator, so the compiled timeline itself stays a pure function of time.
+``intensity`` below 1 (habituation) shrinks movements towards ``neutral`` and
+scales vibration and sound.
 """
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from behaviors.schema import (
     Behaviour,
+    ChooseStep,
     LedSpec,
     LedStep,
     ParallelStep,
@@ -80,6 +86,7 @@ class Timeline:
     vibrations: tuple[Cue[VibrateSpec], ...] = ()
     leds: tuple[Cue[LedSpec], ...] = ()
     sounds: tuple[Cue[SoundSpec], ...] = ()
+    choices: tuple[int, ...] = ()  # the variant picked by each ``choose``, in order
     _by_joint: dict[str, tuple[Keyframe, ...]] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
@@ -128,12 +135,22 @@ class Timeline:
 
 
 class _Compiler:
-    def __init__(self, poses: Mapping[str, Mapping[str, float]]) -> None:
+    def __init__(
+        self,
+        poses: Mapping[str, Mapping[str, float]],
+        rng: random.Random,
+        intensity: float,
+        neutral: Mapping[str, float],
+    ) -> None:
         self.poses = poses
+        self.rng = rng
+        self.intensity = intensity
+        self.neutral = neutral
         self.keyframes: list[Keyframe] = []
         self.vibrations: list[Cue[VibrateSpec]] = []
         self.leds: list[Cue[LedSpec]] = []
         self.sounds: list[Cue[SoundSpec]] = []
+        self.choices: list[int] = []
 
     def steps(self, steps: Sequence[Step], t_ms: int) -> int:
         """Lay ``steps`` one after another from ``t_ms``; return the end time."""
@@ -141,22 +158,35 @@ class _Compiler:
             t_ms = self.step(step, t_ms)
         return t_ms
 
+    def _angle(self, joint: str, angle: float) -> float:
+        if self.intensity >= 1.0 or joint not in self.neutral:
+            return angle
+        rest = self.neutral[joint]
+        return rest + (angle - rest) * self.intensity
+
     def step(self, step: Step, t_ms: int) -> int:
         if isinstance(step, PoseStep):
             spec = step.pose
             joints = dict(self.poses.get(spec.name, {})) if spec.name else {}
-            joints.update({str(j): a for j, a in spec.joints.items()})
+            joints.update(spec.joints.angles())
             for joint, angle in joints.items():
-                self.keyframes.append(Keyframe(joint, t_ms, spec.duration_ms, angle, spec.easing))
+                target = self._angle(joint, angle)
+                self.keyframes.append(Keyframe(joint, t_ms, spec.duration_ms, target, spec.easing))
             return t_ms + spec.duration_ms
         if isinstance(step, VibrateStep):
-            self.vibrations.append(Cue(t_ms, step.vibrate))
+            vib = step.vibrate
+            if self.intensity < 1.0:
+                vib = vib.model_copy(update={"intensity": vib.intensity * self.intensity})
+            self.vibrations.append(Cue(t_ms, vib))
             return t_ms
         if isinstance(step, LedStep):
             self.leds.append(Cue(t_ms, step.led))
             return t_ms
         if isinstance(step, SoundStep):
-            self.sounds.append(Cue(t_ms, step.sound))
+            sound = step.sound
+            if self.intensity < 1.0:
+                sound = sound.model_copy(update={"volume": sound.volume * self.intensity})
+            self.sounds.append(Cue(t_ms, sound))
             return t_ms
         if isinstance(step, WaitStep):
             return t_ms + step.wait.duration_ms
@@ -167,12 +197,27 @@ class _Compiler:
             return end
         if isinstance(step, SequenceStep):
             return self.steps(step.sequence, t_ms)
-        raise TypeError(f"unknown step {step!r}")
+        if isinstance(step, ChooseStep):
+            weights = [v.weight for v in step.choose]
+            index = self.rng.choices(range(len(weights)), weights=weights)[0]
+            self.choices.append(index)
+            return self.steps(step.choose[index].do, t_ms)
+        raise TypeError(f"cannot compile step {step!r} (templates must be expanded when loading)")
 
 
-def compile_timeline(behaviour: Behaviour, poses: Mapping[str, Mapping[str, float]]) -> Timeline:
-    """Flatten ``behaviour.do`` into a :class:`Timeline`."""
-    compiler = _Compiler(poses)
+def compile_timeline(
+    behaviour: Behaviour,
+    poses: Mapping[str, Mapping[str, float]],
+    rng: random.Random | None = None,
+    intensity: float = 1.0,
+    neutral: Mapping[str, float] | None = None,
+) -> Timeline:
+    """Flatten ``behaviour.do`` into a :class:`Timeline`.
+
+    ``rng`` picks ``choose`` variants (default: seeded with 0); ``intensity``
+    in 0..1 scales movement (around ``neutral``), vibration and volume.
+    """
+    compiler = _Compiler(poses, rng or random.Random(0), intensity, neutral or {})
     end = compiler.steps(behaviour.do, 0)
     for cue in compiler.vibrations:
         end = max(end, cue.at_ms + cue.spec.duration_ms)
@@ -183,4 +228,5 @@ def compile_timeline(behaviour: Behaviour, poses: Mapping[str, Mapping[str, floa
         tuple(compiler.vibrations),
         tuple(compiler.leds),
         tuple(compiler.sounds),
+        tuple(compiler.choices),
     )

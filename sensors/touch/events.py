@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 
 GESTURES = ("stroke", "pat", "scratch", "hold", "poke", "hit", "tickle")
 DIRECTIONS = ("with_fur", "against_fur")
+PAD_FAULTS = ("stuck", "dead", "recovered")
 
 
 @dataclass(frozen=True)
@@ -72,4 +73,29 @@ class TouchGesture:
         return {"type": self.kind, **out}
 
 
-TouchEvent = TouchOnset | TouchRelease | TouchGesture
+@dataclass(frozen=True)
+class TouchPadFault:
+    """A pad's health changed: ``stuck``, ``dead`` or ``recovered``.
+
+    ``stuck``: reads touched and flat for too long; ``dead``: stays silent
+    while touches pass right over it.
+
+    A stuck pad's flat reading becomes its new floor (a pad pinned at the top
+    of its range is ignored); a dead pad simply feels nothing. The pet keeps
+    running on the others either way.
+    """
+
+    t_ms: int
+    pad: int
+    zone: str
+    fault: str
+    value: int
+
+    kind = "pad_fault"
+
+    def to_json(self) -> dict[str, object]:
+        """Plain dict for JSON output."""
+        return {"type": self.kind, **asdict(self)}
+
+
+TouchEvent = TouchOnset | TouchRelease | TouchGesture | TouchPadFault

@@ -6,8 +6,10 @@ pads; ``DEFAULT_LAYOUT`` is the reference body the simulator and docs use.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 ZONES = (
     "head",
@@ -74,6 +76,68 @@ class PadLayout:
             if pad.name == name:
                 return pad
         raise KeyError(name)
+
+    def to_json(self) -> list[dict[str, object]]:
+        """The pads as plain dicts (the ``pads`` list of a trace header or config)."""
+        return [
+            {"index": p.index, "name": p.name, "zone": p.zone, "position_mm": p.position_mm}
+            for p in self.pads
+        ]
+
+    @classmethod
+    def from_json(cls, pads: object, frame_rate_hz: float = 100.0) -> PadLayout:
+        """Build from a list of pad dicts (``name``, ``zone``, ``position_mm``; ``index`` optional).
+
+        Raises ``ValueError`` with one clear line when the list is malformed.
+        """
+        if not isinstance(pads, list) or not pads:
+            raise ValueError("'pads' must be a non-empty list")
+        out = []
+        for i, raw in enumerate(pads):
+            if not isinstance(raw, dict):
+                raise ValueError(f"pad {i} is not an object")
+            try:
+                name = str(raw["name"])
+                zone = str(raw["zone"])
+                position = float(raw["position_mm"])
+                index = int(raw.get("index", i))
+            except (KeyError, TypeError, ValueError) as error:
+                raise ValueError(f"pad {i}: missing or bad field {error}") from None
+            out.append(Pad(index, name, zone, position))
+        if not 1.0 <= frame_rate_hz <= 10_000.0:
+            raise ValueError(f"frame rate {frame_rate_hz} Hz is out of range")
+        return cls(tuple(out), float(frame_rate_hz))
+
+
+def load_layout(path: str | Path) -> PadLayout:
+    """Read a pad layout from a robot config file (JSON or YAML).
+
+    The file holds ``{"frame_rate_hz": 100, "pads": [{"name", "zone",
+    "position_mm"}, ...]}``, either at the top level or under a ``touch``
+    key of a larger robot config. Raises ``ValueError`` with one clear line.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ValueError(f"{path}: cannot read layout ({error.strerror})") from None
+    try:
+        if path.suffix.lower() in (".yaml", ".yml"):
+            from ruamel.yaml import YAML
+
+            raw = YAML(typ="safe").load(text)
+        else:
+            raw = json.loads(text)
+    except Exception as error:  # any parser error is a broken file
+        raise ValueError(f"{path}: cannot parse layout: {error}".splitlines()[0]) from None
+    if isinstance(raw, dict) and isinstance(raw.get("touch"), dict):
+        raw = raw["touch"]
+    if not isinstance(raw, dict):
+        raise ValueError(f"{path}: a layout is an object with 'pads'")
+    try:
+        return PadLayout.from_json(raw.get("pads"), float(raw.get("frame_rate_hz", 100.0)))
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{path}: bad layout: {error}") from None
 
 
 def zone_matches(zone: str, wanted: str) -> bool:

@@ -1,0 +1,201 @@
+"""Vision benchmarks: per-frame compute on one core, next to the `fer` package's detector.
+
+Frames are 640x480 BGR made from a real portrait (matplotlib's Grace Hopper
+photo, shipped with mediapipe's dependencies), drifting a few pixels per
+frame like a person in front of a camera, so tracking behaves as in video.
+Both our pipeline and the reference run on the same frames, pinned to the
+same single CPU core.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from brain.bench import BenchOptions, Reference, Result, benchmark
+
+FRAME_SIZE = (640, 480)
+SHARED_FER = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "fer2013"
+
+
+def portrait() -> npt.NDArray[np.uint8]:
+    """A real face photo (BGR) from matplotlib's sample data."""
+    import cv2
+    import matplotlib
+
+    path = Path(matplotlib.get_data_path()) / "sample_data" / "grace_hopper.jpg"
+    image = cv2.imread(str(path))
+    if image is None:
+        raise FileNotFoundError(f"{path} not found (matplotlib sample data)")
+    return np.asarray(image, dtype=np.uint8)
+
+
+def drifting_frames(count: int) -> list[npt.NDArray[np.uint8]]:
+    """``count`` 640x480 frames: the portrait at ~60% height, drifting and swaying."""
+    import cv2
+
+    face = portrait()
+    width, height = FRAME_SIZE
+    scale = 0.6 * height / face.shape[0]
+    small = cv2.resize(face, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    frames = []
+    for i in range(count):
+        canvas = np.full((height, width, 3), 90, dtype=np.uint8)
+        x = int(width / 2 - small.shape[1] / 2 + 60 * np.sin(i / 15))
+        y = int(height / 2 - small.shape[0] / 2 + 20 * np.sin(i / 9))
+        canvas[y : y + small.shape[0], x : x + small.shape[1]] = small
+        frames.append(canvas)
+    return frames
+
+
+@contextmanager
+def one_core() -> Iterator[None]:
+    """Pin this process (and threads it starts meanwhile) to one CPU."""
+    if not hasattr(os, "sched_setaffinity"):
+        yield
+        return
+    before = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {min(before)})
+    try:
+        yield
+    finally:
+        os.sched_setaffinity(0, before)
+
+
+def per_frame_ms(
+    step: Callable[[int, npt.NDArray[np.uint8]], object], frames: list[npt.NDArray[np.uint8]]
+) -> list[float]:
+    """Wall time of ``step`` on each frame, after two warm-up frames."""
+    for i, frame in enumerate(frames[:2]):
+        step(i * 33, frame)
+    samples = []
+    for i, frame in enumerate(frames):
+        start = time.perf_counter()
+        step((i + 2) * 33, frame)
+        samples.append((time.perf_counter() - start) * 1000.0)
+    return samples
+
+
+def rss_mb() -> float:
+    """Resident memory of this process in MB (Linux /proc)."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024.0
+    return float("nan")
+
+
+@benchmark("vision")
+def vision(options: BenchOptions) -> list[Result]:
+    """face_pipeline_ms vs fer's FER(), vision_frame_ms with pose, memory, expression accuracy."""
+    from sensors.camera.fer_reference import make_reference
+    from sensors.camera.pipeline import VisionConfig, VisionPipeline
+
+    frames = drifting_frames(24 if options.quick else 150)
+    results = []
+    with one_core():
+        face_only = VisionPipeline(VisionConfig())
+        ours = per_frame_ms(lambda t, f: face_only.process(t, f, with_body=False), frames)
+        found = sum(face_only.process(0, f, with_body=False).face.present for f in frames[:10])
+        face_only.close()
+        reference = make_reference()
+        theirs = per_frame_ms(lambda _t, f: reference.detect_emotions(f), frames)
+        their_found = sum(bool(reference.detect_emotions(f)) for f in frames[:10])
+        results.append(
+            Result(
+                "face_pipeline_ms",
+                statistics.median(ours),
+                "ms",
+                Reference(reference.name, statistics.median(theirs)),
+                budget="aim: 10x faster than fer's FER() at equal or better accuracy",
+                details={"faces_found_of_10": found, "reference_faces_found_of_10": their_found},
+            )
+        )
+        full = VisionPipeline(VisionConfig())
+        samples = per_frame_ms(full.process, frames)
+        mean_ms = statistics.fmean(samples)
+        results.append(
+            Result(
+                "vision_frame_ms",
+                mean_ms,
+                "ms",
+                None,
+                budget="<= 40 ms compute per frame on one core (>= 15 Hz sustained)",
+                details={
+                    "p50_ms": statistics.median(samples),
+                    "p95_ms": float(np.percentile(samples, 95)),
+                    "sustained_hz": 1000.0 / mean_ms,
+                    "pose_every": full.config.pose_every,
+                },
+            )
+        )
+        full.close()
+    loaded, bare = _memory_in_fresh_process()
+    results.append(
+        Result(
+            "vision_rss_mb",
+            loaded,
+            "MB",
+            Reference("same process before building the pipeline", bare),
+            budget="whole brain with all models <= 400 MB",
+        )
+    )
+    results.extend(_accuracy(options))
+    return results
+
+
+_MEMORY_PROBE = """
+import numpy, cv2
+from brain.bench.vision import drifting_frames, rss_mb
+frames = drifting_frames(8)
+bare = rss_mb()
+from sensors.camera.pipeline import VisionPipeline
+pipeline = VisionPipeline()
+for i, frame in enumerate(frames):
+    pipeline.process(i * 33, frame)  # pose runs too: every model loaded and warmed
+print(rss_mb(), bare)
+"""
+
+
+def _memory_in_fresh_process() -> tuple[float, float]:
+    """RSS (MB) of a fresh interpreter with every vision model loaded and used, and before."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", _MEMORY_PROBE], capture_output=True, text=True, check=True
+    )
+    loaded, bare = done.stdout.split()[-2:]
+    return float(loaded), float(bare)
+
+
+def _accuracy(options: BenchOptions) -> list[Result]:
+    """Expression accuracy on FER2013 publictest crops, ours vs fer's network (when present)."""
+    from sensors.camera.evaluation import collect, evaluate
+    from sensors.camera.expression import DEFAULT_MODEL
+    from sensors.camera.fer_reference import MINI_XCEPTION
+
+    folder = SHARED_FER / "publictest"
+    if not folder.is_dir():
+        print(f"vision: {folder} absent, skipping expression accuracy")
+        return []
+    items, _ = collect(folder, {}, 60 if options.quick else None)
+    ours = evaluate(items, DEFAULT_MODEL, mode="crops")
+    theirs = evaluate(items, MINI_XCEPTION, mode="crops")
+    return [
+        Result(
+            "expression_accuracy",
+            ours.accuracy,
+            "fraction",
+            Reference("fer mini-Xception, same crops", theirs.accuracy),
+            budget=">= 0.66 on FER2013 publictest (7 classes)",
+            details={"images": ours.total},
+        )
+    ]

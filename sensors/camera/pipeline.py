@@ -1,0 +1,231 @@
+"""The vision pipeline: face mesh every frame, pose interleaved, expression on the face crop.
+
+    pipeline = VisionPipeline()              # raises ModelError for a broken model
+    observation = pipeline.process(t_ms, frame)
+    pipeline.close()
+
+MediaPipe 0.10.18's legacy solutions carry their models inside the wheel;
+pose uses model complexity 1 because 0 and 2 download models at run time.
+Frames are only read, never kept beyond the call or written anywhere.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from sensors.camera.body import BodyTracker, Pose
+from sensors.camera.expression import DEFAULT_MODEL, ExpressionModel, ModelError
+from sensors.camera.face import (
+    aligned_crop,
+    distance_m,
+    face_cues,
+    focal_px,
+    head_pose,
+    looking_at_camera,
+)
+from sensors.camera.observations import BodyObservation, FaceObservation, VisionObservation
+from sensors.camera.source import Frame
+
+log = logging.getLogger("petbrain.vision")
+
+
+@dataclass(frozen=True)
+class VisionConfig:
+    """How the pipeline runs; the defaults suit a 640x480 camera on a Pi-class CPU."""
+
+    expression_model: str | Path = DEFAULT_MODEL
+    max_faces: int = 3  # faces tracked at once; the closest, most engaged one is followed
+    pose_every: int = 4  # run pose on one frame in this many (it costs ~3x the face mesh)
+    hfov_deg: float = 70.0  # the camera's horizontal field of view, for distances
+    still_images: bool = False  # unrelated images (no tracking between frames)
+    threads: int = 1  # onnxruntime threads for the expression model
+
+
+@dataclass(frozen=True)
+class _Face:
+    points: npt.NDArray[np.float32]
+    centre: tuple[float, float]
+    width_px: float
+    looking: bool
+    score: float
+
+
+class VisionPipeline:
+    """Frames in, :class:`VisionObservation` out; one instance per camera stream."""
+
+    def __init__(self, config: VisionConfig | None = None) -> None:
+        import mediapipe as mp
+
+        self.config = config or VisionConfig()
+        self.expression = ExpressionModel(self.config.expression_model, self.config.threads)
+        static = self.config.still_images
+        self._mesh = mp.solutions.face_mesh.FaceMesh(
+            static_image_mode=static,
+            max_num_faces=self.config.max_faces,
+            refine_landmarks=False,
+            min_detection_confidence=0.5,
+            min_tracking_confidence=0.5,
+        )
+        self._pose = mp.solutions.pose.Pose(
+            static_image_mode=static,
+            model_complexity=1,
+            smooth_landmarks=not static,
+            enable_segmentation=False,
+            min_detection_confidence=0.5,
+            min_tracking_confidence=0.5,
+        )
+        self._body = BodyTracker()
+        self._frames = 0
+        self._last_body: BodyObservation | None = None
+        self._followed: tuple[float, float] | None = None
+
+    def close(self) -> None:
+        """Release MediaPipe's graphs."""
+        self._mesh.close()
+        self._pose.close()
+
+    def process(self, t_ms: int, frame: Frame, with_body: bool = True) -> VisionObservation:
+        """Perceive one BGR frame taken at ``t_ms``."""
+        start = time.perf_counter()
+        _height, width = frame.shape[:2]
+        rgb = np.asarray(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB), dtype=np.uint8)
+        rgb.flags.writeable = False
+        focal = focal_px(width, self.config.hfov_deg)
+        faces = self._faces(rgb, focal)
+        chosen = self._follow(faces)
+        if chosen is None:
+            face = FaceObservation.absent(t_ms, len(faces))
+        else:
+            face = self._describe(t_ms, frame, chosen, focal, len(faces))
+        body = self._body_step(t_ms, rgb, chosen, len(faces)) if with_body else None
+        self._frames += 1
+        return VisionObservation(
+            t_ms=t_ms,
+            face=face,
+            body=body if body is not None else BodyObservation.absent(t_ms),
+            compute_ms=(time.perf_counter() - start) * 1000.0,
+        )
+
+    def expression_of_crop(self, grey: npt.NDArray[np.uint8]) -> dict[str, float]:
+        """Expression probabilities of an already cropped, aligned grey face."""
+        return self.expression.classify(grey)
+
+    def _faces(self, rgb: Frame, focal: float) -> list[_Face]:
+        height, width = rgb.shape[:2]
+        result = self._mesh.process(rgb)
+        faces = []
+        for landmarks in result.multi_face_landmarks or []:
+            points = np.array(
+                [(p.x * width, p.y * height, p.z * width) for p in landmarks.landmark],
+                dtype=np.float32,
+            )
+            lo, hi = points[:, :2].min(axis=0), points[:, :2].max(axis=0)
+            centre = (float(lo[0] + hi[0]) / 2.0, float(lo[1] + hi[1]) / 2.0)
+            looking = looking_at_camera(head_pose(points), centre, (width, height), focal)
+            face_w = float(hi[0] - lo[0])
+            # Bigger is closer; looking at the pet counts as much as being 1.5x closer.
+            faces.append(_Face(points, centre, face_w, looking, face_w * (1.5 if looking else 1.0)))
+        return faces
+
+    def _follow(self, faces: list[_Face]) -> _Face | None:
+        """The closest, most engaged face, with a bonus for whoever was followed last frame."""
+        if not faces:
+            self._followed = None
+            return None
+
+        def score(face: _Face) -> float:
+            if self._followed is None:
+                return face.score
+            dx = face.centre[0] - self._followed[0]
+            dy = face.centre[1] - self._followed[1]
+            same = (dx * dx + dy * dy) ** 0.5 < face.width_px * 0.5
+            return face.score * (1.3 if same else 1.0)
+
+        chosen = max(faces, key=score)
+        self._followed = chosen.centre
+        return chosen
+
+    def _describe(
+        self, t_ms: int, frame: Frame, face: _Face, focal: float, seen: int
+    ) -> FaceObservation:
+        height, width = frame.shape[:2]
+        points = face.points
+        pose = head_pose(points)
+        crop = aligned_crop(frame, points, self.expression.size)
+        lo, hi = points[:, :2].min(axis=0), points[:, :2].max(axis=0)
+        box = (
+            float(lo[0]) / width,
+            float(lo[1]) / height,
+            float(hi[0] - lo[0]) / width,
+            float(hi[1] - lo[1]) / height,
+        )
+        return FaceObservation(
+            t_ms=t_ms,
+            present=True,
+            box=box,
+            distance_m=distance_m(points, focal),
+            yaw_deg=pose.yaw_deg,
+            pitch_deg=pose.pitch_deg,
+            roll_deg=pose.roll_deg,
+            looking_at_pet=face.looking,
+            expression=self.expression.classify(crop),
+            cues=face_cues(points),
+            faces_seen=seen,
+        )
+
+    def _body_step(
+        self, t_ms: int, rgb: Frame, chosen: _Face | None, faces_seen: int
+    ) -> BodyObservation:
+        """Pose on one frame in ``pose_every`` (every frame for still images)."""
+        due = self.config.still_images or self._frames % self.config.pose_every == 0
+        if not due and self._last_body is not None:
+            last = self._last_body
+            return BodyObservation(
+                **{**last.__dict__, "t_ms": t_ms, "stale_ms": t_ms - last.t_ms + last.stale_ms}
+            )
+        pose = self._estimate_pose(rgb, chosen if faces_seen > 1 else None)
+        body = self._body.update(t_ms, pose)
+        self._last_body = body
+        return body
+
+    def _estimate_pose(self, rgb: Frame, around: _Face | None) -> Pose | None:
+        """Pose of the followed person: around their face when several people are in view."""
+        _height, width = rgb.shape[:2]
+        x0, y0, region = 0, 0, rgb
+        if around is not None:
+            half = int(around.width_px * 2.5)
+            x0 = max(0, int(around.centre[0]) - half)
+            y0 = max(0, int(around.centre[1] - around.width_px))
+            region = rgb[y0:, x0 : min(width, int(around.centre[0]) + half)]
+        result: Any = self._pose.process(np.ascontiguousarray(region))
+        if result.pose_landmarks is None or result.pose_world_landmarks is None:
+            return None
+        rh, rw = region.shape[:2]
+        image = np.array(
+            [(x0 + p.x * rw, y0 + p.y * rh, p.visibility) for p in result.pose_landmarks.landmark],
+            dtype=np.float32,
+        )
+        world = np.array(
+            [(p.x, p.y, p.z) for p in result.pose_world_landmarks.landmark], dtype=np.float32
+        )
+        return Pose(image, world)
+
+
+def build_vision(config: VisionConfig | None = None) -> VisionPipeline | None:
+    """The pipeline, or None with one logged error line when a model cannot be loaded.
+
+    The brain calls this: a broken model turns vision off, never the pet.
+    """
+    try:
+        return VisionPipeline(config)
+    except ModelError as error:
+        log.error("%s: vision off, the pet carries on", error)
+        return None
