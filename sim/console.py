@@ -15,7 +15,6 @@ from behaviors.library import BehaviourLibrary, LibraryError, load_library
 from behaviors.schema import Behaviour
 from brain.errors import UserError
 from brain.runtime import BrainEvent
-from brain.selector import Decision
 from sim.dashboard.server import is_loopback
 from sim.runner import SimReport, SimSession
 from sim.scenario import Scenario
@@ -88,11 +87,7 @@ def play_scenario(behaviour: Behaviour, library: BehaviourLibrary) -> Scenario:
 
 
 class BehaviourPreview:
-    """Tick callback that starts one behaviour at ``at_ms``, as if the selector chose it.
-
-    Registered before the printer, it adds the decision to the tick's events
-    so the timeline, the dashboard and the report show it like any other.
-    """
+    """Tick callback that asks the brain to play one behaviour at ``at_ms`` (``Brain.play``)."""
 
     def __init__(self, behaviour: Behaviour, at_ms: int = PLAY_LEAD_IN_MS) -> None:
         self.behaviour = behaviour
@@ -100,18 +95,11 @@ class BehaviourPreview:
         self.done = False
 
     def __call__(self, session: SimSession, events: list[BrainEvent]) -> None:
-        """Start the behaviour once its time has come."""
+        """Ask for the behaviour once its time has come; it starts at the next step."""
         if self.done or session.now_ms < self.at_ms:
             return
         self.done = True
-        brain = session.brain
-        decision = Decision(session.now_ms, self.behaviour, "previewed with --play")
-        brain.last_decision = decision
-        brain.executor.start(self.behaviour, session.now_ms)
-        event = BrainEvent(session.now_ms, "decision", decision.why())
-        brain.events.append(event)
-        events.append(event)
-        session.report.events.append(event)
+        session.brain.play(self.behaviour.name, session.now_ms)
 
 
 def behaviour_or_error(library: BehaviourLibrary, name: str) -> Behaviour:

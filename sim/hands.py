@@ -30,8 +30,17 @@ ZONE_Y = {
     "belly": 255.0,
     "tail_base": 165.0,
 }
-HAND_RADIUS = 40.0  # a palm's reach around the pointer, drawing units
-MAX_PRESSURE = 1.5  # a hard slap; 1.0 is a firm palm
+HAND_RADIUS = 50.0  # a palm's reach around the pointer, drawing units
+PAD_RADIUS = 15.0  # a pad feels a hand anywhere over its electrode
+FINGER_RADIUS = 12.0  # one fingertip
+FINGER_SPREAD = 22.0  # three tickling fingertips sit this far apart
+FINGER_PRESSURE = 0.45
+DAB_PERIOD_MS = 150  # each fingertip dabs down for DAB_MS of every period
+DAB_MS = 70
+MAX_PRESSURE = 1.0  # a firm palm
+HARD_PRESSURE = 0.9  # at or above: a slap, which lands (and lifts) within a few ms
+LAND_MS = 40  # a relaxed palm lands and lifts over this long
+HARD_LAND_MS = 3
 
 
 def pad_points(layout: PadLayout) -> list[tuple[float, float]]:
@@ -41,12 +50,22 @@ def pad_points(layout: PadLayout) -> list[tuple[float, float]]:
 
 @dataclass(frozen=True)
 class HandSample:
-    """The pointer at browser time ``t_ms``: where, and how hard (0 = lifted)."""
+    """The pointer at browser time ``t_ms``: where, and how hard (0 = lifted).
+
+    ``fingers`` is set while the pointer scribbles: then the hand is a few
+    fingertips dabbing lightly (a tickle) rather than a palm.
+    """
 
     t_ms: float
     x: float
     y: float
     pressure: float
+    fingers: bool = False
+
+
+def _patch(points: Sequence[tuple[float, float]], x: float, y: float, radius: float) -> list[float]:
+    inv = 1.0 / (radius * radius + PAD_RADIUS * PAD_RADIUS)
+    return [math.exp(-((px - x) ** 2 + (py - y) ** 2) * inv) for px, py in points]
 
 
 class BrowserHand:
@@ -57,6 +76,10 @@ class BrowserHand:
     present, and the rest keep their spacing, so the speed of a drag survives
     network jitter; a sample that would land in the past is moved to the
     present. Between samples the hand moves in a straight line.
+
+    A hand lands and lifts over a few tens of milliseconds, as a palm does;
+    a firm press (pressure >= ``HARD_PRESSURE``, a slap) lands within a few
+    milliseconds. The classifier tells a pat from a hit by exactly that.
     """
 
     def __init__(self, layout: PadLayout, delay_ms: int = 40, radius: float = HAND_RADIUS) -> None:
@@ -64,30 +87,38 @@ class BrowserHand:
         self.delay_ms = delay_ms
         self.radius = radius
         self._lock = threading.Lock()
-        self._samples: deque[tuple[int, HandSample]] = deque()
+        # (simulated time, sample, when this touch landed, its pressure)
+        self._samples: deque[tuple[int, HandSample, int, float]] = deque()
         self._offset_ms: float | None = None
         self._now_ms = 0
-        self._down = False
+        self._down_at = 0
+        self._pressure = 0.0
 
     def feed(self, samples: Iterable[HandSample]) -> None:
         """Queue pointer samples from the browser (thread-safe)."""
         with self._lock:
             for sample in samples:
                 pressure = max(0.0, min(MAX_PRESSURE, sample.pressure))
-                if pressure > 0 and not self._down:
+                landing = pressure > 0 and self._pressure <= 0
+                if landing:
                     self._offset_ms = self._now_ms + self.delay_ms - sample.t_ms
-                self._down = pressure > 0
                 if self._offset_ms is None:
                     continue
                 t_sim = sample.t_ms + self._offset_ms
                 if t_sim < self._now_ms:
                     self._offset_ms += self._now_ms - t_sim
                     t_sim = self._now_ms
-                clean = HandSample(sample.t_ms, sample.x, sample.y, pressure)
-                self._samples.append((round(t_sim), clean))
+                if landing:
+                    self._down_at = round(t_sim)
+                if pressure > 0 or self._pressure > 0:
+                    clean = HandSample(sample.t_ms, sample.x, sample.y, pressure, sample.fingers)
+                    self._samples.append(
+                        (round(t_sim), clean, self._down_at, pressure or self._pressure)
+                    )
+                self._pressure = pressure
 
-    def position(self, t_ms: int) -> tuple[float, float, float] | None:
-        """(x, y, pressure) of the hand at simulated ``t_ms``; None when lifted."""
+    def position(self, t_ms: int) -> tuple[float, float, float, bool] | None:
+        """(x, y, pressure, fingers) of the hand at simulated ``t_ms``; None when lifted."""
         with self._lock:
             self._now_ms = max(self._now_ms, t_ms)
             samples = self._samples
@@ -96,25 +127,37 @@ class BrowserHand:
                 samples.popleft()
             if not samples or samples[0][0] > t_ms:
                 return None
-            t0, a = samples[0]
-            if a.pressure <= 0:
-                return None
+            t0, a, down_at, pressure = samples[0]
+            hard = pressure >= HARD_PRESSURE
+            if a.pressure <= 0:  # lifting off
+                fall_ms = HARD_LAND_MS if hard else LAND_MS
+                left = 1.0 - (t_ms - t0) / fall_ms
+                return None if left <= 0 else (a.x, a.y, pressure * left, False)
+            land_ms = HARD_LAND_MS if hard else LAND_MS
+            level = min(1.0, (t_ms - down_at + 1) / land_ms)
+            x, y = a.x, a.y
             if len(samples) >= 2 and samples[1][1].pressure > 0:
-                t1, b = samples[1]
+                t1, b, _, _ = samples[1]
                 f = (t_ms - t0) / max(1, t1 - t0)
-                return (a.x + (b.x - a.x) * f, a.y + (b.y - a.y) * f, a.pressure)
-            return (a.x, a.y, a.pressure)
+                x, y = a.x + (b.x - a.x) * f, a.y + (b.y - a.y) * f
+            return (x, y, a.pressure * level, a.fingers)
 
     def __call__(self, t_ms: int) -> Sequence[float]:
-        """Contact per pad at ``t_ms``: a Gaussian palm around the pointer."""
+        """Contact per pad at ``t_ms``: a palm, or dabbing fingertips, around the pointer."""
         where = self.position(t_ms)
         if where is None:
             return [0.0] * len(self.points)
-        x, y, pressure = where
-        out = []
-        for px, py in self.points:
-            d2 = ((px - x) ** 2 + (py - y) ** 2) / (self.radius * self.radius)
-            out.append(pressure * math.exp(-d2))
+        x, y, pressure, fingers = where
+        if not fingers:
+            return [min(1.0, pressure * c) for c in _patch(self.points, x, y, self.radius)]
+        out = [0.0] * len(self.points)
+        for k in (-1, 0, 1):
+            phase = (t_ms + (k + 1) * DAB_PERIOD_MS // 3) % DAB_PERIOD_MS
+            if phase >= DAB_MS:
+                continue
+            level = FINGER_PRESSURE * min(1.0, (phase + 1) / HARD_LAND_MS)
+            tip = _patch(self.points, x + k * FINGER_SPREAD, y, FINGER_RADIUS)
+            out = [max(o, min(1.0, level * c)) for o, c in zip(out, tip, strict=True)]
         return out
 
 

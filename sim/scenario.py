@@ -44,9 +44,10 @@ class TouchAction(_Strict):
 
     gesture: Literal["stroke", "pat", "hold", "hit", "poke", "tickle", "scratch"]
     zone: ZoneName = "back"
-    direction: Literal["with_fur", "against_fur"] = "with_fur"
-    speed_mm_per_s: float = Field(250.0, gt=0, le=3000)
-    pressure: float = Field(0.8, gt=0, le=1.5)  # 1.0 = a firm palm
+    direction: Literal["with_fur", "against_fur"] = "with_fur"  # strokes
+    # Unset: the gesture's typical value (a stroke at 250 mm/s, a pat of 150 ms...).
+    speed_mm_per_s: float | None = Field(None, gt=0, le=3000)
+    pressure: float | None = Field(None, gt=0, le=1.0)  # 1.0 = a firm palm
     duration_ms: int | None = Field(None, gt=0, le=60_000)
 
 

@@ -19,6 +19,20 @@ SHORT = {
 }
 
 
+# Other brain events worth a line of their own.
+SHOWN_KINDS = (
+    "body_ready",
+    "body_lost",
+    "handling",
+    "sound",
+    "owner",
+    "owner_emotion",
+    "loud_sound",
+    "library_reloaded",
+    "library_error",
+)
+
+
 def _angle(value: float | None) -> str:
     return "  limp" if value is None else f"{value:+6.1f}"
 
@@ -54,7 +68,7 @@ class TimelinePrinter:
                 self._line(session, t, mark="*")
             elif event.kind == "decision":
                 self._line(session, t, mark=">", why=str(event.data["trigger"]))
-            elif event.kind in ("body_ready", "body_lost"):
+            elif event.kind in SHOWN_KINDS:
                 print(f"{t / 1000:6.2f}s  [{event.kind}] {event.data}", file=self.out)
         if self.every_ms and t % self.every_ms == 0:
             self._line(session, t)

@@ -16,6 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from behaviors.library import DEFAULT_SOUNDS_DIR
 from brain.errors import UserError
 from sim.dashboard.inputs import DashboardInputs
 from sim.dashboard.state import StatePublisher
@@ -71,6 +72,7 @@ class Dashboard:
         session.tap.listeners.append(self.publisher.on_body_message)
         session.on_tick.append(self.inputs.drain)
         self.stopping = threading.Event()
+        self.sound_names = {p.stem for p in DEFAULT_SOUNDS_DIR.glob("*.wav")}
         self.config = self._config()
         server_class = _Server6 if ":" in host else _Server
         try:
@@ -167,8 +169,18 @@ class _DashboardHandler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.OK, document.encode(), "application/json")
         elif path == "/events":
             self._stream()
+        elif path.startswith("/sounds/") and path.endswith(".wav"):
+            self._sound(path[len("/sounds/") : -len(".wav")])
         else:
             self._json(HTTPStatus.NOT_FOUND, {"error": f"no such page: {path}"})
+
+    def _sound(self, name: str) -> None:
+        # Only the library's own sounds, by name: never a path from the request.
+        if name not in self.app.sound_names:
+            self._json(HTTPStatus.NOT_FOUND, {"error": f"no such sound: {name}"})
+            return
+        data = (DEFAULT_SOUNDS_DIR / f"{name}.wav").read_bytes()
+        self._send(HTTPStatus.OK, data, "audio/wav")
 
     def _stream(self) -> None:
         self.send_response(HTTPStatus.OK)
@@ -208,7 +220,13 @@ class _DashboardHandler(BaseHTTPRequestHandler):
             if path == "/hand":
                 payload = json.loads(self._body(MAX_JSON_BYTES) or b"{}")
                 samples = [
-                    HandSample(float(s["t"]), float(s["x"]), float(s["y"]), float(s["p"]))
+                    HandSample(
+                        float(s["t"]),
+                        float(s["x"]),
+                        float(s["y"]),
+                        float(s["p"]),
+                        bool(s.get("fingers", False)),
+                    )
                     for s in payload.get("samples", [])
                 ]
                 self.app.hand.feed(samples)

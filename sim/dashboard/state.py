@@ -87,6 +87,9 @@ class StatePublisher:
         self._document = "{}"
         self._vibration_peak = 0.0
         self._next_ms = 0
+        # The pet's sounds, numbered, for the page to play each once.
+        self._sounds: deque[dict[str, Any]] = deque(maxlen=8)
+        self._sound_seq = 0
 
     def on_body_message(self, t_ms: int, direction: str, message: wire.Message) -> None:
         """Tap listener: what the body itself reports (IMU events) goes to the log."""
@@ -101,6 +104,15 @@ class StatePublisher:
             self._log.append(
                 {"t_ms": session.now_ms, "kind": event.kind, "text": describe_event(event)}
             )
+            if event.kind == "sound":
+                self._sound_seq += 1
+                self._sounds.append(
+                    {
+                        "seq": self._sound_seq,
+                        "name": event.data.get("name"),
+                        "volume": event.data.get("volume", 1.0),
+                    }
+                )
         if session.now_ms >= self._next_ms:
             self._next_ms = session.now_ms + self.period_ms
             document = json.dumps(self.snapshot(session))
@@ -143,6 +155,7 @@ class StatePublisher:
             "behaviour": behaviour,
             "mood": brain.mood.as_json(),
             "events": list(self._log),
+            "sounds": list(self._sounds),
             "link": brain.link.stats.as_json(),
         }
         for name, source in self.panels.items():

@@ -63,9 +63,9 @@ def page(live: LiveSim, browser: Any) -> Iterator[Any]:
     page.close()
 
 
-def _wait_behaviour(page: Any, name: str) -> None:
+def _wait_behaviour(page: Any, name: str, timeout_ms: int = 5_000) -> None:
     page.wait_for_function(
-        f"document.getElementById('behaviour-name').textContent === '{name}'", timeout=5_000
+        f"document.getElementById('behaviour-name').textContent === '{name}'", timeout=timeout_ms
     )
 
 
@@ -73,6 +73,13 @@ def _centre(page: Any, selector: str) -> tuple[float, float]:
     box = page.locator(selector).bounding_box()
     assert box is not None, selector
     return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+def test_a_click_on_the_head_is_a_pat_and_the_cat_looks_round(page: Any) -> None:
+    _wait_behaviour(page, "idle", timeout_ms=20_000)
+    page.mouse.click(*_centre(page, "#pad-head"))
+    _wait_behaviour(page, "look_at_pat")
+    assert "pat on head" in page.locator("#log").text_content()
 
 
 def test_stroking_the_back_with_the_mouse_makes_the_drawn_cat_purr(page: Any) -> None:
@@ -106,13 +113,6 @@ def test_stroking_the_back_with_the_mouse_makes_the_drawn_cat_purr(page: Any) ->
     assert "stroke on back" in page.locator("#log").text_content()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "dashboard-purring.png"))
-
-
-def test_a_click_on_the_head_is_a_pat_and_the_cat_looks_round(page: Any) -> None:
-    page.wait_for_timeout(1000)  # earlier behaviours and cooldowns pass
-    page.mouse.click(*_centre(page, "#pad-head"))
-    _wait_behaviour(page, "look_at_pat")
-    assert "pat on head" in page.locator("#log").text_content()
 
 
 def test_a_hard_click_is_a_hit_and_the_cat_flinches(page: Any) -> None:
@@ -150,6 +150,15 @@ def test_the_pick_up_button_lifts_the_body_and_its_imu_reports_it(page: Any) -> 
     page.wait_for_function(
         "document.getElementById('log').textContent.includes('body IMU: picked up')",
         timeout=5_000,
+    )
+    # The brain's handling detector reads it too, and the pet answers with a sound.
+    page.wait_for_function(
+        "document.getElementById('log').textContent.includes('handling')", timeout=5_000
+    )
+    page.wait_for_function(
+        "document.getElementById('sound').textContent.startsWith('sound ')"
+        " && document.getElementById('sound').textContent !== 'sound '",
+        timeout=8_000,
     )
 
 

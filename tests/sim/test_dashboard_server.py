@@ -146,3 +146,13 @@ def test_it_can_listen_on_ipv6_loopback() -> None:
     finally:
         sim.dashboard.stop()
         sim.session.close()
+
+
+def test_the_pets_sounds_are_served_by_name_only(live: LiveSim) -> None:
+    with urllib.request.urlopen(live.url + "sounds/meow.wav", timeout=5) as response:
+        assert response.headers["Content-Type"] == "audio/wav"
+        assert response.read(4) == b"RIFF"
+    for bad in ("sounds/nope.wav", "sounds/..%2Fschema.wav", "sounds/../library.wav"):
+        with pytest.raises(urllib.error.HTTPError) as caught:
+            urllib.request.urlopen(live.url + bad, timeout=5)
+        assert caught.value.code == 404

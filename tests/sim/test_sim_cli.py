@@ -42,7 +42,7 @@ def test_headless_sim_records_reports_and_replays_identically(tmp_path: Path) ->
 def test_play_previews_one_behaviour_and_shows_its_timeline() -> None:
     done = petbrain("sim", "--headless", "--play", "startle_when_hit")
     assert done.returncode == 0, done.stderr
-    assert "previewed with --play" in done.stdout
+    assert "played on request" in done.stdout
     # The flattened ears show in the timeline (ear columns reach their lower limit).
     assert "-60.0" in done.stdout
 

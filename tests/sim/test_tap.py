@@ -24,7 +24,10 @@ def test_each_touch_onset_is_timed_to_the_first_servo_frame_the_body_receives() 
     report = session.run()
     each = report.latencies["each"]
     assert isinstance(each, list)
-    assert [r["onset_ms"] for r in each] == [400, 1400]
+    # The scripted palms land over a few tens of ms; the onset is the first touched frame.
+    onsets = [r["onset_ms"] for r in each]
+    assert len(onsets) == 2
+    assert 400 <= onsets[0] < 450 and 1400 <= onsets[1] < 1450
     # The brain answers a touch in the same tick: the body gets the frame on its next scan.
     assert all(r["latency_ms"] == session.tick_ms for r in each)
     assert report.latencies["max_ms"] == session.tick_ms

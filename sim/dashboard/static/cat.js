@@ -3,10 +3,11 @@
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const svg = document.getElementById("cat");
-const NORMAL_PRESSURE = 0.6;    // a relaxed palm: pats, strokes, holds
-const HARD_PRESSURE = 1.4;      // a slap: the classifier's "hit" needs a short, firm contact
+const NORMAL_PRESSURE = 0.55;   // a relaxed palm: pats, strokes, holds
+const HARD_PRESSURE = 0.95;     // a slap (the server lands it within a few ms: a hit)
 const HARD_SPEED = 1.2;         // drawing units per ms of approach that make a click a hit
-const MIN_CONTACT_MS = 80;      // a mouse click lasts ~0 ms; a real pat touches for longer
+const MIN_CONTACT_MS = 130;     // a mouse click lasts ~0 ms; a real pat touches for longer
+const MIN_HARD_CONTACT_MS = 60; // a slap is short
 const SEND_EVERY_MS = 25;
 
 const joints = {};              // latest joint angles (degrees), by name
@@ -107,11 +108,30 @@ function toDrawing(event) {
 }
 
 function approachSpeed(now) {
-  const recent = hand.recent.filter((s) => now - s.t <= 80);
+  const recent = hand.recent.filter((s) => now - s.t <= 150);
   if (recent.length < 2) return 0;
   const a = recent[0];
   const b = recent[recent.length - 1];
   return Math.hypot(b.x - a.x, b.y - a.y) / Math.max(1, b.t - a.t);
+}
+
+// A scribble: the pointer turned back at least SCRIBBLE_TURNS times in the last
+// SCRIBBLE_WINDOW_MS while pressed. The hand then becomes dabbing fingertips.
+const SCRIBBLE_TURNS = 2;
+const SCRIBBLE_WINDOW_MS = 500;
+
+function scribbling(now) {
+  const recent = hand.recent.filter((s) => now - s.t <= SCRIBBLE_WINDOW_MS);
+  let turns = 0;
+  let sign = 0;
+  for (let i = 1; i < recent.length; i++) {
+    const dx = recent[i].x - recent[i - 1].x;
+    if (Math.abs(dx) < 2) continue;
+    const s = Math.sign(dx);
+    if (sign && s !== sign) turns++;
+    sign = s;
+  }
+  return turns >= SCRIBBLE_TURNS;
 }
 
 function showHand(x, y, visible) {
@@ -127,7 +147,7 @@ svg.addEventListener("pointerdown", (event) => {
   const p = toDrawing(event);
   const hard = event.shiftKey || approachSpeed(now) > HARD_SPEED;
   let pressure = hard ? HARD_PRESSURE : NORMAL_PRESSURE;
-  if (event.pointerType === "pen" && event.pressure > 0) pressure = 0.3 + 1.1 * event.pressure;
+  if (event.pointerType === "pen" && event.pressure > 0) pressure = 0.2 + 0.8 * event.pressure;
   hand.down = true;
   hand.downAt = now;
   hand.pressure = pressure;
@@ -141,7 +161,7 @@ svg.addEventListener("pointermove", (event) => {
   hand.recent.push({ t: now, x: p.x, y: p.y });
   if (hand.recent.length > 20) hand.recent.shift();
   if (hand.down) {
-    hand.queue.push({ t: now, x: p.x, y: p.y, p: hand.pressure });
+    hand.queue.push({ t: now, x: p.x, y: p.y, p: hand.pressure, fingers: scribbling(now) });
     showHand(p.x, p.y, true);
   }
 });
@@ -149,7 +169,8 @@ svg.addEventListener("pointermove", (event) => {
 function lift(event) {
   if (!hand.down) return;
   const p = toDrawing(event);
-  const t = Math.max(performance.now(), hand.downAt + MIN_CONTACT_MS);
+  const shortest = hand.pressure >= HARD_PRESSURE ? MIN_HARD_CONTACT_MS : MIN_CONTACT_MS;
+  const t = Math.max(performance.now(), hand.downAt + shortest);
   hand.down = false;
   hand.queue.push({ t, x: p.x, y: p.y, p: 0 });
   showHand(0, 0, false);

@@ -109,7 +109,26 @@ function showInputs(inputs) {
   }
 }
 
+// The pet's sounds play in the browser (once the page has been clicked: autoplay rules).
+let lastSound = null;
+function playSounds(sounds) {
+  if (!sounds || sounds.length === 0) return;
+  const newest = sounds[sounds.length - 1].seq;
+  if (lastSound === null) { lastSound = newest; return; }  // not what played before we came
+  for (const sound of sounds) {
+    if (sound.seq <= lastSound) continue;
+    const audio = new Audio(`/sounds/${encodeURIComponent(sound.name)}.wav`);
+    audio.volume = Math.max(0, Math.min(1, sound.volume));
+    audio.play().catch(() => {});
+    el("sound").textContent = `sound ${sound.name}`;
+    el("sound").dataset.on = "true";
+    setTimeout(() => { el("sound").dataset.on = "false"; }, 800);
+  }
+  lastSound = newest;
+}
+
 function apply(state) {
+  playSounds(state.sounds);
   window.petCat.apply(state);
   el("clock").textContent = `t = ${(state.t_ms / 1000).toFixed(1)} s`;
   const torque = el("torque");
