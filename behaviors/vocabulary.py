@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sensors.imu.events import HANDLING
 from sensors.touch.events import DIRECTIONS, GESTURES
 from sensors.touch.layout import ZONE_GROUPS, ZONES
 
@@ -28,7 +29,8 @@ LED_PATTERNS = ("off", "solid", "breathe", "blink")
 EASINGS = ("linear", "ease_in", "ease_out", "ease_in_out")
 
 # How the pet is handled, as the IMU reports it.
-HANDLING_EVENTS = ("picked_up", "held", "shaken", "dropped", "put_down", "upside_down")
+# How the pet is handled, as the IMU detector reports it (one vocabulary for both).
+HANDLING_EVENTS = HANDLING
 # The owner's emotion estimate: probabilities over these, plus valence and arousal.
 OWNER_EMOTIONS = ("happy", "sad", "angry", "afraid", "surprised", "calm")
 OWNER_DIMENSIONS = ("valence", "arousal", *OWNER_EMOTIONS)

@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from behaviors.library import BehaviourLibrary, load_library
-from brain.events import OwnerEmotion, PetEvent, Tick
+from brain.events import HandlingEvent, OwnerEmotion, PetEvent, Tick
 from brain.executor import Executor
-from brain.handling import HandlingTracker
 from brain.hotreload import LibraryWatcher, Reload
 from brain.link import BodyInfo, BodyLink
 from brain.mood import Mood
@@ -27,8 +26,9 @@ from brain.robot import DEFAULT_ROBOT, RobotConfig
 from brain.selector import Decision, Selector
 from brain.sound import NullSoundPlayer, SoundPlayer
 from firmware import wire
+from sensors.imu import HandlingDetector
 from sensors.touch.classifier import TouchClassifier
-from sensors.touch.events import TouchEvent, TouchGesture, TouchOnset
+from sensors.touch.events import TouchEvent, TouchGesture, TouchOnset, TouchRelease
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ class Brain:
         self.robot = robot
         self.library = library or (watcher.load() if watcher else load_library())
         self.classifier = TouchClassifier(robot.layout)
-        self.handling = HandlingTracker()
+        self.handling = HandlingDetector()
         self.selector = Selector(self.library, seed=seed)
         self.executor = Executor(robot, self.library, period_ms=servo_period_ms, seed=seed)
         self.mood = Mood.from_temperament(self.library.temperament)
@@ -198,12 +198,10 @@ class Brain:
                 for event in self.classifier.feed(message.t_ms, message.values):
                     react_now |= self._on_touch(event, now_ms)
             elif isinstance(message, wire.Imu):
-                for handled in self.handling.feed(message, now_ms):
-                    react_now |= self._react(handled, now_ms)
+                for handled in self.handling.feed_message(message):
+                    react_now |= self._react(HandlingEvent(now_ms, handled.handling), now_ms)
             elif isinstance(message, wire.Log):
                 log.info("body: %s", message.text)
-        for held in self.handling.check(now_ms):
-            react_now |= self._react(held, now_ms)
         while self._inbox:
             react_now |= self._react(self._inbox.popleft(), now_ms)
         while self._plays:
@@ -229,9 +227,11 @@ class Brain:
         data = event.to_json()
         data.pop("t_ms", None)
         self._emit(now_ms, "touch", data)
-        if not isinstance(event, TouchOnset | TouchGesture):
+        if isinstance(event, TouchRelease):
             self.selector.context.observe(event, now_ms)
             return False
+        if not isinstance(event, TouchOnset | TouchGesture):
+            return False  # pad faults are shown, not acted on
         return self._decide(event, now_ms) or isinstance(event, TouchOnset)
 
     def _react(self, event: PetEvent, now_ms: int) -> bool:
