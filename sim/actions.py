@@ -3,9 +3,10 @@
 Touches are contact functions on the virtual pads (``sim.touches``). Handling
 plays a motion on the body's virtual IMU, read by the firmware's own driver;
 the cable is the pty between brain and body; the battery is the body's
-virtual battery. Faces and voices need the
-camera and audio pipelines: an action whose path is not in this build is
-refused before the run starts, with the reason, rather than faked.
+virtual battery; voices and sounds play into the simulated microphone and
+the real audio pipeline (``sim.audio``). Faces need the camera pipeline: an
+action whose path is not in this build is refused before the run starts,
+with the reason, rather than faked.
 
 Every action performed (scripted or from the dashboard) is announced to the
 session's ``action_listeners``, so a recording can replay it.
@@ -27,10 +28,9 @@ if TYPE_CHECKING:
 UNAVAILABLE = {
     "touch_trace": "playing touch traces needs the touch trace reader (touch issue #6)",
     "face": "faces need the camera pipeline in the brain (issue #4)",
-    "voice": "voices need the audio pipeline in the brain (issue #5)",
-    "sound": "sounds need the audio pipeline in the brain (issue #5)",
     "owner": "owner presence is seen by the camera pipeline (issue #4)",
 }
+AUDIO_ACTIONS = ("voice", "sound")
 
 # Handling as the body's IMU feels it (``sim.peripherals.IMU_MOTIONS``).
 HANDLING_MOTIONS = {
@@ -73,11 +73,44 @@ def _battery(session: SimSession, event: ScenarioEvent) -> None:
     session.body.battery.mv = event.battery.mv
 
 
+def _voice(session: SimSession, event: ScenarioEvent) -> None:
+    assert event.voice is not None
+    if session.audio is not None:  # a replay hears the recorded observations instead
+        from sensors.audio.sources import AudioFileError, load_wav
+
+        try:
+            samples = load_wav(event.voice.file)
+        except (AudioFileError, OSError) as error:
+            raise UserError(f"voice {event.voice.file}: {error}") from error
+        session.audio.microphone.queue(samples, session.now_ms)
+
+
+def _sound(session: SimSession, event: ScenarioEvent) -> None:
+    assert event.sound is not None
+    if session.audio is None:
+        return
+    from sim.audio import bang
+
+    sound = event.sound
+    if sound.file is not None:
+        from sensors.audio.sources import AudioFileError, load_wav
+
+        try:
+            samples = load_wav(sound.file)
+        except (AudioFileError, OSError) as error:
+            raise UserError(f"sound {sound.file}: {error}") from error
+    else:
+        samples = bang(sound.level_db, sound.duration_ms, seed=session.now_ms)
+    session.audio.microphone.queue(samples, session.now_ms)
+
+
 # Actions performed at their time on the simulator's thread (touches are contact functions).
 PERFORMERS: dict[str, Callable[[SimSession, ScenarioEvent], None]] = {
     "cable": _cable,
     "handling": _handling,
     "battery": _battery,
+    "voice": _voice,
+    "sound": _sound,
 }
 
 

@@ -1,7 +1,8 @@
 """Session recordings as MCAP: JSON messages with JSON schemas, so Foxglove opens them.
 
 What is kept: the hand's contact on each pad and the actions done to the body
-(handling, the cable): the input a replay needs; the touch frames and other
+(handling, the cable) and what the audio pipeline heard (observations,
+never samples): the input a replay needs; the touch frames and other
 reports the body sent (observations), every command the brain sent, the
 brain's events and decisions, and the body's physical state. Never a camera
 frame or an audio sample. Times are the simulator's clock
@@ -17,6 +18,7 @@ from typing import IO, Any
 from brain.errors import UserError
 from brain.runtime import BrainEvent
 from firmware import wire
+from sensors.audio.observations import AudioObservation
 from sim.runner import SimReport, SimSession
 from sim.scenario import ScenarioEvent
 
@@ -33,6 +35,10 @@ SCHEMAS: dict[str, tuple[str, dict[str, Any]]] = {
     "/sim/actions": (
         "petbrain.Action",
         {"type": "object", "properties": {**_T, "event": {"type": "object"}}},
+    ),
+    "/perception/audio": (
+        "petbrain.AudioObservation",
+        {"type": "object", "properties": {**_T, "observation": {"type": "object"}}},
     ),
     "/sim/contact": (
         "petbrain.Contact",
@@ -118,6 +124,8 @@ class SessionRecorder:
             )
         session.contact.listeners.append(self._on_contact)
         session.action_listeners.append(self._on_action)
+        if session.audio is not None:
+            session.audio.listeners.append(self._on_audio)
         session.tap.listeners.append(self._on_message)
         session.on_tick.append(self._on_tick)
         self.messages = 0
@@ -134,6 +142,9 @@ class SessionRecorder:
             sequence=self._sequence,
         )
         self.messages += 1
+
+    def _on_audio(self, t_ms: int, observation: AudioObservation) -> None:
+        self.write("/perception/audio", t_ms, {"observation": observation.to_json()})
 
     def _on_action(self, event: ScenarioEvent) -> None:
         data = event.model_dump(mode="json", exclude_none=True)

@@ -16,19 +16,22 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from behaviors.library import BehaviourLibrary
 from brain.link import BodyLink
 from brain.robot import DEFAULT_ROBOT, RobotConfig
 from brain.runtime import Brain, BrainEvent
 from sensors.touch.synthetic import Contact, combine
-from sim.actions import ScenarioDriver, check_runnable
+from sim.actions import AUDIO_ACTIONS, ScenarioDriver, check_runnable
 from sim.body import VirtualBody
 from sim.hands import ContactLog
 from sim.scenario import Scenario, ScenarioEvent
 from sim.tap import BodyTap
 from sim.touches import contact_scripts
+
+if TYPE_CHECKING:
+    from sim.audio import SimAudio
 
 SETTLE_TIMEOUT_S = 0.5
 MAX_SAMPLES = 20_000  # body samples kept in a report (about 17 minutes at 50 ms)
@@ -90,6 +93,8 @@ class SimSession:
 
     ``hands`` are contact functions added to the scenario's scripted touches
     (the dashboard's mouse); ``contact`` replaces all of them (a replay).
+    ``audio`` runs the simulated microphone through the real audio pipeline
+    (default: when the scenario has voices or sounds).
     """
 
     def __init__(
@@ -101,12 +106,14 @@ class SimSession:
         sample_every_ms: int = 50,
         hands: Sequence[Contact] = (),
         contact: Contact | None = None,
+        audio: bool | None = None,
     ) -> None:
         self.scenario = scenario
         self.robot = robot
         self.tick_ms = tick_ms
         self.sample_every_ms = sample_every_ms
         layout = robot.layout
+        replaying = contact is not None
         if contact is None:
             check_runnable(scenario)
             contact = combine(layout, [*contact_scripts(scenario, layout), *hands])
@@ -125,6 +132,14 @@ class SimSession:
         ]
         # Told of every action performed on the body (scripted or from the dashboard).
         self.action_listeners: list[Callable[[ScenarioEvent], None]] = []
+        if audio is None:
+            audio = not replaying and bool(scenario.actions_used() & set(AUDIO_ACTIONS))
+        self.audio: SimAudio | None = None
+        if audio:
+            from sim.audio import SimAudio
+
+            self.audio = SimAudio(seed=scenario.seed)
+            self.on_tick.append(self.audio)
 
     def _settle(self, done: Callable[[], bool], fd: int | None) -> None:
         if fd is None or done():

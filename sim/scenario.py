@@ -83,7 +83,7 @@ class SoundAction(_Strict):
     """A non-speech sound: a loud bang by default, or a wav file."""
 
     kind: Literal["loud", "file"] = "loud"
-    level_db: float = Field(90.0, ge=30, le=130)  # SPL at the pet
+    level_db: float = Field(100.0, ge=30, le=130)  # SPL at the pet (a door slammed nearby)
     duration_ms: int = Field(150, gt=0, le=10_000)
     file: Path | None = None
 

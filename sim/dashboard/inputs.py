@@ -62,8 +62,10 @@ class DashboardInputs:
         return InputStatus(False, "the camera pipeline is not in the brain yet (issue #4)")
 
     def voice_status(self) -> InputStatus:
-        """Voices need the audio pipeline in the brain."""
-        return InputStatus(False, "the audio pipeline is not in the brain yet (issue #5)")
+        """Voices need the simulated microphone and the audio pipeline."""
+        if self.session.audio is None:
+            return InputStatus(False, "this session runs without the microphone")
+        return InputStatus(True)
 
     def status(self) -> dict[str, Any]:
         """Every input's availability."""
@@ -92,8 +94,17 @@ class DashboardInputs:
         raise UserError("faces not available")
 
     def play_voice(self, data: bytes, content_type: str) -> dict[str, Any]:
-        """Play a wav file to the pet's microphone."""
+        """Play a wav file into the pet's microphone (heard by the real audio pipeline)."""
         status = self.voice_status()
         if not status.available:
             raise UserError(f"voices not available: {status.reason}")
-        raise UserError("voices not available")
+        from sim.audio import SAMPLES_PER_MS, decode_wav
+
+        samples = decode_wav(data)
+
+        def play(session: SimSession) -> None:
+            assert session.audio is not None
+            session.audio.microphone.queue(samples, session.now_ms)
+
+        self._pending.put(play)
+        return {"ok": True, "duration_ms": samples.size // SAMPLES_PER_MS}

@@ -31,7 +31,9 @@ class LiveSim:
         speed: float = 1.0,
     ) -> None:
         self.hand = BrowserHand(robot.layout)
-        self.session = SimSession(scenario, robot=robot, library=library, hands=[self.hand])
+        self.session = SimSession(
+            scenario, robot=robot, library=library, hands=[self.hand], audio=True
+        )
         self.dashboard = Dashboard(self.session, self.hand, host, port)
         self.speed = speed
         self.stop_event = threading.Event()

@@ -70,6 +70,8 @@ class Dashboard:
         self.publisher.panels["inputs"] = lambda _session: self.inputs.status()
         session.on_tick.append(self.publisher)
         session.tap.listeners.append(self.publisher.on_body_message)
+        if session.audio is not None:
+            session.audio.listeners.append(self.publisher.on_audio)
         session.on_tick.append(self.inputs.drain)
         self.stopping = threading.Event()
         self.sound_names = {p.stem for p in DEFAULT_SOUNDS_DIR.glob("*.wav")}

@@ -16,6 +16,7 @@ from typing import Any
 
 from brain.runtime import BrainEvent
 from firmware import wire
+from sensors.audio.observations import AudioObservation
 from sim.runner import SimSession
 
 VIBE_NAMES = {
@@ -89,7 +90,24 @@ class StatePublisher:
         self._next_ms = 0
         # The pet's sounds, numbered, for the page to play each once.
         self._sounds: deque[dict[str, Any]] = deque(maxlen=8)
+        self.heard: dict[str, Any] | None = None  # the latest voice the pipeline heard
         self._sound_seq = 0
+
+    def on_audio(self, t_ms: int, observation: AudioObservation) -> None:
+        """Audio listener: what the pipeline heard goes to the log and the voice panel."""
+        data = observation.to_json()
+        if data.get("kind") == "voice":
+            self.heard = {"t_ms": t_ms, **data}
+            emotion: dict[str, float] = data.get("emotion") or {}
+            top = max(emotion.items(), key=lambda item: item[1])[0] if emotion else "?"
+            text = (
+                f"heard a voice: {top}, arousal {data.get('arousal')}, "
+                f"valence {data.get('valence')}"
+            )
+            self._log.append({"t_ms": t_ms, "kind": "heard", "text": text})
+        elif data.get("kind") == "startle":
+            text = f"heard a sudden loud sound ({data.get('level_dbfs')} dBFS)"
+            self._log.append({"t_ms": t_ms, "kind": "heard", "text": text})
 
     def on_body_message(self, t_ms: int, direction: str, message: wire.Message) -> None:
         """Tap listener: what the body itself reports (IMU events) goes to the log."""
@@ -156,6 +174,7 @@ class StatePublisher:
             "mood": brain.mood.as_json(),
             "events": list(self._log),
             "sounds": list(self._sounds),
+            "heard": self.heard,
             "link": brain.link.stats.as_json(),
         }
         for name, source in self.panels.items():

@@ -7,6 +7,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -106,7 +107,7 @@ def test_the_event_stream_sends_state_documents(live: LiveSim) -> None:
         ("/hand", b'{"samples": [{"t": 1}]}', "bad request"),
         ("/handling", b'{"action": "juggle"}', "unknown handling action"),
         ("/face", b"\xff\xd8", "faces not available"),
-        ("/voice", b"RIFF", "voices not available"),
+        ("/voice", b"RIFF", "not a readable PCM wav file"),
         ("/nowhere", b"", "no such action"),
     ],
 )
@@ -156,3 +157,18 @@ def test_the_pets_sounds_are_served_by_name_only(live: LiveSim) -> None:
         with pytest.raises(urllib.error.HTTPError) as caught:
             urllib.request.urlopen(live.url + bad, timeout=5)
         assert caught.value.code == 404
+
+
+def test_a_wav_sent_to_the_microphone_is_heard_as_a_voice(live: LiveSim, tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is absent (bash dev.sh setup installs it)")
+    wav = tmp_path / "hello.wav"
+    subprocess.run(["espeak-ng", "-w", str(wav), "Hello there, kitty"], check=True, timeout=30)
+    reply = _post(live, "/voice", wav.read_bytes(), "audio/wav")
+    assert reply["ok"] is True and reply["duration_ms"] > 500
+    state = _wait_state(live, lambda s: s["heard"] is not None, timeout_s=15.0)
+    assert state["heard"]["kind"] == "voice" and state["heard"]["emotion"]
+    assert any(e["text"].startswith("heard a voice") for e in state["events"])

@@ -136,3 +136,20 @@ def test_a_session_stroked_through_the_dashboard_replays_identically(tmp_path: P
     result = replay(load_recording(path))
     assert result.matches, result.differences
     assert "purr_when_stroked" in {name for _, name in result.replayed}
+
+
+def test_a_loud_sound_heard_by_the_pipeline_is_replayed_from_its_observation(
+    tmp_path: Path,
+) -> None:
+    from sim.scenario import SCENARIO_DIR, load_scenario
+
+    path = tmp_path / "slam.mcap"
+    session = SimSession(load_scenario(SCENARIO_DIR / "door_slam.yaml"))
+    recorder = SessionRecorder(session, path)
+    report = session.run()
+    recorder.close(report)
+    assert "startle_loud_sound" in {name for _, name in report.decisions()}
+    recording = load_recording(path)
+    assert [s.kind for _, s in recording.sounds] == ["startle"]
+    result = replay(recording)
+    assert result.matches, result.differences

@@ -179,3 +179,30 @@ def test_a_flat_battery_makes_the_body_rest_and_report_it() -> None:
     assert any(f & wire.FAULT_LOW_BATTERY for t, f in faults if t > 1000)
     late = [s for s in report.samples if s.t_ms >= 3000]
     assert late and all(v is None for s in late for v in s.joints_deg.values())
+
+
+def test_a_voice_in_a_scenario_is_heard_by_the_real_audio_pipeline(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is absent (bash dev.sh setup installs it)")
+    wav = tmp_path / "hello.wav"
+    subprocess.run(
+        ["espeak-ng", "-w", str(wav), "Hello kitty, who is a good cat?"], check=True, timeout=30
+    )
+    path = _write(
+        tmp_path,
+        "name: hi\nduration_ms: 5000\nevents:\n  - at_ms: 800\n    voice: {file: hello.wav}\n",
+    )
+    session = SimSession(load_scenario(path))
+    assert session.audio is not None
+    heard: list[dict[str, object]] = []
+    session.audio.listeners.append(lambda t, o: heard.append(o.to_json()))
+    session.run()
+    voices = [h for h in heard if h.get("kind") == "voice"]
+    assert len(voices) == 1
+    start = voices[0]["t_ms"]
+    assert isinstance(start, int | float) and 700 <= start <= 1200
+    assert voices[0]["arousal"] is not None and voices[0]["emotion"]
+    assert not [h for h in heard if h.get("kind") == "startle"]  # speech is not a bang

@@ -64,6 +64,26 @@ function showOwner(owner) {
   }
 }
 
+function showHeard(heard) {
+  const box = el("heard");
+  if (!heard) {
+    box.textContent = "nothing heard yet";
+    return;
+  }
+  box.replaceChildren();
+  const head = document.createElement("div");
+  head.className = "why";
+  const arousal = heard.arousal === null ? "-" : heard.arousal.toFixed(2);
+  const valence = heard.valence === null ? "-" : heard.valence.toFixed(2);
+  head.textContent = `voice at ${(heard.t_ms / 1000).toFixed(1)} s: arousal ${arousal}, ` +
+    `valence ${valence}, confidence ${(heard.confidence || 0).toFixed(2)}`;
+  box.appendChild(head);
+  const holder = document.createElement("div");
+  holder.className = "bars";
+  bars(holder, heard.emotion || {}, 0, 1);
+  box.appendChild(holder);
+}
+
 function showLink(link) {
   const table = el("link");
   table.replaceChildren();
@@ -142,6 +162,7 @@ function apply(state) {
   showBehaviour(state.behaviour);
   bars(el("mood"), state.mood, -1, 1);
   showOwner(state.owner);
+  showHeard(state.heard);
   showLink(state.link);
   showLog(state.events);
   showInputs(state.inputs);
