@@ -26,7 +26,6 @@ if TYPE_CHECKING:
 
 # Why each action cannot run yet; an action leaves this table when its path exists.
 UNAVAILABLE = {
-    "touch_trace": "playing touch traces needs the touch trace reader (touch issue #6)",
     "face": "faces need the camera pipeline in the brain (issue #4)",
     "owner": "owner presence is seen by the camera pipeline (issue #4)",
 }

@@ -206,3 +206,23 @@ def test_a_voice_in_a_scenario_is_heard_by_the_real_audio_pipeline(tmp_path: Pat
     assert isinstance(start, int | float) and 700 <= start <= 1200
     assert voices[0]["arousal"] is not None and voices[0]["emotion"]
     assert not [h for h in heard if h.get("kind") == "startle"]  # speech is not a bang
+
+
+def test_a_trace_from_another_body_or_a_broken_one_is_refused_before_the_run(
+    tmp_path: Path,
+) -> None:
+    good = (SCENARIO_DIR / "traces" / "stroke_with_fur.jsonl").read_text().splitlines()
+    other = tmp_path / "other.jsonl"
+    other.write_text("\n".join([good[0].replace('"back_3"', '"spine_3"'), *good[1:]]) + "\n")
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text("\n".join([*good[:5], '{"t_ms": "soon"}']) + "\n")
+    for trace, expected in ((other, "are not this body's"), (broken, f"{broken}:6:")):
+        scenario = Scenario.model_validate(
+            {
+                "name": "t",
+                "duration_ms": 1000,
+                "events": [{"at_ms": 0, "touch_trace": {"file": str(trace)}}],
+            }
+        )
+        with pytest.raises(UserError, match=expected):
+            SimSession(scenario)
