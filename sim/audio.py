@@ -110,17 +110,26 @@ class SimMicrophone:
 
 
 class SimAudio:
-    """Tick callback: the microphone into the real audio pipeline, observations out."""
+    """Tick callback: the microphone into the real audio pipeline, observations out.
 
-    def __init__(self, seed: int = 0) -> None:
+    By default the microphone is the simulated room (``microphone``); with
+    ``live`` (an audio source config such as ``{"type": "pyaudio"}``) it is a
+    real one, built through the audio work's source registry; a missing
+    device is looked for again later, as on the robot.
+    """
+
+    def __init__(self, seed: int = 0, live: dict[str, object] | None = None) -> None:
+        from sensors.audio import AUDIO_SOURCES
         from sensors.audio.pipeline import AudioPerception
         from sensors.audio.sources import BufferSource
         from sensors.audio.stream import AudioStream
 
         self.microphone = SimMicrophone(seed)
-        self.source = BufferSource("sim")
+        self.buffer = BufferSource("sim")
+        self.live = live is not None
+        source = AUDIO_SOURCES.create(live) if live is not None else self.buffer
         self._now_ms = 0
-        self.stream = AudioStream(self.source, AudioPerception.load(), lambda: self._now_ms)
+        self.stream = AudioStream(source, AudioPerception.load(), lambda: self._now_ms)
         self.stream.start()
         self.listeners: list[AudioListener] = []
         self._rendered_ms = 0
@@ -128,8 +137,8 @@ class SimAudio:
     def __call__(self, session: SimSession, events: list[BrainEvent]) -> None:
         """Hear the room up to now and pass on what the pipeline made of it."""
         now = session.now_ms
-        if now > self._rendered_ms:
-            self.source.push(self.microphone.render(self._rendered_ms, now))
+        if now > self._rendered_ms and not self.live:
+            self.buffer.push(self.microphone.render(self._rendered_ms, now))
             self._rendered_ms = now
         self._now_ms = now
         for observation in self.stream.poll():

@@ -94,7 +94,8 @@ class SimSession:
     ``hands`` are contact functions added to the scenario's scripted touches
     (the dashboard's mouse); ``contact`` replaces all of them (a replay).
     ``audio`` runs the simulated microphone through the real audio pipeline
-    (default: when the scenario has voices or sounds).
+    (default: when the scenario has voices or sounds); ``microphone`` is an
+    audio source config for a real microphone instead (``{"type": "pyaudio"}``).
     """
 
     def __init__(
@@ -107,6 +108,7 @@ class SimSession:
         hands: Sequence[Contact] = (),
         contact: Contact | None = None,
         audio: bool | None = None,
+        microphone: dict[str, object] | None = None,
     ) -> None:
         self.scenario = scenario
         self.robot = robot
@@ -134,11 +136,12 @@ class SimSession:
         self.action_listeners: list[Callable[[ScenarioEvent], None]] = []
         if audio is None:
             audio = not replaying and bool(scenario.actions_used() & set(AUDIO_ACTIONS))
+        audio = audio or microphone is not None
         self.audio: SimAudio | None = None
         if audio:
             from sim.audio import SimAudio
 
-            self.audio = SimAudio(seed=scenario.seed)
+            self.audio = SimAudio(seed=scenario.seed, live=microphone)
             self.on_tick.append(self.audio)
 
     def _settle(self, done: Callable[[], bool], fd: int | None) -> None:

@@ -31,6 +31,14 @@ def add_live_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--port", type=int, default=8765, help="dashboard port (default 8765; 0 = any free)"
     )
+    parser.add_argument(
+        "--mic",
+        nargs="?",
+        const="",
+        metavar="DEVICE",
+        help="listen with a real microphone through PyAudio (optionally a device index or "
+        "part of its name) instead of the simulated room",
+    )
 
 
 def register(groups: CommandGroups) -> None:
@@ -99,7 +107,20 @@ def run_live(
     from sim.dashboard.live import LiveSim
 
     warn_if_open(args.host)
-    live = LiveSim(scenario, library, host=args.host, port=args.port, speed=args.speed)
+    microphone: dict[str, object] | None = None
+    if getattr(args, "mic", None) is not None:
+        if args.speed != 1.0:
+            raise UserError("--mic listens in real time: it needs --speed 1")
+        device: int | str = int(args.mic) if args.mic.isdigit() else args.mic
+        microphone = {"type": "pyaudio", **({"device": device} if args.mic else {})}
+    live = LiveSim(
+        scenario,
+        library,
+        host=args.host,
+        port=args.port,
+        speed=args.speed,
+        microphone=microphone,
+    )
     recorder = None
     if getattr(args, "record", None):
         from sim.record import SessionRecorder

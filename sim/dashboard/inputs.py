@@ -65,6 +65,8 @@ class DashboardInputs:
         """Voices need the simulated microphone and the audio pipeline."""
         if self.session.audio is None:
             return InputStatus(False, "this session runs without the microphone")
+        if self.session.audio.live:
+            return InputStatus(False, "a real microphone is listening: speak to it")
         return InputStatus(True)
 
     def status(self) -> dict[str, Any]:

@@ -29,10 +29,16 @@ class LiveSim:
         host: str = "127.0.0.1",
         port: int = DEFAULT_PORT,
         speed: float = 1.0,
+        microphone: dict[str, object] | None = None,
     ) -> None:
         self.hand = BrowserHand(robot.layout)
         self.session = SimSession(
-            scenario, robot=robot, library=library, hands=[self.hand], audio=True
+            scenario,
+            robot=robot,
+            library=library,
+            hands=[self.hand],
+            audio=True,
+            microphone=microphone,
         )
         self.dashboard = Dashboard(self.session, self.hand, host, port)
         self.speed = speed
