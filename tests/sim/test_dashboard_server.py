@@ -38,7 +38,7 @@ def _post(live: LiveSim, path: str, data: bytes, kind: str = "application/json")
         return json.loads(response.read())
 
 
-def _wait_state(live: LiveSim, check: Any, timeout_s: float = 8.0) -> Any:
+def _wait_state(live: LiveSim, check: Any, timeout_s: float = 20.0) -> Any:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         state = _get(live, "/state")

@@ -140,10 +140,12 @@ function showHand(x, y, visible) {
   circle.setAttribute("cy", visible ? y : -100);
 }
 
+// Samples carry the input event's own time (same clock as performance.now()), not
+// the time the handler ran, so a busy page does not stretch a slap into a pat.
 svg.addEventListener("pointerdown", (event) => {
   event.preventDefault();
   svg.setPointerCapture(event.pointerId);
-  const now = performance.now();
+  const now = event.timeStamp;
   const p = toDrawing(event);
   const hard = event.shiftKey || approachSpeed(now) > HARD_SPEED;
   let pressure = hard ? HARD_PRESSURE : NORMAL_PRESSURE;
@@ -156,7 +158,7 @@ svg.addEventListener("pointerdown", (event) => {
 });
 
 svg.addEventListener("pointermove", (event) => {
-  const now = performance.now();
+  const now = event.timeStamp;
   const p = toDrawing(event);
   hand.recent.push({ t: now, x: p.x, y: p.y });
   if (hand.recent.length > 20) hand.recent.shift();
@@ -170,7 +172,7 @@ function lift(event) {
   if (!hand.down) return;
   const p = toDrawing(event);
   const shortest = hand.pressure >= HARD_PRESSURE ? MIN_HARD_CONTACT_MS : MIN_CONTACT_MS;
-  const t = Math.max(performance.now(), hand.downAt + shortest);
+  const t = Math.max(event.timeStamp, hand.downAt + shortest);
   hand.down = false;
   hand.queue.push({ t, x: p.x, y: p.y, p: 0 });
   showHand(0, 0, false);
