@@ -19,6 +19,9 @@ from typing import Any
 from behaviors.library import BehaviourLibrary, load_library
 from brain.events import HandlingEvent, OwnerEmotion, PetEvent, Tick
 from brain.executor import Executor
+from brain.fusion import OwnerEmotion as FusedEmotion
+from brain.fusion import OwnerFusion
+from brain.fusion_model import FusionModel, FusionModelError
 from brain.hotreload import LibraryWatcher, Reload
 from brain.link import BodyInfo, BodyLink
 from brain.mood import Mood
@@ -31,6 +34,19 @@ from sensors.touch.classifier import TouchClassifier
 from sensors.touch.events import TouchEvent, TouchGesture, TouchOnset, TouchRelease
 
 log = logging.getLogger(__name__)
+
+
+def _make_fusion(fusion: OwnerFusion | bool | None) -> OwnerFusion | None:
+    """The owner-emotion fusion to use: given, loaded (True), or none (False/None)."""
+    if fusion is True:
+        try:
+            return OwnerFusion(FusionModel())
+        except FusionModelError as error:
+            log.warning("%s; the pet runs without owner-emotion fusion", error)
+            return None
+    if fusion is False or fusion is None:
+        return None
+    return fusion
 
 
 @dataclass(frozen=True)
@@ -67,6 +83,8 @@ class Brain:
         sound_player: SoundPlayer | None = None,
         minute_of_day: Callable[[int], float] = local_minute_of_day,
         tick_ms: int = 1000,
+        fusion: OwnerFusion | bool | None = True,
+        fusion_period_ms: int = 100,
     ) -> None:
         self.link = link
         self.robot = robot
@@ -84,6 +102,13 @@ class Brain:
         self._next_emotion_event_ms = 0
         self._minute: float | None = None
         self._inbox: deque[PetEvent] = deque(maxlen=256)
+        # Sensor observations (face, body, voice, sounds) waiting for fusion;
+        # appended from perception threads, drained in step().
+        self._sensed: deque[Any] = deque(maxlen=256)
+        self.fusion = _make_fusion(fusion)
+        self.fusion_period_ms = fusion_period_ms
+        self.owner_emotion: FusedEmotion | None = None
+        self._next_fusion_ms = 0
         self._plays: list[str] = []
         self.servo_period_ms = servo_period_ms
         self.torque = False
@@ -126,6 +151,13 @@ class Brain:
         Owner emotion, owner presence, loud sounds and handling events all come in here.
         """
         self._inbox.append(event)
+
+    def perceive(self, observation: Any) -> None:
+        """Queue a sensor observation (face, body, vision, voice, sound) for fusion.
+
+        Safe to call from a perception thread; fusion runs in :meth:`step`.
+        """
+        self._sensed.append(observation)
 
     def reload(self, now_ms: int) -> Reload | None:
         """Check the watched library now; swap in a valid change, report an invalid one."""
@@ -204,6 +236,7 @@ class Brain:
                 log.info("body: %s", message.text)
         while self._inbox:
             react_now |= self._react(self._inbox.popleft(), now_ms)
+        react_now |= self._fuse(now_ms)
         while self._plays:
             self._start_play(self._plays.pop(0), now_ms)
             react_now = True
@@ -232,7 +265,26 @@ class Brain:
             return False
         if not isinstance(event, TouchOnset | TouchGesture):
             return False  # pad faults are shown, not acted on
+        if isinstance(event, TouchGesture) and self.fusion is not None:
+            self.fusion.update(event, now_ms)
         return self._decide(event, now_ms) or isinstance(event, TouchOnset)
+
+    def _fuse(self, now_ms: int) -> bool:
+        """Feed queued observations to fusion; publish its estimate at fusion_period_ms."""
+        fusion = self.fusion
+        if fusion is None:
+            self._sensed.clear()
+            return False
+        while self._sensed:
+            fusion.update(self._sensed.popleft(), now_ms)
+        if now_ms < self._next_fusion_ms:
+            return False
+        self._next_fusion_ms = now_ms + self.fusion_period_ms
+        if not any(fusion.weights(now_ms).values()):
+            self.owner_emotion = None  # nothing fresh: no opinion rather than a guess
+            return False
+        self.owner_emotion = fusion.estimate(now_ms)
+        return self._react(self.owner_emotion.to_event(), now_ms)
 
     def _react(self, event: PetEvent, now_ms: int) -> bool:
         """Show and decide on a non-touch event; True when a behaviour started."""
