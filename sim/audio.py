@@ -148,9 +148,49 @@ class SimAudio:
 def deliver(
     session: SimSession, listeners: list[AudioListener], observation: AudioObservation
 ) -> None:
-    """Hand an audio observation to the listeners, and a startle to the brain."""
+    """Hand an audio observation to the listeners and to the brain.
+
+    Every observation goes to fusion (``Brain.perceive``); a startle also goes
+    in as a ``LoudSound``, which is what the behaviours' ``loud_sound`` triggers read.
+    """
     for listener in listeners:
         listener(session.now_ms, observation)
+    session.brain.perceive(observation)
     if isinstance(observation, SoundEvent):
         level = observation.level_dbfs + SPL_AT_0_DBFS
         session.brain.observe(LoudSound(session.now_ms, round(level, 1)))
+
+
+def _nan(value: object) -> float:
+    return float("nan") if value is None else float(value)  # type: ignore[arg-type]
+
+
+def observation_from_json(data: dict[str, object]) -> AudioObservation | None:
+    """Rebuild a recorded audio observation (the inverse of its ``to_json``)."""
+    from dataclasses import fields
+
+    from sensors.audio.observations import AmbientLevel, Prosody, VoiceObservation
+
+    kind = data.get("kind")
+    if kind == "startle":
+        names = [f.name for f in fields(SoundEvent)]
+        return SoundEvent(**{k: data[k] for k in names})  # type: ignore[arg-type]
+    if kind == "voice":
+        prosody = data["prosody"]
+        assert isinstance(prosody, dict)
+        return VoiceObservation(
+            t_ms=_nan(data["t_ms"]),
+            duration_ms=_nan(data["duration_ms"]),
+            speech_probability=_nan(data["speech_probability"]),
+            prosody=Prosody(**{k: _nan(v) for k, v in prosody.items()}),
+            arousal=None if data["arousal"] is None else _nan(data["arousal"]),
+            valence=None if data["valence"] is None else _nan(data["valence"]),
+            emotion=dict(data.get("emotion") or {}),  # type: ignore[call-overload]
+            confidence=_nan(data.get("confidence", 0.0)),
+            background_db=_nan(data.get("background_db")),
+        )
+    if kind == "ambient":
+        return AmbientLevel(
+            _nan(data["t_ms"]), _nan(data["background_db"]), bool(data["speech_active"])
+        )
+    return None

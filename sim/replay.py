@@ -11,7 +11,7 @@ needs a new recording).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +20,8 @@ from pydantic import ValidationError
 from behaviors.library import BehaviourLibrary
 from brain.errors import UserError
 from brain.runtime import BrainEvent
-from sensors.audio.observations import SoundEvent
-from sim.audio import deliver
+from sensors.audio.observations import AudioObservation
+from sim.audio import deliver, observation_from_json
 from sim.hands import PlayedContact
 from sim.record import FORMAT_VERSION, METADATA_NAME
 from sim.runner import SimReport, SimSession
@@ -38,7 +38,7 @@ class Recording:
     pad_count: int
     contact: list[tuple[int, list[float]]] = field(default_factory=list)
     actions: list[ScenarioEvent] = field(default_factory=list)
-    sounds: list[tuple[int, SoundEvent]] = field(default_factory=list)
+    heard: list[tuple[int, AudioObservation]] = field(default_factory=list)
     decisions: list[tuple[int, str]] = field(default_factory=list)
 
 
@@ -76,10 +76,9 @@ def load_recording(path: Path) -> Recording:
                 elif channel.topic == "/sim/actions":
                     recording.actions.append(ScenarioEvent.model_validate(data["event"]))
                 elif channel.topic == "/perception/audio":
-                    heard = data["observation"]
-                    if heard.get("kind") == "startle":
-                        fields = {k: heard[k] for k in SOUND_EVENT_FIELDS}
-                        recording.sounds.append((int(data["t_ms"]), SoundEvent(**fields)))
+                    heard = observation_from_json(data["observation"])
+                    if heard is not None:
+                        recording.heard.append((int(data["t_ms"]), heard))
                 else:
                     recording.decisions.append((int(data["t_ms"]), str(data["behaviour"])))
     except (McapError, OSError, ValueError, KeyError, ValidationError) as error:
@@ -87,17 +86,14 @@ def load_recording(path: Path) -> Recording:
     return recording
 
 
-SOUND_EVENT_FIELDS = [f.name for f in fields(SoundEvent)]
+class RecordedHearing:
+    """Tick callback: what the audio pipeline heard, back at the tick it came."""
 
-
-class RecordedSounds:
-    """Tick callback: the startles the audio pipeline heard, back at the tick they came."""
-
-    def __init__(self, sounds: list[tuple[int, SoundEvent]]) -> None:
-        self._due = sorted(sounds, key=lambda item: item[0])
+    def __init__(self, heard: list[tuple[int, AudioObservation]]) -> None:
+        self._due = sorted(heard, key=lambda item: item[0])
 
     def __call__(self, session: SimSession, events: list[BrainEvent]) -> None:
-        """Deliver every recorded startle whose tick has come."""
+        """Deliver every recorded observation whose tick has come."""
         while self._due and self._due[0][0] <= session.now_ms:
             deliver(session, [], self._due.pop(0)[1])
 
@@ -142,7 +138,7 @@ def replay(recording: Recording, library: BehaviourLibrary | None = None) -> Rep
     # Touches come back as contact; everything else done to the body as it was done.
     scenario = recording.scenario.model_copy(update={"events": recording.actions})
     session = SimSession(scenario, library=library, tick_ms=recording.tick_ms, contact=contact)
-    session.on_tick.append(RecordedSounds(recording.sounds))
+    session.on_tick.append(RecordedHearing(recording.heard))
     if session.robot.layout.pad_count != recording.pad_count:
         session.close()
         raise UserError(

@@ -19,7 +19,7 @@ from typing import Any
 from behaviors.library import DEFAULT_SOUNDS_DIR
 from brain.errors import UserError
 from sim.dashboard.inputs import DashboardInputs
-from sim.dashboard.state import StatePublisher
+from sim.dashboard.state import StatePublisher, owner_state
 from sim.hands import BrowserHand, HandSample, pad_points
 from sim.runner import SimSession
 
@@ -68,6 +68,7 @@ class Dashboard:
         self.publisher = StatePublisher()
         self.inputs = DashboardInputs(session)
         self.publisher.panels["inputs"] = lambda _session: self.inputs.status()
+        self.publisher.panels["owner"] = owner_state
         session.on_tick.append(self.publisher)
         session.tap.listeners.append(self.publisher.on_body_message)
         if session.audio is not None:

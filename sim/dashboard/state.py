@@ -49,6 +49,13 @@ def describe_event(event: BrainEvent) -> str:
             return f"hand lifted after {data.get('duration_ms')} ms"
     if event.kind == "decision":
         return f"-> {data.get('behaviour')} ({data.get('trigger')})"
+    if event.kind == "owner_emotion":
+        probabilities: dict[str, float] = data.get("probabilities") or {}
+        label = max(probabilities.items(), key=lambda item: item[1])[0] if probabilities else "?"
+        return (
+            f"owner seems {label} (valence {data.get('valence', 0):+.2f}, "
+            f"arousal {data.get('arousal', 0):+.2f}, confidence {data.get('confidence', 0):.2f})"
+        )
     parts = ", ".join(f"{k}={v}" for k, v in data.items())
     return f"{event.kind} {parts}".strip()
 
@@ -69,6 +76,19 @@ def leds_state(session: SimSession) -> list[list[int]] | None:
     if strip is None:
         return None
     return [[int(c) for c in pixel] for pixel in strip.shown]
+
+
+def owner_state(session: SimSession) -> dict[str, Any]:
+    """The fused owner-emotion estimate with each modality's contribution, or why there is none."""
+    brain = session.brain
+    if brain.fusion is None:
+        return {"available": False, "reason": "the fusion model could not be loaded"}
+    if brain.owner_emotion is None:
+        return {
+            "available": False,
+            "reason": "no opinion: nothing fresh from face, voice or touch",
+        }
+    return {"available": True, **brain.owner_emotion.to_json()}
 
 
 def describe_imu(events: int) -> str:

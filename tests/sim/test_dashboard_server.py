@@ -172,3 +172,17 @@ def test_a_wav_sent_to_the_microphone_is_heard_as_a_voice(live: LiveSim, tmp_pat
     state = _wait_state(live, lambda s: s["heard"] is not None, timeout_s=15.0)
     assert state["heard"]["kind"] == "voice" and state["heard"]["emotion"]
     assert any(e["text"].startswith("heard a voice") for e in state["events"])
+    # Fusion takes the voice in: an estimate with the voice's contribution.
+    state = _wait_state(
+        live, lambda s: s["owner"]["available"] and s["owner"]["contributions"].get("voice", 0) > 0
+    )
+    assert 0 < state["owner"]["confidence"] <= 1
+
+
+def test_the_owner_panel_shows_fusion_or_says_why_not(live: LiveSim) -> None:
+    state = _wait_state(live, lambda s: "owner" in s)
+    owner = state["owner"]
+    if owner["available"]:
+        assert set(owner["contributions"]) and -1 <= owner["valence"] <= 1
+    else:
+        assert owner["reason"]

@@ -43,25 +43,33 @@ function showBehaviour(behaviour) {
 
 function showOwner(owner) {
   const box = el("owner");
+  box.replaceChildren();
   if (!owner || !owner.available) {
-    box.innerHTML = "";
     const note = document.createElement("div");
     note.className = "unavailable";
-    note.textContent = (owner && owner.reason) ||
-      "not available: the fusion model is not in the brain yet (issue #7)";
+    note.textContent = (owner && owner.reason) || "no estimate";
     box.appendChild(note);
     return;
   }
-  bars(box, { valence: owner.valence, arousal: owner.arousal, confidence: owner.confidence }, -1, 1);
-  if (owner.contributions) {
-    const title = document.createElement("div");
-    title.className = "why";
-    title.textContent = "each modality's contribution";
-    box.appendChild(title);
-    const holder = document.createElement("div");
-    bars(holder, owner.contributions, 0, 1);
-    box.appendChild(holder);
-  }
+  const head = document.createElement("div");
+  head.className = "why";
+  head.textContent = `${owner.label}, confidence ${owner.confidence.toFixed(2)}` +
+    (owner.conflict > 0.2 ? `; ${owner.conflict_between.join(" vs ")} disagree` : "");
+  box.appendChild(head);
+  const dims = document.createElement("div");
+  bars(dims, { valence: owner.valence, arousal: owner.arousal }, -1, 1);
+  box.appendChild(dims);
+  const emotions = document.createElement("div");
+  bars(emotions, owner.emotion, 0, 1);
+  box.appendChild(emotions);
+  const title = document.createElement("div");
+  title.className = "why";
+  title.textContent = "each modality's contribution";
+  box.appendChild(title);
+  const shares = document.createElement("div");
+  shares.id = "contributions";
+  bars(shares, owner.contributions, 0, 1);
+  box.appendChild(shares);
 }
 
 function showHeard(heard) {
