@@ -27,6 +27,9 @@ VIBE_NAMES = {
     wire.VIBE_CONSTANT: "constant",
 }
 
+# Shown in their own panel, too frequent for the log.
+QUIET_KINDS = ("owner_emotion",)
+
 # Extra panels (owner emotion, inputs) plug in here: name -> function of the session.
 PanelSource = Callable[[SimSession], dict[str, Any] | None]
 
@@ -139,6 +142,8 @@ class StatePublisher:
         """Collect this tick's events; publish when a period has passed."""
         self._vibration_peak = max(self._vibration_peak, session.body.motor.level)
         for event in events:
+            if event.kind in QUIET_KINDS:
+                continue
             self._log.append(
                 {"t_ms": session.now_ms, "kind": event.kind, "text": describe_event(event)}
             )
