@@ -4,9 +4,10 @@ Touches are contact functions on the virtual pads (``sim.touches``). Handling
 plays a motion on the body's virtual IMU, read by the firmware's own driver;
 the cable is the pty between brain and body; the battery is the body's
 virtual battery; voices and sounds play into the simulated microphone and
-the real audio pipeline (``sim.audio``). Faces need the camera pipeline: an
-action whose path is not in this build is refused before the run starts,
-with the reason, rather than faked.
+the real audio pipeline (``sim.audio``); faces and the owner's presence are
+pictures in front of the simulated camera and the real vision pipeline
+(``sim.camera``). An action whose path is not in this build is refused
+before the run starts, with the reason, rather than faked.
 
 Every action performed (scripted or from the dashboard) is announced to the
 session's ``action_listeners``, so a recording can replay it.
@@ -22,14 +23,13 @@ from sim.scenario import Scenario, ScenarioEvent
 
 if TYPE_CHECKING:
     from brain.runtime import BrainEvent
+    from sim.camera import Frame
     from sim.runner import SimSession
 
 # Why each action cannot run yet; an action leaves this table when its path exists.
-UNAVAILABLE = {
-    "face": "faces need the camera pipeline in the brain (issue #4)",
-    "owner": "owner presence is seen by the camera pipeline (issue #4)",
-}
+UNAVAILABLE: dict[str, str] = {}
 AUDIO_ACTIONS = ("voice", "sound")
+CAMERA_ACTIONS = ("face", "owner")
 
 # Handling as the body's IMU feels it (``sim.peripherals.IMU_MOTIONS``).
 HANDLING_MOTIONS = {
@@ -103,6 +103,41 @@ def _sound(session: SimSession, event: ScenarioEvent) -> None:
     session.audio.microphone.queue(samples, session.now_ms)
 
 
+def _face(session: SimSession, event: ScenarioEvent) -> None:
+    assert event.face is not None
+    camera = session.camera
+    if camera is None:  # a replay sees the recorded observations instead
+        return
+    from sim.camera import read_face
+    from sim.scenario import bundled_face
+
+    face = event.face
+    if face.video is not None:
+        camera.play_video(face.video, session.now_ms, face.duration_ms)
+        return
+    path = face.image if face.image is not None else bundled_face(str(face.expression))
+    if path is None:
+        raise UserError(f"no bundled face '{face.expression}'")
+    camera.show(read_face(path), session.now_ms, face.duration_ms)
+
+
+def _owner(session: SimSession, event: ScenarioEvent) -> None:
+    assert event.owner is not None
+    if session.camera is not None:
+        session.camera.owner_frame = owner_face() if event.owner.present else None
+
+
+def owner_face() -> Frame:
+    """The owner as the camera sees them: the bundled neutral portrait."""
+    from sim.camera import read_face
+    from sim.scenario import bundled_face
+
+    path = bundled_face("neutral")
+    if path is None:
+        raise UserError("the bundled owner portrait (sim/faces/neutral.jpg) is missing")
+    return read_face(path)
+
+
 # Actions performed at their time on the simulator's thread (touches are contact functions).
 PERFORMERS: dict[str, Callable[[SimSession, ScenarioEvent], None]] = {
     "cable": _cable,
@@ -110,6 +145,8 @@ PERFORMERS: dict[str, Callable[[SimSession, ScenarioEvent], None]] = {
     "battery": _battery,
     "voice": _voice,
     "sound": _sound,
+    "face": _face,
+    "owner": _owner,
 }
 
 

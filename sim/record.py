@@ -1,8 +1,8 @@
 """Session recordings as MCAP: JSON messages with JSON schemas, so Foxglove opens them.
 
 What is kept: the hand's contact on each pad and the actions done to the body
-(handling, the cable) and what the audio pipeline heard (observations,
-never samples): the input a replay needs; the touch frames and other
+(handling, the cable) and what the audio and vision pipelines perceived
+(observations, never samples or pixels): the input a replay needs; the touch frames and other
 reports the body sent (observations), every command the brain sent, the
 brain's events and decisions, and the body's physical state. Never a camera
 frame or an audio sample. Times are the simulator's clock
@@ -16,9 +16,12 @@ from pathlib import Path
 from typing import IO, Any
 
 from brain.errors import UserError
+from brain.events import OwnerPresence
 from brain.runtime import BrainEvent
 from firmware import wire
 from sensors.audio.observations import AudioObservation
+from sensors.camera.observations import VisionObservation
+from sim.camera import vision_to_json
 from sim.runner import SimReport, SimSession
 from sim.scenario import ScenarioEvent
 
@@ -39,6 +42,14 @@ SCHEMAS: dict[str, tuple[str, dict[str, Any]]] = {
     "/perception/audio": (
         "petbrain.AudioObservation",
         {"type": "object", "properties": {**_T, "observation": {"type": "object"}}},
+    ),
+    "/perception/vision": (
+        "petbrain.VisionObservation",
+        {"type": "object", "properties": {**_T, "observation": {"type": "object"}}},
+    ),
+    "/perception/presence": (
+        "petbrain.OwnerPresence",
+        {"type": "object", "properties": {**_T, "present": {"type": "boolean"}}},
     ),
     "/sim/contact": (
         "petbrain.Contact",
@@ -126,6 +137,9 @@ class SessionRecorder:
         session.action_listeners.append(self._on_action)
         if session.audio is not None:
             session.audio.listeners.append(self._on_audio)
+        if session.camera is not None:
+            session.camera.listeners.append(self._on_vision)
+            session.camera.presence_listeners.append(self._on_presence)
         session.tap.listeners.append(self._on_message)
         session.on_tick.append(self._on_tick)
         self.messages = 0
@@ -145,6 +159,14 @@ class SessionRecorder:
 
     def _on_audio(self, t_ms: int, observation: AudioObservation) -> None:
         self.write("/perception/audio", t_ms, {"observation": observation.to_json()})
+
+    def _on_vision(self, t_ms: int, observation: VisionObservation) -> None:
+        self.write("/perception/vision", t_ms, {"observation": vision_to_json(observation)})
+
+    def _on_presence(self, t_ms: int, presence: OwnerPresence) -> None:
+        self.write(
+            "/perception/presence", t_ms, {"present": presence.present, "away_ms": presence.away_ms}
+        )
 
     def _on_action(self, event: ScenarioEvent) -> None:
         data = event.model_dump(mode="json", exclude_none=True)

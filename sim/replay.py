@@ -19,9 +19,12 @@ from pydantic import ValidationError
 
 from behaviors.library import BehaviourLibrary
 from brain.errors import UserError
+from brain.events import OwnerPresence
 from brain.runtime import BrainEvent
 from sensors.audio.observations import AudioObservation
+from sensors.camera.observations import VisionObservation
 from sim.audio import deliver, observation_from_json
+from sim.camera import deliver_vision, vision_from_json
 from sim.hands import PlayedContact
 from sim.record import FORMAT_VERSION, METADATA_NAME
 from sim.runner import SimReport, SimSession
@@ -39,6 +42,8 @@ class Recording:
     contact: list[tuple[int, list[float]]] = field(default_factory=list)
     actions: list[ScenarioEvent] = field(default_factory=list)
     heard: list[tuple[int, AudioObservation]] = field(default_factory=list)
+    seen: list[tuple[int, VisionObservation]] = field(default_factory=list)
+    presence: list[tuple[int, OwnerPresence]] = field(default_factory=list)
     decisions: list[tuple[int, str]] = field(default_factory=list)
 
 
@@ -68,7 +73,14 @@ def load_recording(path: Path) -> Recording:
                 int(meta["tick_ms"]),
                 int(meta["pad_count"]),
             )
-            topics = ["/sim/contact", "/sim/actions", "/perception/audio", "/brain/decisions"]
+            topics = [
+                "/sim/contact",
+                "/sim/actions",
+                "/perception/audio",
+                "/perception/vision",
+                "/perception/presence",
+                "/brain/decisions",
+            ]
             for _schema, channel, message in reader.iter_messages(topics=topics):
                 data = json.loads(message.data)
                 if channel.topic == "/sim/contact":
@@ -79,6 +91,14 @@ def load_recording(path: Path) -> Recording:
                     heard = observation_from_json(data["observation"])
                     if heard is not None:
                         recording.heard.append((int(data["t_ms"]), heard))
+                elif channel.topic == "/perception/vision":
+                    seen = vision_from_json(data["observation"])
+                    recording.seen.append((int(data["t_ms"]), seen))
+                elif channel.topic == "/perception/presence":
+                    t_ms = int(data["t_ms"])
+                    away = data.get("away_ms")
+                    presence = OwnerPresence(t_ms, bool(data["present"]), away)
+                    recording.presence.append((t_ms, presence))
                 else:
                     recording.decisions.append((int(data["t_ms"]), str(data["behaviour"])))
     except (McapError, OSError, ValueError, KeyError, ValidationError) as error:
@@ -86,16 +106,30 @@ def load_recording(path: Path) -> Recording:
     return recording
 
 
-class RecordedHearing:
-    """Tick callback: what the audio pipeline heard, back at the tick it came."""
+class RecordedPerception:
+    """Tick callback: what the pipelines perceived, back to the brain at the tick it came."""
 
-    def __init__(self, heard: list[tuple[int, AudioObservation]]) -> None:
-        self._due = sorted(heard, key=lambda item: item[0])
+    def __init__(
+        self,
+        heard: list[tuple[int, AudioObservation]],
+        seen: list[tuple[int, VisionObservation]],
+        presence: list[tuple[int, OwnerPresence]],
+    ) -> None:
+        items: list[tuple[int, int, object]] = [(t, 0, o) for t, o in heard]
+        items += [(t, 1, o) for t, o in seen]
+        items += [(t, 2, o) for t, o in presence]
+        self._due = sorted(items, key=lambda item: (item[0], item[1]))
 
     def __call__(self, session: SimSession, events: list[BrainEvent]) -> None:
-        """Deliver every recorded observation whose tick has come."""
+        """Deliver every recorded observation whose tick has come, in the original order."""
         while self._due and self._due[0][0] <= session.now_ms:
-            deliver(session, [], self._due.pop(0)[1])
+            _, kind, item = self._due.pop(0)
+            if kind == 0:
+                deliver(session, [], item)  # type: ignore[arg-type]
+            elif kind == 1:
+                deliver_vision(session, [], item)  # type: ignore[arg-type]
+            else:
+                session.brain.observe(item)  # type: ignore[arg-type]
 
 
 @dataclass
@@ -138,7 +172,7 @@ def replay(recording: Recording, library: BehaviourLibrary | None = None) -> Rep
     # Touches come back as contact; everything else done to the body as it was done.
     scenario = recording.scenario.model_copy(update={"events": recording.actions})
     session = SimSession(scenario, library=library, tick_ms=recording.tick_ms, contact=contact)
-    session.on_tick.append(RecordedHearing(recording.heard))
+    session.on_tick.append(RecordedPerception(recording.heard, recording.seen, recording.presence))
     if session.robot.layout.pad_count != recording.pad_count:
         session.close()
         raise UserError(

@@ -19,11 +19,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from behaviors.library import BehaviourLibrary
+from brain.errors import UserError
 from brain.link import BodyLink
 from brain.robot import DEFAULT_ROBOT, RobotConfig
 from brain.runtime import Brain, BrainEvent
 from sensors.touch.synthetic import Contact, combine
-from sim.actions import AUDIO_ACTIONS, ScenarioDriver, check_runnable
+from sim.actions import AUDIO_ACTIONS, CAMERA_ACTIONS, ScenarioDriver, check_runnable
 from sim.body import VirtualBody
 from sim.hands import ContactLog
 from sim.scenario import Scenario, ScenarioEvent
@@ -32,6 +33,7 @@ from sim.touches import contact_scripts
 
 if TYPE_CHECKING:
     from sim.audio import SimAudio
+    from sim.camera import SimCamera
 
 SETTLE_TIMEOUT_S = 0.5
 MAX_SAMPLES = 20_000  # body samples kept in a report (about 17 minutes at 50 ms)
@@ -96,6 +98,9 @@ class SimSession:
     ``audio`` runs the simulated microphone through the real audio pipeline
     (default: when the scenario has voices or sounds); ``microphone`` is an
     audio source config for a real microphone instead (``{"type": "pyaudio"}``).
+    ``camera`` runs the simulated camera through the real vision pipeline
+    (default: when the scenario shows faces or the owner); ``webcam`` is a
+    camera source config for a real camera instead (``{"type": "opencv"}``).
     """
 
     def __init__(
@@ -109,6 +114,8 @@ class SimSession:
         contact: Contact | None = None,
         audio: bool | None = None,
         microphone: dict[str, object] | None = None,
+        camera: bool | None = None,
+        webcam: dict[str, object] | None = None,
     ) -> None:
         self.scenario = scenario
         self.robot = robot
@@ -143,6 +150,26 @@ class SimSession:
 
             self.audio = SimAudio(seed=scenario.seed, live=microphone)
             self.on_tick.append(self.audio)
+        if camera is None:
+            camera = not replaying and (
+                scenario.owner_present or bool(scenario.actions_used() & set(CAMERA_ACTIONS))
+            )
+        camera = camera or webcam is not None
+        self.camera: SimCamera | None = None
+        if camera:
+            self._start_camera(scenario, webcam)
+
+    def _start_camera(self, scenario: Scenario, webcam: dict[str, object] | None) -> None:
+        from sim.actions import owner_face
+        from sim.camera import SimCamera
+
+        self.camera = SimCamera(live=webcam)
+        if not self.camera.enabled:
+            self.close()
+            raise UserError("the vision models could not be loaded: the simulated camera is off")
+        if scenario.owner_present:
+            self.camera.owner_frame = owner_face()
+        self.on_tick.append(self.camera)
 
     def _settle(self, done: Callable[[], bool], fd: int | None) -> None:
         if fd is None or done():
@@ -269,6 +296,9 @@ class SimSession:
         return report
 
     def close(self) -> None:
-        """Release the pty and the serial port."""
+        """Release the pty and the serial port (and the camera's models)."""
         self.link.close()
         self.body.close()
+        if getattr(self, "camera", None) is not None:
+            assert self.camera is not None
+            self.camera.close()

@@ -183,7 +183,7 @@ class Scenario(_Strict):
     description: str = ""
     duration_ms: int = Field(gt=0, le=3_600_000)
     seed: int = 0
-    owner_present: bool = True  # at the start
+    owner_present: bool = False  # the owner's face in view of the camera at the start
     events: list[ScenarioEvent] = Field(default_factory=list)
     expect: list[Expectation] = Field(default_factory=list)
 
