@@ -39,6 +39,14 @@ def add_live_options(parser: argparse.ArgumentParser) -> None:
         help="listen with a real microphone through PyAudio (optionally a device index or "
         "part of its name) instead of the simulated room",
     )
+    parser.add_argument(
+        "--camera",
+        nargs="?",
+        const="0",
+        metavar="DEVICE",
+        help="watch with a real camera through OpenCV (V4L2 device index, default 0) "
+        "instead of the simulated one",
+    )
 
 
 def register(groups: CommandGroups) -> None:
@@ -111,8 +119,14 @@ def run_live(
     if getattr(args, "mic", None) is not None:
         if args.speed != 1.0:
             raise UserError("--mic listens in real time: it needs --speed 1")
-        device: int | str = int(args.mic) if args.mic.isdigit() else args.mic
-        microphone = {"type": "pyaudio", **({"device": device} if args.mic else {})}
+        mic: int | str = int(args.mic) if args.mic.isdigit() else args.mic
+        microphone = {"type": "pyaudio", **({"device": mic} if args.mic else {})}
+    webcam: dict[str, object] | None = None
+    if getattr(args, "camera", None) is not None:
+        if args.speed != 1.0:
+            raise UserError("--camera watches in real time: it needs --speed 1")
+        device: int | str = int(args.camera) if args.camera.isdigit() else args.camera
+        webcam = {"type": "opencv", "device": device}
     live = LiveSim(
         scenario,
         library,
@@ -120,6 +134,7 @@ def run_live(
         port=args.port,
         speed=args.speed,
         microphone=microphone,
+        webcam=webcam,
     )
     recorder = None
     if getattr(args, "record", None):

@@ -19,6 +19,7 @@ from sim.runner import SimSession
 from sim.scenario import ScenarioEvent
 
 HANDLING_ACTIONS = tuple(HANDLING_MOTIONS)
+FACE_SHOWN_MS = 6000  # how long an uploaded photo stays in front of the camera
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,13 @@ class DashboardInputs:
         return InputStatus(True)
 
     def face_status(self) -> InputStatus:
-        """Faces need the camera pipeline in the brain."""
-        return InputStatus(False, "the camera pipeline is not in the brain yet (issue #4)")
+        """Faces need the simulated camera and the vision pipeline."""
+        camera = self.session.camera
+        if camera is None:
+            return InputStatus(False, "this session runs without the camera")
+        if camera.live:
+            return InputStatus(False, "a real camera is watching: show it your face")
+        return InputStatus(True)
 
     def voice_status(self) -> InputStatus:
         """Voices need the simulated microphone and the audio pipeline."""
@@ -89,11 +95,20 @@ class DashboardInputs:
         return {"ok": True, "action": action}
 
     def show_face(self, data: bytes, content_type: str) -> dict[str, Any]:
-        """Show an image to the pet's camera."""
+        """Hold an image in front of the pet's camera (seen by the real vision pipeline)."""
         status = self.face_status()
         if not status.available:
             raise UserError(f"faces not available: {status.reason}")
-        raise UserError("faces not available")
+        from sim.camera import decode_image
+
+        frame = decode_image(data)  # in memory only, never written anywhere
+
+        def show(session: SimSession) -> None:
+            assert session.camera is not None
+            session.camera.show(frame, session.now_ms, FACE_SHOWN_MS)
+
+        self._pending.put(show)
+        return {"ok": True, "shown_ms": FACE_SHOWN_MS}
 
     def play_voice(self, data: bytes, content_type: str) -> dict[str, Any]:
         """Play a wav file into the pet's microphone (heard by the real audio pipeline)."""

@@ -30,6 +30,7 @@ class LiveSim:
         port: int = DEFAULT_PORT,
         speed: float = 1.0,
         microphone: dict[str, object] | None = None,
+        webcam: dict[str, object] | None = None,
     ) -> None:
         self.hand = BrowserHand(robot.layout)
         self.session = SimSession(
@@ -39,6 +40,8 @@ class LiveSim:
             hands=[self.hand],
             audio=True,
             microphone=microphone,
+            camera=True,
+            webcam=webcam,
         )
         self.dashboard = Dashboard(self.session, self.hand, host, port)
         self.speed = speed

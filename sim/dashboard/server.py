@@ -19,7 +19,7 @@ from typing import Any
 from behaviors.library import DEFAULT_SOUNDS_DIR
 from brain.errors import UserError
 from sim.dashboard.inputs import DashboardInputs
-from sim.dashboard.state import StatePublisher, owner_state
+from sim.dashboard.state import StatePublisher, owner_state, seen_state
 from sim.hands import BrowserHand, HandSample, pad_points
 from sim.runner import SimSession
 
@@ -69,6 +69,7 @@ class Dashboard:
         self.inputs = DashboardInputs(session)
         self.publisher.panels["inputs"] = lambda _session: self.inputs.status()
         self.publisher.panels["owner"] = owner_state
+        self.publisher.panels["seen"] = seen_state
         session.on_tick.append(self.publisher)
         session.tap.listeners.append(self.publisher.on_body_message)
         if session.audio is not None:

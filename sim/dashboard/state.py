@@ -94,6 +94,25 @@ def owner_state(session: SimSession) -> dict[str, Any]:
     return {"available": True, **brain.owner_emotion.to_json()}
 
 
+def seen_state(session: SimSession) -> dict[str, Any] | None:
+    """What the vision pipeline made of the last frame (numbers only), if the camera is on."""
+    camera = session.camera
+    if camera is None or camera.perception.latest is None:
+        return None
+    latest = camera.perception.latest
+    face, body = latest.face, latest.body
+    return {
+        "t_ms": latest.t_ms,
+        "face": face.present,
+        "expression": {k: round(v, 3) for k, v in face.expression.items()},
+        "looking_at_pet": face.looking_at_pet,
+        "distance_m": face.distance_m,
+        "body": body.present,
+        "lean": round(body.lean, 2),
+        "owner_present": camera.presence.present,
+    }
+
+
 def describe_imu(events: int) -> str:
     """Names of the IMU event bits set in ``events``."""
     return ", ".join(name for bit, name in IMU_EVENT_NAMES.items() if events & bit)

@@ -181,6 +181,17 @@ def test_a_wav_played_from_the_page_is_heard_by_the_audio_pipeline(
     assert "heard a voice" in page.locator("#log").text_content()
 
 
+def test_a_photo_shown_from_the_page_is_seen_by_the_vision_pipeline(page: Any) -> None:
+    from sim.scenario import bundled_face
+
+    photo = bundled_face("happy")
+    assert photo is not None
+    page.set_input_files("#face-file", str(photo))
+    page.wait_for_function(
+        "document.getElementById('seen').textContent.startsWith('a face')", timeout=15_000
+    )
+
+
 def test_each_input_is_offered_exactly_when_the_brain_can_take_it(page: Any, live: LiveSim) -> None:
     page.wait_for_selector("#torque.on", timeout=10_000)
     status = live.dashboard.inputs.status()

@@ -106,7 +106,7 @@ def test_the_event_stream_sends_state_documents(live: LiveSim) -> None:
         ("/hand", b"{not json", "bad request"),
         ("/hand", b'{"samples": [{"t": 1}]}', "bad request"),
         ("/handling", b'{"action": "juggle"}', "unknown handling action"),
-        ("/face", b"\xff\xd8", "faces not available"),
+        ("/face", b"\xff\xd8", "not an image OpenCV can read"),
         ("/voice", b"RIFF", "not a readable PCM wav file"),
         ("/nowhere", b"", "no such action"),
     ],
@@ -186,3 +186,24 @@ def test_the_owner_panel_shows_fusion_or_says_why_not(live: LiveSim) -> None:
         assert set(owner["contributions"]) and -1 <= owner["valence"] <= 1
     else:
         assert owner["reason"]
+
+
+def test_a_photo_shown_to_the_camera_is_seen_and_reaches_fusion(live: LiveSim) -> None:
+    from sim.scenario import bundled_face
+
+    photo = bundled_face("happy")
+    assert photo is not None
+    reply = _post(live, "/face", photo.read_bytes(), "image/jpeg")
+    assert reply["ok"] is True
+    state = _wait_state(live, lambda s: s["seen"] is not None and s["seen"]["face"])
+    expression = state["seen"]["expression"]
+    assert max(expression, key=expression.get) == "happy"
+    # Fusion blends the smile in: the estimate turns happy, with the face contributing.
+    _wait_state(
+        live,
+        lambda s: (
+            s["owner"]["available"]
+            and s["owner"]["contributions"].get("face", 0) > 0
+            and s["owner"]["emotion"]["happy"] > 0.3
+        ),
+    )

@@ -92,6 +92,28 @@ function showHeard(heard) {
   box.appendChild(holder);
 }
 
+function showSeen(seen) {
+  const box = el("seen");
+  if (!seen) {
+    box.textContent = "nothing in view";
+    return;
+  }
+  box.replaceChildren();
+  const head = document.createElement("div");
+  head.className = "why";
+  const who = seen.face ? "a face" : "no face";
+  const owner = seen.owner_present ? ", owner present" : "";
+  const look = seen.face && seen.looking_at_pet ? ", looking at the pet" : "";
+  head.textContent = `${who} at ${(seen.t_ms / 1000).toFixed(1)} s${look}${owner}`;
+  box.appendChild(head);
+  if (seen.face) {
+    const holder = document.createElement("div");
+    holder.className = "bars";
+    bars(holder, seen.expression, 0, 1);
+    box.appendChild(holder);
+  }
+}
+
 function showLink(link) {
   const table = el("link");
   table.replaceChildren();
@@ -171,6 +193,7 @@ function apply(state) {
   bars(el("mood"), state.mood, -1, 1);
   showOwner(state.owner);
   showHeard(state.heard);
+  showSeen(state.seen);
   showLink(state.link);
   showLog(state.events);
   showInputs(state.inputs);
