@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from brain.runtime import BrainEvent
+from sim.dashboard.state import describe_event
 from sim.runner import SimSession
 
 SHORT = {
@@ -68,6 +69,8 @@ class TimelinePrinter:
                 self._line(session, t, mark="*")
             elif event.kind == "decision":
                 self._line(session, t, mark=">", why=str(event.data["trigger"]))
+            elif event.kind == "owner_emotion":
+                print(f"{t / 1000:6.2f}s  [{describe_event(event)}]", file=self.out)
             elif event.kind in SHOWN_KINDS:
                 print(f"{t / 1000:6.2f}s  [{event.kind}] {event.data}", file=self.out)
         if self.every_ms and t % self.every_ms == 0:
