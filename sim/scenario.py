@@ -235,8 +235,15 @@ def bundled_face(expression: str) -> Path | None:
     return None
 
 
+def shipped_scenarios() -> list[str]:
+    """Names of the scenarios that ship in ``sim/scenarios``."""
+    return sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml"))
+
+
 def load_scenario(path: Path) -> Scenario:
-    """Load and validate ``path``; problems raise UserError with located messages."""
+    """Load and validate ``path`` (or a shipped scenario's name); problems raise UserError."""
+    if not path.exists() and path.suffix == "" and (SCENARIO_DIR / f"{path}.yaml").exists():
+        path = SCENARIO_DIR / f"{path}.yaml"
     if not path.exists():
         raise UserError(f"scenario file not found: {path}")
     try:

@@ -15,7 +15,12 @@ def register(groups: CommandGroups) -> None:
     parser = groups.command(
         "sim", run_sim, "run a scenario or preview a behaviour on the virtual body"
     )
-    parser.add_argument("--scenario", type=Path, help="a scenario YAML file (default: demo)")
+    parser.add_argument(
+        "--scenario",
+        type=Path,
+        help="a scenario YAML file, or the name of a shipped one (default: demo; --list)",
+    )
+    parser.add_argument("--list", action="store_true", help="list the shipped scenarios")
     parser.add_argument(
         "--play", metavar="BEHAVIOUR", help="preview one behaviour of the library and exit"
     )
@@ -60,6 +65,13 @@ def run_sim(args: argparse.Namespace) -> int:
     from sim.runner import SimSession
     from sim.scenario import DEMO_SCENARIO, load_scenario
 
+    if args.list:
+        from sim.scenario import load_scenario, shipped_scenarios
+
+        for name in shipped_scenarios():
+            description = " ".join(load_scenario(Path(name)).description.split())
+            print(f"{name:<20} {description}")
+        return 0
     if args.speed is not None and args.speed <= 0:
         raise UserError("--speed must be positive")
     if args.play and args.scenario:

@@ -88,3 +88,15 @@ def test_live_demo_serves_the_dashboard_and_stops_cleanly_on_ctrl_c() -> None:
     assert process.returncode == 0, err
     assert "ok   purr_when_stroked" in text
     assert "link:" in out
+
+
+def test_list_names_every_shipped_scenario_and_names_work_as_scenarios() -> None:
+    from sim.scenario import shipped_scenarios
+
+    done = petbrain("sim", "--list")
+    assert done.returncode == 0
+    listed = [line.split()[0] for line in done.stdout.splitlines()]
+    assert listed == shipped_scenarios() and "demo" in listed
+    run = petbrain("sim", "--headless", "--events-only", "--scenario", "rough_play")
+    assert run.returncode == 0, run.stderr
+    assert "ok   startle_when_hit" in run.stdout
