@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from sim.dashboard.live import LiveSim
-from sim.scenario import Scenario
+from sim.scenario import Scenario, bundled_face
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
@@ -182,7 +182,6 @@ def test_a_wav_played_from_the_page_is_heard_by_the_audio_pipeline(
 
 
 def test_a_photo_shown_from_the_page_is_seen_by_the_vision_pipeline(page: Any) -> None:
-    from sim.scenario import bundled_face
 
     photo = bundled_face("happy")
     assert photo is not None

@@ -14,7 +14,7 @@ import pytest
 
 from sim.dashboard.live import LiveSim
 from sim.dashboard.server import is_loopback
-from sim.scenario import Scenario
+from sim.scenario import Scenario, bundled_face
 
 
 @pytest.fixture(scope="module")
@@ -189,7 +189,6 @@ def test_the_owner_panel_shows_fusion_or_says_why_not(live: LiveSim) -> None:
 
 
 def test_a_photo_shown_to_the_camera_is_seen_and_reaches_fusion(live: LiveSim) -> None:
-    from sim.scenario import bundled_face
 
     photo = bundled_face("happy")
     assert photo is not None

@@ -11,10 +11,13 @@ from mcap.reader import make_reader
 
 from behaviors.library import load_library
 from brain.errors import UserError
+from sensors.audio.observations import SoundEvent
+from sim.dashboard.live import LiveSim
+from sim.hands import HandSample
 from sim.record import SessionRecorder
 from sim.replay import compare_decisions, load_recording, replay
 from sim.runner import SimSession
-from sim.scenario import Scenario
+from sim.scenario import SCENARIO_DIR, Scenario, load_scenario
 
 SCENARIO = {
     "name": "stroke then pat",
@@ -113,9 +116,6 @@ def test_a_file_that_is_not_a_recording_is_one_clear_error(tmp_path: Path) -> No
 def test_a_session_stroked_through_the_dashboard_replays_identically(tmp_path: Path) -> None:
     import time
 
-    from sim.dashboard.live import LiveSim
-    from sim.hands import HandSample
-
     path = tmp_path / "live.mcap"
     live = LiveSim(Scenario(name="live", duration_ms=200), port=0, speed=4.0)
     recorder = SessionRecorder(live.session, path)
@@ -141,7 +141,6 @@ def test_a_session_stroked_through_the_dashboard_replays_identically(tmp_path: P
 def test_a_loud_sound_heard_by_the_pipeline_is_replayed_from_its_observation(
     tmp_path: Path,
 ) -> None:
-    from sim.scenario import SCENARIO_DIR, load_scenario
 
     path = tmp_path / "slam.mcap"
     session = SimSession(load_scenario(SCENARIO_DIR / "door_slam.yaml"))
@@ -150,7 +149,6 @@ def test_a_loud_sound_heard_by_the_pipeline_is_replayed_from_its_observation(
     recorder.close(report)
     assert "startle_loud_sound" in {name for _, name in report.decisions()}
     recording = load_recording(path)
-    from sensors.audio.observations import SoundEvent
 
     assert len([o for _, o in recording.heard if isinstance(o, SoundEvent)]) == 1
     result = replay(recording)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from brain.errors import UserError
+from firmware import wire
 from sim.actions import check_runnable
 from sim.runner import SimReport, SimSession
 from sim.scenario import SCENARIO_DIR, Scenario, load_scenario
@@ -136,7 +137,6 @@ def test_with_the_cable_pulled_the_body_rests_and_goes_limp_on_its_own() -> None
 
 
 def test_handling_in_a_scenario_is_felt_by_the_body_imu_and_reported() -> None:
-    from firmware import wire
 
     scenario = Scenario.model_validate(
         {
@@ -165,7 +165,6 @@ def test_handling_in_a_scenario_is_felt_by_the_body_imu_and_reported() -> None:
 
 
 def test_a_flat_battery_makes_the_body_rest_and_report_it() -> None:
-    from firmware import wire
 
     scenario = Scenario.model_validate(
         {"name": "flat", "duration_ms": 3500, "events": [{"at_ms": 1000, "battery": {"mv": 3000}}]}

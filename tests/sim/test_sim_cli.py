@@ -9,6 +9,8 @@ import sys
 import urllib.request
 from pathlib import Path
 
+from sim.scenario import shipped_scenarios
+
 PETBRAIN = [sys.executable, "-m", "brain.cli"]
 
 
@@ -91,8 +93,6 @@ def test_live_demo_serves_the_dashboard_and_stops_cleanly_on_ctrl_c() -> None:
 
 
 def test_list_names_every_shipped_scenario_and_names_work_as_scenarios() -> None:
-    from sim.scenario import shipped_scenarios
-
     done = petbrain("sim", "--list")
     assert done.returncode == 0
     listed = [line.split()[0] for line in done.stdout.splitlines()]
