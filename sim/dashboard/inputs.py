@@ -94,6 +94,12 @@ class DashboardInputs:
         self._pending.put(lambda session: perform(session, event))
         return {"ok": True, "action": action}
 
+    def cable(self, plugged: bool) -> dict[str, Any]:
+        """Pull the serial cable between brain and body out, or plug it back in."""
+        event = ScenarioEvent.model_validate({"at_ms": 0, "cable": {"plugged": plugged}})
+        self._pending.put(lambda session: perform(session, event))
+        return {"ok": True, "plugged": plugged}
+
     def show_face(self, data: bytes, content_type: str) -> dict[str, Any]:
         """Hold an image in front of the pet's camera (seen by the real vision pipeline)."""
         status = self.face_status()

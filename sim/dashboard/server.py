@@ -238,6 +238,12 @@ class _DashboardHandler(BaseHTTPRequestHandler):
             elif path == "/handling":
                 payload = json.loads(self._body(MAX_JSON_BYTES) or b"{}")
                 self._json(HTTPStatus.OK, self.app.inputs.handle(str(payload.get("action"))))
+            elif path == "/cable":
+                payload = json.loads(self._body(MAX_JSON_BYTES) or b"{}")
+                plugged = payload.get("plugged")
+                if not isinstance(plugged, bool):
+                    raise UserError('cable needs {"plugged": true|false}')
+                self._json(HTTPStatus.OK, self.app.inputs.cable(plugged))
             elif path in ("/face", "/voice"):
                 data = self._body(MAX_UPLOAD_BYTES)
                 kind = self.headers.get("Content-Type", "")

@@ -213,6 +213,8 @@ class StatePublisher:
             },
             "leds": leds_state(session),
             "battery_mv": session.body.battery.mv,
+            "cable": session.body.port.connected,
+            "link_ready": brain.link.ready,
             "pads": [round(v, 3) for v in session.contact.last],
             "behaviour": behaviour,
             "mood": brain.mood.as_json(),

@@ -206,3 +206,17 @@ def test_a_photo_shown_to_the_camera_is_seen_and_reaches_fusion(live: LiveSim) -
             and s["owner"]["emotion"]["happy"] > 0.3
         ),
     )
+
+
+def test_pulling_the_cable_loses_the_link_and_plugging_it_back_restores_it(
+    live: LiveSim,
+) -> None:
+    _wait_state(live, lambda s: s["link_ready"])
+    assert _post(live, "/cable", b'{"plugged": false}') == {"ok": True, "plugged": False}
+    _wait_state(live, lambda s: not s["cable"] and not s["link_ready"])
+    _post(live, "/cable", b'{"plugged": true}')
+    state = _wait_state(live, lambda s: s["cable"] and s["link_ready"])
+    assert state["link"]["connects"] >= 2
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        _post(live, "/cable", b'{"plugged": "maybe"}')
+    assert caught.value.code == 400

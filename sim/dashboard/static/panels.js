@@ -185,6 +185,10 @@ function apply(state) {
   torque.textContent = state.torque ? "torque on" : "torque off";
   torque.classList.toggle("on", state.torque);
   el("battery").textContent = `battery ${(state.battery_mv / 1000).toFixed(2)} V`;
+  el("link-state").textContent = state.link_ready ? "link up" : (state.cable ? "link: handshaking" : "cable out");
+  const cable = el("cable-button");
+  cable.dataset.plugged = String(state.cable);
+  cable.textContent = state.cable ? "unplug cable" : "plug cable in";
   const purr = el("purr-indicator");
   purr.dataset.on = String(state.vibration.on);
   purr.textContent = state.vibration.on
@@ -214,6 +218,10 @@ for (const button of document.querySelectorAll("[data-handling]")) {
   button.addEventListener("click", () =>
     post("/handling", JSON.stringify({ action: button.dataset.handling }), "application/json"));
 }
+el("cable-button").addEventListener("click", () => {
+  const plugged = el("cable-button").dataset.plugged === "true";
+  post("/cable", JSON.stringify({ plugged: !plugged }), "application/json");
+});
 for (const kind of ["face", "voice"]) {
   el(`${kind}-file`).addEventListener("change", (event) => {
     const file = event.target.files[0];
