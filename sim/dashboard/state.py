@@ -52,6 +52,10 @@ def describe_event(event: BrainEvent) -> str:
             return f"hand lifted after {data.get('duration_ms')} ms"
     if event.kind == "decision":
         return f"-> {data.get('behaviour')} ({data.get('trigger')})"
+    if event.kind == "held_back":
+        return f"held back {data.get('behaviour')}: {data.get('reason')}"
+    if event.kind == "sound":
+        return f"sound {data.get('name')} at volume {data.get('volume')}"
     if event.kind == "owner_emotion":
         probabilities: dict[str, float] = data.get("probabilities") or {}
         label = max(probabilities.items(), key=lambda item: item[1])[0] if probabilities else "?"
