@@ -9,22 +9,34 @@ deterministic and as fast as the machine allows, whatever the machine's load.
 from __future__ import annotations
 
 import fcntl
+import os
 import struct
 import termios
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from behaviors.library import BehaviourLibrary
+from brain.errors import UserError
 from brain.link import BodyLink
 from brain.robot import DEFAULT_ROBOT, RobotConfig
 from brain.runtime import Brain, BrainEvent
-from sensors.touch.synthetic import combine
+from sensors.touch.synthetic import Contact, combine
+from sim.actions import AUDIO_ACTIONS, CAMERA_ACTIONS, ScenarioDriver, check_runnable
 from sim.body import VirtualBody
-from sim.scenario import Scenario, contact_scripts
+from sim.hands import ContactLog
+from sim.scenario import Scenario, ScenarioEvent
+from sim.tap import BodyTap
+from sim.touches import contact_scripts
+
+if TYPE_CHECKING:
+    from sim.audio import SimAudio
+    from sim.camera import SimCamera
 
 SETTLE_TIMEOUT_S = 0.5
+MAX_SAMPLES = 20_000  # body samples kept in a report (about 17 minutes at 50 ms)
 
 
 def _pending_bytes(fd: int) -> int:
@@ -52,6 +64,7 @@ class SimReport:
     link: dict[str, object] = field(default_factory=dict)
     settle_timeouts: int = 0
     expectations: list[dict[str, object]] = field(default_factory=list)
+    latencies: dict[str, object] = field(default_factory=dict)
 
     @property
     def passed(self) -> bool:
@@ -68,6 +81,7 @@ class SimReport:
             "scenario": self.scenario,
             "duration_ms": self.duration_ms,
             "behaviours": [{"t_ms": t, "behaviour": b} for t, b in self.decisions()],
+            "reaction_latency": self.latencies,
             "events": [e.to_json() for e in self.events],
             "link": self.link,
             "settle_timeouts": self.settle_timeouts,
@@ -77,7 +91,17 @@ class SimReport:
 
 
 class SimSession:
-    """A brain and a virtual body joined by a pseudo-terminal."""
+    """A brain and a virtual body joined by a pseudo-terminal.
+
+    ``hands`` are contact functions added to the scenario's scripted touches
+    (the dashboard's mouse); ``contact`` replaces all of them (a replay).
+    ``audio`` runs the simulated microphone through the real audio pipeline
+    (default: when the scenario has voices or sounds); ``microphone`` is an
+    audio source config for a real microphone instead (``{"type": "pyaudio"}``).
+    ``camera`` runs the simulated camera through the real vision pipeline
+    (default: when the scenario shows faces or the owner); ``webcam`` is a
+    camera source config for a real camera instead (``{"type": "opencv"}``).
+    """
 
     def __init__(
         self,
@@ -86,19 +110,66 @@ class SimSession:
         library: BehaviourLibrary | None = None,
         tick_ms: int = 10,
         sample_every_ms: int = 50,
+        hands: Sequence[Contact] = (),
+        contact: Contact | None = None,
+        audio: bool | None = None,
+        microphone: dict[str, object] | None = None,
+        camera: bool | None = None,
+        webcam: dict[str, object] | None = None,
     ) -> None:
         self.scenario = scenario
         self.robot = robot
         self.tick_ms = tick_ms
         self.sample_every_ms = sample_every_ms
         layout = robot.layout
-        hand = combine(layout, contact_scripts(scenario, layout))
-        self.body = VirtualBody(layout.pad_count, len(robot.joints), hand, seed=scenario.seed)
+        replaying = contact is not None
+        if contact is None:
+            check_runnable(scenario)
+            contact = combine(layout, [*contact_scripts(scenario, layout), *hands])
+        self.contact = ContactLog(contact)
+        self.body = VirtualBody(
+            layout.pad_count, len(robot.joints), self.contact, seed=scenario.seed
+        )
+        self.tap = BodyTap(self.body)
         self.link = BodyLink(self.body.path)
         self.brain = Brain(self.link, robot, library, seed=scenario.seed)
         self.now_ms = 0
+        self._discarded = 0
         self.report = SimReport(scenario.name, scenario.duration_ms)
-        self.on_tick: list[Callable[[SimSession, list[BrainEvent]], None]] = []
+        self.on_tick: list[Callable[[SimSession, list[BrainEvent]], None]] = [
+            ScenarioDriver(scenario)
+        ]
+        # Told of every action performed on the body (scripted or from the dashboard).
+        self.action_listeners: list[Callable[[ScenarioEvent], None]] = []
+        if audio is None:
+            audio = not replaying and bool(scenario.actions_used() & set(AUDIO_ACTIONS))
+        audio = audio or microphone is not None
+        self.audio: SimAudio | None = None
+        if audio:
+            from sim.audio import SimAudio
+
+            self.audio = SimAudio(seed=scenario.seed, live=microphone)
+            self.on_tick.append(self.audio)
+        if camera is None:
+            camera = not replaying and (
+                scenario.owner_present or bool(scenario.actions_used() & set(CAMERA_ACTIONS))
+            )
+        camera = camera or webcam is not None
+        self.camera: SimCamera | None = None
+        if camera:
+            self._start_camera(scenario, webcam)
+
+    def _start_camera(self, scenario: Scenario, webcam: dict[str, object] | None) -> None:
+        from sim.actions import owner_face
+        from sim.camera import SimCamera
+
+        self.camera = SimCamera(live=webcam)
+        if not self.camera.enabled:
+            self.close()
+            raise UserError("the vision models could not be loaded: the simulated camera is off")
+        if scenario.owner_present:
+            self.camera.owner_frame = owner_face()
+        self.on_tick.append(self.camera)
 
     def _settle(self, done: Callable[[], bool], fd: int | None) -> None:
         if fd is None or done():
@@ -118,8 +189,20 @@ class SimSession:
         return self.link.stats.bytes_in + waiting >= self.body.port.bytes_written
 
     def _brain_bytes_arrived(self) -> bool:
-        arrived = self.body.port.bytes_read + _pending_bytes(self.body.port.fileno())
+        port = self.body.port
+        arrived = port.bytes_read + self._discarded + _pending_bytes(port.fileno())
         return arrived >= self.link.stats.bytes_out
+
+    def _discard_brain_bytes(self) -> None:
+        """A cut cable: what the brain writes goes nowhere (and never fills the pty)."""
+        while True:
+            try:
+                data = os.read(self.body.port.fileno(), 65536)
+            except OSError:
+                return
+            if not data:
+                return
+            self._discarded += len(data)
 
     def step(self) -> list[BrainEvent]:
         """Advance one tick; return the brain events it produced."""
@@ -127,10 +210,16 @@ class SimSession:
         self.body.tick(t)
         self._settle(self._body_bytes_arrived, self.link.fileno())
         events = self.brain.step(t)
-        self._settle(self._brain_bytes_arrived, self.link.fileno())
+        if self.body.port.connected:
+            self._settle(self._brain_bytes_arrived, self.link.fileno())
+        else:
+            self._discard_brain_bytes()
         self.report.events.extend(events)
         if t % self.sample_every_ms == 0:
-            self.report.samples.append(self.sample())
+            samples = self.report.samples
+            samples.append(self.sample())
+            if len(samples) > MAX_SAMPLES:
+                del samples[: MAX_SAMPLES // 2]  # a live session runs for hours
         for callback in self.on_tick:
             callback(self, events)
         self.now_ms += self.tick_ms
@@ -142,23 +231,42 @@ class SimSession:
         joints = {j.name: angles.get(j.channel) for j in self.robot.joints}
         return Sample(self.now_ms, joints, round(self.body.motor.level, 3))
 
-    def run(self, realtime_speed: float | None = None) -> SimReport:
-        """Run the whole scenario; ``realtime_speed`` paces it against the wall clock."""
+    def run(
+        self,
+        realtime_speed: float | None = None,
+        forever: bool = False,
+        stop: threading.Event | None = None,
+        on_scenario_end: Callable[[SimSession], None] | None = None,
+    ) -> SimReport:
+        """Run the scenario; ``realtime_speed`` paces it against the wall clock.
+
+        With ``forever`` the pet lives on after the scenario (for the
+        dashboard) until ``stop`` is set; ``on_scenario_end`` is called once
+        when the scenario's duration has passed.
+        """
         start = time.monotonic()
-        while self.now_ms <= self.scenario.duration_ms:
+        ended = False
+        while not (stop is not None and stop.is_set()):
+            if self.now_ms > self.scenario.duration_ms and not ended:
+                ended = True
+                if on_scenario_end is not None:
+                    on_scenario_end(self)
+                if not forever:
+                    break
             self.step()
             if realtime_speed:
                 due = start + self.now_ms / 1000.0 / realtime_speed
                 delay = due - time.monotonic()
                 if delay > 0:
                     time.sleep(delay)
+                elif delay < -1.0:
+                    start -= delay  # fell far behind (machine busy): do not race to catch up
         return self.finish()
 
-    def finish(self) -> SimReport:
-        """Close the run: link statistics, expectation results, ports closed."""
-        report = self.report
-        report.link = self.link.stats.as_json()
-        decisions = report.decisions()
+    def check_expectations(self) -> list[dict[str, object]]:
+        """The scenario's expectations against the decisions so far."""
+        decisions = self.report.decisions()
+        results: list[dict[str, object]] = []
         for expect in self.scenario.expect:
             hits = [
                 t
@@ -166,7 +274,7 @@ class SimSession:
                 if name == expect.behaviour
                 and expect.after_ms <= t <= expect.after_ms + expect.within_ms
             ]
-            report.expectations.append(
+            results.append(
                 {
                     "behaviour": expect.behaviour,
                     "after_ms": expect.after_ms,
@@ -175,10 +283,22 @@ class SimSession:
                     "at_ms": hits[0] if hits else None,
                 }
             )
+        return results
+
+    def finish(self) -> SimReport:
+        """Close the run: link statistics, expectation results, ports closed."""
+        report = self.report
+        report.duration_ms = max(0, self.now_ms - self.tick_ms)
+        report.link = self.link.stats.as_json()
+        report.expectations = self.check_expectations()
+        report.latencies = self.tap.latency_summary()
         self.close()
         return report
 
     def close(self) -> None:
-        """Release the pty and the serial port."""
+        """Release the pty and the serial port (and the camera's models)."""
         self.link.close()
         self.body.close()
+        if getattr(self, "camera", None) is not None:
+            assert self.camera is not None
+            self.camera.close()

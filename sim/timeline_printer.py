@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from brain.runtime import BrainEvent
+from sim.dashboard.state import describe_event
 from sim.runner import SimSession
 
 SHORT = {
@@ -19,6 +20,20 @@ SHORT = {
 }
 
 
+# Other brain events worth a line of their own.
+SHOWN_KINDS = (
+    "body_ready",
+    "body_lost",
+    "handling",
+    "sound",
+    "owner",
+    "owner_emotion",
+    "loud_sound",
+    "library_reloaded",
+    "library_error",
+)
+
+
 def _angle(value: float | None) -> str:
     return "  limp" if value is None else f"{value:+6.1f}"
 
@@ -31,7 +46,6 @@ class TimelinePrinter:
         self.every_ms = every_ms
         self._header_done = False
         self._gesture = "-"
-        self._behaviour = "-"
 
     def header(self, session: SimSession) -> None:
         """Column titles."""
@@ -54,18 +68,21 @@ class TimelinePrinter:
                     self._gesture = f"{event.data['gesture']} {zone} {direction}".strip()
                 self._line(session, t, mark="*")
             elif event.kind == "decision":
-                self._behaviour = str(event.data["behaviour"])
                 self._line(session, t, mark=">", why=str(event.data["trigger"]))
-            elif event.kind in ("body_ready", "body_lost"):
+            elif event.kind == "owner_emotion":
+                print(f"{t / 1000:6.2f}s  [{describe_event(event)}]", file=self.out)
+            elif event.kind in SHOWN_KINDS:
                 print(f"{t / 1000:6.2f}s  [{event.kind}] {event.data}", file=self.out)
-        if t % self.every_ms == 0:
+        if self.every_ms and t % self.every_ms == 0:
             self._line(session, t)
 
     def _line(self, session: SimSession, t_ms: int, mark: str = " ", why: str = "") -> None:
         sample = session.sample()
         joints = " ".join(_angle(sample.joints_deg.get(j.name)) for j in session.robot.joints)
+        running = session.brain.executor.running
+        behaviour = running.behaviour.name if running is not None else "-"
         text = (
-            f"{t_ms / 1000:6.2f}s{mark} {self._gesture:<24.24} {self._behaviour:<22.22} "
+            f"{t_ms / 1000:6.2f}s{mark} {self._gesture:<24.24} {behaviour:<22.22} "
             f"{joints}   {sample.vibration:4.2f}"
         )
         if why:

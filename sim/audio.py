@@ -1,0 +1,196 @@
+"""The pet's microphone in the simulated room, heard through the real audio pipeline.
+
+:class:`SimMicrophone` mixes what happens in the room (voices from wav files,
+loud bangs) over a quiet noise floor, on the simulator's clock. Each tick
+:class:`SimAudio` pushes the new samples into the audio work's
+``BufferSource`` and polls an ``AudioStream`` over it, exactly as the robot
+polls its microphone: Silero VAD, prosody, startle and voice emotion run
+unchanged. Observations (numbers, never samples) go to ``listeners``; a
+startle also reaches the brain as a ``LoudSound``.
+"""
+
+from __future__ import annotations
+
+import io
+import wave
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from brain.errors import UserError
+from brain.events import LoudSound
+from sensors.audio import SAMPLE_RATE_HZ
+from sensors.audio.observations import AudioObservation, SoundEvent
+from sensors.audio.sources import resample
+
+if TYPE_CHECKING:
+    from brain.runtime import BrainEvent
+    from sim.runner import SimSession
+
+# The virtual microphone's sensitivity: a sound of this level (dB SPL) reaches 0 dBFS.
+# A MEMS microphone with a little preamp gain: -16 dBFS at 94 dB SPL.
+SPL_AT_0_DBFS = 110.0
+NOISE_FLOOR_DBFS = -62.0  # a quiet living room
+SAMPLES_PER_MS = SAMPLE_RATE_HZ // 1000
+
+Samples = npt.NDArray[np.float32]
+AudioListener = Callable[[int, AudioObservation], None]
+
+
+def decode_wav(data: bytes) -> Samples:
+    """A PCM wav file's bytes (8/16/32-bit, any rate, any channels) as 16 kHz mono float32."""
+    try:
+        with wave.open(io.BytesIO(data), "rb") as wav:
+            rate, channels, width = wav.getframerate(), wav.getnchannels(), wav.getsampwidth()
+            raw = wav.readframes(wav.getnframes())
+    except (wave.Error, EOFError) as error:
+        raise UserError(f"not a readable PCM wav file ({error})") from error
+    if width == 1:
+        values = (np.frombuffer(raw, np.uint8).astype(np.float32) - 128.0) / 128.0
+    elif width == 2:
+        values = np.frombuffer(raw, "<i2").astype(np.float32) / 32768.0
+    elif width == 4:
+        values = (np.frombuffer(raw, "<i4").astype(np.float64) / 2.0**31).astype(np.float32)
+    else:
+        raise UserError(f"wav sample width of {width} bytes is not supported (8, 16 or 32 bit)")
+    if rate < 4000 or channels < 1:
+        raise UserError(f"wav at {rate} Hz with {channels} channels is not usable")
+    usable = (values.size // channels) * channels
+    mono = values[:usable].reshape(-1, channels).mean(axis=1).astype(np.float32)
+    return resample(mono, rate)
+
+
+def bang(level_db_spl: float, duration_ms: int, seed: int) -> Samples:
+    """A door slam or a dropped pan: a noise burst with a sharp attack and a fast decay.
+
+    ``level_db_spl`` is the loudness of its first 10 ms (RMS), as a meter reads it.
+    """
+    rng = np.random.default_rng(seed)
+    n = max(1, duration_ms * SAMPLES_PER_MS)
+    t = np.arange(n, dtype=np.float32) / SAMPLE_RATE_HZ
+    envelope = np.minimum(1.0, t / 0.002) * np.exp(-t / max(0.01, duration_ms / 4000.0))
+    burst = rng.standard_normal(n).astype(np.float32) * envelope.astype(np.float32)
+    head = burst[: 10 * SAMPLES_PER_MS]
+    rms = float(np.sqrt(np.mean(head * head))) or 1e-9
+    target = 10.0 ** ((level_db_spl - SPL_AT_0_DBFS) / 20.0)
+    result: Samples = np.clip(burst * np.float32(target / rms), -1.0, 1.0).astype(np.float32)
+    return result
+
+
+class SimMicrophone:
+    """What reaches the pet's microphone: queued clips over a seeded noise floor."""
+
+    def __init__(self, seed: int = 0, noise_floor_dbfs: float = NOISE_FLOOR_DBFS) -> None:
+        self._rng = np.random.default_rng(seed)
+        self._noise = 10.0 ** (noise_floor_dbfs / 20.0)
+        self._clips: list[tuple[int, Samples]] = []
+
+    def queue(self, samples: Samples, at_ms: int) -> None:
+        """Play 16 kHz mono ``samples`` into the room from ``at_ms``."""
+        self._clips.append((at_ms, samples))
+
+    def render(self, from_ms: int, to_ms: int) -> Samples:
+        """The microphone's samples for ``[from_ms, to_ms)``."""
+        n = (to_ms - from_ms) * SAMPLES_PER_MS
+        out = (self._rng.standard_normal(n) * self._noise).astype(np.float32)
+        start = from_ms * SAMPLES_PER_MS
+        keep: list[tuple[int, Samples]] = []
+        for at_ms, clip in self._clips:
+            offset = at_ms * SAMPLES_PER_MS - start  # clip sample 0 lands at out[offset]
+            lo, hi = max(0, offset), min(n, offset + clip.size)
+            if lo < hi:
+                out[lo:hi] += clip[lo - offset : hi - offset]
+            if offset + clip.size > n:
+                keep.append((at_ms, clip))
+        self._clips = keep
+        result: Samples = np.clip(out, -1.0, 1.0).astype(np.float32)
+        return result
+
+
+class SimAudio:
+    """Tick callback: the microphone into the real audio pipeline, observations out.
+
+    By default the microphone is the simulated room (``microphone``); with
+    ``live`` (an audio source config such as ``{"type": "pyaudio"}``) it is a
+    real one, built through the audio work's source registry; a missing
+    device is looked for again later, as on the robot.
+    """
+
+    def __init__(self, seed: int = 0, live: dict[str, object] | None = None) -> None:
+        from sensors.audio import AUDIO_SOURCES
+        from sensors.audio.pipeline import AudioPerception
+        from sensors.audio.sources import BufferSource
+        from sensors.audio.stream import AudioStream
+
+        self.microphone = SimMicrophone(seed)
+        self.buffer = BufferSource("sim")
+        self.live = live is not None
+        source = AUDIO_SOURCES.create(live) if live is not None else self.buffer
+        self._now_ms = 0
+        self.stream = AudioStream(source, AudioPerception.load(), lambda: self._now_ms)
+        self.stream.start()
+        self.listeners: list[AudioListener] = []
+        self._rendered_ms = 0
+
+    def __call__(self, session: SimSession, events: list[BrainEvent]) -> None:
+        """Hear the room up to now and pass on what the pipeline made of it."""
+        now = session.now_ms
+        if now > self._rendered_ms and not self.live:
+            self.buffer.push(self.microphone.render(self._rendered_ms, now))
+            self._rendered_ms = now
+        self._now_ms = now
+        for observation in self.stream.poll():
+            deliver(session, self.listeners, observation)
+
+
+def deliver(
+    session: SimSession, listeners: list[AudioListener], observation: AudioObservation
+) -> None:
+    """Hand an audio observation to the listeners and to the brain.
+
+    Every observation goes to fusion (``Brain.perceive``); a startle also goes
+    in as a ``LoudSound``, which is what the behaviours' ``loud_sound`` triggers read.
+    """
+    for listener in listeners:
+        listener(session.now_ms, observation)
+    session.brain.perceive(observation)
+    if isinstance(observation, SoundEvent):
+        level = observation.level_dbfs + SPL_AT_0_DBFS
+        session.brain.observe(LoudSound(session.now_ms, round(level, 1)))
+
+
+def _nan(value: object) -> float:
+    return float("nan") if value is None else float(value)  # type: ignore[arg-type]
+
+
+def observation_from_json(data: dict[str, object]) -> AudioObservation | None:
+    """Rebuild a recorded audio observation (the inverse of its ``to_json``)."""
+    from dataclasses import fields
+
+    from sensors.audio.observations import AmbientLevel, Prosody, VoiceObservation
+
+    kind = data.get("kind")
+    if kind == "startle":
+        names = [f.name for f in fields(SoundEvent)]
+        return SoundEvent(**{k: data[k] for k in names})  # type: ignore[arg-type]
+    if kind == "voice":
+        prosody = data["prosody"]
+        assert isinstance(prosody, dict)
+        return VoiceObservation(
+            t_ms=_nan(data["t_ms"]),
+            duration_ms=_nan(data["duration_ms"]),
+            speech_probability=_nan(data["speech_probability"]),
+            prosody=Prosody(**{k: _nan(v) for k, v in prosody.items()}),
+            arousal=None if data["arousal"] is None else _nan(data["arousal"]),
+            valence=None if data["valence"] is None else _nan(data["valence"]),
+            emotion=dict(data.get("emotion") or {}),  # type: ignore[call-overload]
+            confidence=_nan(data.get("confidence", 0.0)),
+            background_db=_nan(data.get("background_db")),
+        )
+    if kind == "ambient":
+        return AmbientLevel(
+            _nan(data["t_ms"]), _nan(data["background_db"]), bool(data["speech_active"])
+        )
+    return None

@@ -1,0 +1,118 @@
+"""What ``petbrain demo``, ``sim`` and ``replay`` share: loading, running, summing up.
+
+Kept out of ``brain/cli`` so the command modules stay thin and the same
+paths can be exercised from tests without a subprocess.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from behaviors.library import BehaviourLibrary, LibraryError, load_library
+from behaviors.schema import Behaviour
+from brain.errors import UserError
+from brain.runtime import BrainEvent
+from sim.dashboard.server import is_loopback
+from sim.runner import SimReport, SimSession
+from sim.scenario import Scenario
+from sim.timeline_printer import TimelinePrinter
+
+PLAY_LEAD_IN_MS = 500  # the handshake and torque come first
+PLAY_TAIL_MS = 800  # and the pet settles after the behaviour
+
+
+def library_or_error() -> BehaviourLibrary:
+    """The behaviour library, or one UserError with every located problem."""
+    try:
+        return load_library()
+    except LibraryError as error:
+        raise UserError("behaviour library has errors:\n" + "\n".join(error.messages)) from error
+
+
+def warn_if_open(host: str, out: TextIO = sys.stderr) -> None:
+    """Say loudly when the dashboard is reachable from other machines."""
+    if not is_loopback(host):
+        print(
+            f"petbrain: WARNING: the dashboard listens on {host}: anyone on this network "
+            "can touch the pet and see what it perceives",
+            file=out,
+        )
+
+
+def summarise(report: SimReport, out: TextIO = sys.stdout) -> None:
+    """Expectations, reaction latencies and link statistics, one line each."""
+    for expectation in report.expectations:
+        status = "ok  " if expectation["met"] else "FAIL"
+        print(
+            f"{status} {expectation['behaviour']} within {expectation['within_ms']} ms "
+            f"of {expectation['after_ms']} ms (at {expectation['at_ms']})",
+            file=out,
+        )
+    latency = report.latencies
+    if latency.get("count"):
+        print(
+            f"reaction: {latency['count']} touch onsets, first servo frame after "
+            f"median {latency['median_ms']} ms, max {latency['max_ms']} ms (simulated)",
+            file=out,
+        )
+    stats = report.link
+    print(
+        f"link: {stats['frames_in']} frames in, {stats['frames_out']} out, "
+        f"{stats['crc_errors']} crc errors, rtt {stats['rtt_ms']} ms",
+        file=out,
+    )
+
+
+def write_json(path: Path, data: dict[str, Any]) -> None:
+    """Write a JSON report, or fail with one clear line."""
+    try:
+        path.write_text(json.dumps(data, indent=2))
+    except OSError as error:
+        raise UserError(f"cannot write report {path}: {error}") from error
+
+
+def play_scenario(behaviour: Behaviour, library: BehaviourLibrary) -> Scenario:
+    """A quiet scenario long enough to watch ``behaviour`` once, start to finish."""
+    from brain.timeline import compile_timeline
+
+    timeline = compile_timeline(behaviour, library.poses)
+    return Scenario(
+        name=f"play {behaviour.name}",
+        description=behaviour.description,
+        duration_ms=PLAY_LEAD_IN_MS + timeline.duration_ms + PLAY_TAIL_MS,
+    )
+
+
+class BehaviourPreview:
+    """Tick callback that asks the brain to play one behaviour at ``at_ms`` (``Brain.play``)."""
+
+    def __init__(self, behaviour: Behaviour, at_ms: int = PLAY_LEAD_IN_MS) -> None:
+        self.behaviour = behaviour
+        self.at_ms = at_ms
+        self.done = False
+
+    def __call__(self, session: SimSession, events: list[BrainEvent]) -> None:
+        """Ask for the behaviour once its time has come; it starts at the next step."""
+        if self.done or session.now_ms < self.at_ms:
+            return
+        self.done = True
+        session.brain.play(self.behaviour.name, session.now_ms)
+
+
+def behaviour_or_error(library: BehaviourLibrary, name: str) -> Behaviour:
+    """The behaviour called ``name``, or a UserError listing the known ones."""
+    try:
+        return library.by_name(name)
+    except KeyError:
+        known = ", ".join(sorted(library.names))
+        raise UserError(f"no behaviour called '{name}' (known: {known})") from None
+
+
+def attach_printer(session: SimSession, quiet: bool, out: TextIO = sys.stdout) -> TimelinePrinter:
+    """The terminal timeline (events only when ``quiet``)."""
+    printer = TimelinePrinter(out, every_ms=0 if quiet else 250)
+    session.on_tick.append(printer)
+    return printer

@@ -1,0 +1,1 @@
+"""The simulator's web dashboard: see the pet, stroke it with the mouse, watch it decide."""

@@ -1,0 +1,99 @@
+"""The browser's hand on the pads: timing kept from the browser, palm shape, playback."""
+
+from __future__ import annotations
+
+import pytest
+
+from sensors.touch.layout import DEFAULT_LAYOUT
+from sim.hands import (
+    HARD_LAND_MS,
+    LAND_MS,
+    BrowserHand,
+    ContactLog,
+    HandSample,
+    PlayedContact,
+    pad_points,
+)
+
+BACK_3 = DEFAULT_LAYOUT.by_name("back_3").index
+
+
+def _at(hand: BrowserHand, t_ms: int) -> list[float]:
+    return list(hand(t_ms))
+
+
+def test_a_palm_lands_over_tens_of_ms_is_felt_most_under_it_and_lifts_again() -> None:
+    hand = BrowserHand(DEFAULT_LAYOUT, delay_ms=40)
+    x, y = pad_points(DEFAULT_LAYOUT)[BACK_3]
+    assert max(_at(hand, 0)) == 0.0
+    hand.feed([HandSample(1000.0, x, y, 0.6)])
+    assert max(_at(hand, 30)) == 0.0  # placed 40 ms after the present
+    landing = _at(hand, 40)[BACK_3]
+    assert 0.0 < landing < 0.1
+    contact = _at(hand, 40 + LAND_MS)
+    assert contact[BACK_3] == pytest.approx(0.6)
+    assert contact.index(max(contact)) == BACK_3
+    assert contact[DEFAULT_LAYOUT.by_name("back_2").index] > 0.15 * contact[BACK_3]  # a palm
+    assert contact[DEFAULT_LAYOUT.by_name("belly_rear").index] < 0.02
+    hand.feed([HandSample(1200.0, x, y, 0.0)])
+    assert _at(hand, 239) == contact
+    assert 0.0 < _at(hand, 240 + LAND_MS // 2)[BACK_3] < contact[BACK_3]
+    assert max(_at(hand, 240 + LAND_MS)) == 0.0
+
+
+def test_a_slap_lands_within_a_few_ms() -> None:
+    hand = BrowserHand(DEFAULT_LAYOUT, delay_ms=0)
+    x, y = pad_points(DEFAULT_LAYOUT)[BACK_3]
+    hand(0)
+    hand.feed([HandSample(0.0, x, y, 0.95)])
+    assert _at(hand, HARD_LAND_MS)[BACK_3] > 0.8
+
+
+def test_a_drag_keeps_the_browsers_spacing_and_moves_in_between() -> None:
+    hand = BrowserHand(DEFAULT_LAYOUT, delay_ms=20)
+    hand(500)  # the simulator's present
+    hand.feed(
+        [
+            HandSample(10_000.0, 200.0, 145.0, 0.6),
+            HandSample(10_400.0, 400.0, 145.0, 0.6),
+            HandSample(10_500.0, 400.0, 145.0, 0.0),
+        ]
+    )
+    assert hand.position(720) == pytest.approx((300.0, 145.0, 0.6, False))
+    assert hand.position(1020 + LAND_MS) is None
+
+
+def test_late_samples_are_moved_to_the_present_not_into_the_past() -> None:
+    hand = BrowserHand(DEFAULT_LAYOUT, delay_ms=0)
+    hand(100)
+    hand.feed([HandSample(0.0, 300.0, 145.0, 0.6)])
+    hand(400)
+    hand.feed([HandSample(50.0, 320.0, 145.0, 0.6)])  # stamped 50 ms later, arrives 300 ms late
+    assert hand.position(400) == pytest.approx((320.0, 145.0, 0.6, False))
+
+
+def test_scribbling_fingers_dab_on_and_off_over_several_pads() -> None:
+    hand = BrowserHand(DEFAULT_LAYOUT, delay_ms=0)
+    x, y = pad_points(DEFAULT_LAYOUT)[BACK_3]
+    hand(0)
+    hand.feed([HandSample(0.0, x, y, 0.55, fingers=True)])
+    frames = [_at(hand, t) for t in range(100, 400, 10)]
+    touched = {i for frame in frames for i, v in enumerate(frame) if v > 0.15}
+    assert len(touched) >= 2
+    levels = [frame[BACK_3] for frame in frames]
+    # Between dabs the pad reads free (under the classifier's 60 of ~420 counts).
+    assert max(levels) > 0.3 and min(levels) < 60 / 420
+
+
+def test_contact_log_reports_touching_readings_and_the_first_free_one() -> None:
+    seen: list[tuple[int, tuple[float, ...]]] = []
+    values = {0: (0.0, 0.0), 10: (0.5, 0.0), 20: (0.0, 0.0), 30: (0.0, 0.0)}
+    log = ContactLog(lambda t: values[t])
+    log.listeners.append(lambda t, v: seen.append((t, v)))
+    for t in (0, 10, 20, 30):
+        log(t)
+    assert seen == [(10, (0.5, 0.0)), (20, (0.0, 0.0))]
+    played = PlayedContact(2, seen)
+    assert [played(t) for t in (0, 10, 20)] == [(0.0, 0.0), (0.5, 0.0), (0.0, 0.0)]
+    with pytest.raises(ValueError, match="has 2 pads, body has 3"):
+        PlayedContact(3, seen)
