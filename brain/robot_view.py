@@ -180,6 +180,8 @@ class RobotView:
             "sounds": [],  # the robot's sounds play on its speaker, not in the browser
             "inputs": None,  # read-only: no simulated hand, handling or uploads
             "battery_mv": 0 if status is None else status.battery_mv,
+            "link_ready": link.ready,
+            "cable": link.port is not None,  # the port is open: the body's USB is plugged in
             "devices": app.health.snapshot(),
             "body": None
             if status is None
