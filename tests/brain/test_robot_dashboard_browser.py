@@ -11,7 +11,6 @@ import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from robot_run_helpers import robot_yaml
