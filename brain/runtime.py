@@ -117,6 +117,7 @@ class Brain:
         self.listeners: list[Callable[[BrainEvent], None]] = []
         self._sink: list[BrainEvent] = []
         self._next_servo_ms = 0
+        self._now_ms = 0
         self._pending_ready_ms: int | None = None
         link.on_ready.append(self._on_body_ready)
         link.on_lost.append(self._on_body_lost)
@@ -125,11 +126,13 @@ class Brain:
 
     def _on_body_ready(self, info: BodyInfo) -> None:
         self._pending_ready_ms = -1
-        self._emit(0, "body_ready", {"board": info.board, "firmware": list(info.firmware)})
+        self._emit(
+            self._now_ms, "body_ready", {"board": info.board, "firmware": list(info.firmware)}
+        )
 
     def _on_body_lost(self, reason: str) -> None:
         self.torque = False
-        self._emit(0, "body_lost", {"reason": reason})
+        self._emit(self._now_ms, "body_lost", {"reason": reason})
 
     def _configure_body(self, now_ms: int) -> None:
         def after_config(ok: bool) -> None:
@@ -223,6 +226,7 @@ class Brain:
         """One non-blocking pass; returns the events it produced."""
         produced: list[BrainEvent] = []
         self._sink = produced
+        self._now_ms = now_ms  # link callbacks below are stamped with it
         self.link.tick(now_ms)
         react_now = False
         for message in self.link.poll(now_ms):

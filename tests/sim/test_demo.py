@@ -96,3 +96,15 @@ def test_headless_demo_command_prints_the_timeline_and_meets_its_expectations(
 def test_demo_scenario_file_is_valid() -> None:
     scenario = load_scenario(DEMO_SCENARIO)
     assert scenario.expect
+
+
+def test_body_ready_is_stamped_with_the_time_it_happened() -> None:
+    scenario = Scenario.model_validate({"name": "idle", "duration_ms": 300})
+    session = SimSession(scenario)
+    session.now_ms = 5000  # start the clock late: the stamp must follow it
+    scenario_end = 5300
+    while session.now_ms <= scenario_end:
+        session.step()
+    session.close()
+    ready = [e for e in session.report.events if e.kind == "body_ready"]
+    assert ready and 5000 <= ready[0].t_ms <= scenario_end
