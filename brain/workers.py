@@ -85,7 +85,10 @@ class SourceWorker(threading.Thread):
         self.retry_ms = retry_ms
         self.stale_ms = stale_ms
         self._stop_event = threading.Event()
-        self._source: Source | None = None
+        self._source: Source | None = None  # connected and being read
+        # One instance per worker, reconnected after each failure: sources that keep
+        # their own state (a microphone saying once that it is missing) stay quiet.
+        self._instance: Source | None = None
         self.items = 0
         self.observations = 0
         self.dropped = 0
@@ -164,7 +167,9 @@ class SourceWorker(threading.Thread):
 
     def _open(self) -> bool:
         try:
-            source = self._factory()
+            if self._instance is None:
+                self._instance = self._factory()
+            source = self._instance
             source.connect()
         except Exception as error:  # any driver or file problem: reported, retried
             self._health.down(self.source_name, one_line(error), self.retry_ms / 1000.0)

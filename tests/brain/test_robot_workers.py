@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import queue
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+import pytest
 
 from brain.health import DeviceHealth
 from brain.workers import Observation, SourceWorker
@@ -166,3 +169,71 @@ def test_a_perception_that_cannot_load_leaves_the_device_running() -> None:
     worker.join(2)
     assert health.state("camera").ok is True
     assert out.empty()
+
+
+class _Mic:
+    """A PortAudio with a USB microphone that can be unplugged."""
+
+    def __init__(self) -> None:
+        self.plugged = False
+
+    def backend(self) -> Any:
+        mic = self
+
+        class Stream:
+            def get_read_available(self) -> int:
+                if not mic.plugged:
+                    raise OSError("device unavailable")
+                return 512
+
+            def read(self, frames: int, exception_on_overflow: bool = False) -> bytes:
+                return b"\x10\x00" * frames
+
+            def stop_stream(self) -> None: ...
+
+            def close(self) -> None: ...
+
+        class PortAudio:
+            def get_device_count(self) -> int:
+                return 1 if mic.plugged else 0
+
+            def get_device_info_by_index(self, index: int) -> dict[str, Any]:
+                return {"name": "USB mic", "maxInputChannels": 1, "defaultSampleRate": 16000.0}
+
+            def open(self, **_: Any) -> Stream:
+                return Stream()
+
+            def terminate(self) -> None: ...
+
+        return PortAudio()
+
+
+def test_a_missing_microphone_is_said_once_across_many_retries(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from sensors.audio.microphone import PyAudioSource
+
+    mic = _Mic()
+    health = DeviceHealth()
+    out: queue.Queue[Observation] = queue.Queue()
+    made: list[PyAudioSource] = []
+
+    def factory() -> PyAudioSource:
+        made.append(PyAudioSource(device="usb", retry_ms=10, backend=mic.backend))
+        return made[-1]
+
+    worker = SourceWorker("microphone", factory, health, out, _clock(), 32, None, 20, 60)
+    with caplog.at_level(logging.INFO):
+        worker.start()
+        try:
+            time.sleep(0.6)  # ten stale cycles and more
+            assert health.state("microphone").ok is False
+            mic.plugged = True
+            _wait(lambda: health.state("microphone").ok is True)
+        finally:
+            worker.stop()
+            worker.join(2)
+    assert len(made) == 1  # one source, reconnected
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert sum("no microphone" in m for m in warnings) == 1, warnings
+    assert health.state("microphone").failures == 1
