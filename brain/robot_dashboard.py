@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from brain.event_stream import StateBoard, stream_documents
+
 log = logging.getLogger("petbrain")
 
 COOKIE = "petbrain_token"
@@ -42,34 +44,6 @@ source.onmessage = (e) => {
 };
 </script>
 """
-
-
-class StateBoard:
-    """The latest state document; the main loop publishes, web threads wait on it."""
-
-    def __init__(self) -> None:
-        self._cond = threading.Condition()
-        self._seq = 0
-        self._document = "{}"
-
-    def publish(self, state: dict[str, Any]) -> None:
-        """Replace the document and wake every waiting client."""
-        document = json.dumps(state, default=str)
-        with self._cond:
-            self._seq += 1
-            self._document = document
-            self._cond.notify_all()
-
-    def latest(self) -> tuple[int, str]:
-        """(sequence number, document)."""
-        with self._cond:
-            return self._seq, self._document
-
-    def wait(self, after_seq: int, timeout_s: float) -> tuple[int, str]:
-        """Block until a document newer than ``after_seq`` exists, or the timeout."""
-        with self._cond:
-            self._cond.wait_for(lambda: self._seq > after_seq, timeout=timeout_s)
-            return self._seq, self._document
 
 
 class RobotDashboard:
@@ -214,22 +188,4 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(HTTPStatus.OK, path.read_bytes(), STATIC_TYPES[suffix])
 
     def _stream(self) -> None:
-        self.send_response(HTTPStatus.OK)
-        self.send_header("Content-Type", "text/event-stream")
-        self.send_header("Cache-Control", "no-store")
-        self.send_header("Connection", "close")
-        self.end_headers()
-        self.close_connection = True
-        seq = 0
-        board = self.app.board
-        try:
-            while not self.app.stopping.is_set():
-                new_seq, document = board.wait(seq, timeout_s=1.0)
-                if new_seq == seq:
-                    self.wfile.write(b": still here\n\n")
-                else:
-                    seq = new_seq
-                    self.wfile.write(b"data: " + document.encode() + b"\n\n")
-                self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError):
-            return
+        stream_documents(self, self.app.board.wait, self.app.stopping)

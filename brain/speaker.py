@@ -22,6 +22,7 @@ import numpy.typing as npt
 
 from brain.audio_quiet import silence_audio_libraries
 from brain.health import DeviceHealth
+from sensors.audio.microphone import find_portaudio_device
 
 log = logging.getLogger(__name__)
 
@@ -142,23 +143,6 @@ class SpeakerPlayer:
         x = np.linspace(0.0, block.size - 1, count)
         return np.interp(x, np.arange(block.size), block).astype(np.int16)
 
-    def _find(self, pa: Any) -> tuple[int, dict[str, Any]]:
-        if self.device is None:
-            info = dict(pa.get_default_output_device_info())
-            return int(info["index"]), info
-        outputs = []
-        for index in range(int(pa.get_device_count())):
-            info = dict(pa.get_device_info_by_index(index))
-            if int(info.get("maxOutputChannels", 0)) > 0:
-                outputs.append((index, info))
-        for index, info in outputs:
-            if isinstance(self.device, int) and index == self.device:
-                return index, info
-            if isinstance(self.device, str) and self.device.lower() in str(info["name"]).lower():
-                return index, info
-        names = ", ".join(str(i["name"]) for _, i in outputs) or "none"
-        raise OSError(f"no output device matches {self.device!r} (outputs: {names})")
-
     def _open(self) -> bool:
         try:
             pa = self._backend()
@@ -170,7 +154,7 @@ class SpeakerPlayer:
             self._health.down("speaker", str(error), self.retry_ms / 1000.0)
             return False
         try:
-            index, info = self._find(pa)
+            index, info = find_portaudio_device(pa, self.device, output=True)
             rate = SOUND_RATE_HZ
             try:
                 stream = self._open_stream(pa, index, rate)

@@ -36,6 +36,34 @@ def _default_backend() -> Any:
     return pyaudio.PyAudio()
 
 
+def find_portaudio_device(
+    pa: Any, device: int | str | None, output: bool
+) -> tuple[int, dict[str, Any]]:
+    """PortAudio's (index, info) for ``device``: an index, part of a name, or None for default.
+
+    Only devices with input channels (``output=False``) or output channels
+    count; an unmatched ``device`` raises OSError naming the ones there are.
+    """
+    if device is None:
+        default = pa.get_default_output_device_info if output else pa.get_default_input_device_info
+        info = dict(default())
+        return int(info["index"]), info
+    channels = "maxOutputChannels" if output else "maxInputChannels"
+    found = []
+    for index in range(int(pa.get_device_count())):
+        info = dict(pa.get_device_info_by_index(index))
+        if int(info.get(channels, 0)) > 0:
+            found.append((index, info))
+    for index, info in found:
+        if isinstance(device, int) and index == device:
+            return index, info
+        if isinstance(device, str) and device.lower() in str(info["name"]).lower():
+            return index, info
+    kind = "output" if output else "input"
+    names = ", ".join(str(i["name"]) for _, i in found) or "none"
+    raise OSError(f"no {kind} device matches {device!r} ({kind}s: {names})")
+
+
 @AUDIO_SOURCES.register("pyaudio")
 class PyAudioSource:
     """A PortAudio input device at 16 kHz mono (or its own rate, resampled).
@@ -107,23 +135,6 @@ class PyAudioSource:
         self._close()
         self._ring.clear()
 
-    def _find_device(self, pa: Any) -> tuple[int, dict[str, Any]]:
-        if self.device is None:
-            info = dict(pa.get_default_input_device_info())
-            return int(info["index"]), info
-        inputs = []
-        for index in range(int(pa.get_device_count())):
-            info = dict(pa.get_device_info_by_index(index))
-            if int(info.get("maxInputChannels", 0)) > 0:
-                inputs.append((index, info))
-        for index, info in inputs:
-            if isinstance(self.device, int) and index == self.device:
-                return index, info
-            if isinstance(self.device, str) and self.device.lower() in str(info["name"]).lower():
-                return index, info
-        names = ", ".join(str(i["name"]) for _, i in inputs) or "none"
-        raise OSError(f"no input device matches {self.device!r} (inputs: {names})")
-
     def _try_open(self) -> None:
         self._last_try_ms = self._clock_ms()
         try:
@@ -135,7 +146,7 @@ class PyAudioSource:
             self._missing(str(error))
             return
         try:
-            index, info = self._find_device(pa)
+            index, info = find_portaudio_device(pa, self.device, output=False)
             rate = SAMPLE_RATE_HZ
             try:
                 stream = pa.open(

@@ -18,6 +18,7 @@ from typing import Any
 
 from behaviors.library import DEFAULT_SOUNDS_DIR
 from brain.errors import UserError
+from brain.event_stream import stream_documents
 from sim.dashboard.inputs import DashboardInputs
 from sim.dashboard.state import StatePublisher, owner_state, seen_state
 from sim.hands import BrowserHand, HandSample, pad_points
@@ -187,25 +188,7 @@ class _DashboardHandler(BaseHTTPRequestHandler):
         self._send(HTTPStatus.OK, data, "audio/wav")
 
     def _stream(self) -> None:
-        self.send_response(HTTPStatus.OK)
-        self.send_header("Content-Type", "text/event-stream")
-        self.send_header("Cache-Control", "no-store")
-        self.send_header("Connection", "close")
-        self.end_headers()
-        self.close_connection = True
-        seq = 0
-        publisher = self.app.publisher
-        try:
-            while not self.app.stopping.is_set():
-                new_seq, document = publisher.wait(seq, timeout_s=1.0)
-                if new_seq == seq:
-                    self.wfile.write(b": still here\n\n")
-                else:
-                    seq = new_seq
-                    self.wfile.write(b"data: " + document.encode() + b"\n\n")
-                self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError):
-            return
+        stream_documents(self, self.app.publisher.wait, self.app.stopping)
 
     def _same_origin(self) -> bool:
         # A page from elsewhere must not be able to poke the pet through the browser.

@@ -9,11 +9,11 @@ brain's state into one JSON document. Web clients wait for the next document
 from __future__ import annotations
 
 import json
-import threading
 from collections import deque
 from collections.abc import Callable
 from typing import Any
 
+from brain.event_stream import StateBoard
 from brain.runtime import BrainEvent
 from firmware import wire
 from sensors.audio.observations import AudioObservation
@@ -129,9 +129,7 @@ class StatePublisher:
         self.period_ms = period_ms
         self.panels: dict[str, PanelSource] = {}
         self._log: deque[dict[str, Any]] = deque(maxlen=log_size)
-        self._cond = threading.Condition()
-        self._seq = 0
-        self._document = "{}"
+        self.board = StateBoard()
         self._vibration_peak = 0.0
         self._next_ms = 0
         # The pet's sounds, numbered, for the page to play each once.
@@ -183,10 +181,7 @@ class StatePublisher:
             self._next_ms = session.now_ms + self.period_ms
             document = json.dumps(self.snapshot(session))
             self._vibration_peak = 0.0
-            with self._cond:
-                self._seq += 1
-                self._document = document
-                self._cond.notify_all()
+            self.board.publish_document(document)
 
     def snapshot(self, session: SimSession) -> dict[str, Any]:
         """The state document (called on the simulator's thread)."""
@@ -233,11 +228,8 @@ class StatePublisher:
 
     def latest(self) -> tuple[int, str]:
         """(sequence number, JSON document) of the latest state."""
-        with self._cond:
-            return self._seq, self._document
+        return self.board.latest()
 
     def wait(self, after_seq: int, timeout_s: float) -> tuple[int, str]:
         """Block until a document newer than ``after_seq`` exists (or the timeout)."""
-        with self._cond:
-            self._cond.wait_for(lambda: self._seq > after_seq, timeout=timeout_s)
-            return self._seq, self._document
+        return self.board.wait(after_seq, timeout_s)
