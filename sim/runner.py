@@ -25,7 +25,7 @@ from brain.robot import DEFAULT_ROBOT, RobotConfig
 from brain.runtime import Brain, BrainEvent
 from sensors.touch.synthetic import Contact, combine
 from sim.actions import AUDIO_ACTIONS, CAMERA_ACTIONS, ScenarioDriver, check_runnable
-from sim.body import VirtualBody
+from sim.body import SimBody, make_body
 from sim.hands import ContactLog
 from sim.scenario import Scenario, ScenarioEvent
 from sim.tap import BodyTap
@@ -101,6 +101,9 @@ class SimSession:
     ``camera`` runs the simulated camera through the real vision pipeline
     (default: when the scenario shows faces or the owner); ``webcam`` is a
     camera source config for a real camera instead (``{"type": "opencv"}``).
+    ``body`` is ``"cpython"`` (the default: firmware classes stepped on the
+    simulated clock) or ``"micropython"`` (firmware/main.py under MicroPython,
+    on the wall clock: the session then runs in real time).
     """
 
     def __init__(
@@ -116,6 +119,7 @@ class SimSession:
         microphone: dict[str, object] | None = None,
         camera: bool | None = None,
         webcam: dict[str, object] | None = None,
+        body: str = "cpython",
     ) -> None:
         self.scenario = scenario
         self.robot = robot
@@ -127,8 +131,8 @@ class SimSession:
             check_runnable(scenario)
             contact = combine(layout, [*contact_scripts(scenario, layout), *hands])
         self.contact = ContactLog(contact)
-        self.body = VirtualBody(
-            layout.pad_count, len(robot.joints), self.contact, seed=scenario.seed
+        self.body: SimBody = make_body(
+            body, layout.pad_count, len(robot.joints), self.contact, scenario.seed
         )
         self.tap = BodyTap(self.body)
         self.link = BodyLink(self.body.path)
@@ -208,9 +212,12 @@ class SimSession:
         """Advance one tick; return the brain events it produced."""
         t = self.now_ms
         self.body.tick(t)
-        self._settle(self._body_bytes_arrived, self.link.fileno())
+        if not self.body.realtime:
+            self._settle(self._body_bytes_arrived, self.link.fileno())
         events = self.brain.step(t)
-        if self.body.port.connected:
+        if self.body.realtime:
+            pass  # the relay carries (or, cable out, discards) the brain's bytes
+        elif self.body.port.connected:
             self._settle(self._brain_bytes_arrived, self.link.fileno())
         else:
             self._discard_brain_bytes()
@@ -244,6 +251,8 @@ class SimSession:
         dashboard) until ``stop`` is set; ``on_scenario_end`` is called once
         when the scenario's duration has passed.
         """
+        if self.body.realtime and not realtime_speed:
+            realtime_speed = 1.0  # the MicroPython body keeps its own real-time clock
         start = time.monotonic()
         ended = False
         while not (stop is not None and stop.is_set()):

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from firmware import wire
-from sim.body import VirtualBody
+from sim.body import SimBody
 
 TOUCH_ONSET_COUNTS = 60  # the classifier's touch threshold (sensors.touch.classifier)
 
@@ -48,7 +48,7 @@ class BodyTap:
     ``direction`` is ``"up"`` (body to brain) or ``"down"`` (brain to body).
     """
 
-    body: VirtualBody
+    body: SimBody
     latencies: list[ReactionLatency] = field(default_factory=list)
     listeners: list[MessageListener] = field(default_factory=list)
     _pending_onset_ms: int | None = None

@@ -135,6 +135,7 @@ def run_live(
         speed=args.speed,
         microphone=microphone,
         webcam=webcam,
+        body=getattr(args, "body", "cpython"),
     )
     recorder = None
     if getattr(args, "record", None):

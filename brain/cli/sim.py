@@ -34,6 +34,13 @@ def register(groups: CommandGroups) -> None:
         type=float,
         help="real-time speed factor (dashboard default 1; headless default: as fast as possible)",
     )
+    parser.add_argument(
+        "--body",
+        choices=("cpython", "micropython"),
+        default="cpython",
+        help="cpython (default, fast): the firmware classes on the simulated clock; "
+        "micropython: firmware/main.py under the MicroPython Unix port, in real time",
+    )
     parser.add_argument("--record", type=Path, help="record the session to this MCAP file")
     parser.add_argument("--report", type=Path, help="write a JSON report of the run here")
     parser.add_argument(
@@ -87,7 +94,7 @@ def run_sim(args: argparse.Namespace) -> int:
     if not args.headless:
         args.speed = args.speed or 1.0
         return run_live(args, scenario, library, "sim", ticks)
-    session = SimSession(scenario, library=library)
+    session = SimSession(scenario, library=library, body=args.body)
     recorder = None
     if args.record:
         from sim.record import SessionRecorder
@@ -95,7 +102,8 @@ def run_sim(args: argparse.Namespace) -> int:
         recorder = SessionRecorder(session, args.record)
     session.on_tick[:0] = ticks
     attach_printer(session, quiet=args.events_only)
-    print(f"petbrain sim: scenario '{scenario.name}' (headless, simulated clock)")
+    clock = "real time" if session.body.realtime else "simulated clock"
+    print(f"petbrain sim: scenario '{scenario.name}' (headless, {clock}, {args.body} body)")
     report = session.run(realtime_speed=args.speed)
     if recorder is not None:
         recorder.close(report)

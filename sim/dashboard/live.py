@@ -31,6 +31,7 @@ class LiveSim:
         speed: float = 1.0,
         microphone: dict[str, object] | None = None,
         webcam: dict[str, object] | None = None,
+        body: str = "cpython",
     ) -> None:
         self.hand = BrowserHand(robot.layout)
         self.session = SimSession(
@@ -42,6 +43,7 @@ class LiveSim:
             microphone=microphone,
             camera=True,
             webcam=webcam,
+            body=body,
         )
         self.dashboard = Dashboard(self.session, self.hand, host, port)
         self.speed = speed

@@ -187,8 +187,10 @@ class StatePublisher:
         """The state document (called on the simulator's thread)."""
         brain = session.brain
         sample = session.sample()
-        vibration = session.body.firmware.vibration
-        pattern = VIBE_NAMES.get(vibration.pattern, str(vibration.pattern))
+        code = session.body.vibration_pattern()
+        if code is None:  # not visible from outside the firmware: say what the motor does
+            code = wire.VIBE_CONSTANT if sample.vibration > 0 else wire.VIBE_OFF
+        pattern = VIBE_NAMES.get(code, str(code))
         running = brain.executor.running
         behaviour = None
         if running is not None:
