@@ -28,6 +28,16 @@ def test_selftest_passes_under_micropython_and_agrees_on_the_schema() -> None:
     assert result.ok
 
 
+def test_selftest_passes_under_the_micropython_unix_port() -> None:
+    # The interpreter of the simulator's MicroPython body: its struct.unpack
+    # ignores trailing bytes, so the size checks in wire.py are what hold.
+    result = firmware_tools.micropython_unix_selftest()
+    assert result.error is None, result.error
+    assert result.interpreter.startswith("micropython ")
+    assert result.failed == 0 and result.passed == len(selftest.CHECKS), result.lines
+    assert result.schema_hash == wire.schema_hash()
+
+
 def test_a_failing_or_unfinished_selftest_is_not_ok() -> None:
     failing = firmware_tools.parse_selftest(
         f"FAIL check_x: AssertionError\nschema_hash: {wire.schema_hash()}\n"
