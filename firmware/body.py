@@ -57,6 +57,7 @@ class Body:
         self.last_rx_ms = None
         # Set by ENTER_REPL; main.py then reboots the board into the REPL.
         self.repl_requested = False
+        self.applied_commands = 0
         self._next_touch_ms = 0
         self._next_heartbeat_ms = 0
         self._next_status_ms = 0
@@ -176,12 +177,16 @@ class Body:
             self.repl_requested = True
 
     def handle_command(self, message, now_ms):
-        """Acknowledged commands; a resent duplicate is acknowledged, not re-applied."""
+        """Acknowledged commands, applied only when newer than the last of their kind.
+
+        A resend of an applied command, or an older command resent after a
+        newer one of its kind was applied, is acknowledged but not applied.
+        """
         t = message.TYPE
         if not self.session:
             self.link.send(wire.Nack(message.seq, t, wire.NACK_NO_HELLO))
             return
-        if self.link.is_duplicate(message):
+        if self.link.is_stale(message):
             self.link.send(wire.Ack(message.seq, t))
             return
         if t == wire.TORQUE:
@@ -195,6 +200,8 @@ class Body:
                 self.servos.configure(channel, lo, hi, rest, speed)
         elif t == wire.LED and self.leds is not None:
             self.leds.show(now_ms, message.pattern, message.period_ms, message.colours)
+        self.link.applied(message)
+        self.applied_commands += 1
         self.link.send(wire.Ack(message.seq, t))
 
     def battery_low(self):
