@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from behaviors.library import BehaviourLibrary
+from brain.app.runtime import Brain, BrainEvent
+from brain.body.joints import DEFAULT_ROBOT, RobotConfig
+from brain.body.link import BodyLink
 from brain.errors import UserError
-from brain.link import BodyLink
-from brain.robot import DEFAULT_ROBOT, RobotConfig
-from brain.runtime import Brain, BrainEvent
 from sensors.touch.synthetic import Contact, combine
 from sim.actions import AUDIO_ACTIONS, CAMERA_ACTIONS, ScenarioDriver, check_runnable
 from sim.body import SimBody, make_body
@@ -251,7 +251,7 @@ class SimSession:
         dashboard) until ``stop`` is set; ``on_scenario_end`` is called once
         when the scenario's duration has passed.
         """
-        if self.body.realtime and not realtime_speed:
+        if self.body.realtime:
             realtime_speed = 1.0  # the MicroPython body keeps its own real-time clock
         start = time.monotonic()
         ended = False
@@ -262,6 +262,11 @@ class SimSession:
                     on_scenario_end(self)
                 if not forever:
                     break
+            if self.body.realtime:
+                # The body samples the hand on the wall clock: a late tick is skipped,
+                # never replayed faster (that would squeeze a pat into a poke).
+                wall_ms = int((time.monotonic() - start) * 1000)
+                self.now_ms = max(self.now_ms, wall_ms - wall_ms % self.tick_ms)
             self.step()
             if realtime_speed:
                 due = start + self.now_ms / 1000.0 / realtime_speed

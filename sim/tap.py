@@ -83,7 +83,8 @@ class BodyTap:
         if isinstance(message, wire.TouchFrame):
             touched = max(message.values, default=0) >= TOUCH_ONSET_COUNTS
             if touched and not self._touched and self._pending_onset_ms is None:
-                self._pending_onset_ms = message.t_ms
+                # The CPython body's clock is the simulator's; a real-time body has its own.
+                self._pending_onset_ms = now if self.body.realtime else message.t_ms
             self._touched = touched
         for listener in self.listeners:
             listener(now, "up", message)

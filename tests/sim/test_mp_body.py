@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from brain.link import BodyLink
+from brain.body.link import BodyLink
 from firmware import wire
 from sim.mp_body import MicroPythonBody
 from sim.runner import SimSession
@@ -106,6 +106,7 @@ def test_the_demo_scenario_passes_with_the_micropython_body() -> None:
     session = SimSession(scenario, body="micropython")
     assert session.body.realtime
     report = session.run()
-    assert report.passed, report.expectations
+    touches = [(e.t_ms, e.data) for e in report.events if e.kind == "touch"]
+    assert report.passed, (report.expectations, touches[-6:])
     assert report.link["crc_errors"] == 0
     assert report.link["connects"] == 1
