@@ -157,7 +157,7 @@ def check_exact_sizes_and_ranges():
         (wire.LED, b"\x07\x00\x00\x00"),
         (wire.LED, b"\x01\x00"),
         (wire.SERVO_TARGETS, b""),
-        (wire.SERVO_TARGETS, b"\x01\x10\x00\x00\x00\x00"),
+        (wire.SERVO_TARGETS, b"\x01\x10\x00\x00\x00\x00\x00"),
         (wire.CONFIG, b"\x01\x00\x10\x00\x00\x00\x00\x00\x01\x00"),
         (wire.STATUS, b"\x00\x00\x00\x00\x04"),
         (wire.ACK, b"\x01\x00\x13\x00"),

@@ -359,9 +359,8 @@ class ServoTargets(Message):
             raise ValueError("bad SERVO_TARGETS length")
         targets = []
         for i in range(count):
-            target = struct.unpack_from("<BhH", payload, 1 + 5 * i)
-            _check(target[0] < MAX_SERVO_CHANNELS, "servo channel out of range")
-            targets.append(target)
+            # An unknown channel is the body's to ignore (a stream keeps its other targets).
+            targets.append(struct.unpack_from("<BhH", payload, 1 + 5 * i))
         return cls(tuple(targets))
 
 

@@ -85,7 +85,9 @@ class BodySection(_Strict):
     port: str = Field(min_length=1)
     board: Literal["pico", "esp32s3"] = "pico"  # firmware profile the body was flashed with
     baudrate: int = Field(115200, gt=0)
-    heartbeat_period_ms: int = Field(100, ge=10, le=250)  # the body rests after 300 ms silence
+    # The body ends the session after 120 ms without a frame (firmware/body.py
+    # LINK_TIMEOUT_MS): beats at most 60 ms apart keep it through one lost frame.
+    heartbeat_period_ms: int = Field(40, ge=10, le=60)
     body_timeout_ms: int = Field(1000, ge=200, le=10_000)  # silent body: handshake again
     reconnect_period_ms: int = Field(500, ge=50, le=60_000)  # retry a missing port this often
 

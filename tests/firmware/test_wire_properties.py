@@ -24,7 +24,7 @@ MESSAGES = {
     ),
     wire.HEARTBEAT: st.builds(wire.Heartbeat, u32),
     wire.SERVO_TARGETS: st.builds(
-        wire.ServoTargets, st.lists(st.tuples(channel, i16, u16), max_size=32).map(tuple)
+        wire.ServoTargets, st.lists(st.tuples(u8, i16, u16), max_size=32).map(tuple)
     ),
     wire.VIBRATE: st.builds(wire.Vibrate, st.integers(0, wire.VIBE_CONSTANT), u8, u16, u16),
     wire.LED: st.builds(
