@@ -205,9 +205,7 @@ class _Probe:
         self.body.close()
 
 
-def run_probe(
-    trials: int, loss: float = 0.05, seed: int = 0, body: str = "cpython"
-) -> ProbeResult:
+def run_probe(trials: int, loss: float = 0.05, seed: int = 0, body: str = "cpython") -> ProbeResult:
     """Run ``trials`` pairs of back-to-back commands over a link losing ``loss`` each way."""
     probe = _Probe(body, loss, seed)
     try:
