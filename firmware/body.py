@@ -155,7 +155,7 @@ class Body:
                 self.link.send(wire.Nack(message.seq, t, wire.NACK_BAD_VALUE))
                 return
             self.session = True
-            self.link.reset_session()
+            self.link.reset_session(message.minor)
             self.link.send(
                 wire.HelloAck(
                     wire.PROTOCOL_MAJOR,

@@ -20,6 +20,8 @@ class BodyLink:
         # lost, a newer one of its kind applied since) is acknowledged but not
         # applied: the newest command of each kind wins, whatever the losses.
         self._last_command_seq = {}
+        # Newest-wins needs per-type numbering (brains of protocol minor >= 2).
+        self.ordered_commands = True
         self.frames_out = 0
         self.bytes_out = 0
         self.bytes_in = 0
@@ -57,6 +59,8 @@ class BodyLink:
         last = self._last_command_seq.get(message.TYPE)
         if last is None:
             return False
+        if not self.ordered_commands:
+            return last == message.seq  # an older brain: skip exact resends only
         ahead = (message.seq - last) & 0xFFFF
         return ahead == 0 or ahead >= 0x8000
 
@@ -64,6 +68,7 @@ class BodyLink:
         """Record that ``message`` was applied (newest of its kind from now on)."""
         self._last_command_seq[message.TYPE] = message.seq
 
-    def reset_session(self):
+    def reset_session(self, brain_minor=2):
         """Forget applied commands (a new HELLO starts a new session)."""
         self._last_command_seq = {}
+        self.ordered_commands = brain_minor >= 2

@@ -15,8 +15,11 @@ under MicroPython: no dataclasses, no typing at run time, no enum.
 import struct
 
 PROTOCOL_MAJOR = 1
-# Minor 1 added ENTER_REPL.
-PROTOCOL_MINOR = 1
+# Minor 1 added ENTER_REPL. Minor 2: each command type has its own sequence
+# numbers and the body applies a command only when it is newer than the last
+# applied one of its type (a brain of minor < 2 numbers all frames together,
+# so its body only skips exact duplicates).
+PROTOCOL_MINOR = 2
 
 HEADER_FORMAT = "<BBHH"
 HEADER_SIZE = 6

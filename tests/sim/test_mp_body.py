@@ -110,3 +110,26 @@ def test_the_demo_scenario_passes_with_the_micropython_body() -> None:
     assert report.passed, (report.expectations, touches[-6:])
     assert report.link["crc_errors"] == 0
     assert report.link["connects"] == 1
+
+
+def test_brain_gone_the_micropython_body_is_limp_within_300_ms(rig: Rig) -> None:
+    rig.spin(lambda: rig.link.ready, 5.0)
+    assert rig.command(wire.Torque(True))
+    targets = wire.ServoTargets(tuple((ch, 2000, 100) for ch in range(8)))
+
+    def holding() -> bool:
+        rig.link.send_stream(targets, rig.now_ms())
+        angle = rig.body.servo_angles_deg()[6]
+        return angle is not None and angle > 19.0  # the spine, the slowest joint
+
+    rig.spin(holding, 5.0)
+    rig.link.send_stream(targets, rig.now_ms())
+    last_frame_s = time.monotonic()
+    rig.link.close()  # the brain is killed: not one more byte
+    while rig.body.torque_on():
+        assert time.monotonic() - last_frame_s < 1.0, "torque never released"
+        time.sleep(0.001)
+    took_ms = (time.monotonic() - last_frame_s) * 1000
+    # 120 ms link timeout + at most 150 ms of easing + the 5 ms link task, on
+    # the wall clock of a shared machine: a little slack for the scheduler.
+    assert 120 + 150 <= took_ms <= 300 + 20, took_ms
