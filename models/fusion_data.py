@@ -74,7 +74,10 @@ def _face_runner(model_path: Path):  # type: ignore[no-untyped-def]
         return run_runtime
     except ModuleNotFoundError:
         import cv2
-        import onnxruntime as ort
+
+        from sensors.onnx_runtime import onnxruntime
+
+        ort = onnxruntime()
 
         options = ort.SessionOptions()
         options.intra_op_num_threads = 2

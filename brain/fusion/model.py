@@ -34,7 +34,9 @@ class FusionModelError(RuntimeError):
 
 def cpu_session(path: Path) -> Any:
     """An onnxruntime session on one thread without spinning (a tiny model on a busy CPU)."""
-    import onnxruntime as ort
+    from sensors.onnx_runtime import onnxruntime
+
+    ort = onnxruntime()
 
     options = ort.SessionOptions()
     options.intra_op_num_threads = 1
