@@ -68,6 +68,8 @@ class SimReport:
     samples: list[Sample] = field(default_factory=list)
     link: dict[str, object] = field(default_factory=dict)
     settle_timeouts: int = 0
+    # Stopped early (Ctrl+C, SIGTERM): the run covers duration_ms only.
+    interrupted: bool = False
     expectations: list[dict[str, object]] = field(default_factory=list)
     latencies: dict[str, object] = field(default_factory=dict)
 
@@ -90,6 +92,7 @@ class SimReport:
             "events": [e.to_json() for e in self.events],
             "link": self.link,
             "settle_timeouts": self.settle_timeouts,
+            "interrupted": self.interrupted,
             "expectations": self.expectations,
             "passed": self.passed,
         }

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import signal
+import threading
 from pathlib import Path
 
 from brain.cli import CommandGroups
 from brain.errors import UserError
 from sim.cli.demo import add_live_options, run_live
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def register(groups: CommandGroups) -> None:
@@ -104,7 +108,18 @@ def run_sim(args: argparse.Namespace) -> int:
     attach_printer(session, quiet=args.events_only)
     clock = "real time" if session.body.realtime else "simulated clock"
     print(f"petbrain sim: scenario '{scenario.name}' (headless, {clock}, {args.body} body)")
-    report = session.run(realtime_speed=args.speed)
+    # Ctrl+C or SIGTERM ends the run at a tick boundary: the recording and the
+    # report are still finished (and the recording replays up to that point).
+    stop = threading.Event()
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in STOP_SIGNALS}
+    try:
+        report = session.run(realtime_speed=args.speed, stop=stop)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    report.interrupted = stop.is_set()
+    if report.interrupted:
+        print(f"\ninterrupted at {report.duration_ms} ms: finishing the recording and report")
     if recorder is not None:
         recorder.close(report)
         print(f"recorded {recorder.messages} messages to {recorder.path}")
@@ -112,6 +127,8 @@ def run_sim(args: argparse.Namespace) -> int:
     summarise(report)
     if args.report:
         write_json(args.report, report.to_json())
+    if report.interrupted:
+        return 130  # the shell's code for a run ended by Ctrl+C
     return 0 if report.passed else 1
 
 
