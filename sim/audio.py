@@ -38,12 +38,24 @@ Samples = npt.NDArray[np.float32]
 AudioListener = Callable[[int, AudioObservation], None]
 
 
+# A voice played to the pet from the dashboard lasts at most this long (the
+# header is checked before the samples are read: three 30 MB low-rate wavs
+# once took the simulator to 4.4 GB).
+MAX_WAV_S = 60.0
+MAX_WAV_CHANNELS = 8
+
+
 def decode_wav(data: bytes) -> Samples:
     """A PCM wav file's bytes (8/16/32-bit, any rate, any channels) as 16 kHz mono float32."""
     try:
         with wave.open(io.BytesIO(data), "rb") as wav:
             rate, channels, width = wav.getframerate(), wav.getnchannels(), wav.getsampwidth()
-            raw = wav.readframes(wav.getnframes())
+            frames = wav.getnframes()
+            if rate < 4000 or not 1 <= channels <= MAX_WAV_CHANNELS:
+                raise UserError(f"wav at {rate} Hz with {channels} channels is not usable")
+            if frames > MAX_WAV_S * rate:
+                raise UserError(f"wav of {frames / rate:.0f} s is over the {MAX_WAV_S:.0f} s limit")
+            raw = wav.readframes(frames)
     except (wave.Error, EOFError) as error:
         raise UserError(f"not a readable PCM wav file ({error})") from error
     if width == 1:
