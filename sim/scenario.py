@@ -18,7 +18,9 @@ file is an error before the run starts.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
+from difflib import get_close_matches
 from pathlib import Path
 from typing import Any, Literal
 
@@ -225,6 +227,37 @@ def _media_problems(path: Path, document: Any, scenario: Scenario) -> tuple[list
     return problems, Scenario.model_validate(data)
 
 
+def _plan_problems(
+    path: Path, document: Any, scenario: Scenario, behaviours: Collection[str] | None
+) -> list[str]:
+    """Events after the end, and expectations no run could meet, as located messages."""
+    problems: list[str] = []
+    end = scenario.duration_ms
+    for i, event in enumerate(scenario.events):
+        if event.at_ms >= end:
+            line, col, dotted = locate(document, ["events", i, "at_ms"])
+            problems.append(
+                f"{path}:{line}:{col}: {dotted}: {event.at_ms} ms is not before the "
+                f"scenario's end (duration_ms {end})"
+            )
+    for i, expect in enumerate(scenario.expect):
+        if expect.after_ms >= end:
+            line, col, dotted = locate(document, ["expect", i, "after_ms"])
+            problems.append(
+                f"{path}:{line}:{col}: {dotted}: {expect.after_ms} ms is not before the "
+                f"scenario's end (duration_ms {end})"
+            )
+        if behaviours is not None and expect.behaviour not in behaviours:
+            line, col, dotted = locate(document, ["expect", i, "behaviour"])
+            close = get_close_matches(expect.behaviour, list(behaviours), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            problems.append(
+                f"{path}:{line}:{col}: {dotted}: no behaviour '{expect.behaviour}' "
+                f"in the library{hint}"
+            )
+    return problems
+
+
 def bundled_expressions() -> list[str]:
     """Names of the bundled face photos (``sim/faces/<name>.jpg``)."""
     if not FACES_DIR.is_dir():
@@ -246,8 +279,12 @@ def shipped_scenarios() -> list[str]:
     return sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml"))
 
 
-def load_scenario(path: Path) -> Scenario:
-    """Load and validate ``path`` (or a shipped scenario's name); problems raise UserError."""
+def load_scenario(path: Path, behaviours: Collection[str] | None = None) -> Scenario:
+    """Load and validate ``path`` (or a shipped scenario's name); problems raise UserError.
+
+    With ``behaviours`` (the library's names) an expectation naming another
+    behaviour is an error too, before anything runs.
+    """
     if not path.exists() and path.suffix == "" and (SCENARIO_DIR / f"{path}.yaml").exists():
         path = SCENARIO_DIR / f"{path}.yaml"
     if not path.exists():
@@ -261,6 +298,7 @@ def load_scenario(path: Path) -> Scenario:
         except ValidationError as error:
             raise YamlError(validation_messages(path, document, error)) from error
         problems, scenario = _media_problems(path, document, scenario)
+        problems += _plan_problems(path, document, scenario, behaviours)
         if problems:
             raise YamlError(problems)
     except YamlError as error:

@@ -94,7 +94,8 @@ def run_sim(args: argparse.Namespace) -> int:
         scenario = play_scenario(behaviour, library)
         ticks.append(BehaviourPreview(behaviour))
     else:
-        scenario = load_scenario(args.scenario or DEMO_SCENARIO)
+        names = [b.name for b in library.behaviours]
+        scenario = load_scenario(args.scenario or DEMO_SCENARIO, names)
     if not args.headless:
         args.speed = args.speed or 1.0
         return run_live(args, scenario, library, "sim", ticks)

@@ -137,3 +137,13 @@ def test_a_10_mb_file_saved_into_a_running_pet_is_rejected_without_parsing(
     assert any("huge.yaml:1:1" in m and "byte limit" in m for m in result.messages)
     # Only the small files were parsed: the main loop never waits on 10 MB of YAML.
     assert parsed and all(0 <= size <= MAX_YAML_BYTES for size in parsed), parsed
+
+
+def test_checking_an_empty_folder_is_an_error_not_the_shipped_library(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from brain.cli import main
+
+    assert main(["behaviors", "check", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert f"{tmp_path}: no behaviour files" in out and "ok:" not in out
