@@ -211,9 +211,14 @@ def _media_problems(path: Path, document: Any, scenario: Scenario) -> tuple[list
             if value is None:
                 continue
             resolved = value if value.is_absolute() else (path.parent / value)
-            if not resolved.is_file():
+            problem = (
+                f"file not found: {resolved}"
+                if not resolved.is_file()
+                else _content_problem(action, name, resolved)
+            )
+            if problem is not None:
                 line, col, dotted = locate(document, ["events", i, action, name])
-                problems.append(f"{path}:{line}:{col}: {dotted}: file not found: {resolved}")
+                problems.append(f"{path}:{line}:{col}: {dotted}: {problem}")
             data["events"][i][action][name] = resolved.resolve()
         if action == "face" and event.face is not None and event.face.expression is not None:
             found = bundled_face(event.face.expression)
@@ -225,6 +230,37 @@ def _media_problems(path: Path, document: Any, scenario: Scenario) -> tuple[list
                     f"'{event.face.expression}' (known: {known})"
                 )
     return problems, Scenario.model_validate(data)
+
+
+# Media a scenario plays are read whole before the run; larger files are refused.
+MAX_MEDIA_BYTES = 32 * 1024 * 1024
+
+
+def _content_problem(action: str, field_name: str, path: Path) -> str | None:
+    """Why ``path`` cannot be played as this event's media (checked before the run)."""
+    if field_name == "video":
+        return None  # decoded by ffmpeg while it plays; an outage is reported once
+    if path.stat().st_size > MAX_MEDIA_BYTES:
+        return f"{path} is over the {MAX_MEDIA_BYTES} byte limit"
+    try:
+        if action == "touch_trace":
+            from sensors.touch.trace import read_trace
+
+            read_trace(path)
+        elif action == "face":
+            from sim.camera import decode_image
+
+            decode_image(path.read_bytes())
+        else:
+            from sim.audio import decode_wav
+
+            decode_wav(path.read_bytes())
+    except UserError as error:
+        return f"{path}: {error}"
+    except (OSError, ValueError, KeyError, TypeError, UnicodeError) as error:
+        # read_trace's TraceError is a ValueError; garbage JSON raises ValueError too.
+        return f"{path}: {error}"
+    return None
 
 
 def _plan_problems(
