@@ -147,3 +147,24 @@ def test_checking_an_empty_folder_is_an_error_not_the_shipped_library(
     assert main(["behaviors", "check", str(tmp_path)]) == 1
     out = capsys.readouterr().out
     assert f"{tmp_path}: no behaviour files" in out and "ok:" not in out
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ("priority: true", "not a whole number"),
+        ("priority: '60'", "not a whole number"),
+        ("priority: 60.5", "not a whole number"),
+    ],
+)
+def test_numbers_must_be_numbers_not_booleans_or_strings(
+    tmp_path: Path, change: str, words: str
+) -> None:
+    library = tmp_path / "library"
+    library.mkdir()
+    (library / "flick.yaml").write_text(BEHAVIOUR.replace("priority: 30", change))
+    with pytest.raises(LibraryError) as caught:
+        load_library([library])
+    (message,) = caught.value.messages
+    assert message.startswith(f"{library / 'flick.yaml'}:5:5: behaviors[0].priority: ")
+    assert words in message
