@@ -17,14 +17,6 @@ from sensors.touch.layout import PadLayout
 if TYPE_CHECKING:
     from brain.app.runtime import Brain, BrainEvent
 
-VIBE_NAMES = {
-    wire.VIBE_OFF: "off",
-    wire.VIBE_PURR: "purr",
-    wire.VIBE_PULSE: "pulse",
-    wire.VIBE_TWITCH: "twitch",
-    wire.VIBE_CONSTANT: "constant",
-}
-
 IMU_EVENT_NAMES = {
     wire.IMU_PICKED_UP: "picked up",
     wire.IMU_PUT_DOWN: "put down",

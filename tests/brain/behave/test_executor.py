@@ -7,7 +7,8 @@ import itertools
 from pathlib import Path
 
 from behaviors.library import load_library
-from brain.behave.executor import Executor
+from behaviors.vocabulary import VIBRATION_PATTERNS
+from brain.behave.executor import VIBE_IDS, VIBE_NAMES, Executor
 from brain.behave.hotreload import LibraryWatcher
 from brain.behave.idle import IdleLife
 from brain.body.joints import DEFAULT_ROBOT
@@ -171,3 +172,9 @@ def test_targets_stay_inside_calibrated_limits() -> None:
             for channel, angle_cdeg, _ in targets.targets:
                 joint = DEFAULT_ROBOT.joints[channel]
                 assert joint.min_deg * 100 <= angle_cdeg <= joint.max_deg * 100
+
+
+def test_each_vibration_pattern_has_one_wire_id_and_one_name() -> None:
+    assert tuple(VIBE_IDS) == VIBRATION_PATTERNS
+    assert VIBE_IDS["purr"] == wire.VIBE_PURR and VIBE_IDS["off"] == wire.VIBE_OFF
+    assert {VIBE_NAMES[pattern]: pattern for pattern in VIBE_NAMES} == VIBE_IDS
