@@ -252,6 +252,28 @@ def test_router_takes_the_sensors_own_types_and_declines_others(fusion: OwnerFus
     assert fusion.weights(950.0)["face"] == 1.0  # the last good face stays
 
 
+def test_router_dispatches_on_the_class_not_its_name(fusion: OwnerFusion) -> None:
+    from dataclasses import dataclass
+
+    from sensors.camera.observations import FaceObservation
+
+    @dataclass
+    class LookAlike:  # the fields of a face, under another class
+        t_ms: int
+        present: bool
+        expression: dict[str, float]
+
+    LookAlike.__name__ = LookAlike.__qualname__ = "FaceObservation"
+    assert not fusion.update(LookAlike(900, True, {"happy": 1.0}), 900.0)
+    assert fusion.weights(900.0)["face"] == 0.0
+
+    class TrackedFace(FaceObservation):  # a subclass is still a face
+        pass
+
+    assert fusion.update(TrackedFace(t_ms=900, present=True, expression={"happy": 1.0}), 900.0)
+    assert fusion.weights(900.0)["face"] == 1.0
+
+
 def test_broken_model_files_give_one_clear_error(tmp_path: Path) -> None:
     with pytest.raises(FusionModelError, match="missing"):
         FusionModel(tmp_path / "none.onnx")
