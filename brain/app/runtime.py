@@ -10,7 +10,6 @@ latency low.
 from __future__ import annotations
 
 import logging
-import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -24,6 +23,7 @@ from brain.behave.selector import Decision, Selector
 from brain.body.joints import DEFAULT_ROBOT, RobotConfig
 from brain.body.link import BodyInfo, BodyLink
 from brain.body.sound import NullSoundPlayer, SoundPlayer
+from brain.clock import Clock, SimulatedClock, minute_of_day
 from brain.events import OwnerEmotion, PetEvent, Tick
 from brain.fusion.model import FusionModel, FusionModelError
 from brain.fusion.owner import OwnerFusion
@@ -61,12 +61,6 @@ class BrainEvent:
         return {"t_ms": self.t_ms, "kind": self.kind, **self.data}
 
 
-def local_minute_of_day(now_ms: int) -> float:
-    """The local wall clock in minutes after midnight (``now_ms`` is not used)."""
-    local = time.localtime()
-    return local.tm_hour * 60 + local.tm_min + local.tm_sec / 60.0
-
-
 class Brain:
     """Perception, decision and action for one body over one link."""
 
@@ -80,7 +74,7 @@ class Brain:
         *,
         watcher: LibraryWatcher | None = None,
         sound_player: SoundPlayer | None = None,
-        minute_of_day: Callable[[int], float] = local_minute_of_day,
+        clock: Clock | None = None,
         tick_ms: int = 1000,
         fusion: OwnerFusion | bool | None = True,
         fusion_period_ms: int = 100,
@@ -95,7 +89,8 @@ class Brain:
         self.mood = Mood.from_temperament(self.library.temperament)
         self.watcher = watcher
         self.sound_player: SoundPlayer = sound_player or NullSoundPlayer()
-        self.minute_of_day = minute_of_day
+        # The calendar (time of day) comes only from the injected clock.
+        self.clock: Clock = clock or SimulatedClock()
         self.tick_ms = tick_ms
         self._next_tick_ms = 0
         self._next_emotion_event_ms = 0
@@ -248,7 +243,7 @@ class Brain:
             self._configure_body(now_ms)
         if now_ms >= self._next_tick_ms:
             self._next_tick_ms = now_ms + self.tick_ms
-            self._minute = self.minute_of_day(now_ms)
+            self._minute = minute_of_day(self.clock.local_time(now_ms))
             self.reload(now_ms)
             self.mood.update(now_ms, self._minute)
             react_now |= self._react(Tick(now_ms, self._minute), now_ms)
