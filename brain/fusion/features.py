@@ -26,21 +26,21 @@ import numpy as np
 import numpy.typing as npt
 
 from behaviors.vocabulary import OWNER_EMOTIONS
+from sensors.classes import EXPRESSIONS as _EXPRESSIONS
+from sensors.classes import VOICE_EMOTIONS
 from sensors.touch.events import GESTURES
 
 EMOTIONS: tuple[str, ...] = OWNER_EMOTIONS
 """The owner's emotion classes (``behaviors.vocabulary.OWNER_EMOTIONS``), in the model's order."""
 
-# The face and voice models' classes are a copy, not an import: importing the
-# camera or audio package loads OpenCV or PortAudio (about 50 MiB), which a
-# brain without a camera or microphone must not pay. The model file stores
-# them and loading checks them; tests/brain/fusion/test_fusion.py checks the
-# copies against the sensors' lists.
-EXPRESSIONS = ("angry", "disgust", "fear", "happy", "neutral", "sad", "surprise")
-"""The facial-expression model's classes (``sensors.camera.observations.EXPRESSIONS``)."""
+# The face and voice models' classes come from sensors/classes.py, not from the
+# camera or audio package: importing those loads OpenCV or PortAudio (about
+# 50 MiB), which a brain without a camera or microphone must not pay.
+EXPRESSIONS: tuple[str, ...] = _EXPRESSIONS
+"""The facial-expression model's classes (``sensors.classes.EXPRESSIONS``)."""
 
-VOICE_CLASSES = ("angry", "happy", "sad", "afraid", "calm")
-"""The voice-emotion model's classes (``sensors.audio.emotion.CLASSES``)."""
+VOICE_CLASSES: tuple[str, ...] = VOICE_EMOTIONS
+"""The voice-emotion model's classes (``sensors.classes.VOICE_EMOTIONS``)."""
 
 LEARNED_MODALITIES = ("face", "voice", "touch")
 """Modalities the ONNX model reads, in block order."""
