@@ -88,6 +88,8 @@ class Brain:
         self.executor = Executor(robot, self.library, period_ms=servo_period_ms, seed=seed)
         self.mood = Mood.from_temperament(self.library.temperament)
         self.watcher = watcher
+        # Why the last save of the library was refused (empty when it loaded).
+        self.library_problems: tuple[str, ...] = ()
         self.sound_player: SoundPlayer = sound_player or NullSoundPlayer()
         # The calendar (time of day) comes only from the injected clock.
         self.clock: Clock = clock or SimulatedClock()
@@ -164,10 +166,12 @@ class Brain:
         if result is None:
             return None
         if result.library is None:
+            self.library_problems = tuple(result.messages)
             self._emit(now_ms, "library_error", {"messages": list(result.messages)})
             for message in result.messages:
                 log.warning("behaviour library: %s", message)
             return result
+        self.library_problems = ()
         self.set_library(result.library)
         self._emit(
             now_ms,
