@@ -9,7 +9,10 @@ Every ``.py`` file is parsed, not imported, so an import inside a function,
 under ``TYPE_CHECKING`` or behind ``importlib.import_module("...")`` counts as
 much as one at the top. A string constant that names one of our modules
 (``"sim.runner"``, ``"sim.cli:main"``) counts too, because that is how a
-module is handed to ``importlib`` indirectly.
+module is handed to ``importlib`` indirectly. A name built at run time
+(``f"{package.__name__}.{name}"`` in ``brain/plugins.py``) cannot be read
+this way; the only such look-ups walk the importing package's own modules or
+the entry points ``pyproject.toml`` declares.
 """
 
 from __future__ import annotations
