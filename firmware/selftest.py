@@ -192,7 +192,7 @@ def check_frame_size_limit_whatever_the_reads():
 def check_body_session_and_safety():
     """No torque before HELLO; clamp and slew; silence eases to rest, then limp."""
     from firmware.body import Body
-    from firmware.link import BodyLink
+    from firmware.link import BrainLink
     from firmware.servos import ServoBank, ServoChannel
     from firmware.touch import TouchScanner
     from firmware.vibration import Vibration
@@ -230,7 +230,7 @@ def check_body_session_and_safety():
     port = Port()
     driver = Driver()
     body = Body(
-        BodyLink(port),
+        BrainLink(port),
         ServoBank(driver, [ServoChannel(0, -3000, 3000, 0, 100)]),
         TouchScanner(Pads(), 2),
         Vibration(Motor()),

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from behaviors.library import BehaviourLibrary
 from brain.body.joints import DEFAULT_ROBOT, RobotConfig
@@ -32,6 +33,8 @@ class LiveSim:
         microphone: dict[str, object] | None = None,
         webcam: dict[str, object] | None = None,
         body: str = "cpython",
+        library_paths: Sequence[Path] = (),
+        hot_reload: bool = True,
     ) -> None:
         self.hand = BrowserHand(robot.layout)
         self.session = SimSession(
@@ -44,6 +47,9 @@ class LiveSim:
             camera=True,
             webcam=webcam,
             body=body,
+            # A designer previewing sees each save, as on the robot (`petbrain run`).
+            hot_reload=hot_reload,
+            library_paths=library_paths,
         )
         self.dashboard = Dashboard(self.session, self.hand, host, port)
         self.speed = speed

@@ -36,10 +36,10 @@ def test_the_probe_sees_an_older_resend_undo_a_newer_command(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # The firmware's old rule (skip only an exact duplicate) fails this probe.
-    def duplicate_only(self: firmware.link.BodyLink, message: object) -> bool:
+    def duplicate_only(self: firmware.link.BrainLink, message: object) -> bool:
         return bool(self._last_command_seq.get(message.TYPE) == message.seq)  # type: ignore[attr-defined]
 
-    monkeypatch.setattr(firmware.link.BodyLink, "is_stale", duplicate_only)
+    monkeypatch.setattr(firmware.link.BrainLink, "is_stale", duplicate_only)
     result = run_probe(trials=1000, loss=0.05, seed=1)
     assert result.out_of_order > 0 and result.unapplied > 0
 
