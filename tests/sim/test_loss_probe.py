@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import importlib.util
+import platform
+
 import pytest
 
 import firmware.link
 from sim.loss_probe import run_probe
 from sim.pty import FrameLoss
+
+# The dev extra installs the MicroPython Unix port on x86_64 (missing there is a
+# broken set-up: these fail); PyPI has no wheel for other machines: they skip.
+NO_UNIX_PORT = (
+    platform.machine() != "x86_64" and importlib.util.find_spec("micropython_unix") is None
+)
 
 
 def test_frame_loss_drops_whole_frames_at_the_asked_rate() -> None:
@@ -45,6 +54,7 @@ def test_the_probe_sees_an_older_resend_undo_a_newer_command(
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(NO_UNIX_PORT, reason="no MicroPython Unix port wheel here")
 def test_the_micropython_body_keeps_the_newest_command_at_5_percent_loss() -> None:
     # On the wall clock (the machine's load shows in the delays), so the
     # delivery bar is a little lower here than on the simulated clock.
