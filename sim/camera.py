@@ -47,57 +47,6 @@ def read_face(path: Path) -> Frame:
         raise UserError(f"{path}: {error}") from error
 
 
-# An uploaded photo is decoded only when its header declares at most this many
-# pixels (a 0.4 MB PNG declaring 20000 x 20000 decoded to 1.2 GB).
-MAX_IMAGE_PIXELS = 4096 * 4096
-
-
-def image_size(data: bytes) -> tuple[int, int] | None:
-    """(width, height) from a PNG, JPEG, BMP or GIF header; None for anything else."""
-    if data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) >= 24:
-        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
-    if data[:6] in (b"GIF87a", b"GIF89a") and len(data) >= 10:
-        return int.from_bytes(data[6:8], "little"), int.from_bytes(data[8:10], "little")
-    if data[:2] == b"BM" and len(data) >= 26:
-        width = int.from_bytes(data[18:22], "little", signed=True)
-        height = int.from_bytes(data[22:26], "little", signed=True)
-        return abs(width), abs(height)
-    if data[:2] == b"\xff\xd8":
-        i = 2
-        while i + 9 <= len(data):
-            if data[i] != 0xFF:
-                return None
-            marker = data[i + 1]
-            if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
-                height = int.from_bytes(data[i + 5 : i + 7], "big")
-                return int.from_bytes(data[i + 7 : i + 9], "big"), height
-            i += 2 + int.from_bytes(data[i + 2 : i + 4], "big")
-    return None
-
-
-def decode_image(data: bytes) -> Frame:
-    """Uploaded image bytes (JPEG, PNG, BMP, GIF) as a BGR frame, in memory only.
-
-    The header's size is checked before anything is decoded.
-    """
-    import cv2
-
-    if not data:
-        raise UserError("the image is empty")
-    size = image_size(data)
-    if size is None:
-        raise UserError("not a JPEG, PNG, BMP or GIF image")
-    width, height = size
-    if width * height > MAX_IMAGE_PIXELS:
-        raise UserError(
-            f"image of {width} x {height} pixels is over the limit of {MAX_IMAGE_PIXELS} pixels"
-        )
-    frame = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
-    if frame is None:
-        raise UserError("not an image OpenCV can read (JPEG, PNG, BMP...)")
-    return np.asarray(frame, dtype=np.uint8)
-
-
 class _Restamped:
     """A live camera whose frames are stamped on the simulator's clock."""
 

@@ -248,11 +248,11 @@ def _content_problem(action: str, field_name: str, path: Path) -> str | None:
 
             read_trace(path)
         elif action == "face":
-            from sim.camera import decode_image
+            from sim.media import decode_image
 
             decode_image(path.read_bytes())
         else:
-            from sim.audio import decode_wav
+            from sim.media import decode_wav
 
             decode_wav(path.read_bytes())
     except UserError as error:
