@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import logging
 import queue
-import socket
 import subprocess
 import sys
 from collections.abc import Callable
@@ -30,7 +29,7 @@ from typing import TYPE_CHECKING, Any, cast
 from brain.app.presence import PresenceTracker
 from brain.net.core import REMOTE_MODALITIES, LinkChange, RemotePerception
 from brain.net.schema import SIM_CLOCK, SimClockMsg, encode, key
-from brain.setup.network import NetworkSection
+from brain.net.session import loopback_network
 from sensors.audio.observations import AmbientLevel, SoundEvent, VoiceObservation
 from sensors.camera.observations import VisionObservation
 from sim.actions import AUDIO_ACTIONS, CAMERA_ACTIONS, ScenarioDriver
@@ -50,21 +49,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("petbrain")
 DONE_TIMEOUT_S = 5.0  # a perception process this late on one tick counts as gone
 NODE_START_TIMEOUT_S = 60.0  # loading the audio and vision models on a busy machine
-
-
-def free_loopback_port() -> int:
-    """A TCP port free on 127.0.0.1 now (for the core's Zenoh listener)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def loopback_network(role: str, port: int, *, listen: bool) -> NetworkSection:
-    """A peer on 127.0.0.1 with an explicit endpoint and no scouting (nothing leaves the host)."""
-    endpoint = f"tcp/127.0.0.1:{port}"
-    if listen:
-        return NetworkSection(role=role, listen=[endpoint])
-    return NetworkSection(role=role, connect=[endpoint])
 
 
 # -- the perception process ------------------------------------------------------
@@ -173,7 +157,8 @@ def run_perception_process(scenario: Scenario, pet: str, port: int) -> int:
                 return 1
             if clock.stop:
                 return 0
-            publisher.done(clock.t_ms, room.tick(clock.t_ms))
+            room.tick(clock.t_ms)
+            publisher.done(clock.t_ms, publisher.published)
     finally:
         subscriber.undeclare()
         publisher.close()

@@ -75,9 +75,8 @@ class RemotePerception:
         self._token = False
         self._token_since_ms = -math.inf
         self._last_ms = -math.inf
-        self._since_done = 0
+        self._from_node = 0  # observation messages from the node that is up now
         self.done: SimDoneMsg | None = None  # the last simulated tick a node finished
-        self.late = 0  # messages of a tick that came after its done (never seen on loopback)
         self.state = "never-seen"  # up | down | never-seen
         self.received = 0  # observation messages accepted
         self.overflow = 0  # observations the main loop did not take in time
@@ -102,8 +101,6 @@ class RemotePerception:
                 return  # counted in decoder.stats
             self._last_ms = now
             if isinstance(message, SimDoneMsg):
-                self.late += max(0, self._since_done - message.published)
-                self._since_done = 0
                 self.done = message
             elif isinstance(message, BodyMsg):
                 self._count()
@@ -122,7 +119,7 @@ class RemotePerception:
 
     def _count(self) -> None:
         self.received += 1
-        self._since_done += 1
+        self._from_node += 1
 
     def _hold(self, observation: Observation) -> None:
         if len(self._ready) == self._ready.maxlen:
@@ -134,6 +131,7 @@ class RemotePerception:
             self._token = sample.kind == self._put
             if self._token:
                 self._token_since_ms = self._clock_ms()
+                self._from_node = 0  # a new node counts its messages from zero
             self._cond.notify_all()
 
     # -- the main loop's side ---------------------------------------------------
@@ -167,13 +165,19 @@ class RemotePerception:
         self.state = state
         return LinkChange(int(now_ms), up, why)
 
+    def _tick_complete(self, t_ms: int) -> bool:
+        # Zenoh keeps order per key, not across keys: "done" can overtake the tick's
+        # observations, so the node's running total says how many must be here.
+        done = self.done
+        return done is not None and done.t_ms >= t_ms and self._from_node >= done.published
+
     def wait_done(self, t_ms: int, timeout_s: float) -> bool:
-        """Block until the node says tick ``t_ms`` is perceived, it leaves, or the timeout."""
+        """Wait for all of tick ``t_ms``; False when the node left or ``timeout_s`` passed."""
         with self._cond:
-            return self._cond.wait_for(
-                lambda: (self.done is not None and self.done.t_ms >= t_ms) or not self._token,
-                timeout=timeout_s,
-            ) and (self.done is not None and self.done.t_ms >= t_ms)
+            self._cond.wait_for(
+                lambda: self._tick_complete(t_ms) or not self._token, timeout=timeout_s
+            )
+            return self._tick_complete(t_ms)
 
     def wait_node(self, timeout_s: float) -> bool:
         """Block until a perception node's token is seen (or the timeout)."""
@@ -186,7 +190,6 @@ class RemotePerception:
             **self.decoder.stats.as_json(),
             "observations": self.received,
             "overflow": self.overflow,
-            "late": self.late,
         }
 
     def close(self) -> None:

@@ -68,7 +68,7 @@ class PerceptionPublisher:
             return len(messages)
 
     def done(self, t_ms: int, published: int) -> None:
-        """Tell a simulated core that tick ``t_ms`` is perceived (``published`` messages)."""
+        """Tell a simulated core that tick ``t_ms`` is perceived (``published``: running total)."""
         self._done.put(encode(SimDoneMsg(pet=self.pet, seq=t_ms, t_ms=t_ms, published=published)))
 
     def close(self) -> None:

@@ -228,7 +228,9 @@ class SimDoneMsg(Message):
 
     kind: Literal["sim_done"] = "sim_done"
     t_ms: int = Field(ge=0)
-    published: int = Field(ge=0)  # this node's total so far, so the core knows what to await
+    # Observation messages this node published so far: Zenoh orders messages per key,
+    # not across keys, so the core waits until it has received this many.
+    published: int = Field(ge=0)
 
 
 ObservationMsg: TypeAlias = FaceMsg | BodyMsg | VoiceMsg | StartleMsg | AmbientMsg

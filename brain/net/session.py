@@ -9,8 +9,9 @@ links with certificates (``transport/link/tls``, mutual if asked).
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from brain.errors import UserError
 from brain.setup.network import NetworkSection
@@ -79,3 +80,20 @@ def open_session(net: NetworkSection, base: Path | None = None) -> zenoh.Session
         return zenoh.open(config)
     except Exception as error:  # a busy port, an unreadable certificate, ...
         raise UserError(f"network: cannot open the Zenoh session: {error}") from error
+
+
+def free_loopback_port() -> int:
+    """A TCP port free on 127.0.0.1 now (for the core's Zenoh listener)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def loopback_network(
+    role: Literal["all", "core", "perception", "dashboard"], port: int, *, listen: bool
+) -> NetworkSection:
+    """A peer on 127.0.0.1 with an explicit endpoint and no scouting (nothing leaves the host)."""
+    endpoint = f"tcp/127.0.0.1:{port}"
+    if listen:
+        return NetworkSection(role=role, listen=[endpoint])
+    return NetworkSection(role=role, connect=[endpoint])

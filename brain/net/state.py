@@ -52,9 +52,7 @@ def owner_message(estimate: Any, pet: str, seq: int, now_ms: float) -> OwnerEmot
 class StatePublisher:
     """Publishes one pet's owner-emotion updates and its periodic state summary."""
 
-    def __init__(
-        self, session: zenoh.Session, pet: str, name: str, period_ms: int = 1000
-    ) -> None:
+    def __init__(self, session: zenoh.Session, pet: str, name: str, period_ms: int = 1000) -> None:
         self.pet = pet
         self.name = name[:64]
         self.period_ms = period_ms

@@ -23,16 +23,10 @@ HOUSEHOLD_PORT = 8766
 
 def run_split(args: argparse.Namespace, scenario: Scenario, library: BehaviourLibrary) -> int:
     """The scenario with its perception in a second process; same report as in-process."""
-    from brain.net.session import open_session
+    from brain.net.session import free_loopback_port, loopback_network, open_session
     from sim.console import attach_printer, summarise, write_json
     from sim.runner import SimSession
-    from sim.split import (
-        NODE_START_TIMEOUT_S,
-        SplitPerception,
-        free_loopback_port,
-        loopback_network,
-        spawn_perception_process,
-    )
+    from sim.split import NODE_START_TIMEOUT_S, SplitPerception, spawn_perception_process
 
     if args.play:
         raise UserError("--split runs scenarios, not --play previews")
@@ -87,10 +81,9 @@ def run_household(args: argparse.Namespace, library: BehaviourLibrary) -> int:
     from brain.dashboard.event_stream import StateBoard
     from brain.dashboard.household import HOUSEHOLD_STATIC, HouseholdView, household_config
     from brain.dashboard.server import RobotDashboard
-    from brain.net.session import open_session
+    from brain.net.session import free_loopback_port, loopback_network, open_session
     from brain.net.state import StatePublisher
     from sim.runner import SimSession
-    from sim.split import free_loopback_port, loopback_network
 
     count = int(args.pets)
     if not 1 <= count <= 8:
