@@ -17,7 +17,7 @@ import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from brain.app.workers import Observation
 from brain.net.convert import audio_observation, vision_observation
@@ -77,7 +77,7 @@ class RemotePerception:
         self._last_ms = -math.inf
         self._from_node = 0  # observation messages from the node that is up now
         self.done: SimDoneMsg | None = None  # the last simulated tick a node finished
-        self.state = "never-seen"  # up | down | never-seen
+        self.state: Literal["up", "down", "never-seen"] = "never-seen"
         self.received = 0  # observation messages accepted
         self.overflow = 0  # observations the main loop did not take in time
         self._put = zenoh.SampleKind.PUT
@@ -159,7 +159,7 @@ class RemotePerception:
             up, why = False, f"nothing from the perception node for {self.timeout_ms:.0f} ms"
         else:
             up, why = True, "perception node connected"
-        state = "up" if up else "down"
+        state: Literal["up", "down"] = "up" if up else "down"
         if state == self.state or (self.state == "never-seen" and not up):
             return None
         self.state = state
