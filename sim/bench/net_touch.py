@@ -1,0 +1,110 @@
+"""Touch onset -> first servo frame with perception on another node, beside it fed in-process.
+
+The virtual body times its own touches in its own process on a pty
+(:func:`sim.bench.latency._body_process`); the brain's loop here also takes a
+camera-rate vision stream, either from a perception process over Zenoh on
+loopback (as ``--role core`` does) or from a thread in this process (as the
+all-in-one pet does). The touch path itself never crosses the network.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import queue
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from brain.bench import Reference, Result, percentile
+from sim.bench.latency import TOUCH_PERIOD_MS, WARMUP_MS, _body_process
+
+
+def _touch_run(touches: int, feed: Callable[[Any], int]) -> tuple[list[float], int]:
+    """Latencies of ``touches`` touches while ``feed(brain)`` hands observations each pass."""
+    from brain.app.runtime import Brain
+    from brain.body.link import BodyLink
+
+    ctx = mp.get_context("spawn")  # Zenoh's runtime threads live in this process: never fork
+    parent, child = ctx.Pipe()
+    proc = ctx.Process(target=_body_process, args=(child, touches))
+    proc.start()
+    path = parent.recv()
+    link = BodyLink(path)
+    brain = Brain(link, seed=0)
+    fed = 0
+    start = time.perf_counter()
+    end_s = (WARMUP_MS + touches * TOUCH_PERIOD_MS + 150) / 1000.0
+    while time.perf_counter() - start < end_s:
+        now_ms = int((time.perf_counter() - start) * 1000)
+        brain.step(now_ms)
+        fed += feed(brain)
+        link.wait_readable(5.0)
+    link.close()
+    latencies: list[float] = parent.recv() if parent.poll(10.0) else []
+    proc.join(5)
+    if len(latencies) < touches // 2:
+        raise RuntimeError(f"only {len(latencies)} of {touches} touches were answered")
+    return latencies, fed
+
+
+def touch_with_remote_perception(quick: bool) -> list[Result]:
+    """p50/p99 touch -> servo, perception remote vs in-process, same run."""
+    from sim.bench.net import FRAME_RATE_HZ, _Core, _vision
+
+    touches = 40 if quick else 150
+    core = _Core("stream", 0)
+    try:
+
+        def remote(brain: Any) -> int:
+            taken = core.remote.take()
+            for observation in taken:
+                brain.perceive(observation.value)
+            return len(taken)
+
+        wire, wire_fed = _touch_run(touches, remote)
+        core.conn.send("stop")
+        core.result()
+    finally:
+        core.close()
+    frames: queue.Queue[Any] = queue.Queue(maxsize=256)
+    stop = threading.Event()
+
+    def camera() -> None:
+        while not stop.wait(1.0 / FRAME_RATE_HZ):
+            frames.put_nowait(_vision(0))
+
+    thread = threading.Thread(target=camera, daemon=True)
+    thread.start()
+
+    def local(brain: Any) -> int:
+        n = 0
+        while True:
+            try:
+                brain.perceive(frames.get_nowait())
+            except queue.Empty:
+                return n
+            n += 1
+
+    try:
+        here, here_fed = _touch_run(touches, local)
+    finally:
+        stop.set()
+        thread.join()
+    return [
+        Result(
+            "touch_to_servo_p50_ms_perception_remote",
+            percentile(wire, 0.5),
+            "ms",
+            Reference("perception in-process p50", percentile(here, 0.5)),
+            details={"observations_fed": float(wire_fed), "reference_fed": float(here_fed)},
+        ),
+        Result(
+            "touch_to_servo_p99_ms_perception_remote",
+            percentile(wire, 0.99),
+            "ms",
+            Reference("perception in-process p99", percentile(here, 0.99)),
+            budget="p99 <= 15 ms",
+            details={"touches": float(len(wire))},
+        ),
+    ]
