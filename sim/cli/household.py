@@ -31,7 +31,10 @@ def run_split(args: argparse.Namespace, scenario: Scenario, library: BehaviourLi
     if args.play:
         raise UserError("--split runs scenarios, not --play previews")
     port = free_loopback_port()
-    zsession = open_session(loopback_network("core", port, listen=True))
+    net = loopback_network("core", port, listen=True)
+    if args.household is not None:
+        net = net.model_copy(update={"connect": [f"tcp/127.0.0.1:{args.household}"]})
+    zsession = open_session(net)
     split = SplitPerception(zsession, "sim")
     process = spawn_perception_process(args.scenario or DEMO_SCENARIO, "sim", port)
     try:
@@ -39,6 +42,8 @@ def run_split(args: argparse.Namespace, scenario: Scenario, library: BehaviourLi
             raise UserError("the perception process did not come up (see its lines above)")
         session = SimSession(scenario, library=library, audio=False, camera=False)
         session.on_tick.append(split)
+        if args.household is not None:
+            session.on_tick.append(_state_publisher(zsession, split))
         attach_printer(session, quiet=args.events_only)
         print(
             f"petbrain sim: scenario '{scenario.name}' (headless, simulated clock), "
@@ -65,6 +70,26 @@ def run_split(args: argparse.Namespace, scenario: Scenario, library: BehaviourLi
         data["split"] = {"wire": wire, "changes": [vars(c) for c in split.changes]}
         write_json(args.report, data)
     return 0 if report.passed else 1
+
+
+def _state_publisher(zsession: Any, split: Any) -> Any:
+    """Tick callback: the split pet's state for a household view (perception up or down)."""
+    from brain.net.state import StatePublisher
+
+    publisher = StatePublisher(zsession, "sim", "Sim", period_ms=200)
+
+    def publish(session: Any, events: Any) -> None:
+        publisher.step(
+            session.brain,
+            session.now_ms,
+            perception=split.remote.state,
+            owner_present=split.presence.present,
+            body_ready=session.link.ready,
+            battery_mv=int(session.body.battery.mv),
+            dropped=split.remote.decoder.stats.dropped,
+        )
+
+    return publish
 
 
 def _household_scenarios(args: argparse.Namespace, count: int) -> list[Scenario]:

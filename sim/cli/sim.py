@@ -53,6 +53,13 @@ def register(groups: CommandGroups) -> None:
         metavar="N",
         help="run N pets at once and the household view that shows them all (Zenoh on 127.0.0.1)",
     )
+    parser.add_argument(
+        "--household",
+        metavar="PORT",
+        type=int,
+        help="with --split: also publish the pet's state to a household view listening on "
+        "tcp/127.0.0.1:PORT",
+    )
     # The second process of --split (started by the first; not for people).
     parser.add_argument("--role", choices=("perception",), help=argparse.SUPPRESS)
     parser.add_argument("--pet-id", default="sim", help=argparse.SUPPRESS)
