@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from brain.app.presence import PresenceTracker
 from brain.net.core import REMOTE_MODALITIES, LinkChange, RemotePerception
 from brain.net.schema import SIM_CLOCK, SimClockMsg, encode, key
 from brain.net.session import loopback_network
@@ -55,20 +54,34 @@ NODE_START_TIMEOUT_S = 60.0  # loading the audio and vision models on a busy mac
 
 
 class _Publishing:
-    """Stands in for the brain in the perception process: what it perceives goes out."""
+    """Stands in for the pet in the perception process: what it senses goes out."""
 
     def __init__(self) -> None:
         self.publisher: PerceptionPublisher | None = None  # set once the models are loaded
         self.now_ms = 0
         self.sent = 0
 
-    def perceive(self, observation: Any) -> None:
-        """Publish ``observation`` with its age at the current tick."""
+    def sense(self, observation: Any) -> list[Any]:
+        """Publish ``observation`` with its age at the current tick.
+
+        Owner presence and loud sounds are derived on the core, as on the robot,
+        so nothing completes here.
+        """
         if self.publisher is not None:
             self.sent += self.publisher.publish(observation, now_ms=self.now_ms)
+        return []
 
-    def observe(self, event: Any) -> None:
-        """Owner presence and loud sounds are derived again on the core, as on the robot."""
+    def sense_nothing(self, t_ms: int) -> list[Any]:
+        """A camera period without a frame: the core hears "nobody in view" for it."""
+        self.sense(_nobody(t_ms))
+        return []
+
+
+def _nobody(t_ms: int) -> VisionObservation:
+    """A frame in which nobody is seen (fusion ignores it; presence may end)."""
+    from sensors.camera.observations import BodyObservation, FaceObservation
+
+    return VisionObservation(t_ms, FaceObservation.absent(t_ms), BodyObservation.absent(t_ms))
 
 
 @dataclass
@@ -76,7 +89,7 @@ class PerceptionRoom:
     """The simulated room's microphone and camera, perceived tick by tick on the core's clock."""
 
     scenario: Scenario
-    brain: _Publishing
+    pet: _Publishing
     now_ms: int = 0
     audio: SimAudio | None = None
     camera: SimCamera | None = None
@@ -113,12 +126,12 @@ class PerceptionRoom:
             self._ticks = [driver, *(p for p in (self.audio, self.camera) if p is not None)]
             if self.audio is not None:
                 self.audio.skip_to(t_ms)
-        before = self.brain.sent
-        self.now_ms = self.brain.now_ms = t_ms
+        before = self.pet.sent
+        self.now_ms = self.pet.now_ms = t_ms
         session = cast("SimSession", self)
         for tick in self._ticks:
             tick(session, [])
-        return self.brain.sent - before
+        return self.pet.sent - before
 
     def close(self) -> None:
         """Release the camera's models."""
@@ -146,7 +159,7 @@ def run_perception_process(scenario: Scenario, pet: str, port: int) -> int:
     # Listen for the clock before the liveliness token tells the core we are here.
     subscriber = session.declare_subscriber(key(pet, SIM_CLOCK), on_clock)
     publisher = PerceptionPublisher(session, pet, clock_ms=lambda: float(room.now_ms))
-    room.brain.publisher = publisher
+    room.pet.publisher = publisher
     print(f"perception process for {pet}: connected to tcp/127.0.0.1:{port}", flush=True)
     try:
         while True:
@@ -192,7 +205,6 @@ class SplitPerception:
             zsession, pet, lambda: float(self._now_ms), timeout_ms=timeout_ms
         )
         self._clock = zsession.declare_publisher(key(pet, SIM_CLOCK))
-        self.presence = PresenceTracker()
         self.changes: list[LinkChange] = []
         self.waits_timed_out = 0
         self.received = 0
@@ -218,12 +230,9 @@ class SplitPerception:
                     session.brain.fusion.drop(REMOTE_MODALITIES)
 
     def _deliver(self, session: SimSession, value: Any) -> None:
-        """As the in-process simulated microphone and camera hand it to the brain."""
+        """As the in-process simulated microphone and camera hand it to the pet."""
         if isinstance(value, VisionObservation):
             deliver_vision(session, [], value)
-            change = self.presence.feed(session.now_ms, value.face.present)
-            if change is not None:
-                session.brain.observe(change)
         elif isinstance(value, VoiceObservation | SoundEvent | AmbientLevel):
             deliver(session, [], value)
 

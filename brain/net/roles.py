@@ -19,10 +19,10 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from brain.clock import SystemClock
 from brain.net.core import REMOTE_MODALITIES, RemotePerception
 from brain.net.schema import PERCEPTION_TOPICS, key, pet_id
 from brain.net.state import StatePublisher
@@ -85,7 +85,7 @@ class NetworkCore:
             app.brain,
             now_ms,
             perception="in-process" if remote is None else remote.state,
-            owner_present=app.perception.presence.present,
+            owner_present=app.pet.owner_present,
             body_ready=app.link.ready,
             battery_mv=0 if status is None else int(status.battery_mv),
             dropped=0 if remote is None else remote.decoder.stats.dropped,
@@ -119,15 +119,9 @@ def run_perception(config: RobotFile, base: Path) -> int:
     session = open_session(config.network, base)
     stop = threading.Event()
     install_signal_stop(stop)
-    start = time.monotonic()
+    clock = SystemClock()
     try:
-        return run_perception_node(
-            config,
-            session,
-            config_pet_id(config),
-            stop,
-            lambda: (time.monotonic() - start) * 1000.0,
-        )
+        return run_perception_node(config, session, config_pet_id(config), stop, clock.monotonic_ms)
     finally:
         session.close()
 
@@ -141,10 +135,7 @@ def run_household(config: RobotFile, base: Path) -> int:
 
     dash = config.dashboard
     session = open_session(config.network, base)
-    start = time.monotonic()
-    view = HouseholdView(
-        session, lambda: (time.monotonic() - start) * 1000.0, list(config.network.household)
-    )
+    view = HouseholdView(session, SystemClock().monotonic_ms, list(config.network.household))
     try:
         server = RobotDashboard(
             household_config(config.name), dash.bind, dash.port, dash.token, HOUSEHOLD_STATIC

@@ -83,7 +83,7 @@ def _state_publisher(zsession: Any, split: Any) -> Any:
             session.brain,
             session.now_ms,
             perception=split.remote.state,
-            owner_present=split.presence.present,
+            owner_present=session.pet.owner_present,
             body_ready=session.link.ready,
             battery_mv=int(session.body.battery.mv),
             dropped=split.remote.decoder.stats.dropped,
@@ -103,6 +103,7 @@ def _household_scenarios(args: argparse.Namespace, count: int) -> list[Scenario]
 
 def run_household(args: argparse.Namespace, library: BehaviourLibrary) -> int:
     """N simulated pets, each publishing its state, and the household view of them all."""
+    from brain.clock import SystemClock
     from brain.dashboard.event_stream import StateBoard
     from brain.dashboard.household import HOUSEHOLD_STATIC, HouseholdView, household_config
     from brain.dashboard.server import RobotDashboard
@@ -114,9 +115,9 @@ def run_household(args: argparse.Namespace, library: BehaviourLibrary) -> int:
     if not 1 <= count <= 8:
         raise UserError("--pets takes 1 to 8")
     port = free_loopback_port()
-    start = time.monotonic()
     view_session = open_session(loopback_network("dashboard", port, listen=True))
-    view = HouseholdView(view_session, lambda: (time.monotonic() - start) * 1000.0)
+    # The view shows how long ago each pet was heard: wall time, from the one clock object.
+    view = HouseholdView(view_session, SystemClock().monotonic_ms)
     pets: list[tuple[SimSession, StatePublisher, Any]] = []
     names = ("mochi", "tofu", "miso", "yuzu", "kiki", "nori", "pip", "luna")
     for i, scenario in enumerate(_household_scenarios(args, count)):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from brain.cli import CommandGroups
 from brain.errors import UserError
-from sim.cli.demo import add_live_options, run_live
+from sim.cli.demo import add_live_options, add_scenario_options, run_live
 
 
 def register(groups: CommandGroups) -> None:
@@ -65,6 +65,7 @@ def register(groups: CommandGroups) -> None:
     parser.add_argument("--pet-id", default="sim", help=argparse.SUPPRESS)
     parser.add_argument("--zenoh-port", type=int, help=argparse.SUPPRESS)
     add_live_options(parser)
+    add_scenario_options(parser)
     replay_parser = groups.command(
         "replay",
         run_replay,
@@ -83,6 +84,7 @@ def run_sim(args: argparse.Namespace) -> int:
         library_or_error,
         play_scenario,
         summarise,
+        with_start,
         write_json,
     )
     from sim.runner import SimSession
@@ -108,10 +110,10 @@ def run_sim(args: argparse.Namespace) -> int:
     if args.pets is not None:
         from sim.cli.household import run_household
 
-        return run_household(args, library_or_error())
+        return run_household(args, library_or_error(args.library))
     if args.play and args.scenario:
         raise UserError("--play and --scenario do not go together")
-    library = library_or_error()
+    library = library_or_error(args.library)
     ticks = []
     if args.play:
         behaviour = behaviour_or_error(library, args.play)
@@ -119,6 +121,7 @@ def run_sim(args: argparse.Namespace) -> int:
         ticks.append(BehaviourPreview(behaviour))
     else:
         scenario = load_scenario(args.scenario or DEMO_SCENARIO)
+    scenario = with_start(scenario, args.start)
     if args.split:
         from sim.cli.household import run_split
 
