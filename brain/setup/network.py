@@ -72,7 +72,8 @@ class TlsSection(_Strict):
     root_ca_certificate: str  # the CA that signed the other boards' certificates
     certificate: str | None = None  # this board's certificate (needed to listen)
     private_key: str | None = None  # and its key
-    mutual: bool = False  # mTLS: connecting boards must show a certificate of that CA too
+    # mTLS, set on every board: a connecting board must show a certificate of that CA too.
+    mutual: bool = False
 
     @model_validator(mode="after")
     def _key_and_certificate(self) -> TlsSection:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -12,7 +14,7 @@ from brain.dashboard.household import HouseholdView
 from brain.errors import UserError
 from brain.net.schema import STATE, PetStateMsg, encode, key
 from brain.net.session import free_loopback_port, open_session, zenoh_settings
-from brain.setup.network import AuthSection, NetworkSection
+from brain.setup.network import AuthSection, NetworkSection, TlsSection
 
 
 def wait_until(done: Callable[[], bool], timeout_s: float = 3.0) -> bool:
@@ -93,4 +95,73 @@ def test_unauthenticated_subscriber_is_refused_where_auth_is_on(tmp_path: Path) 
     finally:
         for session in sessions:
             session.close()  # type: ignore[attr-defined]
+        core.close()
+
+
+def _openssl(*args: str) -> None:
+    subprocess.run(["openssl", *args], check=True, capture_output=True)
+
+
+def _certificate(folder: Path, name: str, ca: str) -> None:
+    """``name``.key/.pem for localhost, signed by ``ca`` (its .key/.pem in ``folder``)."""
+    key, csr, pem = (str(folder / f"{name}.{ext}") for ext in ("key", "csr", "pem"))
+    _openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+             "-keyout", key, "-out", csr, "-subj", f"/CN={name}")  # fmt: skip
+    (folder / "san.cnf").write_text("subjectAltName=DNS:localhost,IP:127.0.0.1\n")
+    _openssl("x509", "-req", "-in", csr, "-CA", str(folder / f"{ca}.pem"),
+             "-CAkey", str(folder / f"{ca}.key"), "-CAcreateserial", "-out", pem,
+             "-days", "2", "-extfile", str(folder / "san.cnf"))  # fmt: skip
+
+
+def _ca(folder: Path, name: str) -> None:
+    _openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+             "-nodes", "-keyout", str(folder / f"{name}.key"), "-out", str(folder / f"{name}.pem"),
+             "-days", "2", "-subj", f"/CN={name}")  # fmt: skip
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
+def test_mutual_tls_admits_only_boards_with_a_house_certificate(tmp_path: Path) -> None:
+    _ca(tmp_path, "house")
+    _ca(tmp_path, "stranger")
+    _certificate(tmp_path, "core", "house")
+    _certificate(tmp_path, "carer", "house")
+    _certificate(tmp_path, "intruder", "stranger")
+    endpoint = [f"tls/localhost:{free_loopback_port()}"]
+
+    def tls(name: str | None) -> TlsSection:
+        if name is None:
+            return TlsSection(root_ca_certificate="house.pem")
+        return TlsSection(
+            root_ca_certificate="house.pem",
+            certificate=f"{name}.pem",
+            private_key=f"{name}.key",
+            mutual=True,
+        )
+
+    core = open_session(NetworkSection(role="core", listen=endpoint, tls=tls("core")), tmp_path)
+    sessions = []
+    try:
+        views = {}
+        for who in ("carer", "intruder", None):
+            session = open_session(
+                NetworkSection(role="dashboard", connect=endpoint, tls=tls(who)), tmp_path
+            )
+            sessions.append(session)
+            views[who] = HouseholdView(session, lambda: time.monotonic() * 1000.0)
+        publisher = core.declare_publisher(key("mochi", STATE))
+        seq = 0
+
+        def heard() -> bool:
+            nonlocal seq
+            seq += 1
+            publisher.put(state(seq))
+            return views["carer"].pets == ["mochi"]
+
+        assert wait_until(heard, 5.0), "the carer's certificate is the house's: admitted"
+        time.sleep(0.3)
+        assert views["intruder"].pets == [] and views[None].pets == []
+        assert [list(s.info.peers_zid()) for s in sessions[1:]] == [[], []]
+    finally:
+        for session in sessions:
+            session.close()
         core.close()
