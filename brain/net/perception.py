@@ -16,6 +16,8 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from pydantic import ValidationError
+
 from brain.net.convert import observation_messages
 from brain.net.schema import (
     PERCEPTION_ALIVE,
@@ -48,6 +50,8 @@ class PerceptionPublisher:
         self.seq = 0
         self.published = 0  # messages put on the wire
         self.bytes = 0
+        self.refused = 0  # observations outside the schema's bounds (logged once per kind)
+        self._refused_kinds: set[str] = set()
 
     def publish(self, value: Any, now_ms: float | None = None) -> int:
         """Put ``value`` (a vision, voice, startle or ambient observation) on the wire.
@@ -57,7 +61,19 @@ class PerceptionPublisher:
         """
         with self._lock:
             now = self._clock_ms() if now_ms is None else now_ms
-            messages = observation_messages(value, self.pet, self.seq, now)
+            try:
+                messages = observation_messages(value, self.pet, self.seq, now)
+            except ValidationError as error:  # outside the schema's bounds: never sent
+                self.refused += 1
+                kind = type(value).__name__
+                if kind not in self._refused_kinds:
+                    self._refused_kinds.add(kind)
+                    log.warning(
+                        "a %s is outside the wire schema, not sent (said once): %s",
+                        kind,
+                        error.errors()[0]["msg"],
+                    )
+                return 0
             if messages:
                 self.seq += 1
             for topic, message in messages:

@@ -75,6 +75,9 @@ Finite = Annotated[float, Field(allow_inf_nan=False)]
 Unit = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
 Signed = Annotated[float, Field(ge=-1.0, le=1.0, allow_inf_nan=False)]
 Age = Annotated[float, Field(ge=0.0, le=MAX_AGE_MS, allow_inf_nan=False)]
+Around = Annotated[float, Field(ge=-2.0, le=3.0, allow_inf_nan=False)]  # a frame fraction
+# A regression model's output: about -1..1, never clipped by the model itself.
+Regressed = Annotated[float, Field(ge=-10.0, le=10.0, allow_inf_nan=False)]
 Probabilities = Annotated[dict[Annotated[str, Field(max_length=16)], Unit], Field(max_length=8)]
 
 
@@ -107,7 +110,8 @@ class FaceMsg(Message):
     frame: int = Field(ge=0)  # pairs the face and body messages of one frame
     age_ms: Age
     present: bool
-    box: tuple[Unit, Unit, Unit, Unit] | None = None
+    # x, y, w, h as fractions of the frame; the mesh may reach past the frame's edge.
+    box: tuple[Around, Around, Around, Around] | None = None
     distance_m: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] | None = None
     yaw_deg: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)] = 0.0
     pitch_deg: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)] = 0.0
@@ -160,8 +164,8 @@ class VoiceMsg(Message):
     duration_ms: Annotated[float, Field(ge=0, le=MAX_AGE_MS, allow_inf_nan=False)]
     speech_probability: Unit
     prosody: ProsodyMsg
-    arousal: Signed | None
-    valence: Signed | None
+    arousal: Regressed | None
+    valence: Regressed | None
     emotion: Probabilities = Field(default_factory=dict)
     confidence: Unit = 0.0
     background_db: Finite | None = None

@@ -11,7 +11,7 @@ import zenoh
 from brain.net.core import RemotePerception
 from brain.net.perception import PerceptionPublisher
 from brain.net.session import free_loopback_port, loopback_network, open_session
-from sensors.audio.observations import AmbientLevel
+from sensors.audio.observations import AmbientLevel, SoundEvent
 
 Pair = tuple[zenoh.Session, zenoh.Session]
 
@@ -92,4 +92,18 @@ def test_garbage_on_the_perception_keys_is_counted_not_taken(pair: Pair) -> None
     stats = remote.stats()
     assert stats["malformed"] == 2 and stats["oversize"] == 1 and stats["unknown"] == 1
     assert remote.take() == [] and remote.received == 0
+    remote.close()
+
+
+def test_an_observation_outside_the_schema_is_not_sent_and_the_node_goes_on(pair: Pair) -> None:
+    core_session, node_session = pair
+    remote = RemotePerception(core_session, "cat", Clock(0.0))
+    publisher = PerceptionPublisher(node_session, "cat", Clock(100.0))
+    assert wait_until(lambda: remote.node_present)
+    impossible = SoundEvent("startle", 90.0, 96.0, level_dbfs=40.0, rise_db=30.0, background_db=-50)
+    assert publisher.publish(impossible) == 0 and publisher.refused == 1
+    assert publisher.publish(AmbientLevel(90.0, -60.0, False)) == 1
+    assert wait_until(lambda: remote.received == 1)
+    assert [type(o.value) for o in remote.take()] == [AmbientLevel]
+    publisher.close()
     remote.close()
