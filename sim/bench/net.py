@@ -27,6 +27,7 @@ import multiprocessing as mp
 import queue
 import threading
 import time
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -127,6 +128,8 @@ class _Core:
         self.process.start()
         self.session = open_session(loopback_network("core", port, listen=True))
         start = time.perf_counter()
+        # The core's one clock: observations land on it, and the brain steps on it.
+        self.clock_ms = lambda: (time.perf_counter() - start) * 1000.0
         self.received_at: list[float] = []
         outer = self
 
@@ -135,7 +138,7 @@ class _Core:
                 outer.received_at.append(time.perf_counter())
                 super()._hold(observation)
 
-        self.remote = Timed(self.session, PET, lambda: (time.perf_counter() - start) * 1000.0)
+        self.remote = Timed(self.session, PET, self.clock_ms)
         if self.conn.recv() != "ready" or not self.remote.wait_node(30.0):
             raise RuntimeError("the perception process did not come up")
         self.conn.send("go")
@@ -199,13 +202,15 @@ def _observation_latency(quick: bool) -> list[Result]:
     ]
 
 
-def _emotion_rate(brain: Any, feed: Any, seconds: float) -> float:
-    """Owner-emotion estimates per second while ``feed()`` supplies observations."""
-    start = time.perf_counter()
+def _emotion_rate(
+    brain: Any, feed: Callable[[float], None], seconds: float, clock_ms: Callable[[], float]
+) -> float:
+    """Owner-emotion estimates per second while ``feed(now_ms)`` supplies observations."""
+    end_ms = clock_ms() + seconds * 1000.0
     seen: set[int] = set()
-    while (elapsed := time.perf_counter() - start) < seconds:
-        feed()
-        brain.step(int(elapsed * 1000.0))
+    while (now := clock_ms()) < end_ms:
+        feed(now)
+        brain.step(int(now))
         if brain.owner_emotion is not None:
             seen.add(brain.owner_emotion.t_ms)
         time.sleep(0.005)
@@ -228,11 +233,11 @@ def _owner_emotion_rate(quick: bool) -> list[Result]:
     core = _Core("stream", 0)
     try:
 
-        def remote_feed() -> None:
+        def remote_feed(now_ms: float) -> None:
             for observation in core.remote.take():
                 brain.perceive(observation.value)
 
-        remote = _emotion_rate(brain, remote_feed, seconds)
+        remote = _emotion_rate(brain, remote_feed, seconds, core.clock_ms)
         core.conn.send("stop")
         core.result()
     finally:
@@ -240,15 +245,17 @@ def _owner_emotion_rate(quick: bool) -> list[Result]:
         brain.link.close()
         port.close()
     brain, port = _brain()
-    next_frame = [0.0]
+    next_frame_ms = [0.0]
+    start = time.perf_counter()
 
-    def local_feed() -> None:
-        now = time.perf_counter()
-        if now >= next_frame[0]:
-            next_frame[0] = now + 1.0 / FRAME_RATE_HZ
-            brain.perceive(_vision(0))
+    def local_feed(now_ms: float) -> None:
+        if now_ms >= next_frame_ms[0]:
+            next_frame_ms[0] = now_ms + 1000.0 / FRAME_RATE_HZ
+            brain.perceive(_vision(int(now_ms)))
 
-    local = _emotion_rate(brain, local_feed, seconds)
+    local = _emotion_rate(
+        brain, local_feed, seconds, lambda: (time.perf_counter() - start) * 1000.0
+    )
     brain.link.close()
     port.close()
     return [

@@ -20,8 +20,13 @@ from brain.bench import Reference, Result, percentile
 from sim.bench.latency import TOUCH_PERIOD_MS, WARMUP_MS, _body_process
 
 
-def _touch_run(touches: int, feed: Callable[[Any], int]) -> tuple[list[float], int]:
-    """Latencies of ``touches`` touches while ``feed(brain)`` hands observations each pass."""
+def _touch_run(
+    touches: int, feed: Callable[[Any, float], int], clock_ms: Callable[[], float]
+) -> tuple[list[float], int]:
+    """Latencies of ``touches`` touches while ``feed(brain, now_ms)`` hands observations.
+
+    The brain steps on ``clock_ms`` (the clock its observations are stamped on).
+    """
     from brain.app.runtime import Brain
     from brain.body.link import BodyLink
 
@@ -36,9 +41,9 @@ def _touch_run(touches: int, feed: Callable[[Any], int]) -> tuple[list[float], i
     start = time.perf_counter()
     end_s = (WARMUP_MS + touches * TOUCH_PERIOD_MS + 150) / 1000.0
     while time.perf_counter() - start < end_s:
-        now_ms = int((time.perf_counter() - start) * 1000)
-        brain.step(now_ms)
-        fed += feed(brain)
+        now_ms = clock_ms()
+        brain.step(int(now_ms))
+        fed += feed(brain, now_ms)
         link.wait_readable(5.0)
     link.close()
     latencies: list[float] = parent.recv() if parent.poll(10.0) else []
@@ -56,38 +61,40 @@ def touch_with_remote_perception(quick: bool) -> list[Result]:
     core = _Core("stream", 0)
     try:
 
-        def remote(brain: Any) -> int:
+        def remote(brain: Any, now_ms: float) -> int:
             taken = core.remote.take()
             for observation in taken:
                 brain.perceive(observation.value)
             return len(taken)
 
-        wire, wire_fed = _touch_run(touches, remote)
+        wire, wire_fed = _touch_run(touches, remote, core.clock_ms)
         core.conn.send("stop")
         core.result()
     finally:
         core.close()
-    frames: queue.Queue[Any] = queue.Queue(maxsize=256)
+    frames: queue.Queue[bool] = queue.Queue(maxsize=256)
     stop = threading.Event()
 
     def camera() -> None:
         while not stop.wait(1.0 / FRAME_RATE_HZ):
-            frames.put_nowait(_vision(0))
+            frames.put_nowait(True)  # a frame is ready; the loop stamps it on its clock
 
     thread = threading.Thread(target=camera, daemon=True)
     thread.start()
 
-    def local(brain: Any) -> int:
+    def local(brain: Any, now_ms: float) -> int:
         n = 0
         while True:
             try:
-                brain.perceive(frames.get_nowait())
+                frames.get_nowait()
             except queue.Empty:
                 return n
+            brain.perceive(_vision(int(now_ms)))
             n += 1
 
+    start = time.perf_counter()
     try:
-        here, here_fed = _touch_run(touches, local)
+        here, here_fed = _touch_run(touches, local, lambda: (time.perf_counter() - start) * 1000.0)
     finally:
         stop.set()
         thread.join()
