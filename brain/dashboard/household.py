@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("petbrain")
 HOUSEHOLD_STATIC = Path(__file__).parent / "household_static"
 STALE_MS = 5000  # a pet not heard from this long is shown as out of touch
+MAX_PETS = 64  # a house, a care home: never an unbounded table of whatever is heard
 
 
 class HouseholdView:
@@ -44,6 +45,7 @@ class HouseholdView:
         self._states: dict[str, tuple[float, PetStateMsg]] = {}
         self._owners: dict[str, tuple[float, OwnerEmotionMsg]] = {}
         self.owner_updates = 0
+        self.ignored = 0  # messages of pets beyond MAX_PETS
         self._subscribers = [
             session.declare_subscriber(f"petbrain/*/{topic}", self._on_sample)
             for topic in (STATE, OWNER_EMOTION)
@@ -55,6 +57,9 @@ class HouseholdView:
             return
         with self._lock:
             now = self._clock_ms()
+            if message.pet not in self._states and len(self._states) >= MAX_PETS:
+                self.ignored += 1
+                return
             if isinstance(message, PetStateMsg):
                 self._states[message.pet] = (now, message)
             elif isinstance(message, OwnerEmotionMsg):
