@@ -23,134 +23,15 @@ of one machine) only to measure; nothing measured crosses the wire.
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import queue
 import threading
 import time
 from collections.abc import Callable
-from multiprocessing.connection import Connection
 from typing import Any
 
 from brain.bench import BenchOptions, Reference, Result, benchmark, percentile
-
-PET = "bench"
-FRAME_RATE_HZ = 15.0  # the reference camera
-# Offered loads for the core, messages per second (a 15 fps camera is 30).
-LADDER_MSGS_PER_S = (500, 1000, 2000, 4000, 8000, 16000)
-KEEPS_UP = 0.99  # a core keeps up with a load while it accepts this share of it
-
-
-def _vision(t_ms: int) -> Any:
-    from sensors.camera.observations import (
-        BodyObservation,
-        FaceCues,
-        FaceObservation,
-        VisionObservation,
-    )
-
-    face = FaceObservation(
-        t_ms=t_ms,
-        present=True,
-        box=(0.3, 0.2, 0.3, 0.4),
-        distance_m=0.8,
-        looking_at_pet=True,
-        expression={"happy": 0.6, "neutral": 0.3, "sad": 0.1},
-        cues=FaceCues(smile=0.7, eyes_open=0.6),
-        faces_seen=1,
-    )
-    body = BodyObservation(t_ms=t_ms, present=True, lean=0.2, upright=0.9, motion=0.1)
-    return VisionObservation(t_ms, face, body, compute_ms=6.0)
-
-
-def _publisher_process(conn: Connection, port: int, mode: str, amount: float) -> None:
-    """Child: a perception node publishing synthetic vision observations.
-
-    ``latency``: ``amount`` frames at camera rate, send times back.
-    ``stream``: camera rate until the parent says stop. ``ladder``: for each
-    rate of :data:`LADDER_MSGS_PER_S`, ``amount`` seconds at that rate, then
-    the count sent back and wait for the parent.
-    """
-    from brain.net.perception import PerceptionPublisher
-    from brain.net.session import loopback_network, open_session
-
-    session = open_session(loopback_network("perception", port, listen=False))
-    start = time.perf_counter()
-
-    def clock_ms() -> float:
-        return (time.perf_counter() - start) * 1000.0
-
-    publisher = PerceptionPublisher(session, PET, clock_ms)
-    conn.send("ready")
-    conn.recv()  # the core has seen our token
-    sent: list[float] = []
-    period_s = 1.0 / FRAME_RATE_HZ
-    if mode == "latency":
-        for _ in range(int(amount)):
-            sent.append(time.perf_counter())
-            publisher.publish(_vision(int(clock_ms())))
-            time.sleep(period_s)
-        conn.send(sent)
-    elif mode == "stream":
-        while not conn.poll(period_s):
-            publisher.publish(_vision(int(clock_ms())))
-        conn.recv()
-        conn.send(publisher.published)
-    else:
-        frame = _vision(0)
-        for rate in LADDER_MSGS_PER_S:
-            before = publisher.published
-            step_start = time.perf_counter()
-            while (elapsed := time.perf_counter() - step_start) < amount:
-                # Two messages (face, body) per frame; catch up in bursts, 1 ms apart.
-                due = rate * elapsed - (publisher.published - before)
-                for _ in range(int(due // 2)):
-                    publisher.publish(frame, now_ms=0.0)
-                time.sleep(0.001)
-            conn.send((rate, publisher.published - before, time.perf_counter() - step_start))
-            conn.recv()
-        conn.send(None)
-    time.sleep(0.2)
-    publisher.close()
-    session.close()
-
-
-class _Core:
-    """The core side: a listening session, RemotePerception, and a publisher child."""
-
-    def __init__(self, mode: str, amount: float) -> None:
-        from brain.net.core import RemotePerception
-        from brain.net.session import free_loopback_port, loopback_network, open_session
-
-        port = free_loopback_port()
-        ctx = mp.get_context("spawn")  # a clean child: Zenoh's runtime must not be forked
-        self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_publisher_process, args=(child, port, mode, amount))
-        self.process.start()
-        self.session = open_session(loopback_network("core", port, listen=True))
-        start = time.perf_counter()
-        # The core's one clock: observations land on it, and the brain steps on it.
-        self.clock_ms = lambda: (time.perf_counter() - start) * 1000.0
-        self.received_at: list[float] = []
-        outer = self
-
-        class Timed(RemotePerception):
-            def _hold(self, observation: Any) -> None:
-                outer.received_at.append(time.perf_counter())
-                super()._hold(observation)
-
-        self.remote = Timed(self.session, PET, self.clock_ms)
-        if self.conn.recv() != "ready" or not self.remote.wait_node(30.0):
-            raise RuntimeError("the perception process did not come up")
-        self.conn.send("go")
-
-    def result(self) -> Any:
-        value = self.conn.recv()
-        return value
-
-    def close(self) -> None:
-        self.process.join(10)
-        self.remote.close()
-        self.session.close()
+from sim.bench.net_rig import FRAME_RATE_HZ, KEEPS_UP, CoreRig, vision
+from sim.bench.net_touch import touch_with_remote_perception
 
 
 def _queue_latencies(frames: int) -> list[float]:
@@ -159,7 +40,7 @@ def _queue_latencies(frames: int) -> list[float]:
 
     def worker() -> None:
         for i in range(frames):
-            out.put_nowait((time.perf_counter(), _vision(i)))
+            out.put_nowait((time.perf_counter(), vision(i)))
             time.sleep(1.0 / FRAME_RATE_HZ)
 
     thread = threading.Thread(target=worker, daemon=True)
@@ -174,7 +55,7 @@ def _queue_latencies(frames: int) -> list[float]:
 
 def _observation_latency(quick: bool) -> list[Result]:
     frames = 60 if quick else 300
-    core = _Core("latency", frames)
+    core = CoreRig("latency", frames)
     try:
         sent = core.result()
         time.sleep(0.3)
@@ -230,7 +111,7 @@ def _brain() -> tuple[Any, Any]:
 def _owner_emotion_rate(quick: bool) -> list[Result]:
     seconds = 3.0 if quick else 10.0
     brain, port = _brain()
-    core = _Core("stream", 0)
+    core = CoreRig("stream", 0)
     try:
 
         def remote_feed(now_ms: float) -> None:
@@ -251,7 +132,7 @@ def _owner_emotion_rate(quick: bool) -> list[Result]:
     def local_feed(now_ms: float) -> None:
         if now_ms >= next_frame_ms[0]:
             next_frame_ms[0] = now_ms + 1000.0 / FRAME_RATE_HZ
-            brain.perceive(_vision(int(now_ms)))
+            brain.perceive(vision(int(now_ms)))
 
     local = _emotion_rate(
         brain, local_feed, seconds, lambda: (time.perf_counter() - start) * 1000.0
@@ -269,10 +150,21 @@ def _owner_emotion_rate(quick: bool) -> list[Result]:
     ]
 
 
+def _settle(count: Callable[[], int], quiet_s: float = 0.2, limit_s: float = 3.0) -> None:
+    """Wait until ``count()`` has not grown for ``quiet_s`` (at most ``limit_s``)."""
+    deadline = time.perf_counter() + limit_s
+    last, since = count(), time.perf_counter()
+    while time.perf_counter() < deadline and time.perf_counter() - since < quiet_s:
+        time.sleep(0.02)
+        now = count()
+        if now != last:
+            last, since = now, time.perf_counter()
+
+
 def _throughput(quick: bool) -> list[Result]:
     """Offered loads stepped up until the core accepts less than 99 % of what is sent."""
     seconds = 1.0 if quick else 2.0
-    core = _Core("ladder", seconds)
+    core = CoreRig("ladder", seconds)
     steps: list[dict[str, float]] = []
     try:
         accepted_before = 0
@@ -282,7 +174,7 @@ def _throughput(quick: bool) -> list[Result]:
             if step is None:
                 break
             rate, sent, _ = step
-            time.sleep(0.3)  # the tail crosses
+            _settle(lambda: core.remote.decoder.stats.accepted)  # this step's tail arrives
             cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
             core.remote.take()
             accepted = core.remote.decoder.stats.accepted - accepted_before
@@ -299,11 +191,17 @@ def _throughput(quick: bool) -> list[Result]:
             core.conn.send("next")
     finally:
         core.close()
-    kept = [s for s in steps if s["accepted_share"] >= KEEPS_UP] or steps[:1]
+    # Keeping up: this load and every lower one accepted at >= KEEPS_UP.
+    kept = []
+    for step_result in steps:
+        if step_result["accepted_share"] < KEEPS_UP:
+            break
+        kept.append(step_result)
+    kept = kept or steps[:1]
     best = max(kept, key=lambda s: s["sent_per_s"])
     # In-process: observations through the pet's bounded queue, hand to hand.
     local: queue.Queue[Any] = queue.Queue(maxsize=256)
-    frame = _vision(0)
+    frame = vision(0)
     n = 20_000
     start = time.perf_counter()
     for _ in range(n):
@@ -332,8 +230,6 @@ def _throughput(quick: bool) -> list[Result]:
 @benchmark("net")
 def net(options: BenchOptions) -> list[Result]:
     """The split brain on loopback Zenoh, beside the in-process figures."""
-    from sim.bench.net_touch import touch_with_remote_perception
-
     return [
         *_observation_latency(options.quick),
         *_owner_emotion_rate(options.quick),

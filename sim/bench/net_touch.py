@@ -18,6 +18,7 @@ from typing import Any
 
 from brain.bench import Reference, Result, percentile
 from sim.bench.latency import TOUCH_PERIOD_MS, WARMUP_MS, _body_process
+from sim.bench.net_rig import FRAME_RATE_HZ, CoreRig, vision
 
 
 def _touch_run(
@@ -55,10 +56,8 @@ def _touch_run(
 
 def touch_with_remote_perception(quick: bool) -> list[Result]:
     """p50/p99 touch -> servo, perception remote vs in-process, same run."""
-    from sim.bench.net import FRAME_RATE_HZ, _Core, _vision
-
     touches = 40 if quick else 150
-    core = _Core("stream", 0)
+    core = CoreRig("stream", 0)
     try:
 
         def remote(brain: Any, now_ms: float) -> int:
@@ -89,7 +88,7 @@ def touch_with_remote_perception(quick: bool) -> list[Result]:
                 frames.get_nowait()
             except queue.Empty:
                 return n
-            brain.perceive(_vision(int(now_ms)))
+            brain.perceive(vision(int(now_ms)))
             n += 1
 
     start = time.perf_counter()
