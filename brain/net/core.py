@@ -72,7 +72,8 @@ class RemotePerception:
         self._cond = threading.Condition()
         self._ready: deque[Observation] = deque(maxlen=MAX_WAITING)
         self._bodies: dict[int, BodyMsg] = {}
-        self._token = False
+        self._token = False  # some perception node's token is declared
+        self._nodes: set[str] = set()  # the declared tokens (one per node's Zenoh session)
         self._token_since_ms = -math.inf
         self._last_ms = -math.inf
         self._from_node = 0  # observation messages from the node that is up now
@@ -87,7 +88,7 @@ class RemotePerception:
             session.declare_subscriber(key(pet, SIM_DONE), self._on_sample),
         ]
         self._liveliness = session.liveliness().declare_subscriber(
-            key(pet, PERCEPTION_ALIVE), self._on_token, history=True
+            key(pet, PERCEPTION_ALIVE) + "/**", self._on_token, history=True
         )
 
     # -- Zenoh callbacks (Zenoh's threads) --------------------------------------
@@ -128,10 +129,14 @@ class RemotePerception:
 
     def _on_token(self, sample: zenoh.Sample) -> None:
         with self._cond:
-            self._token = sample.kind == self._put
-            if self._token:
+            node = str(sample.key_expr)
+            if sample.kind != self._put:
+                self._nodes.discard(node)
+            elif node not in self._nodes:  # a repeated announcement of a known node is no news
+                self._nodes.add(node)
                 self._token_since_ms = self._clock_ms()
                 self._from_node = 0  # a new node counts its messages from zero
+            self._token = bool(self._nodes)
             self._cond.notify_all()
 
     # -- the main loop's side ---------------------------------------------------

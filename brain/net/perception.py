@@ -46,7 +46,10 @@ class PerceptionPublisher:
         self._lock = threading.Lock()
         self._publishers = {t: session.declare_publisher(key(pet, t)) for t in PERCEPTION_TOPICS}
         self._done = session.declare_publisher(key(pet, SIM_DONE))
-        self._token = session.liveliness().declare_token(key(pet, PERCEPTION_ALIVE))
+        # One token per node (its Zenoh id in the key): a restarted node is a new token,
+        # whatever order the old one's withdrawal and the new one's arrival cross in.
+        node = f"{key(pet, PERCEPTION_ALIVE)}/{session.info.zid()}"
+        self._token = session.liveliness().declare_token(node)
         self.seq = 0
         self.published = 0  # messages put on the wire
         self.bytes = 0

@@ -42,7 +42,8 @@ VOICE = "perception/voice"
 SOUND = "perception/sound"
 OWNER_EMOTION = "owner_emotion"
 STATE = "state"
-PERCEPTION_ALIVE = "alive/perception"  # a Zenoh liveliness token while a perception node runs
+# Zenoh liveliness tokens ``alive/perception/<zenoh id>``, one per running perception node.
+PERCEPTION_ALIVE = "alive/perception"
 SIM_CLOCK = "sim/clock"  # the simulator's clock, driving a split perception node
 SIM_DONE = "sim/done"  # the perception node finished a simulated tick
 PERCEPTION_TOPICS = (FACE, BODY, VOICE, SOUND)

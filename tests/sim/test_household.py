@@ -50,6 +50,7 @@ def test_view_core_and_perception_in_three_processes() -> None:
             capture_output=True, text=True, timeout=120, check=False,
         )  # fmt: skip
         assert done.returncode == 0, done.stdout + done.stderr
+        assert "0 dropped, 0 ticks waited out" in done.stdout, done.stdout
         time.sleep(0.3)
         document = view.document()
     finally:
