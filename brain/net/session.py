@@ -1,7 +1,9 @@
 """Zenoh sessions built from ``robot.yaml``'s ``network`` section, and nothing else.
 
-Multicast scouting is off unless asked for, so a board talks only to the
-endpoints it was given; a board that only connects listens nowhere. Access is
+Multicast scouting is off unless asked for, so a board finds no one by
+itself: it connects to the endpoints it was given, and (Zenoh's gossip) to
+the listening endpoints those peers tell it about; a board that only connects
+listens nowhere. Access is
 Zenoh's own: user-password authentication (``transport/auth/usrpwd``) and TLS
 links with certificates (``transport/link/tls``, mutual if asked).
 """
