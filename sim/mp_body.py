@@ -187,6 +187,8 @@ class MicroPythonBody:
         self.boots = 0
         self.resets: list[str] = []
         self.exit_code: int | None = None
+        # When the relay last handed the firmware bytes from the brain (time.monotonic()).
+        self.last_brain_bytes_s: float | None = None
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the body
@@ -433,3 +435,4 @@ class MicroPythonBody:
         if link is not None:
             with contextlib.suppress(OSError):
                 link.sendall(data)
+                self.last_brain_bytes_s = time.monotonic()
