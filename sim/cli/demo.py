@@ -20,6 +20,31 @@ if TYPE_CHECKING:
     TickCallback = Callable[[SimSession, list[BrainEvent]], None]
 
 
+def port_number(text: str) -> int:
+    """An argparse type: a TCP port, 0 (any free one) to 65535."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(
+            f"port {port} is out of range (0-65535; 0 picks any free port)"
+        )
+    return port
+
+
+def refuse_devices_when_headless(args: argparse.Namespace) -> None:
+    """``--mic`` and ``--camera`` listen and watch in real time: not on a simulated clock."""
+    if not getattr(args, "headless", False):
+        return
+    for option in ("mic", "camera"):
+        if getattr(args, option, None) is not None:
+            raise UserError(
+                f"--{option} runs in real time with the dashboard; --headless runs on a "
+                f"simulated clock as fast as it goes: drop one of them"
+            )
+
+
 def add_live_options(parser: argparse.ArgumentParser) -> None:
     """Options shared by the commands that can serve the dashboard."""
     parser.add_argument(
@@ -29,7 +54,12 @@ def add_live_options(parser: argparse.ArgumentParser) -> None:
         "0.0.0.0 opens it to the network)",
     )
     parser.add_argument(
-        "--port", type=int, default=8765, help="dashboard port (default 8765; 0 = any free)"
+        "--port", type=port_number, default=8765, help="dashboard port (default 8765; 0 = any free)"
+    )
+    parser.add_argument(
+        "--start-now",
+        action="store_true",
+        help="start the scenario at once instead of when the first page connects",
     )
     parser.add_argument(
         "--mic",
@@ -74,6 +104,7 @@ def run_demo(args: argparse.Namespace) -> int:
 
     if args.speed <= 0:
         raise UserError("--speed must be positive")
+    refuse_devices_when_headless(args)
     scenario = load_scenario(args.scenario or DEMO_SCENARIO)
     library = library_or_error()
     if args.headless:
@@ -135,6 +166,7 @@ def run_live(
         speed=args.speed,
         microphone=microphone,
         webcam=webcam,
+        wait_for_page=not args.start_now,
     )
     recorder = None
     if getattr(args, "record", None):
@@ -144,9 +176,10 @@ def run_live(
     for tick in extra_ticks:
         live.session.on_tick.insert(0, tick)
     printer = attach_printer(live.session, quiet=False)
+    when = "now" if args.start_now else "when the page connects"
     print(
         f"petbrain {command}: dashboard at {live.url} (Ctrl+C to stop); "
-        f"scenario '{scenario.name}' in real time x{args.speed:g}; "
+        f"scenario '{scenario.name}' in real time x{args.speed:g}, starting {when}; "
         f"virtual body on {live.session.body.path}",
         flush=True,
     )

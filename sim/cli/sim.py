@@ -7,7 +7,9 @@ from pathlib import Path
 
 from brain.cli import CommandGroups
 from brain.errors import UserError
-from sim.cli.demo import add_live_options, run_live
+from sim.cli.demo import add_live_options, refuse_devices_when_headless, run_live
+
+PREVIEW_MAX_MS = 20_000  # as ``behaviors play``'s default --max-ms
 
 
 def register(groups: CommandGroups) -> None:
@@ -22,7 +24,8 @@ def register(groups: CommandGroups) -> None:
     )
     parser.add_argument("--list", action="store_true", help="list the shipped scenarios")
     parser.add_argument(
-        "--play", metavar="BEHAVIOUR", help="preview one behaviour of the library and exit"
+        "--play", metavar="BEHAVIOUR", help="preview one behaviour of the library in the terminal and exit "
+        "(the same as 'petbrain behaviors play BEHAVIOUR')",
     )
     parser.add_argument(
         "--headless",
@@ -53,15 +56,7 @@ def register(groups: CommandGroups) -> None:
 
 def run_sim(args: argparse.Namespace) -> int:
     """Run a scenario (or a behaviour preview), headless or with the dashboard."""
-    from sim.console import (
-        BehaviourPreview,
-        attach_printer,
-        behaviour_or_error,
-        library_or_error,
-        play_scenario,
-        summarise,
-        write_json,
-    )
+    from sim.console import attach_printer, library_or_error, summarise, write_json
     from sim.runner import SimSession
     from sim.scenario import DEMO_SCENARIO, load_scenario
 
@@ -74,26 +69,20 @@ def run_sim(args: argparse.Namespace) -> int:
         return 0
     if args.speed is not None and args.speed <= 0:
         raise UserError("--speed must be positive")
-    if args.play and args.scenario:
-        raise UserError("--play and --scenario do not go together")
-    library = library_or_error()
-    ticks = []
     if args.play:
-        behaviour = behaviour_or_error(library, args.play)
-        scenario = play_scenario(behaviour, library)
-        ticks.append(BehaviourPreview(behaviour))
-    else:
-        scenario = load_scenario(args.scenario or DEMO_SCENARIO)
+        return _preview(args)
+    refuse_devices_when_headless(args)
+    library = library_or_error()
+    scenario = load_scenario(args.scenario or DEMO_SCENARIO)
     if not args.headless:
         args.speed = args.speed or 1.0
-        return run_live(args, scenario, library, "sim", ticks)
+        return run_live(args, scenario, library, "sim")
     session = SimSession(scenario, library=library)
     recorder = None
     if args.record:
         from sim.record import SessionRecorder
 
         recorder = SessionRecorder(session, args.record)
-    session.on_tick[:0] = ticks
     attach_printer(session, quiet=args.events_only)
     print(f"petbrain sim: scenario '{scenario.name}' (headless, simulated clock)")
     report = session.run(realtime_speed=args.speed)
@@ -105,6 +94,25 @@ def run_sim(args: argparse.Namespace) -> int:
     if args.report:
         write_json(args.report, report.to_json())
     return 0 if report.passed else 1
+
+
+def _preview(args: argparse.Namespace) -> int:
+    """``sim --play NAME`` is ``behaviors play NAME``: one preview, printed, then exit."""
+    from sim.cli.behaviors_play import run_play
+    from sim.console import library_or_error
+
+    for option in ("scenario", "record", "report", "mic", "camera"):
+        if getattr(args, option) is not None:
+            raise UserError(f"--play and --{option} do not go together")
+    preview = argparse.Namespace(
+        name=args.play,
+        headless=args.headless,
+        speed=args.speed or 1.0,
+        every_ms=0 if args.events_only else 250,
+        max_ms=PREVIEW_MAX_MS,
+        seed=0,
+    )
+    return run_play(preview, library_or_error())
 
 
 def run_replay(args: argparse.Namespace) -> int:

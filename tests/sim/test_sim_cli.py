@@ -56,6 +56,15 @@ def test_play_of_an_unknown_behaviour_lists_the_known_ones() -> None:
     assert "purr_when_stroked" in done.stderr
 
 
+def test_play_without_headless_previews_in_the_terminal_and_exits() -> None:
+    # The same preview as 'behaviors play': the body's timeline, then exit (no dashboard).
+    done = petbrain("sim", "--play", "look_at_pat", "--speed", "20")
+    assert done.returncode == 0, done.stderr
+    assert "petbrain behaviors play: look_at_pat" in done.stdout
+    assert "played on request" in done.stdout
+    assert "dashboard" not in done.stdout
+
+
 def test_play_and_scenario_are_exclusive() -> None:
     done = petbrain("sim", "--play", "look_at_pat", "--scenario", "x.yaml")
     assert done.returncode == 1
@@ -74,8 +83,15 @@ def test_live_demo_serves_the_dashboard_and_stops_cleanly_on_ctrl_c() -> None:
         first = process.stdout.readline()
         assert "dashboard at http://127.0.0.1:" in first, first
         url = first.split("dashboard at ", 1)[1].split()[0]
+        assert "starting when the page connects" in first
         with urllib.request.urlopen(url + "config", timeout=10) as response:
             assert json.loads(response.read())["scenario"] == "demo"
+        # The scenario waits for a page: opening the event stream starts its clock at 0.
+        with urllib.request.urlopen(url + "events", timeout=10) as stream:
+            line = stream.readline()
+            while not line.startswith(b"data: "):
+                line = stream.readline()
+            assert json.loads(line[len(b"data: ") :])["t_ms"] < 2000
         lines = []
         for line in process.stdout:
             lines.append(line)
