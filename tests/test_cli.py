@@ -99,3 +99,13 @@ def test_perceive_fails_when_every_input_failed_and_names_no_python_classes(
     assert [r["error"] for r in records][1] == "no such file"
     assert all("Error" not in r["error"] for r in records), records
     assert "2 file(s) had errors" in done.stderr
+
+
+def test_native_chatter_is_filtered_from_stderr_unless_verbose() -> None:
+    face = str(Path(__file__).resolve().parents[1] / "sim" / "faces" / "happy.jpg")
+    quiet = petbrain("perceive", face)
+    assert quiet.returncode == 0, quiet.stderr
+    assert quiet.stderr == ""  # MediaPipe's TFLite and absl lines are gone, nothing else was said
+    loud = petbrain("-v", "perceive", face)
+    assert loud.returncode == 0
+    assert "TensorFlow Lite" in loud.stderr or "W0000" in loud.stderr

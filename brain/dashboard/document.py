@@ -34,6 +34,14 @@ IMU_EVENT_NAMES = {
     wire.IMU_IMPACT: "impact",
 }
 
+NOT_SURE_BELOW = 0.3
+"""An owner estimate less confident than this is shown as "not sure", its bars grey.
+
+Fused confidence is coverage x certainty x agreement (``brain.fusion.estimate``):
+one fresh modality that is unsure of itself, or touch alone (a weak cue by
+design), stays below 0.3; a clear face or voice reading is above it.
+"""
+
 # Where each zone's pads sit on the page's drawing, in drawing units (about
 # millimetres). x follows the pad's place along the spine; y is the height of
 # the surface the zone is on (the drawing is a side view, nose on the left).
@@ -98,9 +106,29 @@ def owner_panel(brain: Brain, not_loaded: str = "the fusion model could not be l
     """The fused owner-emotion estimate with each modality's contribution, or why there is none."""
     if brain.fusion is None:
         return {"available": False, "reason": not_loaded}
-    if brain.owner_emotion is None:
+    estimate = brain.owner_emotion
+    if estimate is None:
         return {"available": False, "reason": "no opinion: nothing fresh from face, voice or touch"}
-    return {"available": True, **brain.owner_emotion.to_json()}
+    return {
+        "available": True,
+        **estimate.to_json(),
+        "not_sure": estimate.confidence < NOT_SURE_BELOW,
+    }
+
+
+def touch_panel(event: BrainEvent) -> dict[str, Any] | None:
+    """The gesture a touch event classified (for the drawing), or ``None`` for other events."""
+    data = event.data
+    if event.kind != "touch" or data.get("type") != "gesture":
+        return None
+    zones = data.get("zones") or []
+    return {
+        "t_ms": event.t_ms,
+        "gesture": data.get("gesture"),
+        "zone": zones[0] if zones else None,
+        "direction": data.get("direction"),
+        "ongoing": bool(data.get("ongoing")),
+    }
 
 
 def behaviour_panel(brain: Brain) -> dict[str, Any] | None:

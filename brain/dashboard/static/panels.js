@@ -26,9 +26,18 @@ function bars(container, values, lo, hi) {
   }
 }
 
-function showBehaviour(behaviour) {
+function showBehaviour(behaviour, cable) {
   const name = el("behaviour-name");
   const why = el("behaviour-why");
+  // With the cable out the body gets no commands: whatever the brain last chose is not
+  // what the body does, so say what the body does instead.
+  el("behaviour-panel").classList.toggle("stale", !cable);
+  if (!cable) {
+    name.textContent = "cable out";
+    why.textContent = "the body gets no commands and rests; " +
+      (behaviour ? `the brain last chose ${behaviour.name}` : "the brain keeps running");
+    return;
+  }
   if (!behaviour) {
     name.textContent = "idle";
     why.textContent = "breathing, blinking, ear flicks";
@@ -44,6 +53,7 @@ function showBehaviour(behaviour) {
 function showOwner(owner) {
   const box = el("owner");
   box.replaceChildren();
+  box.classList.toggle("not-sure", Boolean(owner && owner.available && owner.not_sure));
   if (!owner || !owner.available) {
     const note = document.createElement("div");
     note.className = "unavailable";
@@ -51,25 +61,36 @@ function showOwner(owner) {
     box.appendChild(note);
     return;
   }
+  // Below the confidence threshold the estimate is not a label: "not sure", bars grey.
   const head = document.createElement("div");
-  head.className = "why";
-  head.textContent = `${owner.label}, confidence ${owner.confidence.toFixed(2)}` +
+  head.className = "headline";
+  const confidence = `confidence ${owner.confidence.toFixed(2)}`;
+  head.textContent = (owner.not_sure ? `not sure (${confidence})` : `${owner.label}, ${confidence}`) +
     (owner.conflict > 0.2 ? `; ${owner.conflict_between.join(" vs ")} disagree` : "");
   box.appendChild(head);
-  const dims = document.createElement("div");
-  bars(dims, { valence: owner.valence, arousal: owner.arousal }, -1, 1);
-  box.appendChild(dims);
-  const emotions = document.createElement("div");
-  bars(emotions, owner.emotion, 0, 1);
-  box.appendChild(emotions);
+  const grid = document.createElement("div");
+  grid.className = "owner-grid";
+  const left = document.createElement("div");
+  bars(left, owner.emotion, 0, 1);
+  const right = document.createElement("div");
+  bars(right, { valence: owner.valence, arousal: owner.arousal }, -1, 1);
+  // A modality's share of the estimate times its freshness: a touch fades out after
+  // the hand lifts instead of staying at 1.00.
   const title = document.createElement("div");
   title.className = "why";
-  title.textContent = "each modality's contribution";
-  box.appendChild(title);
+  title.textContent = "contribution x freshness";
+  right.appendChild(title);
   const shares = document.createElement("div");
   shares.id = "contributions";
-  bars(shares, owner.contributions, 0, 1);
-  box.appendChild(shares);
+  const weights = owner.weights || {};
+  const faded = {};
+  for (const [name, share] of Object.entries(owner.contributions)) {
+    faded[name] = share * (name in weights ? weights[name] : 1);
+  }
+  bars(shares, faded, 0, 1);
+  right.appendChild(shares);
+  grid.append(left, right);
+  box.appendChild(grid);
 }
 
 function showHeard(heard) {
@@ -193,7 +214,7 @@ function apply(state) {
   purr.dataset.on = String(state.vibration.on);
   purr.textContent = state.vibration.on
     ? `vibration ${state.vibration.pattern} ${state.vibration.level.toFixed(2)}` : "vibration off";
-  showBehaviour(state.behaviour);
+  showBehaviour(state.behaviour, state.cable);
   bars(el("mood"), state.mood, -1, 1);
   showOwner(state.owner);
   showHeard(state.heard);
@@ -201,6 +222,7 @@ function apply(state) {
   showLink(state.link);
   showLog(state.events);
   showInputs(state.inputs);
+  window.petTimeline.add(state);
 }
 
 async function post(path, body, contentType) {
@@ -222,10 +244,24 @@ el("cable-button").addEventListener("click", () => {
   const plugged = el("cable-button").dataset.plugged === "true";
   post("/cable", JSON.stringify({ plugged: !plugged }), "application/json");
 });
+// A thumbnail of the face shown to the camera stays in this page only (never uploaded twice,
+// never stored: the object URL lives as long as the page).
+let faceThumbUrl = null;
+function showFaceThumbnail(file) {
+  if (faceThumbUrl) URL.revokeObjectURL(faceThumbUrl);
+  faceThumbUrl = URL.createObjectURL(file);
+  const thumb = el("face-thumb");
+  thumb.src = faceThumbUrl;
+  thumb.hidden = false;
+}
+
 for (const kind of ["face", "voice"]) {
   el(`${kind}-file`).addEventListener("change", (event) => {
     const file = event.target.files[0];
-    if (file) post(`/${kind}`, file, file.type || "application/octet-stream");
+    if (file) {
+      if (kind === "face") showFaceThumbnail(file);
+      post(`/${kind}`, file, file.type || "application/octet-stream");
+    }
     event.target.value = "";
   });
 }
@@ -234,6 +270,7 @@ async function main() {
   const config = await (await fetch("/config")).json();
   el("scenario").textContent = `scenario: ${config.scenario}`;
   window.petCat.start(config);
+  await window.petTimeline.start(config);
   const stream = new EventSource("/events");
   stream.onmessage = (message) => apply(JSON.parse(message.data));
   stream.onerror = () => { el("clock").textContent = "reconnecting..."; };
