@@ -22,7 +22,7 @@ const FALL_MS = 250;
 const handling = { motion: "rest", since: 0, at: 0, fromLift: 0 };
 let currentLift = 0;
 const touchFx = { seen: false, t: null, gesture: "", zone: "", x: 0, y: 0, at: -1e9, ongoing: false };
-const TOUCH_FX_MS = { hit: 450, pat: 300, tickle: 800 };
+const TOUCH_FX_MS = { hit: 450, pat: 400, tickle: 800 };
 const HEAD_ZONES = ["head", "cheeks", "chin", "neck"];
 
 function byId(id) { return document.getElementById(id); }
@@ -139,6 +139,7 @@ function drawCat() {
   marks.setAttribute("transform", `translate(${touchFx.x + jitter} ${touchFx.y - 18 - pose.lift * LIFT_UNITS})`);
   svg.dataset.handling = handling.motion;
   svg.dataset.touchEffect = fx.gesture;
+  svg.dataset.headDip = dip.toFixed(1);
   requestAnimationFrame(drawCat);
 }
 
