@@ -68,6 +68,19 @@ def write_json(path: Path, data: dict[str, Any]) -> None:
         raise UserError(f"cannot write report {path}: {error}") from error
 
 
+def write_outputs(
+    args: Any, report: SimReport, rows: list[dict[str, Any]], out: TextIO = sys.stdout
+) -> None:
+    """The ``--report`` JSON (with the timeline's rows) and the ``--plot`` PNG, when asked for."""
+    if getattr(args, "report", None):
+        write_json(args.report, {**report.to_json(), "timeline": rows})
+    if getattr(args, "plot", None):
+        from sim.timeline_plot import plot_timeline
+
+        plot_timeline(rows, args.plot, f"scenario '{report.scenario}'")
+        print(f"timeline plotted to {args.plot}", file=out)
+
+
 def attach_printer(session: SimSession, quiet: bool, out: TextIO = sys.stdout) -> TimelinePrinter:
     """The terminal timeline (events only when ``quiet``)."""
     printer = TimelinePrinter(out, every_ms=0 if quiet else 250)

@@ -45,6 +45,17 @@ def refuse_devices_when_headless(args: argparse.Namespace) -> None:
             )
 
 
+def add_plot_option(parser: argparse.ArgumentParser) -> None:
+    """``--plot FILE.png``: the session's timeline as a picture."""
+    parser.add_argument(
+        "--plot",
+        type=Path,
+        metavar="PNG",
+        help="draw mood, owner emotion and behaviours over the session into this PNG "
+        "(the same timeline is in --report's JSON: 'petbrain plot REPORT PNG' draws it later)",
+    )
+
+
 def add_live_options(parser: argparse.ArgumentParser) -> None:
     """Options shared by the commands that can serve the dashboard."""
     parser.add_argument(
@@ -94,6 +105,7 @@ def register(groups: CommandGroups) -> None:
     parser.add_argument("--scenario", type=Path, help="a scenario YAML file (default: demo)")
     parser.add_argument("--speed", type=float, default=1.0, help="real-time speed factor")
     parser.add_argument("--report", type=Path, help="write a JSON report of the run here")
+    add_plot_option(parser)
     add_live_options(parser)
 
 
@@ -113,10 +125,13 @@ def run_demo(args: argparse.Namespace) -> int:
 
 
 def _headless(args: argparse.Namespace, scenario: Scenario, library: BehaviourLibrary) -> int:
-    from sim.console import attach_printer, summarise, write_json
+    from sim.console import attach_printer, summarise, write_outputs
     from sim.runner import SimSession
+    from sim.timeline_plot import TimelineRecorder
 
     session = SimSession(scenario, library=library)
+    timeline = TimelineRecorder()
+    session.on_tick.append(timeline)
     attach_printer(session, quiet=False)
     print(
         f"petbrain demo: scenario '{scenario.name}' (headless, simulated clock); "
@@ -129,8 +144,7 @@ def _headless(args: argparse.Namespace, scenario: Scenario, library: BehaviourLi
         return 130
     print()
     summarise(report)
-    if args.report:
-        write_json(args.report, report.to_json())
+    write_outputs(args, report, timeline.history.to_json())
     return 0 if report.passed else 1
 
 
@@ -142,7 +156,7 @@ def run_live(
     extra_ticks: Sequence[TickCallback] = (),
 ) -> int:
     """The scenario in real time with the dashboard, until Ctrl+C."""
-    from sim.console import attach_printer, summarise, warn_if_open, write_json
+    from sim.console import attach_printer, summarise, warn_if_open, write_outputs
     from sim.dashboard.live import LiveSim
 
     warn_if_open(args.host)
@@ -197,7 +211,6 @@ def run_live(
         print(f"recorded {recorder.messages} messages to {recorder.path}")
     print()
     summarise(report)
-    if args.report:
-        write_json(args.report, report.to_json())
+    write_outputs(args, report, live.dashboard.publisher.history.to_json())
     sys.stdout.flush()
     return 0 if report.passed else 1

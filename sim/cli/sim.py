@@ -7,7 +7,12 @@ from pathlib import Path
 
 from brain.cli import CommandGroups
 from brain.errors import UserError
-from sim.cli.demo import add_live_options, refuse_devices_when_headless, run_live
+from sim.cli.demo import (
+    add_live_options,
+    add_plot_option,
+    refuse_devices_when_headless,
+    run_live,
+)
 
 PREVIEW_MAX_MS = 20_000  # as ``behaviors play``'s default --max-ms
 
@@ -39,6 +44,7 @@ def register(groups: CommandGroups) -> None:
     )
     parser.add_argument("--record", type=Path, help="record the session to this MCAP file")
     parser.add_argument("--report", type=Path, help="write a JSON report of the run here")
+    add_plot_option(parser)
     parser.add_argument(
         "--events-only",
         action="store_true",
@@ -56,8 +62,9 @@ def register(groups: CommandGroups) -> None:
 
 def run_sim(args: argparse.Namespace) -> int:
     """Run a scenario (or a behaviour preview), headless or with the dashboard."""
-    from sim.console import attach_printer, library_or_error, summarise, write_json
+    from sim.console import attach_printer, library_or_error, summarise, write_outputs
     from sim.runner import SimSession
+    from sim.timeline_plot import TimelineRecorder
     from sim.scenario import DEMO_SCENARIO, load_scenario
 
     if args.list:
@@ -83,6 +90,8 @@ def run_sim(args: argparse.Namespace) -> int:
         from sim.record import SessionRecorder
 
         recorder = SessionRecorder(session, args.record)
+    timeline = TimelineRecorder()
+    session.on_tick.append(timeline)
     attach_printer(session, quiet=args.events_only)
     print(f"petbrain sim: scenario '{scenario.name}' (headless, simulated clock)")
     report = session.run(realtime_speed=args.speed)
@@ -91,8 +100,7 @@ def run_sim(args: argparse.Namespace) -> int:
         print(f"recorded {recorder.messages} messages to {recorder.path}")
     print()
     summarise(report)
-    if args.report:
-        write_json(args.report, report.to_json())
+    write_outputs(args, report, timeline.history.to_json())
     return 0 if report.passed else 1
 
 
@@ -101,7 +109,7 @@ def _preview(args: argparse.Namespace) -> int:
     from sim.cli.behaviors_play import run_play
     from sim.console import library_or_error
 
-    for option in ("scenario", "record", "report", "mic", "camera"):
+    for option in ("scenario", "record", "report", "plot", "mic", "camera"):
         if getattr(args, option) is not None:
             raise UserError(f"--play and --{option} do not go together")
     preview = argparse.Namespace(

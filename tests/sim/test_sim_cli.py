@@ -23,13 +23,24 @@ def petbrain(*args: str) -> subprocess.CompletedProcess[str]:
 def test_headless_sim_records_reports_and_replays_identically(tmp_path: Path) -> None:
     recording = tmp_path / "demo.mcap"
     report_path = tmp_path / "report.json"
+    plot = tmp_path / "timeline.png"
     done = petbrain(
         "sim", "--headless", "--events-only", "--record", str(recording),
-        "--report", str(report_path),
+        "--report", str(report_path), "--plot", str(plot),
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert f"to {recording}" in done.stdout
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     report = json.loads(report_path.read_text())
+    # The report carries the timeline's rows (one per 250 ms), which 'petbrain plot' draws.
+    timeline = report["timeline"]
+    assert [r["t_ms"] for r in timeline[:3]] == [0, 250, 500]
+    assert "purr_when_stroked" in {r["behaviour"] for r in timeline}
+    again = tmp_path / "again.png"
+    plotted = petbrain("plot", str(report_path), str(again))
+    assert plotted.returncode == 0, plotted.stderr
+    assert again.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert petbrain("plot", str(recording), str(again)).returncode == 1
     behaviours = [b["behaviour"] for b in report["behaviours"]]
     assert "purr_when_stroked" in behaviours
     latency = report["reaction_latency"]
