@@ -13,6 +13,7 @@ installed only by the console script, never inside a test's process.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import re
 import sys
@@ -69,10 +70,8 @@ class StderrFilter:
         """Put the real stderr back and let the thread forward what is still in the pipe."""
         if self._saved is None:
             return
-        try:
+        with contextlib.suppress(OSError, ValueError):  # stderr may be closed at exit
             sys.stderr.flush()
-        except (OSError, ValueError):
-            pass
         os.dup2(self._saved, 2)  # closes the pipe's last write end: the thread sees EOF
         if self._thread is not None:
             self._thread.join(timeout=2.0)

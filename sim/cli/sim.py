@@ -29,7 +29,9 @@ def register(groups: CommandGroups) -> None:
     )
     parser.add_argument("--list", action="store_true", help="list the shipped scenarios")
     parser.add_argument(
-        "--play", metavar="BEHAVIOUR", help="preview one behaviour of the library in the terminal and exit "
+        "--play",
+        metavar="BEHAVIOUR",
+        help="preview one behaviour of the library in the terminal and exit "
         "(the same as 'petbrain behaviors play BEHAVIOUR')",
     )
     parser.add_argument(
@@ -64,8 +66,8 @@ def run_sim(args: argparse.Namespace) -> int:
     """Run a scenario (or a behaviour preview), headless or with the dashboard."""
     from sim.console import attach_printer, library_or_error, summarise, write_outputs
     from sim.runner import SimSession
-    from sim.timeline_plot import TimelineRecorder
     from sim.scenario import DEMO_SCENARIO, load_scenario
+    from sim.timeline_plot import TimelineRecorder
 
     if args.list:
         from sim.scenario import load_scenario, shipped_scenarios

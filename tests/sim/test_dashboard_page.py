@@ -196,7 +196,9 @@ def test_layout_holds_at_1280_by_900_as_content_grows(page: Any, live: LiveSim) 
     )
     thumb = page.locator("#face-thumb")
     assert thumb.is_visible() and page.eval_on_selector("#face-thumb", "e => e.naturalWidth") > 0
-    page.evaluate("document.getElementById('scenario').textContent = 'scenario: ' + 'x'.repeat(300)")
+    page.evaluate(
+        "document.getElementById('scenario').textContent = 'scenario: ' + 'x'.repeat(300)"
+    )
     page.wait_for_timeout(1000)
     after = {s: _box(page, s) for s in before}
     assert after == before  # nothing moved or changed size while the text changed
