@@ -109,3 +109,16 @@ def test_native_chatter_is_filtered_from_stderr_unless_verbose() -> None:
     loud = petbrain("-v", "perceive", face)
     assert loud.returncode == 0
     assert "TensorFlow Lite" in loud.stderr or "W0000" in loud.stderr
+
+
+def test_every_readme_example_names_a_command_that_exists() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    examples = [
+        line.split()[1]
+        for line in readme.splitlines()
+        if line.startswith("    petbrain ") and not line.split()[1].startswith("-")
+    ]
+    assert len(examples) > 10
+    listed = petbrain("--help").stdout.split("COMMAND\n", 1)[1].splitlines()
+    commands = {line.split()[0] for line in listed if line[:4] == "    " and line[4:5].isalpha()}
+    assert set(examples) <= commands, set(examples) - commands
