@@ -209,6 +209,9 @@ def run_live(
     if recorder is not None:
         recorder.close(report)
         print(f"recorded {recorder.messages} messages to {recorder.path}")
+    if live.session.now_ms == 0:
+        print("stopped before a page connected: the scenario did not run")
+        return 130
     print()
     summarise(report)
     write_outputs(args, report, live.dashboard.publisher.history.to_json())
