@@ -4,7 +4,7 @@ Field-by-field validation reports a wrongly shaped file as a burst of
 "unknown field" errors that hide the one real mistake. These checks run
 before it and say what is actually wrong: the British spelling of the
 top-level key, or a single behaviour written at the top level of the file
-instead of as an item of the ``behaviors:`` list.
+instead of as an item of the ``behaviors:`` list, or the list without its key.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from behaviors.yamlfile import locate_in
 
@@ -25,6 +25,13 @@ BEHAVIOUR_FIELDS = ("name", "when", "do")
 
 def top_level_mistake(path: Path, document: Any) -> str | None:
     """One located message for a wrongly shaped library file, or ``None`` when it is fine."""
+    if isinstance(document, CommentedSeq) and any(
+        isinstance(item, CommentedMap) and "name" in item for item in document
+    ):
+        return locate_in(path, document, ()).message(
+            "this file is a bare list of behaviours; a library file puts the list under "
+            "'behaviors:' - write 'behaviors:' on the first line and indent the list under it"
+        )
     if not isinstance(document, CommentedMap):
         return None
     for key in document:
