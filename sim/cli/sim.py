@@ -10,6 +10,7 @@ from brain.errors import UserError
 from sim.cli.demo import (
     add_live_options,
     add_plot_option,
+    add_scenario_options,
     refuse_devices_when_headless,
     run_live,
 )
@@ -53,6 +54,7 @@ def register(groups: CommandGroups) -> None:
         help="print events only, not the body's state every 250 ms",
     )
     add_live_options(parser)
+    add_scenario_options(parser)
     replay_parser = groups.command(
         "replay",
         run_replay,
@@ -64,7 +66,13 @@ def register(groups: CommandGroups) -> None:
 
 def run_sim(args: argparse.Namespace) -> int:
     """Run a scenario (or a behaviour preview), headless or with the dashboard."""
-    from sim.console import attach_printer, library_or_error, summarise, write_outputs
+    from sim.console import (
+        attach_printer,
+        library_or_error,
+        summarise,
+        with_start,
+        write_outputs,
+    )
     from sim.runner import SimSession
     from sim.scenario import DEMO_SCENARIO, load_scenario
     from sim.timeline_plot import TimelineRecorder
@@ -81,8 +89,8 @@ def run_sim(args: argparse.Namespace) -> int:
     if args.play:
         return _preview(args)
     refuse_devices_when_headless(args)
-    library = library_or_error()
-    scenario = load_scenario(args.scenario or DEMO_SCENARIO)
+    library = library_or_error(args.library)
+    scenario = with_start(load_scenario(args.scenario or DEMO_SCENARIO), args.start)
     if not args.headless:
         args.speed = args.speed or 1.0
         return run_live(args, scenario, library, "sim")
@@ -111,7 +119,7 @@ def _preview(args: argparse.Namespace) -> int:
     from sim.cli.behaviors_play import run_play
     from sim.console import library_or_error
 
-    for option in ("scenario", "record", "report", "plot", "mic", "camera"):
+    for option in ("scenario", "record", "report", "plot", "mic", "camera", "start"):
         if getattr(args, option) is not None:
             raise UserError(f"--play and --{option} do not go together")
     preview = argparse.Namespace(
@@ -122,7 +130,7 @@ def _preview(args: argparse.Namespace) -> int:
         max_ms=PREVIEW_MAX_MS,
         seed=0,
     )
-    return run_play(preview, library_or_error())
+    return run_play(preview, library_or_error(args.library))
 
 
 def run_replay(args: argparse.Namespace) -> int:
