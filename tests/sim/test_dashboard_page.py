@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from behaviors.library import DEFAULT_LIBRARY_DIR
 from sim.dashboard.live import LiveSim
 from sim.scenario import Scenario, bundled_face
 
@@ -34,8 +36,20 @@ class Live(LiveSim):
 
 
 @pytest.fixture(scope="module")
-def live() -> Iterator[Live]:
-    sim = Live(Scenario(name="page test", duration_ms=1000), port=0, wait_for_page=True)
+def library(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("page") / "library"
+    shutil.copytree(DEFAULT_LIBRARY_DIR, folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def live(library: Path) -> Iterator[Live]:
+    sim = Live(
+        Scenario(name="page test", duration_ms=1000),
+        port=0,
+        wait_for_page=True,
+        library_paths=[library],
+    )
     sim.start()
     time.sleep(0.6)  # no page yet: the scenario's clock must not have moved
     sim.before_page_ms = sim.session.now_ms
@@ -226,3 +240,24 @@ def test_the_timeline_has_the_session_so_far(page: Any, live: LiveSim) -> None:
     assert times == sorted(times) and 250 <= times[1] - times[0] < 300  # one row per 250 ms
     box = _box(page, "#timeline")
     assert box["width"] > 300 and box["height"] == 150
+
+
+def test_a_broken_library_save_shows_red_and_a_good_one_clears_it(page: Any, library: Path) -> None:
+    status = "document.getElementById('library-status')"
+    page.wait_for_function(f"{status}.textContent.startsWith('library: ')", timeout=10_000)
+    target = library / "stroking.yaml"
+    good = target.read_text()
+
+    def save(text: str) -> None:
+        target.write_text(text)
+        stat = target.stat()
+        os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10_000_000_000))
+
+    save(good + "\n  - name: [broken\n")
+    try:
+        page.wait_for_function(f"{status}.classList.contains('broken')", timeout=15_000)
+        assert "stroking.yaml" in page.locator("#library-status").text_content()
+        assert page.evaluate(f"getComputedStyle({status}).color") == "rgb(185, 28, 28)"
+    finally:
+        save(good)
+    page.wait_for_function(f"!{status}.classList.contains('broken')", timeout=15_000)

@@ -50,6 +50,21 @@ function showBehaviour(behaviour, cable) {
     (lost ? `; over ${lost}` : "") + (behaviour.description ? ` - ${behaviour.description}` : "");
 }
 
+// The behaviour library: how many behaviours, or (red) why a saved file was not taken.
+function showLibrary(library) {
+  const line = el("library-status");
+  if (!library) { line.textContent = ""; return; }
+  line.classList.toggle("broken", !library.ok);
+  if (library.ok) {
+    line.textContent = `library: ${library.behaviours} behaviours`;
+    line.title = "";
+  } else {
+    const problems = library.problems || [];
+    line.textContent = `library NOT reloaded, last good kept: ${problems[0] || "?"}`;
+    line.title = problems.join("\n");
+  }
+}
+
 function showOwner(owner) {
   const box = el("owner");
   box.replaceChildren();
@@ -215,6 +230,7 @@ function apply(state) {
   purr.textContent = state.vibration.on
     ? `vibration ${state.vibration.pattern} ${state.vibration.level.toFixed(2)}` : "vibration off";
   showBehaviour(state.behaviour, state.cable);
+  showLibrary(state.library);
   bars(el("mood"), state.mood, -1, 1);
   showOwner(state.owner);
   showHeard(state.heard);
