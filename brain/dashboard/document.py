@@ -168,6 +168,17 @@ def vision_panel(observation: Any, owner_present: bool) -> dict[str, Any]:
     }
 
 
+def calendar_panel(brain: Brain, now_ms: int) -> dict[str, Any]:
+    """The home's date and time as the brain sees it, and whether it is simulated."""
+    from brain.clock import SimulatedClock
+
+    home = brain.clock.local_time(now_ms)
+    return {
+        "home_time": home.isoformat(timespec="seconds"),
+        "simulated": isinstance(brain.clock, SimulatedClock),
+    }
+
+
 def brain_panels(brain: Brain) -> dict[str, Any]:
     """Every part of the document that comes from the brain itself."""
     return {

@@ -17,6 +17,7 @@ from brain.body.link import BodyLink
 from brain.dashboard.document import (
     VIBE_NAMES,
     brain_panels,
+    calendar_panel,
     describe_event,
     owner_panel,
     pad_points,
@@ -117,6 +118,7 @@ class RobotView:
         return {
             "t_ms": now_ms,
             **brain_panels(brain),
+            "calendar": calendar_panel(brain, now_ms),
             "joints": {k: round(v, 2) for k, v in brain.executor.pose.items()},
             "vibration": {
                 "level": round(vibe.intensity, 3) if on else 0.0,

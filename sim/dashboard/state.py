@@ -17,6 +17,7 @@ from brain.app.runtime import BrainEvent
 from brain.dashboard.document import (
     VIBE_NAMES,
     brain_panels,
+    calendar_panel,
     describe_event,
     describe_imu,
     owner_panel,
@@ -143,6 +144,7 @@ class StatePublisher:
         state: dict[str, Any] = {
             "t_ms": session.now_ms,
             **brain_panels(session.brain),
+            "calendar": calendar_panel(session.brain, session.now_ms),
             "joints": sample.joints_deg,
             "vibration": {
                 "level": round(self._vibration_peak, 3),

@@ -106,6 +106,11 @@ def test_the_scenario_starts_when_the_first_page_connects(live: Live, browser: A
     page, errors = _open(browser, live)
     clock = float(page.locator("#clock").text_content().split()[2])
     assert clock < 10.0  # the page sees the scenario from (near) its beginning
+    # The pet's calendar is the scenario's simulated start plus its clock, and says so.
+    page.wait_for_function("document.getElementById('scenario').textContent.includes('(')")
+    header = page.locator("#scenario").text_content()
+    assert header.startswith("scenario: page test, Sat 2026-03-14 14:0"), header
+    assert header.endswith("(simulated)")
     assert errors == []  # the favicon is found, no script fails
     with urllib.request.urlopen(live.url + "static/favicon.svg", timeout=5) as response:
         assert response.headers["Content-Type"] == "image/svg+xml"

@@ -50,6 +50,18 @@ function showBehaviour(behaviour, cable) {
     (lost ? `; over ${lost}` : "") + (behaviour.description ? ` - ${behaviour.description}` : "");
 }
 
+// The pet's home date and time: simulated (the scenario's start plus its clock) or the host's.
+const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+function showCalendar(calendar) {
+  if (!calendar) return;
+  const [date, time] = calendar.home_time.split("T");
+  const [y, m, d] = date.split("-").map(Number);
+  const day = WEEKDAYS[new Date(Date.UTC(y, m - 1, d)).getUTCDay()];
+  const whose = calendar.simulated ? "simulated" : "this machine's clock";
+  el("scenario").textContent = `${scenarioName}, ${day} ${date} ${time.slice(0, 5)} (${whose})`;
+  el("clock").title = `home time ${day} ${date} ${time} (${whose})`;
+}
+
 // The behaviour library: how many behaviours, or (red) why a saved file was not taken.
 function showLibrary(library) {
   const line = el("library-status");
@@ -163,6 +175,7 @@ function showLink(link) {
   }
 }
 
+let scenarioName = "";
 let lastLogKey = "";
 function showLog(events) {
   const key = events.length ? `${events.length}:${events[events.length - 1].t_ms}:${events[events.length - 1].text}` : "";
@@ -217,6 +230,7 @@ function apply(state) {
   playSounds(state.sounds);
   window.petCat.apply(state);
   el("clock").textContent = `t = ${(state.t_ms / 1000).toFixed(1)} s`;
+  showCalendar(state.calendar);
   const torque = el("torque");
   torque.textContent = state.torque ? "torque on" : "torque off";
   torque.classList.toggle("on", state.torque);
@@ -284,7 +298,8 @@ for (const kind of ["face", "voice"]) {
 
 async function main() {
   const config = await (await fetch("/config")).json();
-  el("scenario").textContent = `scenario: ${config.scenario}`;
+  scenarioName = `scenario: ${config.scenario}`;
+  el("scenario").textContent = scenarioName;
   window.petCat.start(config);
   await window.petTimeline.start(config);
   const stream = new EventSource("/events");
