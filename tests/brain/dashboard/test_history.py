@@ -85,3 +85,15 @@ def test_touch_panel_takes_gestures_only() -> None:
     }
     assert touch_panel(BrainEvent(130, "touch", {"type": "onset", "zone": "head"})) is None
     assert touch_panel(BrainEvent(140, "decision", {"behaviour": "look_at_pat"})) is None
+
+
+def test_touch_alone_is_always_not_sure_with_the_shipped_fusion_model() -> None:
+    from brain.fusion.model import FusionModel
+    from brain.fusion.owner import OwnerFusion
+
+    fusion = OwnerFusion(FusionModel())
+    # Confidence <= coverage = quality x weight / full coverage (certainty and agreement <= 1).
+    best_touch = fusion.model.quality["touch"] / fusion.full_coverage()
+    assert best_touch < NOT_SURE_BELOW
+    best_face = fusion.model.quality["face"] / fusion.full_coverage()
+    assert best_face > 2 * NOT_SURE_BELOW  # a clear face can be sure
