@@ -102,7 +102,7 @@ def test_perceive_fails_when_every_input_failed_and_names_no_python_classes(
 
 
 def test_native_chatter_is_filtered_from_stderr_unless_verbose() -> None:
-    face = str(Path(__file__).resolve().parents[1] / "sim" / "faces" / "happy.jpg")
+    face = str(Path(__file__).resolve().parents[3] / "sim" / "faces" / "happy.jpg")
     quiet = petbrain("perceive", face)
     assert quiet.returncode == 0, quiet.stderr
     assert quiet.stderr == ""  # MediaPipe's TFLite and absl lines are gone, nothing else was said
@@ -112,7 +112,7 @@ def test_native_chatter_is_filtered_from_stderr_unless_verbose() -> None:
 
 
 def test_every_readme_example_names_a_command_that_exists() -> None:
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
     examples = [
         line.split()[1]
         for line in readme.splitlines()

@@ -7,7 +7,7 @@ from typing import Any
 
 from brain.dashboard.document import NOT_SURE_BELOW, owner_panel, touch_panel
 from brain.dashboard.history import SessionHistory
-from brain.fusion.features import OwnerEmotion
+from brain.events import OwnerEmotion
 
 
 def _state(t_ms: int, behaviour: str | None = None, owner: Any = None) -> dict[str, Any]:
