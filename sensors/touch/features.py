@@ -1,0 +1,249 @@
+"""One set of touch features for pads and taxel grids alike.
+
+:class:`ContactTracker` runs on every frame (any :class:`TouchSurface`): it
+keeps a slow floor per cell while the cell is free, marks the cells in
+contact, and sums the frame up in a few numbers (:data:`FRAME_FIELDS`):
+total pressure, contact area, the contact's centroid and spread along and
+across the body, and the firmest cell. :func:`gesture_features` turns the
+summaries of one contact episode into :data:`FEATURE_NAMES`, in physical
+units so they mean the same on another skin, grid or sample rate:
+
+* contact area and shape (area, elongation, spread),
+* centroid path and speed (travel along and across the body, path length,
+  straightness, speed; the sign of the travel along the body is the stroke
+  direction: positive runs head to tail, with the fur),
+* pressure and its rhythm (peak, mean, variation, pulses per second, how
+  sharply it lands and lets go),
+* duration and repetition (time in contact, re-contacts, how much of the
+  skin the hand covered over the episode).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from sensors.touch.skin import TouchSurface
+
+FRAME_FIELDS = (
+    "total",  # sum over cells of pressure (0..1 of full scale) x area, in cm^2
+    "area_cm2",  # area of the cells in contact
+    "along_mm",  # pressure-weighted centroid along the body
+    "across_mm",
+    "var_along_mm2",  # pressure-weighted spread
+    "var_across_mm2",
+    "cov_mm2",
+    "peak",  # the firmest cell, 0..1 of full scale
+)
+_TOTAL, _AREA, _ALONG, _ACROSS, _VA, _VX, _COV, _PEAK = range(len(FRAME_FIELDS))
+
+FEATURE_NAMES = (
+    "duration_log_ms",
+    "contact_fraction",
+    "area_max_log_cm2",
+    "area_mean_log_cm2",
+    "area_cv",
+    "total_max_log",
+    "total_mean_log",
+    "total_cv",
+    "peak_max",
+    "peak_mean",
+    "elongation",
+    "spread_log_mm",
+    "path_log_mm",
+    "travel_along_mm",
+    "travel_along_abs_log_mm",
+    "travel_across_abs_log_mm",
+    "straightness",
+    "speed_log_mm_per_s",
+    "rise_log_ms",
+    "fall_log_ms",
+    "pulses_per_s",
+    "change_per_s",
+    "recontacts_per_s",
+    "coverage_ratio_log",
+)
+
+
+class ContactTracker:
+    """Per-frame contact on a surface: floor, contact mask and the frame's summary.
+
+    ``touch_level`` is the rise above a cell's floor (fraction of full
+    scale) that counts as contact; the floor follows a free cell with time
+    constant ``floor_time_constant_ms`` and drops at once to a lower reading.
+    """
+
+    def __init__(
+        self,
+        surface: TouchSurface,
+        touch_level: float = 0.06,
+        floor_time_constant_ms: float = 3000.0,
+    ) -> None:
+        self.surface = surface
+        self.touch_level = touch_level
+        self._scale = 1.0 / surface.full_scale
+        self._alpha = min(1.0, 1000.0 / surface.rate_hz / floor_time_constant_ms)
+        self._pos = surface.positions_mm
+        self._along = np.ascontiguousarray(surface.positions_mm[:, 0])
+        self._across = np.ascontiguousarray(surface.positions_mm[:, 1])
+        self._area_cm2 = surface.area_mm2 / 100.0
+        self._floor: np.ndarray | None = None
+        self.touched = np.zeros(surface.cells, dtype=bool)
+        self.ever = np.zeros(surface.cells, dtype=bool)  # cells touched this episode
+
+    def reset_episode(self) -> None:
+        """Forget which cells the last episode covered."""
+        self.ever[:] = False
+
+    def update(self, frame: np.ndarray) -> np.ndarray:
+        """One frame (any shape with ``cells`` values) -> its summary (:data:`FRAME_FIELDS`).
+
+        Non-finite readings count as the cell's floor (no contact).
+        """
+        v = np.asarray(frame, dtype=np.float64).reshape(-1) * self._scale
+        if v.shape[0] != self.surface.cells:
+            raise ValueError(f"frame has {v.shape[0]} cells, the surface {self.surface.cells}")
+        floor = self._floor
+        if floor is None:
+            floor = self._floor = np.where(np.isfinite(v), v, 0.0)
+        v = np.where(np.isfinite(v), v, floor)
+        above = v - floor
+        touched = above >= self.touch_level
+        free = ~touched
+        # Free cells pull the floor towards them; a lower reading is the floor at once.
+        floor[free] += (v[free] - floor[free]) * self._alpha
+        np.minimum(floor, v, out=floor)
+        self.touched = touched
+        out = np.zeros(len(FRAME_FIELDS))
+        if not touched.any():
+            return out
+        self.ever |= touched
+        c = np.where(touched, above, 0.0) * self._area_cm2
+        total = float(c.sum())
+        along = float(c @ self._along) / total
+        across = float(c @ self._across) / total
+        da = self._along - along
+        dx = self._across - across
+        out[_TOTAL] = total
+        out[_AREA] = float(self._area_cm2[touched].sum())
+        out[_ALONG] = along
+        out[_ACROSS] = across
+        out[_VA] = float(c @ (da * da)) / total
+        out[_VX] = float(c @ (dx * dx)) / total
+        out[_COV] = float(c @ (da * dx)) / total
+        out[_PEAK] = float(above[touched].max())
+        return out
+
+    def coverage_cm2(self) -> float:
+        """Area of every cell touched since :meth:`reset_episode`."""
+        return float(self._area_cm2[self.ever].sum())
+
+
+def _log(x: float) -> float:
+    return math.log1p(max(0.0, x))
+
+
+def _pulses(series: np.ndarray, depth: float = 0.25) -> int:
+    """Maxima of ``series`` separated by dips of at least ``depth`` x its maximum."""
+    top = float(series.max()) if series.size else 0.0
+    if top <= 0:
+        return 0
+    drop = depth * top
+    count = 0
+    high = low = float(series[0])
+    rising = True
+    for v in series.tolist():
+        if rising:
+            if v > high:
+                high = v
+            elif v < high - drop:
+                count += 1
+                rising, low = False, v
+        elif v < low:
+            low = v
+        elif v > low + drop:
+            rising, high = True, v
+    return count + (1 if rising else 0)
+
+
+def gesture_features(
+    summaries: np.ndarray, rate_hz: float, coverage_cm2: float | None = None
+) -> np.ndarray:
+    """Sum up one episode's frame summaries [T, len(FRAME_FIELDS)] as :data:`FEATURE_NAMES`.
+
+    ``coverage_cm2`` is the area of every cell touched during the episode
+    (:meth:`ContactTracker.coverage_cm2`); without it the peak area is used.
+    """
+    s = np.asarray(summaries, dtype=np.float64)
+    t_count = s.shape[0]
+    period_ms = 1000.0 / rate_hz
+    duration_ms = max(1, t_count) * period_ms
+    out = np.zeros(len(FEATURE_NAMES))
+    if t_count == 0:
+        out[0] = _log(duration_ms)
+        return out
+    total = s[:, _TOTAL]
+    area = s[:, _AREA]
+    contact = total > 0
+    n_contact = int(contact.sum())
+    out[0] = _log(duration_ms)
+    out[1] = n_contact / t_count
+    if n_contact == 0:
+        return out
+    cs = s[contact]
+    area_c = area[contact]
+    total_c = total[contact]
+    out[2] = _log(float(area.max()))
+    out[3] = _log(float(area_c.mean()))
+    out[4] = float(area_c.std() / max(area_c.mean(), 1e-9))
+    out[5] = _log(float(total.max()) * 100.0)
+    out[6] = _log(float(total_c.mean()) * 100.0)
+    out[7] = float(total_c.std() / max(total_c.mean(), 1e-9))
+    out[8] = float(s[:, _PEAK].max())
+    out[9] = float(cs[:, _PEAK].mean())
+    va, vx, cov = cs[:, _VA], cs[:, _VX], cs[:, _COV]
+    half_trace = (va + vx) / 2.0
+    root = np.sqrt(np.maximum(0.0, ((va - vx) / 2.0) ** 2 + cov**2))
+    big, small = half_trace + root, np.maximum(half_trace - root, 0.0)
+    out[10] = float(np.mean(np.sqrt((big + 1.0) / (small + 1.0))))
+    out[11] = _log(float(np.mean(np.sqrt(va + vx))))
+    along, across = cs[:, _ALONG], cs[:, _ACROSS]
+    k = min(3, n_contact)
+    travel_along = float(along[-k:].mean() - along[:k].mean())
+    travel_across = float(across[-k:].mean() - across[:k].mean())
+    path = float(np.sum(np.hypot(np.diff(along), np.diff(across)))) if n_contact > 1 else 0.0
+    out[12] = _log(path)
+    out[13] = travel_along
+    out[14] = _log(abs(travel_along))
+    out[15] = _log(abs(travel_across))
+    out[16] = math.hypot(travel_along, travel_across) / max(path, 1.0)
+    out[17] = _log(path * 1000.0 / (n_contact * period_ms))
+    top = float(total.max())
+    first_high = int(np.argmax(total >= 0.8 * top))
+    last_high = t_count - 1 - int(np.argmax(total[::-1] >= 0.8 * top))
+    out[18] = _log(first_high * period_ms)
+    out[19] = _log((t_count - 1 - last_high) * period_ms)
+    out[20] = _pulses(total) * 1000.0 / duration_ms
+    out[21] = float(np.abs(np.diff(total)).sum() / top) * 1000.0 / duration_ms if t_count > 1 else 0
+    recontacts = int(np.sum(contact[1:] & ~contact[:-1]))
+    out[22] = recontacts * 1000.0 / duration_ms
+    coverage = float(area.max()) if coverage_cm2 is None else coverage_cm2
+    out[23] = _log(coverage / max(float(area.max()), 1e-9) - 1.0)
+    return out
+
+
+def episode_features(
+    frames: np.ndarray, surface: TouchSurface, tracker: ContactTracker | None = None
+) -> np.ndarray:
+    """Features of ``frames`` [T, ...] on ``surface`` (a fresh tracker unless one is given).
+
+    A tracker that has already seen the frames before the episode knows the
+    cells' floors; a fresh one takes the first frame as the floor.
+    """
+    tracker = tracker or ContactTracker(surface)
+    tracker.reset_episode()
+    summaries = np.stack([tracker.update(frame) for frame in frames]) if len(frames) else None
+    if summaries is None:
+        return gesture_features(np.zeros((0, len(FRAME_FIELDS))), surface.rate_hz)
+    return gesture_features(summaries, surface.rate_hz, tracker.coverage_cm2())
