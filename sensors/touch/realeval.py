@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -153,12 +153,22 @@ def folds_for(recordings: Sequence[Recording], k: int = 5) -> tuple[str, list[li
 Table = dict[float, dict[str, list[tuple[Instance, np.ndarray]]]]
 
 
+Surfaces = TouchSurface | Mapping[str, TouchSurface]
+
+
+def surface_of(surfaces: Surfaces, recording: Recording) -> TouchSurface:
+    """The surface a recording was made on (one for all, or one per recording name)."""
+    return surfaces if isinstance(surfaces, TouchSurface) else surfaces[recording.name]
+
+
 def feature_table(
-    recordings: Sequence[Recording], surface: TouchSurface, levels: Sequence[float]
+    recordings: Sequence[Recording], surfaces: Surfaces, levels: Sequence[float]
 ) -> Table:
     """Instance features per contact level and recording."""
     return {
-        level: {r.name: instance_features(r, surface, level) for r in recordings}
+        level: {
+            r.name: instance_features(r, surface_of(surfaces, r), level) for r in recordings
+        }
         for level in levels
     }
 
@@ -214,7 +224,7 @@ class Evaluation:
 
 def cross_validate(
     recordings: Sequence[Recording],
-    surface: TouchSurface,
+    surfaces: Surfaces,
     *,
     folds: int = 5,
     settings: Sequence[Setting] = SETTINGS,
@@ -222,7 +232,7 @@ def cross_validate(
 ) -> Evaluation:
     """Nested cross-validation of the learned model, the rules on the same instances."""
     levels = sorted({s.touch_level for s in settings} | {DEFAULT_LEVEL})
-    table = feature_table(recordings, surface, levels)
+    table = feature_table(recordings, surfaces, levels)
     protocol, groups = folds_for(recordings, folds)
     learned, rules = Score(), Score()
     chosen: list[Setting] = []
@@ -249,11 +259,12 @@ def cross_validate(
 
 
 def held_out(
-    recordings: Sequence[Recording], surface: TouchSurface, model: OnnxGestureModel
+    recordings: Sequence[Recording], surfaces: Surfaces, model: OnnxGestureModel
 ) -> Evaluation:
     """Score the shipped model as it is on recordings it never saw."""
     learned, rules = Score(), Score()
     for recording in recordings:
+        surface = surface_of(surfaces, recording)
         for inst, features in instance_features(recording, surface, model.touch_level):
             learned.add(recording.name, inst.gesture, model.name(features))
         for inst, features in instance_features(recording, surface, DEFAULT_LEVEL):
