@@ -100,7 +100,7 @@ def main() -> int:
         for line in folder.errors:
             print(line, file=sys.stderr)
         recordings = folder.recordings
-        surface = folder.grid.surface()
+        surface = folder.surface()
         print(f"{written} recordings converted, {len(recordings)} loaded")
         if not args.skip_eval:
             evaluation = cross_validate(recordings, surface, progress=print)

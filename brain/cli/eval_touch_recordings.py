@@ -46,7 +46,7 @@ def load_tree(
         errors.extend(loaded.errors)
         if loaded.skin is None:
             continue
-        surface = loaded.grid.surface()
+        surface = loaded.surface()
         for recording in loaded.recordings:
             name = recording.name if folder == root else f"{folder.name}/{recording.name}"
             recording = replace(recording, name=name)

@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from sensors.touch.events import ALL_GESTURES
-from sensors.touch.skin import SkinFile, TaxelGrid, _read_yaml, load_skin
+from sensors.touch.skin import SkinFile, TouchSurface, _read_yaml, load_skin
 
 NONE_LABEL = "none"
 MIN_INSTANCE_FRAMES = 2  # a one-frame run of a label is an annotation slip, not a gesture
@@ -68,12 +68,11 @@ class RecordingFolder:
     recordings: list[Recording]
     errors: list[str]
 
-    @property
-    def grid(self) -> TaxelGrid:
-        """The skin's grid (only when ``skin.yaml`` loaded)."""
+    def surface(self) -> TouchSurface:
+        """The skin's cells on the body (only when ``skin.yaml`` loaded)."""
         if self.skin is None:
-            raise ValueError(f"{self.root}: no skin.yaml")
-        return self.skin.grid
+            raise ValueError(f"{self.root}: no usable skin.yaml")
+        return self.skin.surface()
 
 
 def load_label_map(path: Path) -> dict[str, str]:
@@ -100,9 +99,7 @@ def write_label_map(path: Path, mapping: dict[str, str]) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def read_recording(
-    path: Path, grid: TaxelGrid, label_map: dict[str, str]
-) -> Recording:
+def read_recording(path: Path, skin: SkinFile, label_map: dict[str, str]) -> Recording:
     """Read and check one ``.npz``; ``ValueError`` with one line naming the file."""
     try:
         with np.load(path, allow_pickle=False) as z:
@@ -112,10 +109,10 @@ def read_recording(
     if "frames" not in arrays:
         raise ValueError(f"{path}: no 'frames' array")
     frames = arrays["frames"]
-    if frames.ndim != 3 or tuple(frames.shape[1:]) != grid.shape:
+    rows, cols = skin.shape
+    if frames.ndim != 3 or tuple(frames.shape[1:]) != (rows, cols):
         raise ValueError(
-            f"{path}: frames have shape {tuple(frames.shape)}, skin.yaml says "
-            f"[T, {grid.rows}, {grid.cols}]"
+            f"{path}: frames have shape {tuple(frames.shape)}, skin.yaml says [T, {rows}, {cols}]"
         )
     if frames.shape[0] < 1:
         raise ValueError(f"{path}: no frames")
@@ -134,8 +131,8 @@ def read_recording(
         rate = float(arrays["rate_hz"])
     except (TypeError, ValueError):
         raise ValueError(f"{path}: 'rate_hz' is not a number") from None
-    if not math.isfinite(rate) or abs(rate - grid.rate_hz) > 0.01 * grid.rate_hz:
-        raise ValueError(f"{path}: rate_hz {rate} differs from skin.yaml's {grid.rate_hz}")
+    if not math.isfinite(rate) or abs(rate - skin.rate_hz) > 0.01 * skin.rate_hz:
+        raise ValueError(f"{path}: rate_hz {rate} differs from skin.yaml's {skin.rate_hz}")
     t_count = frames.shape[0]
     whole = False
     if "labels" in arrays:
@@ -177,7 +174,7 @@ def load_folder(root: str | Path) -> RecordingFolder:
         return RecordingFolder(root, skin, label_map, recordings, errors)
     for path in paths:
         try:
-            recordings.append(read_recording(path, skin.grid, label_map))
+            recordings.append(read_recording(path, skin, label_map))
         except ValueError as error:
             errors.append(str(error))
     return RecordingFolder(root, skin, label_map, recordings, errors)

@@ -163,33 +163,73 @@ class TouchSurface:
 
 @dataclass(frozen=True)
 class SkinFile:
-    """What a recording folder's ``skin.yaml`` says: the grid and optional notes."""
+    """What a recording folder's ``skin.yaml`` says: a taxel grid, or pads seen as a 1 x P grid.
 
-    grid: TaxelGrid
+    With ``pads`` (a pad layout's list, as in a robot config), frames are
+    [T, 1, pads] in TOUCH_FRAME order and ``full_scale`` is the firm-palm
+    delta (420 counts on the reference body).
+    """
+
+    grid: TaxelGrid | None = None
+    pads: PadLayout | None = None
+    pad_full_scale: float = 420.0
     notes: str = ""
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """The shape of one frame."""
+        if self.grid is not None:
+            return self.grid.shape
+        assert self.pads is not None
+        return (1, self.pads.pad_count)
+
+    @property
+    def rate_hz(self) -> float:
+        """Frames per second."""
+        if self.grid is not None:
+            return self.grid.rate_hz
+        assert self.pads is not None
+        return self.pads.frame_rate_hz
+
+    def surface(self) -> TouchSurface:
+        """The cells of this skin on the body."""
+        if self.grid is not None:
+            return self.grid.surface()
+        assert self.pads is not None
+        return TouchSurface.from_pads(self.pads, self.pad_full_scale)
 
 
 def load_skin(path: str | Path) -> SkinFile:
-    """Read ``skin.yaml``: the grid's fields at the top level (or under ``grid:``).
+    """Read ``skin.yaml``: a grid's fields at the top level (or under ``grid:``), or ``pads:``.
 
     Raises ``ValueError`` with one line naming the file when it is missing or wrong.
     """
     path = Path(path)
     raw = _read_yaml(path, "skin")
     notes = str(raw.pop("notes", "") or "")
-    if isinstance(raw.get("grid"), dict):
-        raw = raw["grid"]
     try:
-        return SkinFile(TaxelGrid.from_json(raw), notes)
-    except ValueError as error:
+        if "pads" in raw:
+            layout = PadLayout.from_json(raw["pads"], float(raw.get("frame_rate_hz", 100.0)))
+            return SkinFile(None, layout, float(raw.get("full_scale", 420.0)), notes)
+        if isinstance(raw.get("grid"), dict):
+            raw = raw["grid"]
+        return SkinFile(TaxelGrid.from_json(raw), notes=notes)
+    except (TypeError, ValueError) as error:
         raise ValueError(f"{path}: {error}") from None
 
 
-def write_skin(path: str | Path, grid: TaxelGrid, notes: str = "") -> None:
-    """Write ``skin.yaml`` for ``grid``."""
+def write_skin(path: str | Path, skin: TaxelGrid | PadLayout, notes: str = "") -> None:
+    """Write ``skin.yaml`` for a grid or a pad layout."""
+    import json
+
     lines = ["# petbrain touch recording: the skin these frames come from"]
-    for key, value in grid.to_json().items():
-        lines.append(f"{key}: {value}")
+    if isinstance(skin, TaxelGrid):
+        for key, value in skin.to_json().items():
+            lines.append(f"{key}: {value}")
+    else:
+        lines.append(f"frame_rate_hz: {skin.frame_rate_hz}")
+        lines.append("pads:")
+        lines += [f"  - {json.dumps(pad)}" for pad in skin.to_json()]
     if notes:
         lines.append("notes: " + _yaml_string(notes))
     Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -215,3 +255,57 @@ def _read_yaml(path: Path, what: str) -> dict[str, Any]:
     if not isinstance(raw, dict):
         raise ValueError(f"{path}: must be a mapping of fields")
     return dict(raw)
+
+
+@dataclass(frozen=True)
+class BodySkin:
+    """A body's touch sensing: pads on some zones, taxel grids on others (never both on one)."""
+
+    pads: PadLayout
+    grids: tuple[TaxelGrid, ...] = ()
+
+    def __post_init__(self) -> None:
+        pad_zones = {pad.zone for pad in self.pads.pads}
+        seen: set[str] = set()
+        for grid in self.grids:
+            if grid.zone in pad_zones:
+                raise ValueError(f"zone {grid.zone!r} has pads and a taxel grid: give one")
+            if grid.zone in seen:
+                raise ValueError(f"zone {grid.zone!r} has two taxel grids")
+            seen.add(grid.zone)
+
+    def grid_for(self, zone: str) -> TaxelGrid | None:
+        """The grid covering ``zone``, if one does."""
+        return next((g for g in self.grids if g.zone == zone), None)
+
+
+def body_skin_from_json(raw: object) -> BodySkin:
+    """Build from a robot config's ``touch`` section: ``pads`` and/or ``grids``."""
+    if not isinstance(raw, dict):
+        raise ValueError("the touch section is an object with 'pads' and/or 'grids'")
+    rate = float(raw.get("frame_rate_hz", 100.0))
+    pads_raw = raw.get("pads")
+    grids_raw = raw.get("grids", [])
+    if pads_raw is None and not grids_raw:
+        raise ValueError("the touch section declares neither 'pads' nor 'grids'")
+    pads = PadLayout.from_json(pads_raw, rate) if pads_raw is not None else PadLayout((), rate)
+    if not isinstance(grids_raw, list):
+        raise ValueError("'grids' must be a list of taxel grids")
+    grids = []
+    for i, entry in enumerate(grids_raw):
+        try:
+            grids.append(TaxelGrid.from_json(entry))
+        except ValueError as error:
+            raise ValueError(f"grid {i}: {error}") from None
+    return BodySkin(pads, tuple(grids))
+
+
+def load_body_skin(path: str | Path) -> BodySkin:
+    """Read the ``touch`` section (or the top level) of a robot config YAML file."""
+    path = Path(path)
+    raw = _read_yaml(path, "robot config")
+    section = raw.get("touch", raw)
+    try:
+        return body_skin_from_json(section)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{path}: bad touch section: {error}") from None
