@@ -90,6 +90,7 @@ class ContactTracker:
         self._area_cm2 = surface.area_mm2 / 100.0
         self._floor: np.ndarray | None = None
         self.touched = np.zeros(surface.cells, dtype=bool)
+        self.above = np.zeros(surface.cells)  # each cell's rise above its floor, last frame
         self.ever = np.zeros(surface.cells, dtype=bool)  # cells touched this episode
 
     def reset_episode(self) -> None:
@@ -115,6 +116,7 @@ class ContactTracker:
         floor[free] += (v[free] - floor[free]) * self._alpha
         np.minimum(floor, v, out=floor)
         self.touched = touched
+        self.above = above
         out = np.zeros(len(FRAME_FIELDS))
         if not touched.any():
             return out

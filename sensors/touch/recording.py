@@ -3,9 +3,11 @@
 Format (``petbrain-touch-recordings``), one folder::
 
     skin.yaml       the grid: zone, rows, cols, pitch_mm, rate_hz, along,
-                    head_at, full_scale (see sensors.touch.skin.TaxelGrid)
+                    head_at, full_scale (see sensors.touch.skin.TaxelGrid);
+                    or ``pads:`` (a pad layout) with frames [T, 1, pads]
     labels.yaml     the recordings' own gesture names -> the pet's gestures
-                    (a name mapped to ``none`` means "no gesture")
+                    (a name mapped to ``none`` means "no gesture"); without
+                    it, only the pet's own gesture names are known
     *.npz           one recording each (numpy.savez, no pickled objects):
         frames      [T, rows, cols], any numeric dtype, as the skin read it
         rate_hz     scalar (must match skin.yaml's within 1 %)
@@ -159,19 +161,19 @@ def load_folder(root: str | Path) -> RecordingFolder:
     errors: list[str] = []
     skin: SkinFile | None = None
     label_map: dict[str, str] = {}
+    paths = sorted(root.glob("*.npz"))
+    recordings: list[Recording] = []
     try:
         skin = load_skin(root / "skin.yaml")
     except ValueError as error:
-        errors.append(str(error))
-    try:
-        label_map = load_label_map(root / "labels.yaml")
-    except ValueError as error:
-        errors.append(str(error))
-    recordings: list[Recording] = []
-    paths = sorted(root.glob("*.npz"))
-    if skin is None:
-        errors += [f"{p}: skipped (no usable skin.yaml in {root})" for p in paths]
+        errors.append(f"{error}; {len(paths)} recording(s) in {root} skipped")
         return RecordingFolder(root, skin, label_map, recordings, errors)
+    label_map = {g: g for g in ALL_GESTURES}  # without labels.yaml: the pet's own names
+    if (root / "labels.yaml").exists():
+        try:
+            label_map = load_label_map(root / "labels.yaml")
+        except ValueError as error:
+            errors.append(str(error))
     for path in paths:
         try:
             recordings.append(read_recording(path, skin, label_map))

@@ -158,8 +158,8 @@ class SkinClassifier:
                 self.tracker.reset_episode()
                 self.tracker.ever |= self.tracker.touched
             if not self._in_contact:
-                cell = int(np.argmax(np.where(self.tracker.touched, 1.0, 0.0)))
-                value = int(np.asarray(frame, dtype=np.float64).reshape(-1)[cell])
+                cell = int(np.argmax(self.tracker.above))
+                value = round(float(np.asarray(frame, dtype=np.float64).reshape(-1)[cell]))
                 if self._start_ms == t_ms:
                     events.append(TouchOnset(t_ms, self.surface.zone or "back", cell, value))
             self._last_touch_ms = t_ms
