@@ -88,6 +88,8 @@ class ContactTracker:
         self._along = np.ascontiguousarray(surface.positions_mm[:, 0])
         self._across = np.ascontiguousarray(surface.positions_mm[:, 1])
         self._area_cm2 = surface.area_mm2 / 100.0
+        a, x = self._along, self._across
+        self._moments = np.stack([np.ones_like(a), a, x, a * a, x * x, a * x], axis=1)
         self._floor: np.ndarray | None = None
         self.touched = np.zeros(surface.cells, dtype=bool)
         self.above = np.zeros(surface.cells)  # each cell's rise above its floor, last frame
@@ -108,33 +110,34 @@ class ContactTracker:
         floor = self._floor
         if floor is None:
             floor = self._floor = np.where(np.isfinite(v), v, 0.0)
-        v = np.where(np.isfinite(v), v, floor)
+        if not np.isfinite(v).all():
+            v = np.where(np.isfinite(v), v, floor)
         above = v - floor
         touched = above >= self.touch_level
-        free = ~touched
         # Free cells pull the floor towards them; a lower reading is the floor at once.
-        floor[free] += (v[free] - floor[free]) * self._alpha
+        floor += above * (~touched) * self._alpha
         np.minimum(floor, v, out=floor)
         self.touched = touched
         self.above = above
         out = np.zeros(len(FRAME_FIELDS))
-        if not touched.any():
+        c = above * touched
+        peak = float(c.max())
+        if peak <= 0.0:
             return out
         self.ever |= touched
-        c = np.where(touched, above, 0.0) * self._area_cm2
-        total = float(c.sum())
-        along = float(c @ self._along) / total
-        across = float(c @ self._across) / total
-        da = self._along - along
-        dx = self._across - across
+        c *= self._area_cm2
+        # One product gives the mass and every first and second moment of the contact.
+        m = c @ self._moments
+        total = float(m[0])
+        along, across = m[1] / total, m[2] / total
         out[_TOTAL] = total
-        out[_AREA] = float(self._area_cm2[touched].sum())
+        out[_AREA] = float(touched @ self._area_cm2)
         out[_ALONG] = along
         out[_ACROSS] = across
-        out[_VA] = float(c @ (da * da)) / total
-        out[_VX] = float(c @ (dx * dx)) / total
-        out[_COV] = float(c @ (da * dx)) / total
-        out[_PEAK] = float(above[touched].max())
+        out[_VA] = max(0.0, m[3] / total - along * along)
+        out[_VX] = max(0.0, m[4] / total - across * across)
+        out[_COV] = m[5] / total - along * across
+        out[_PEAK] = peak
         return out
 
     def coverage_cm2(self) -> float:
