@@ -35,8 +35,9 @@ FRAME_FIELDS = (
     "var_across_mm2",
     "cov_mm2",
     "peak",  # the firmest cell, 0..1 of full scale
+    "firm_cm2",  # area of the cells pressed past half of full scale
 )
-_TOTAL, _AREA, _ALONG, _ACROSS, _VA, _VX, _COV, _PEAK = range(len(FRAME_FIELDS))
+_TOTAL, _AREA, _ALONG, _ACROSS, _VA, _VX, _COV, _PEAK, _FIRM = range(len(FRAME_FIELDS))
 
 FEATURE_NAMES = (
     "duration_log_ms",
@@ -63,6 +64,15 @@ FEATURE_NAMES = (
     "change_per_s",
     "recontacts_per_s",
     "coverage_ratio_log",
+    "pressure_mean",
+    "pressure_max",
+    "firm_fraction",
+    "plateau_fraction",
+    "spread_along_log_mm",
+    "spread_across_log_mm",
+    "area_growth_log_cm2_per_s",
+    "sweep_log_mm_per_s",
+    "reversals_per_s",
 )
 
 
@@ -88,6 +98,7 @@ class ContactTracker:
         self._along = np.ascontiguousarray(surface.positions_mm[:, 0])
         self._across = np.ascontiguousarray(surface.positions_mm[:, 1])
         self._area_cm2 = surface.area_mm2 / 100.0
+        self._half_area_cm2 = 0.5 * self._area_cm2
         a, x = self._along, self._across
         self._moments = np.stack([np.ones_like(a), a, x, a * a, x * x, a * x], axis=1)
         self._floor: np.ndarray | None = None
@@ -110,12 +121,12 @@ class ContactTracker:
         floor = self._floor
         if floor is None:
             floor = self._floor = np.where(np.isfinite(v), v, 0.0)
-        if not np.isfinite(v).all():
+        if not math.isfinite(float(v.sum())):
             v = np.where(np.isfinite(v), v, floor)
         above = v - floor
         touched = above >= self.touch_level
         # Free cells pull the floor towards them; a lower reading is the floor at once.
-        floor += above * (~touched) * self._alpha
+        floor += above * (above < self.touch_level) * self._alpha
         np.minimum(floor, v, out=floor)
         self.touched = touched
         self.above = above
@@ -138,6 +149,7 @@ class ContactTracker:
         out[_VX] = max(0.0, m[4] / total - across * across)
         out[_COV] = m[5] / total - along * across
         out[_PEAK] = peak
+        out[_FIRM] = float((c >= self._half_area_cm2) @ self._area_cm2)
         return out
 
     def coverage_cm2(self) -> float:
@@ -235,6 +247,27 @@ def gesture_features(
     out[22] = recontacts * 1000.0 / duration_ms
     coverage = float(area.max()) if coverage_cm2 is None else coverage_cm2
     out[23] = _log(coverage / max(float(area.max()), 1e-9) - 1.0)
+    pressure = total_c / np.maximum(area_c, 1e-9)
+    out[24] = float(pressure.mean())
+    out[25] = float(pressure.max())
+    out[26] = float(cs[:, _FIRM].sum() / max(float(area_c.sum()), 1e-9))
+    out[27] = float(np.mean(total >= 0.5 * top))
+    out[28] = _log(float(np.mean(np.sqrt(va))))
+    out[29] = _log(float(np.mean(np.sqrt(vx))))
+    out[30] = _log(float(area.max()) * 1000.0 / (first_high * period_ms + period_ms))
+    # Back-and-forth strokes: the centroid sweeps along its main axis and turns round.
+    if n_contact >= 5:
+        pts = np.stack([along, across], axis=1)
+        kernel = np.ones(3) / 3.0
+        smooth = np.stack([np.convolve(pts[:, i], kernel, mode="valid") for i in (0, 1)], 1)
+        centred = smooth - smooth.mean(axis=0)
+        _, _, vt = np.linalg.svd(centred, full_matrices=False)
+        main = centred @ vt[0]
+        steps = np.diff(main)
+        out[31] = _log(float(np.abs(steps).mean()) * 1000.0 / period_ms)
+        moving = steps[np.abs(steps) > 2.0]
+        turns = int(np.sum(np.sign(moving[1:]) != np.sign(moving[:-1]))) if moving.size > 1 else 0
+        out[32] = turns * 1000.0 / duration_ms
     return out
 
 
