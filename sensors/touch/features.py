@@ -211,59 +211,65 @@ def gesture_features(
     cs = s[contact]
     area_c = area[contact]
     total_c = total[contact]
-    out[2] = _log(float(area.max()))
-    out[3] = _log(float(area_c.mean()))
-    out[4] = float(area_c.std() / max(area_c.mean(), 1e-9))
-    out[5] = _log(float(total.max()) * 100.0)
-    out[6] = _log(float(total_c.mean()) * 100.0)
-    out[7] = float(total_c.std() / max(total_c.mean(), 1e-9))
-    out[8] = float(s[:, _PEAK].max())
-    out[9] = float(cs[:, _PEAK].mean())
+    # Column statistics in three calls: numpy's per-call cost dominates short episodes.
+    col_max = s.max(axis=0)
+    col_mean = cs.mean(axis=0)
+    col_std = cs.std(axis=0)
+    out[2] = _log(float(col_max[_AREA]))
+    out[3] = _log(float(col_mean[_AREA]))
+    out[4] = float(col_std[_AREA] / max(col_mean[_AREA], 1e-9))
+    out[5] = _log(float(col_max[_TOTAL]) * 100.0)
+    out[6] = _log(float(col_mean[_TOTAL]) * 100.0)
+    out[7] = float(col_std[_TOTAL] / max(col_mean[_TOTAL], 1e-9))
+    out[8] = float(col_max[_PEAK])
+    out[9] = float(col_mean[_PEAK])
     va, vx, cov = cs[:, _VA], cs[:, _VX], cs[:, _COV]
     half_trace = (va + vx) / 2.0
     root = np.sqrt(np.maximum(0.0, ((va - vx) / 2.0) ** 2 + cov**2))
     big, small = half_trace + root, np.maximum(half_trace - root, 0.0)
     out[10] = float(np.mean(np.sqrt((big + 1.0) / (small + 1.0))))
     out[11] = _log(float(np.mean(np.sqrt(va + vx))))
+    root_va, root_vx = np.sqrt(va), np.sqrt(vx)
     along, across = cs[:, _ALONG], cs[:, _ACROSS]
     k = min(3, n_contact)
     travel_along = float(along[-k:].mean() - along[:k].mean())
     travel_across = float(across[-k:].mean() - across[:k].mean())
-    path = float(np.sum(np.hypot(np.diff(along), np.diff(across)))) if n_contact > 1 else 0.0
+    path = float(np.sum(np.hypot(along[1:] - along[:-1], across[1:] - across[:-1]))) if n_contact > 1 else 0.0
     out[12] = _log(path)
     out[13] = travel_along
     out[14] = _log(abs(travel_along))
     out[15] = _log(abs(travel_across))
     out[16] = math.hypot(travel_along, travel_across) / max(path, 1.0)
     out[17] = _log(path * 1000.0 / (n_contact * period_ms))
-    top = float(total.max())
+    top = float(col_max[_TOTAL])
     first_high = int(np.argmax(total >= 0.8 * top))
     last_high = t_count - 1 - int(np.argmax(total[::-1] >= 0.8 * top))
     out[18] = _log(first_high * period_ms)
     out[19] = _log((t_count - 1 - last_high) * period_ms)
     out[20] = _pulses(total) * 1000.0 / duration_ms
-    out[21] = float(np.abs(np.diff(total)).sum() / top) * 1000.0 / duration_ms if t_count > 1 else 0
+    out[21] = float(np.abs(total[1:] - total[:-1]).sum() / top) * 1000.0 / duration_ms if t_count > 1 else 0
     recontacts = int(np.sum(contact[1:] & ~contact[:-1]))
     out[22] = recontacts * 1000.0 / duration_ms
-    coverage = float(area.max()) if coverage_cm2 is None else coverage_cm2
-    out[23] = _log(coverage / max(float(area.max()), 1e-9) - 1.0)
+    area_max = float(col_max[_AREA])
+    coverage = area_max if coverage_cm2 is None else coverage_cm2
+    out[23] = _log(coverage / max(area_max, 1e-9) - 1.0)
     pressure = total_c / np.maximum(area_c, 1e-9)
     out[24] = float(pressure.mean())
     out[25] = float(pressure.max())
     out[26] = float(cs[:, _FIRM].sum() / max(float(area_c.sum()), 1e-9))
     out[27] = float(np.mean(total >= 0.5 * top))
-    out[28] = _log(float(np.mean(np.sqrt(va))))
-    out[29] = _log(float(np.mean(np.sqrt(vx))))
-    out[30] = _log(float(area.max()) * 1000.0 / (first_high * period_ms + period_ms))
+    out[28] = _log(float(root_va.mean()))
+    out[29] = _log(float(root_vx.mean()))
+    out[30] = _log(area_max * 1000.0 / (first_high * period_ms + period_ms))
     # Back-and-forth strokes: the centroid sweeps along its main axis and turns round.
     if n_contact >= 5:
-        pts = np.stack([along, across], axis=1)
-        kernel = np.ones(3) / 3.0
-        smooth = np.stack([np.convolve(pts[:, i], kernel, mode="valid") for i in (0, 1)], 1)
+        pts = cs[:, _ALONG : _ACROSS + 1]
+        smooth = (pts[:-2] + pts[1:-1] + pts[2:]) / 3.0
         centred = smooth - smooth.mean(axis=0)
-        _, _, vt = np.linalg.svd(centred, full_matrices=False)
-        main = centred @ vt[0]
-        steps = np.diff(main)
+        sxx, syy, sxy = (centred.T @ centred).ravel()[[0, 3, 1]]
+        angle = 0.5 * math.atan2(2.0 * sxy, sxx - syy)  # the main axis of the path
+        main = centred @ np.array([math.cos(angle), math.sin(angle)])
+        steps = main[1:] - main[:-1]
         out[31] = _log(float(np.abs(steps).mean()) * 1000.0 / period_ms)
         moving = steps[np.abs(steps) > 2.0]
         turns = int(np.sum(np.sign(moving[1:]) != np.sign(moving[:-1]))) if moving.size > 1 else 0
