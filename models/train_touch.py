@@ -1,6 +1,7 @@
 """Train ``models/touch_gesture.onnx``: skin gestures from the touch features, on softrobot7.
 
-    .venv/bin/python models/train_touch.py [--data ../shared/data/softrobot7] [--out models/touch_gesture.onnx]
+    .venv/bin/python models/train_touch.py [--data ../shared/data/softrobot7]
+        [--out models/touch_gesture.onnx] [--skip-eval]
 
 1. Converts softrobot7 into the labelled recording format (a temporary folder).
 2. Scores the recipe by nested leave-recordings-out cross-validation (the
@@ -67,7 +68,11 @@ def to_onnx(model: GestureModel, touch_level: float, trained_on: list[str]) -> b
         nodes,
         "touch_gesture",
         [helper.make_tensor_value_info("features", TensorProto.FLOAT, ["N", len(FEATURE_NAMES)])],
-        [helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, ["N", len(model.classes)])],
+        [
+            helper.make_tensor_value_info(
+                "probabilities", TensorProto.FLOAT, ["N", len(model.classes)]
+            )
+        ],
         inits,
     )
     proto = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])

@@ -68,7 +68,7 @@ def _skin_frames(rounds: int) -> tuple[list[float], list[float]]:
 
 @benchmark("touch")
 def touch(options: BenchOptions) -> list[Result]:
-    """``touch_frame_ms`` (pads, per 100 Hz frame), ``skin_frame_ms`` (19 x 27 grid), ``imu_sample_ms``."""
+    """``touch_frame_ms`` (pads, 100 Hz), ``skin_frame_ms`` (19 x 27 grid), ``imu_sample_ms``."""
     from firmware import wire
     from sensors.imu.handling import HandlingDetector
     from sensors.imu.synthetic import SCENARIOS, imu_stream

@@ -46,7 +46,9 @@ def register(groups: CommandGroups) -> None:
         help="recordings: score the shipped model when it never saw them (auto, shipped), "
         "else nested cross-validation, leave-one-subject-out or leave-recordings-out (cv)",
     )
-    parser.add_argument("--folds", type=int, default=5, metavar="K", help="leave-recordings-out folds")
+    parser.add_argument(
+        "--folds", type=int, default=5, metavar="K", help="leave-recordings-out folds"
+    )
     parser.add_argument("--model", metavar="FILE", help="gesture model (default: the shipped one)")
     parser.add_argument("--plot", metavar="PNG", help="write the confusion matrix as a PNG")
     parser.add_argument("--synthetic", action="store_true", help="generate a fresh labelled set")

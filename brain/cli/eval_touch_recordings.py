@@ -32,9 +32,7 @@ def is_recording_tree(root: Path) -> bool:
     return _is_folder(root) or any(_is_folder(p) for p in root.iterdir() if p.is_dir())
 
 
-def load_tree(
-    root: Path, errors: list[str]
-) -> tuple[list[Recording], dict[str, TouchSurface]]:
+def load_tree(root: Path, errors: list[str]) -> tuple[list[Recording], dict[str, TouchSurface]]:
     """Every recording under ``root`` with its surface; names prefixed by folder when several."""
     from sensors.touch.recording import load_folder
 

@@ -66,7 +66,7 @@ def register(groups: CommandGroups) -> None:
         "touch",
         "import",
         run_import,
-        "convert a published touch corpus into labelled recordings (*.npz + skin.yaml + labels.yaml)",
+        "convert a published touch corpus into labelled recordings (*.npz, skin.yaml, labels.yaml)",
         help_group,
     )
     importer.add_argument("corpus", choices=("softrobot7",), help="which corpus")

@@ -21,10 +21,14 @@ units so they mean the same on another skin, grid or sample rate:
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from sensors.touch.skin import TouchSurface
+
+Array = npt.NDArray[Any]
 
 FRAME_FIELDS = (
     "total",  # sum over cells of pressure (0..1 of full scale) x area, in cm^2
@@ -101,7 +105,7 @@ class ContactTracker:
         self._half_area_cm2 = 0.5 * self._area_cm2
         a, x = self._along, self._across
         self._moments = np.stack([np.ones_like(a), a, x, a * a, x * x, a * x], axis=1)
-        self._floor: np.ndarray | None = None
+        self._floor: Array | None = None
         self.touched = np.zeros(surface.cells, dtype=bool)
         self.above = np.zeros(surface.cells)  # each cell's rise above its floor, last frame
         self.ever = np.zeros(surface.cells, dtype=bool)  # cells touched this episode
@@ -110,7 +114,7 @@ class ContactTracker:
         """Forget which cells the last episode covered."""
         self.ever[:] = False
 
-    def update(self, frame: np.ndarray) -> np.ndarray:
+    def update(self, frame: Array) -> Array:
         """One frame (any shape with ``cells`` values) -> its summary (:data:`FRAME_FIELDS`).
 
         Non-finite readings count as the cell's floor (no contact).
@@ -161,7 +165,7 @@ def _log(x: float) -> float:
     return math.log1p(max(0.0, x))
 
 
-def _pulses(series: np.ndarray, depth: float = 0.25) -> int:
+def _pulses(series: Array, depth: float = 0.25) -> int:
     """Maxima of ``series`` separated by dips of at least ``depth`` x its maximum."""
     top = float(series.max()) if series.size else 0.0
     if top <= 0:
@@ -184,9 +188,7 @@ def _pulses(series: np.ndarray, depth: float = 0.25) -> int:
     return count + (1 if rising else 0)
 
 
-def gesture_features(
-    summaries: np.ndarray, rate_hz: float, coverage_cm2: float | None = None
-) -> np.ndarray:
+def gesture_features(summaries: Array, rate_hz: float, coverage_cm2: float | None = None) -> Array:
     """Sum up one episode's frame summaries [T, len(FRAME_FIELDS)] as :data:`FEATURE_NAMES`.
 
     ``coverage_cm2`` is the area of every cell touched during the episode
@@ -234,7 +236,11 @@ def gesture_features(
     k = min(3, n_contact)
     travel_along = float(along[-k:].mean() - along[:k].mean())
     travel_across = float(across[-k:].mean() - across[:k].mean())
-    path = float(np.sum(np.hypot(along[1:] - along[:-1], across[1:] - across[:-1]))) if n_contact > 1 else 0.0
+    path = (
+        float(np.sum(np.hypot(along[1:] - along[:-1], across[1:] - across[:-1])))
+        if n_contact > 1
+        else 0.0
+    )
     out[12] = _log(path)
     out[13] = travel_along
     out[14] = _log(abs(travel_along))
@@ -247,7 +253,11 @@ def gesture_features(
     out[18] = _log(first_high * period_ms)
     out[19] = _log((t_count - 1 - last_high) * period_ms)
     out[20] = _pulses(total) * 1000.0 / duration_ms
-    out[21] = float(np.abs(total[1:] - total[:-1]).sum() / top) * 1000.0 / duration_ms if t_count > 1 else 0
+    out[21] = (
+        float(np.abs(total[1:] - total[:-1]).sum() / top) * 1000.0 / duration_ms
+        if t_count > 1
+        else 0
+    )
     recontacts = int(np.sum(contact[1:] & ~contact[:-1]))
     out[22] = recontacts * 1000.0 / duration_ms
     area_max = float(col_max[_AREA])
@@ -278,8 +288,8 @@ def gesture_features(
 
 
 def episode_features(
-    frames: np.ndarray, surface: TouchSurface, tracker: ContactTracker | None = None
-) -> np.ndarray:
+    frames: Array, surface: TouchSurface, tracker: ContactTracker | None = None
+) -> Array:
     """Features of ``frames`` [T, ...] on ``surface`` (a fresh tracker unless one is given).
 
     A tracker that has already seen the frames before the episode knows the

@@ -10,9 +10,14 @@ seed, a second or two on a few hundred episodes.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
+
+Array = npt.NDArray[Any]
 
 
 @dataclass
@@ -20,11 +25,11 @@ class GestureModel:
     """Weights of a fitted model; ``classes`` name the output columns."""
 
     classes: tuple[str, ...]
-    mean: np.ndarray
-    scale: np.ndarray
-    layers: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
+    mean: Array
+    scale: Array
+    layers: list[tuple[Array, Array]] = field(default_factory=list)
 
-    def scores(self, x: np.ndarray) -> np.ndarray:
+    def scores(self, x: Array) -> Array:
         """Class probabilities for features ``x`` [n, F]."""
         h = (np.atleast_2d(np.asarray(x, dtype=np.float64)) - self.mean) / self.scale
         for i, (w, b) in enumerate(self.layers):
@@ -33,21 +38,21 @@ class GestureModel:
                 h = np.tanh(h)
         return _softmax(h)
 
-    def predict(self, x: np.ndarray) -> list[str]:
+    def predict(self, x: Array) -> list[str]:
         """The most likely class per row."""
         return [self.classes[i] for i in np.argmax(self.scores(x), axis=1)]
 
 
-def _softmax(z: np.ndarray) -> np.ndarray:
+def _softmax(z: Array) -> Array:
     z = z - z.max(axis=1, keepdims=True)
     e = np.exp(z)
-    out: np.ndarray = e / e.sum(axis=1, keepdims=True)
+    out: Array = e / e.sum(axis=1, keepdims=True)
     return out
 
 
 def fit(
-    x: np.ndarray,
-    y: list[str] | np.ndarray,
+    x: Array,
+    y: list[str] | Array,
     *,
     l2: float = 1e-2,
     hidden: int = 0,
@@ -71,8 +76,8 @@ def fit(
     h0 = (x - mean) / scale
     rng = np.random.default_rng(seed)
     sizes = [x.shape[1], *([hidden] if hidden else []), len(classes)]
-    params: list[np.ndarray] = []
-    for a, b in zip(sizes[:-1], sizes[1:], strict=True):
+    params: list[Array] = []
+    for a, b in itertools.pairwise(sizes):
         params.append(rng.normal(0.0, 1.0 / np.sqrt(a), size=(a, b)))
         params.append(np.zeros(b))
     m = [np.zeros_like(p) for p in params]
@@ -87,7 +92,7 @@ def fit(
                 h = np.tanh(h)
             acts.append(h)
         grad_out = (_softmax(acts[-1]) - target) * weight
-        grads: list[np.ndarray] = [np.zeros(0)] * len(params)
+        grads: list[Array] = [np.zeros(0)] * len(params)
         g = grad_out
         for i in range(len(params) - 2, -1, -2):
             a_in = acts[i // 2]

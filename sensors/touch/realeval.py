@@ -25,14 +25,18 @@ import itertools
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from sensors.touch.features import FRAME_FIELDS, ContactTracker, gesture_features
 from sensors.touch.learn import fit
 from sensors.touch.recording import Instance, Recording, instances
 from sensors.touch.skin import TouchSurface
 from sensors.touch.skin_classifier import OnnxGestureModel, rule_gesture
+
+Array = npt.NDArray[Any]
 
 
 @dataclass(frozen=True)
@@ -61,7 +65,7 @@ def fingerprint(recording: Recording) -> str:
 
 def instance_features(
     recording: Recording, surface: TouchSurface, touch_level: float
-) -> list[tuple[Instance, np.ndarray]]:
+) -> list[tuple[Instance, Array]]:
     """Every instance of ``recording`` with its features (the tracker sees all frames)."""
     tracker = ContactTracker(surface, touch_level=touch_level)
     t_count = recording.frames.shape[0]
@@ -95,7 +99,8 @@ class Score:
     def recall(self) -> dict[str, float]:
         """Recall of every gesture that occurs."""
         return {
-            g: row.get(g, 0) / max(1, sum(row.values())) for g, row in sorted(self.confusion.items())
+            g: row.get(g, 0) / max(1, sum(row.values()))
+            for g, row in sorted(self.confusion.items())
         }
 
     def balanced_accuracy(self) -> float:
@@ -150,7 +155,7 @@ def folds_for(recordings: Sequence[Recording], k: int = 5) -> tuple[str, list[li
     return "leave-recordings-out", [g for g in groups if g]
 
 
-Table = dict[float, dict[str, list[tuple[Instance, np.ndarray]]]]
+Table = dict[float, dict[str, list[tuple[Instance, Array]]]]
 
 
 Surfaces = TouchSurface | Mapping[str, TouchSurface]
@@ -166,23 +171,21 @@ def feature_table(
 ) -> Table:
     """Instance features per contact level and recording."""
     return {
-        level: {
-            r.name: instance_features(r, surface_of(surfaces, r), level) for r in recordings
-        }
+        level: {r.name: instance_features(r, surface_of(surfaces, r), level) for r in recordings}
         for level in levels
     }
 
 
-def _xy(rows: dict[str, list[tuple[Instance, np.ndarray]]], names: Sequence[str]) -> tuple[np.ndarray, list[str]]:
+def _xy(
+    rows: dict[str, list[tuple[Instance, Array]]], names: Sequence[str]
+) -> tuple[Array, list[str]]:
     pairs = [p for n in names for p in rows[n]]
     if not pairs:
         return np.zeros((0, 0)), []
     return np.stack([f for _, f in pairs]), [i.gesture for i, _ in pairs]
 
 
-def _inner_score(
-    table: Table, setting: Setting, recordings: Sequence[Recording], k: int
-) -> float:
+def _inner_score(table: Table, setting: Setting, recordings: Sequence[Recording], k: int) -> float:
     _, groups = folds_for(recordings, k)
     score = Score()
     rows = table[setting.touch_level]
@@ -200,7 +203,10 @@ def _inner_score(
 
 
 def select_setting(
-    table: Table, recordings: Sequence[Recording], settings: Sequence[Setting] = SETTINGS, k: int = 3
+    table: Table,
+    recordings: Sequence[Recording],
+    settings: Sequence[Setting] = SETTINGS,
+    k: int = 3,
 ) -> Setting:
     """The setting with the best inner-fold balanced accuracy (ties: the first, the simplest)."""
     best, best_score = settings[0], -1.0
@@ -242,7 +248,11 @@ def cross_validate(
         chosen.append(setting)
         rows = table[setting.touch_level]
         x, y = _xy(rows, [r.name for r in train_recs])
-        model = fit(x, y, l2=setting.l2, hidden=setting.hidden, epochs=EPOCHS) if len(set(y)) >= 2 else None
+        model = (
+            fit(x, y, l2=setting.l2, hidden=setting.hidden, epochs=EPOCHS)
+            if len(set(y)) >= 2
+            else None
+        )
         for name in test:
             pairs = rows[name]
             if model is not None and pairs:
@@ -269,4 +279,6 @@ def held_out(
             learned.add(recording.name, inst.gesture, model.name(features))
         for inst, features in instance_features(recording, surface, DEFAULT_LEVEL):
             rules.add(recording.name, inst.gesture, rule_gesture(features))
-    return Evaluation("held-out (shipped model, never trained on these recordings)", 1, learned, rules)
+    return Evaluation(
+        "held-out (shipped model, never trained on these recordings)", 1, learned, rules
+    )

@@ -27,11 +27,15 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from sensors.touch.events import ALL_GESTURES
 from sensors.touch.skin import SkinFile, TouchSurface, _read_yaml, load_skin
+
+Array = npt.NDArray[Any]
 
 NONE_LABEL = "none"
 MIN_INSTANCE_FRAMES = 2  # a one-frame run of a label is an annotation slip, not a gesture
@@ -42,7 +46,7 @@ class Recording:
     """One recording: frames [T, rows, cols] float64, pet-gesture labels per frame."""
 
     name: str
-    frames: np.ndarray
+    frames: Array
     rate_hz: float
     labels: tuple[str, ...]  # the pet's gesture per frame, ``none`` between gestures
     subject: str | None = None
@@ -118,7 +122,9 @@ def read_recording(path: Path, skin: SkinFile, label_map: dict[str, str]) -> Rec
         )
     if frames.shape[0] < 1:
         raise ValueError(f"{path}: no frames")
-    if not np.issubdtype(frames.dtype, np.number) or np.issubdtype(frames.dtype, np.complexfloating):
+    if not np.issubdtype(frames.dtype, np.number) or np.issubdtype(
+        frames.dtype, np.complexfloating
+    ):
         raise ValueError(f"{path}: frames are {frames.dtype}, not real numbers")
     frames = frames.astype(np.float64)
     bad = ~np.isfinite(frames)
@@ -149,7 +155,9 @@ def read_recording(path: Path, skin: SkinFile, label_map: dict[str, str]) -> Rec
         raise ValueError(f"{path}: neither per-frame 'labels' nor one 'label'")
     unknown = sorted({n for n in names if n not in label_map and n != NONE_LABEL})
     if unknown:
-        raise ValueError(f"{path}: unknown label(s) {', '.join(map(repr, unknown))} (not in labels.yaml)")
+        raise ValueError(
+            f"{path}: unknown label(s) {', '.join(map(repr, unknown))} (not in labels.yaml)"
+        )
     labels = tuple(NONE_LABEL if n == NONE_LABEL else label_map[n] for n in names)
     subject = str(arrays["subject"]) if "subject" in arrays else None
     return Recording(path.stem, frames, rate, labels, subject, whole)
@@ -199,7 +207,7 @@ def instances(recording: Recording) -> Iterator[Instance]:
 
 def write_recording(
     path: Path,
-    frames: np.ndarray,
+    frames: Array,
     rate_hz: float,
     *,
     labels: list[str] | None = None,
@@ -207,7 +215,7 @@ def write_recording(
     subject: str | None = None,
 ) -> None:
     """Write one recording ``.npz`` (no pickled objects)."""
-    arrays: dict[str, np.ndarray] = {
+    arrays: dict[str, Array] = {
         "frames": np.asarray(frames),
         "rate_hz": np.asarray(float(rate_hz)),
     }
@@ -217,4 +225,4 @@ def write_recording(
         arrays["label"] = np.asarray(label)
     if subject is not None:
         arrays["subject"] = np.asarray(subject)
-    np.savez_compressed(path, **arrays)  # type: ignore[arg-type]
+    np.savez_compressed(path, **arrays)

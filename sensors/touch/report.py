@@ -35,9 +35,12 @@ def text_report(evaluation: Evaluation, recordings: int) -> list[str]:
         f"accuracy {rules.accuracy():.3f}  (hand-tuned baseline, same instances)",
     ]
     if evaluation.chosen:
-        lines.append("settings chosen by inner folds: " + "; ".join(
-            f"level {s.touch_level} l2 {s.l2} hidden {s.hidden}" for s in evaluation.chosen
-        ))
+        lines.append(
+            "settings chosen by inner folds: "
+            + "; ".join(
+                f"level {s.touch_level} l2 {s.l2} hidden {s.hidden}" for s in evaluation.chosen
+            )
+        )
     lines += ["", "learned: recall and confusion (rows: truth, columns: predicted)"]
     lines += confusion_lines(learned)
     lines += ["", "rules: recall and confusion"]

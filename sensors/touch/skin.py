@@ -18,8 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from sensors.touch.layout import ZONES, PadLayout
+
+Array = npt.NDArray[Any]
 
 PAD_RADIUS_MM = 15.0  # a pad feels a hand over its whole electrode
 # Where pads sit across the body (mm from the spine's line), by zone: cheeks to the sides.
@@ -133,8 +136,8 @@ class TaxelGrid:
 class TouchSurface:
     """Sensing cells on the body: ``positions_mm`` [N, 2] (along, across), ``area_mm2`` [N]."""
 
-    positions_mm: np.ndarray
-    area_mm2: np.ndarray
+    positions_mm: Array
+    area_mm2: Array
     rate_hz: float
     full_scale: float
     zone: str = ""
@@ -243,7 +246,9 @@ def _read_yaml(path: Path, what: str) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ValueError(f"{path}: missing ({what}.yaml is required beside the recordings)") from None
+        raise ValueError(
+            f"{path}: missing ({what}.yaml is required beside the recordings)"
+        ) from None
     except OSError as error:
         raise ValueError(f"{path}: cannot read ({error.strerror})") from None
     from ruamel.yaml import YAML

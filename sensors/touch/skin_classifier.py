@@ -16,9 +16,10 @@ import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
+import numpy.typing as npt
 
 from sensors.touch.events import TouchEvent, TouchGesture, TouchOnset, TouchRelease
 from sensors.touch.features import (
@@ -29,6 +30,8 @@ from sensors.touch.features import (
 )
 from sensors.touch.skin import TouchSurface
 
+Array = npt.NDArray[Any]
+
 MODEL_PATH = Path(__file__).resolve().parents[2] / "models" / "touch_gesture.onnx"
 _F = {name: i for i, name in enumerate(FEATURE_NAMES)}
 
@@ -36,7 +39,9 @@ _F = {name: i for i, name in enumerate(FEATURE_NAMES)}
 class GestureNamer(Protocol):
     """Anything that names a gesture from one feature vector."""
 
-    def name(self, features: np.ndarray) -> str: ...
+    def name(self, features: Array) -> str:
+        """The gesture ``features`` describe."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -54,7 +59,7 @@ class RuleThresholds:
     squeeze_min_area_cm2: float = 40.0  # ... under a whole hand or two
 
 
-def rule_gesture(features: np.ndarray, th: RuleThresholds | None = None) -> str:
+def rule_gesture(features: Array, th: RuleThresholds | None = None) -> str:
     """The hand-tuned rules on :data:`FEATURE_NAMES` (the baseline the model must beat)."""
     th = th or RuleThresholds()
     f = features
@@ -81,7 +86,7 @@ def rule_gesture(features: np.ndarray, th: RuleThresholds | None = None) -> str:
 class RuleNamer:
     """:func:`rule_gesture` as a :class:`GestureNamer`."""
 
-    def name(self, features: np.ndarray) -> str:
+    def name(self, features: Array) -> str:
         """The rules' gesture."""
         return rule_gesture(features)
 
@@ -114,13 +119,13 @@ class OnnxGestureModel:
         self.trained_on: frozenset[str] = frozenset(json.loads(meta.get("trained_on", "[]")))
         self._input = self._session.get_inputs()[0].name
 
-    def scores(self, features: np.ndarray) -> np.ndarray:
+    def scores(self, features: Array) -> Array:
         """Probabilities [n, classes] for features [n, F]."""
         x = np.atleast_2d(np.asarray(features, dtype=np.float32))
-        out: np.ndarray = self._session.run(None, {self._input: x})[0]
+        out: Array = self._session.run(None, {self._input: x})[0]
         return out
 
-    def name(self, features: np.ndarray) -> str:
+    def name(self, features: Array) -> str:
         """The most likely gesture."""
         return self.classes[int(np.argmax(self.scores(features)[0]))]
 
@@ -142,12 +147,12 @@ class SkinClassifier:
         self.tracker = ContactTracker(surface, touch_level=touch_level)
         self.release_ms = release_ms
         self._max_frames = max_frames  # a hand resting for minutes is summed over its last ones
-        self._rows: list[np.ndarray] = []
+        self._rows: list[Array] = []
         self._start_ms: int | None = None
         self._last_touch_ms = 0
         self._in_contact = False
 
-    def feed(self, t_ms: int, frame: np.ndarray) -> list[TouchEvent]:
+    def feed(self, t_ms: int, frame: Array) -> list[TouchEvent]:
         """One frame taken at ``t_ms``; the events it completed."""
         summary = self.tracker.update(frame)
         touched = summary[0] > 0

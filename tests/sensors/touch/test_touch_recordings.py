@@ -10,7 +10,7 @@ import pytest
 from skin_fakes import write_folder
 
 from brain.cli import main
-from sensors.touch.realeval import Recording, folds_for, fingerprint
+from sensors.touch.realeval import Recording, fingerprint, folds_for
 from sensors.touch.recording import instances, load_folder, write_recording
 
 SOFTROBOT7 = Path(__file__).resolve().parents[4] / "shared" / "data" / "softrobot7"
@@ -95,8 +95,7 @@ def test_bad_files_are_one_line_each_and_the_rest_is_evaluated(
         "unknown_label.npz: unknown label(s) 'Winken' (not in labels.yaml)",
         "wrong_rate.npz: rate_hz 25.0 differs from skin.yaml's 50.0",
         "not_npz.npz: not a readable .npz",
-        "no_skin/skin.yaml: missing (skin.yaml is required beside the recordings); "
-        "1 recording(s)",
+        "no_skin/skin.yaml: missing (skin.yaml is required beside the recordings); 1 recording(s)",
     }
     for fragment in expected:
         assert sum(fragment in line for line in lines) == 1, (fragment, lines)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from skin_fakes import blob, gesture_frames
 
 from sensors.touch.events import TouchGesture, TouchOnset
 from sensors.touch.features import FEATURE_NAMES, ContactTracker, episode_features
@@ -20,7 +21,6 @@ from sensors.touch.skin import (
 )
 from sensors.touch.skin_classifier import SkinClassifier, rule_gesture
 from sensors.touch.synthetic import Stroke, generate_trace
-from skin_fakes import blob, gesture_frames
 
 TRAVEL = FEATURE_NAMES.index("travel_along_mm")
 
@@ -42,7 +42,10 @@ def test_grid_cells_sit_along_the_body_as_declared() -> None:
         ({"zone": "paw", "rows": 2, "cols": 2, "pitch_mm": 5, "rate_hz": 10}, "unknown zone"),
         ({"zone": "head", "rows": 2, "cols": 2, "pitch_mm": 5}, "lacks rate_hz"),
         ({"zone": "head", "rows": 2, "cols": 2, "pitch_mm": 5, "rate_hz": 10, "x": 1}, "unknown"),
-        ({"zone": "head", "rows": 2, "cols": 2, "pitch_mm": 5, "rate_hz": 10, "along": "z"}, "along"),
+        (
+            {"zone": "head", "rows": 2, "cols": 2, "pitch_mm": 5, "rate_hz": 10, "along": "z"},
+            "along",
+        ),
     ],
 )
 def test_bad_grids_are_one_clear_line(raw: dict[str, object], message: str) -> None:
@@ -80,7 +83,9 @@ def test_a_body_declares_pads_or_a_grid_per_zone(tmp_path: Path) -> None:
         body_skin_from_json(
             {
                 "pads": [{"name": "b", "zone": "back_middle", "position_mm": 200}],
-                "grids": [{"zone": "back_middle", "rows": 2, "cols": 2, "pitch_mm": 5, "rate_hz": 9}],
+                "grids": [
+                    {"zone": "back_middle", "rows": 2, "cols": 2, "pitch_mm": 5, "rate_hz": 9}
+                ],
             }
         )
 
