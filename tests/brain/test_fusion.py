@@ -302,7 +302,7 @@ def test_a_late_older_observation_does_not_replace_a_newer_one(fusion: OwnerFusi
 
 
 def test_skin_gestures_enter_fusion_as_a_resting_hand() -> None:
-    from brain.fusion_features import encode_touch_fields
+    from brain.fusion.features import encode_touch_fields
 
     hug = encode_touch_fields("hug", 0.8, None, 0.0, 2000.0)
     hold = encode_touch_fields("hold", 0.8, None, 0.0, 2000.0)
