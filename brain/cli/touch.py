@@ -184,6 +184,7 @@ def run_record(args: argparse.Namespace) -> int:
             raise UserError(f"{out.parent}: not a folder")
         target = out
         out = out.with_suffix(".recording.jsonl")
+        _check_label(out.parent / "labels.yaml", args.label)  # before, not after, recording
     link = BodyLink(args.port)
     try:
         stream = open(out, "w", encoding="utf-8")  # noqa: SIM115 (closed below)
@@ -211,6 +212,25 @@ def run_record(args: argparse.Namespace) -> int:
         return 0
     print(f"recorded {writer.frames} touch frames to {out}", file=sys.stderr)
     return 0
+
+
+def _check_label(labels_path: Path, label: str | None) -> None:
+    """Refuse a label that neither the pet nor the folder's ``labels.yaml`` knows."""
+    from sensors.touch.events import ALL_GESTURES
+    from sensors.touch.recording import load_label_map
+
+    if label is None or label in ALL_GESTURES:
+        return
+    known: dict[str, str] = {}
+    if labels_path.exists():
+        try:
+            known = load_label_map(labels_path)
+        except ValueError as error:
+            raise UserError(str(error)) from None
+    if label not in known:
+        raise UserError(
+            f"{labels_path}: add {label!r} (map it to one of {', '.join(ALL_GESTURES)})"
+        )
 
 
 def save_recording(

@@ -215,3 +215,15 @@ def test_record_to_a_labelled_recording_from_a_virtual_body(tmp_path: Path) -> N
     assert recording.frames.shape == (frames, 1, 14) and recording.subject == "me"
     assert [i.gesture for i in instances(recording)] == ["stroke"]
     assert recording.frames.max() > 100  # the stroke reached the pads
+
+
+def test_record_refuses_an_unknown_label_before_it_records(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "wave_1.npz"
+    code = main(
+        ["touch", "record", "--port", "loop://", "--out", str(out), "--label", "wave"]
+    )  # fmt: skip
+    assert code == 1
+    assert "labels.yaml: add 'wave'" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
