@@ -8,8 +8,9 @@
    same code as ``petbrain eval touch``) next to the hand-tuned rules, and
    prints the figures the model card quotes.
 3. Chooses the setting by 3-fold inner cross-validation on all recordings,
-   fits on all of them and writes the ONNX graph: standardise -> (tanh
-   layer) -> softmax, with metadata (classes, feature names, contact level,
+   fits on all of them (one row per 800 ms window of each instance) and
+   writes the ONNX graph: standardise -> (tanh layer) -> softmax, with
+   metadata (classes, feature names, contact level, window and stride,
    fingerprints of the training recordings).
 """
 
@@ -27,7 +28,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sensors.touch.features import FEATURE_NAMES  # noqa: E402
+from sensors.touch.features import FEATURE_NAMES, STRIDE_MS, WINDOW_MS  # noqa: E402
 from sensors.touch.importers import import_softrobot7  # noqa: E402
 from sensors.touch.learn import GestureModel, fit  # noqa: E402
 from sensors.touch.realeval import (  # noqa: E402
@@ -82,6 +83,8 @@ def to_onnx(model: GestureModel, touch_level: float, trained_on: list[str]) -> b
         "classes": json.dumps(list(model.classes)),
         "features": json.dumps(list(FEATURE_NAMES)),
         "touch_level": str(touch_level),
+        "window_ms": str(WINDOW_MS),
+        "stride_ms": str(STRIDE_MS),
         "trained_on": json.dumps(sorted(trained_on)),
     }
     for key, value in meta.items():
@@ -123,12 +126,16 @@ def main() -> int:
         setting = select_setting(table, recordings)
         print(f"chosen on all recordings by inner folds: {setting}")
         rows = table[setting.touch_level]
-        x = np.stack([f for r in recordings for _, f in rows[r.name]])
-        y = [i.gesture for r in recordings for i, _ in rows[r.name]]
+        samples = [s for r in recordings for s in rows[r.name]]
+        x = np.concatenate([s.windows for s in samples])
+        y = [s.instance.gesture for s in samples for _ in range(len(s.windows))]
         model = fit(x, y, l2=setting.l2, hidden=setting.hidden, epochs=EPOCHS)
         data = to_onnx(model, setting.touch_level, [fingerprint(r) for r in recordings])
     Path(args.out).write_bytes(data)
-    print(f"wrote {args.out} ({len(data)} bytes, {len(y)} instances, classes {model.classes})")
+    print(
+        f"wrote {args.out} ({len(data)} bytes, {len(samples)} instances, {len(y)} windows, "
+        f"classes {model.classes})"
+    )
     return 0
 
 

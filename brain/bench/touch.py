@@ -55,7 +55,7 @@ def _skin_frames(rounds: int) -> tuple[list[float], list[float]]:
     samples: list[float] = []
     closes: list[float] = []
     for _ in range(rounds):
-        classifier = SkinClassifier(grid.surface(), model, touch_level=model.touch_level)
+        classifier = SkinClassifier(grid.surface(), model)
         for i, frame in enumerate(frames):
             start = time.perf_counter()
             events = classifier.feed(i * 100, frame)

@@ -287,6 +287,21 @@ def gesture_features(summaries: Array, rate_hz: float, coverage_cm2: float | Non
     return out
 
 
+WINDOW_MS = 800.0  # the learned model reads windows this long ...
+STRIDE_MS = 200.0  # ... this far apart, and averages what they say
+
+
+def window_spans(
+    n_frames: int, rate_hz: float, window_ms: float = WINDOW_MS, stride_ms: float = STRIDE_MS
+) -> list[tuple[int, int]]:
+    """Frame spans ``[a, b)`` of the windows of an episode of ``n_frames`` (one if it is short)."""
+    width = max(2, round(window_ms * rate_hz / 1000.0))
+    stride = max(1, round(stride_ms * rate_hz / 1000.0))
+    if n_frames <= width:
+        return [(0, n_frames)]
+    return [(a, a + width) for a in range(0, n_frames - width + 1, stride)]
+
+
 def episode_features(
     frames: Array, surface: TouchSurface, tracker: ContactTracker | None = None
 ) -> Array:

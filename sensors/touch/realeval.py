@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from sensors.touch.features import FRAME_FIELDS, ContactTracker, gesture_features
+from sensors.touch.features import FRAME_FIELDS, ContactTracker, gesture_features, window_spans
 from sensors.touch.learn import fit
 from sensors.touch.recording import Instance, Recording, instances
 from sensors.touch.skin import TouchSurface
@@ -63,10 +63,19 @@ def fingerprint(recording: Recording) -> str:
     return digest[:16]
 
 
+@dataclass(frozen=True)
+class Sample:
+    """One instance summed up: as a whole (the rules) and window by window (the model)."""
+
+    instance: Instance
+    whole: Array
+    windows: Array  # [n, F], see sensors.touch.features.window_spans
+
+
 def instance_features(
     recording: Recording, surface: TouchSurface, touch_level: float
-) -> list[tuple[Instance, Array]]:
-    """Every instance of ``recording`` with its features (the tracker sees all frames)."""
+) -> list[Sample]:
+    """Every instance of ``recording`` summed up (the tracker sees all frames, as live)."""
     tracker = ContactTracker(surface, touch_level=touch_level)
     t_count = recording.frames.shape[0]
     summaries = np.zeros((t_count, len(FRAME_FIELDS)))
@@ -75,11 +84,33 @@ def instance_features(
         summaries[t] = tracker.update(recording.frames[t])
         touched[t] = tracker.touched
     area = surface.area_mm2 / 100.0
+    rate = surface.rate_hz
+
+    def features(a: int, b: int) -> Array:
+        coverage = float(area[touched[a:b].any(axis=0)].sum())
+        return gesture_features(summaries[a:b], rate, coverage)
+
     out = []
     for inst in instances(recording):
-        coverage = float(area[touched[inst.start : inst.stop].any(axis=0)].sum())
-        features = gesture_features(summaries[inst.start : inst.stop], surface.rate_hz, coverage)
-        out.append((inst, features))
+        spans = window_spans(inst.stop - inst.start, rate)
+        windows = np.stack([features(inst.start + a, inst.start + b) for a, b in spans])
+        out.append(Sample(inst, features(inst.start, inst.stop), windows))
+    return out
+
+
+def predict_instances(
+    scores: Callable[[Array], Array], classes: Sequence[str], samples: Sequence[Sample]
+) -> list[str]:
+    """Each instance's gesture: the mean of its windows' probabilities."""
+    if not samples:
+        return []
+    counts = [len(s.windows) for s in samples]
+    probabilities = scores(np.concatenate([s.windows for s in samples]))
+    out = []
+    start = 0
+    for n in counts:
+        out.append(classes[int(np.argmax(probabilities[start : start + n].mean(axis=0)))])
+        start += n
     return out
 
 
@@ -155,7 +186,7 @@ def folds_for(recordings: Sequence[Recording], k: int = 5) -> tuple[str, list[li
     return "leave-recordings-out", [g for g in groups if g]
 
 
-Table = dict[float, dict[str, list[tuple[Instance, Array]]]]
+Table = dict[float, dict[str, list[Sample]]]
 
 
 Surfaces = TouchSurface | Mapping[str, TouchSurface]
@@ -176,13 +207,14 @@ def feature_table(
     }
 
 
-def _xy(
-    rows: dict[str, list[tuple[Instance, Array]]], names: Sequence[str]
-) -> tuple[Array, list[str]]:
-    pairs = [p for n in names for p in rows[n]]
-    if not pairs:
+def _xy(rows: dict[str, list[Sample]], names: Sequence[str]) -> tuple[Array, list[str]]:
+    """Training windows and their instances' gestures."""
+    samples = [p for n in names for p in rows[n]]
+    if not samples:
         return np.zeros((0, 0)), []
-    return np.stack([f for _, f in pairs]), [i.gesture for i, _ in pairs]
+    x = np.concatenate([s.windows for s in samples])
+    y = [s.instance.gesture for s in samples for _ in range(len(s.windows))]
+    return x, y
 
 
 def _inner_score(table: Table, setting: Setting, recordings: Sequence[Recording], k: int) -> float:
@@ -195,10 +227,10 @@ def _inner_score(table: Table, setting: Setting, recordings: Sequence[Recording]
         if len(set(y)) < 2:
             continue
         model = fit(x, y, l2=setting.l2, hidden=setting.hidden, epochs=EPOCHS)
-        xt, yt = _xy(rows, test)
-        if len(yt):
-            for truth, guess in zip(yt, model.predict(xt), strict=True):
-                score.add("", truth, guess)
+        samples = [p for n in test for p in rows[n]]
+        guesses = predict_instances(model.scores, model.classes, samples)
+        for sample, guess in zip(samples, guesses, strict=True):
+            score.add("", sample.instance.gesture, guess)
     return score.balanced_accuracy()
 
 
@@ -254,15 +286,15 @@ def cross_validate(
             else None
         )
         for name in test:
-            pairs = rows[name]
-            if model is not None and pairs:
-                guesses = model.predict(np.stack([f for _, f in pairs]))
+            samples = rows[name]
+            if model is not None:
+                guesses = predict_instances(model.scores, model.classes, samples)
             else:
-                guesses = [y[0] if y else "none"] * len(pairs)
-            for (inst, _), guess in zip(pairs, guesses, strict=True):
-                learned.add(name, inst.gesture, guess)
-            for inst, features in table[DEFAULT_LEVEL][name]:
-                rules.add(name, inst.gesture, rule_gesture(features))
+                guesses = [y[0] if y else "none"] * len(samples)
+            for sample, guess in zip(samples, guesses, strict=True):
+                learned.add(name, sample.instance.gesture, guess)
+            for sample in table[DEFAULT_LEVEL][name]:
+                rules.add(name, sample.instance.gesture, rule_gesture(sample.whole))
         if progress is not None:
             progress(f"fold {number}/{len(groups)}: {setting}")
     return Evaluation(protocol, len(groups), learned, rules, chosen)
@@ -275,10 +307,13 @@ def held_out(
     learned, rules = Score(), Score()
     for recording in recordings:
         surface = surface_of(surfaces, recording)
-        for inst, features in instance_features(recording, surface, model.touch_level):
-            learned.add(recording.name, inst.gesture, model.name(features))
-        for inst, features in instance_features(recording, surface, DEFAULT_LEVEL):
-            rules.add(recording.name, inst.gesture, rule_gesture(features))
+        samples = instance_features(recording, surface, model.touch_level)
+        for sample, guess in zip(
+            samples, predict_instances(model.scores, model.classes, samples), strict=True
+        ):
+            learned.add(recording.name, sample.instance.gesture, guess)
+        for sample in instance_features(recording, surface, DEFAULT_LEVEL):
+            rules.add(recording.name, sample.instance.gesture, rule_gesture(sample.whole))
     return Evaluation(
         "held-out (shipped model, never trained on these recordings)", 1, learned, rules
     )

@@ -3,20 +3,22 @@
 :class:`SkinClassifier` takes every frame of a :class:`TaxelGrid` (or any
 :class:`TouchSurface`), reports :class:`TouchOnset` on the very first frame a
 cell rises above its floor, and when no cell has been in contact for
-``release_ms`` it sums the episode up (:func:`gesture_features`) and names
-the gesture, with the learned model (:class:`OnnxGestureModel`, shipped as
-``models/touch_gesture.onnx``) or, without one, with the hand-tuned rules
-(:func:`rule_gesture`). Strokes get their direction from the centroid path:
-towards the tail is ``with_fur``.
+``release_ms`` it names the gesture: with the learned model
+(:class:`OnnxGestureModel`, shipped as ``models/touch_gesture.onnx``) by the
+mean of what it said about each 800 ms window of the episode, or, without
+one, by the hand-tuned rules (:func:`rule_gesture`) on the whole episode.
+Strokes get their direction from the centroid path: towards the tail is
+``with_fur``.
 """
 
 from __future__ import annotations
 
 import json
 import math
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -25,8 +27,11 @@ from sensors.touch.events import TouchEvent, TouchGesture, TouchOnset, TouchRele
 from sensors.touch.features import (
     FEATURE_NAMES,
     FRAME_FIELDS,
+    STRIDE_MS,
+    WINDOW_MS,
     ContactTracker,
     gesture_features,
+    window_spans,
 )
 from sensors.touch.skin import TouchSurface
 
@@ -34,14 +39,6 @@ Array = npt.NDArray[Any]
 
 MODEL_PATH = Path(__file__).resolve().parents[2] / "models" / "touch_gesture.onnx"
 _F = {name: i for i, name in enumerate(FEATURE_NAMES)}
-
-
-class GestureNamer(Protocol):
-    """Anything that names a gesture from one feature vector."""
-
-    def name(self, features: Array) -> str:
-        """The gesture ``features`` describe."""
-        ...
 
 
 @dataclass(frozen=True)
@@ -83,14 +80,6 @@ def rule_gesture(features: Array, th: RuleThresholds | None = None) -> str:
     return "grab" if area_cm2 >= th.squeeze_min_area_cm2 else "hold"
 
 
-class RuleNamer:
-    """:func:`rule_gesture` as a :class:`GestureNamer`."""
-
-    def name(self, features: Array) -> str:
-        """The rules' gesture."""
-        return rule_gesture(features)
-
-
 class OnnxGestureModel:
     """The shipped gesture model: features in, class probabilities out (onnxruntime).
 
@@ -116,6 +105,8 @@ class OnnxGestureModel:
         if names != FEATURE_NAMES:
             raise ValueError(f"{self.path}: trained on other features than this code computes")
         self.touch_level = float(meta["touch_level"])
+        self.window_ms = float(meta.get("window_ms", WINDOW_MS))
+        self.stride_ms = float(meta.get("stride_ms", STRIDE_MS))
         self.trained_on: frozenset[str] = frozenset(json.loads(meta.get("trained_on", "[]")))
         self._input = self._session.get_inputs()[0].name
 
@@ -126,28 +117,45 @@ class OnnxGestureModel:
         return out
 
     def name(self, features: Array) -> str:
-        """The most likely gesture."""
+        """The most likely gesture for one feature vector."""
         return self.classes[int(np.argmax(self.scores(features)[0]))]
 
 
 class SkinClassifier:
-    """Streaming gestures on one touch surface (a grid, or pads seen as cells)."""
+    """Streaming gestures on one touch surface (a grid, or pads seen as cells).
+
+    With a ``model`` the episode is read window by window while it lasts
+    (``window_ms`` long, every ``stride_ms``, as the model was trained) and
+    named by the mean of the windows' probabilities when it ends; a short
+    episode is one window. Without one, the rules read the whole episode.
+    """
 
     def __init__(
         self,
         surface: TouchSurface,
-        namer: GestureNamer | None = None,
+        model: OnnxGestureModel | None = None,
         *,
-        touch_level: float = 0.15,
+        touch_level: float | None = None,
         release_ms: int = 200,
         max_frames: int = 3000,
     ) -> None:
         self.surface = surface
-        self.namer: GestureNamer = namer or RuleNamer()
-        self.tracker = ContactTracker(surface, touch_level=touch_level)
+        self.model = model
+        level = touch_level if touch_level is not None else (model.touch_level if model else 0.15)
+        self.tracker = ContactTracker(surface, touch_level=level)
         self.release_ms = release_ms
         self._max_frames = max_frames  # a hand resting for minutes is summed over its last ones
+        window_ms = model.window_ms if model else WINDOW_MS
+        stride_ms = model.stride_ms if model else STRIDE_MS
+        spans = window_spans(1 << 20, surface.rate_hz, window_ms, stride_ms)
+        self._width = spans[0][1]
+        self._stride = spans[1][0]
+        self._area_cm2 = surface.area_mm2 / 100.0
         self._rows: list[Array] = []
+        self._masks: deque[Array] = deque(maxlen=self._width)
+        self._frames = 0  # frames of the current episode so far
+        self._votes: Array | None = None
+        self._windows = 0
         self._start_ms: int | None = None
         self._last_touch_ms = 0
         self._in_contact = False
@@ -162,20 +170,17 @@ class SkinClassifier:
                 self._start_ms = t_ms
                 self.tracker.reset_episode()
                 self.tracker.ever |= self.tracker.touched
-            if not self._in_contact:
+            if not self._in_contact and self._start_ms == t_ms:
                 cell = int(np.argmax(self.tracker.above))
                 value = round(float(np.asarray(frame, dtype=np.float64).reshape(-1)[cell]))
-                if self._start_ms == t_ms:
-                    events.append(TouchOnset(t_ms, self.surface.zone or "back", cell, value))
+                events.append(TouchOnset(t_ms, self.surface.zone or "back", cell, value))
             self._last_touch_ms = t_ms
-            self._rows.append(summary)
-            if len(self._rows) > self._max_frames:
-                del self._rows[: len(self._rows) - self._max_frames]
+            self._append(summary)
         elif self._start_ms is not None:
             if t_ms - self._last_touch_ms >= self.release_ms:
                 events.extend(self._close(t_ms))
             else:
-                self._rows.append(summary)
+                self._append(summary)
         self._in_contact = bool(touched)
         return events
 
@@ -183,16 +188,43 @@ class SkinClassifier:
         """End of input: close an open episode."""
         return self._close(t_ms) if self._start_ms is not None else []
 
+    def _append(self, summary: Array) -> None:
+        self._rows.append(summary)
+        self._masks.append(self.tracker.touched)
+        self._frames += 1
+        if len(self._rows) > self._max_frames:
+            del self._rows[: len(self._rows) - self._max_frames]
+        n = self._frames
+        if self.model is not None and n >= self._width and (n - self._width) % self._stride == 0:
+            self._vote(np.stack(self._rows[-self._width :]), np.any(self._masks, axis=0))
+
+    def _vote(self, summaries: Array, covered: Array) -> None:
+        assert self.model is not None
+        coverage = float(self._area_cm2[covered].sum())
+        features = gesture_features(summaries, self.surface.rate_hz, coverage)
+        p = self.model.scores(features)[0]
+        self._votes = p if self._votes is None else self._votes + p
+        self._windows += 1
+
     def _close(self, t_ms: int) -> list[TouchEvent]:
         start = self._start_ms if self._start_ms is not None else t_ms
         rows = self._rows
         while rows and rows[-1][0] == 0:
             rows.pop()  # the release wait is not part of the gesture
         summaries = np.stack(rows) if rows else np.zeros((0, len(FRAME_FIELDS)))
-        self._rows = []
-        self._start_ms = None
         features = gesture_features(summaries, self.surface.rate_hz, self.tracker.coverage_cm2())
-        gesture = self.namer.name(features)
+        if self.model is None:
+            gesture = rule_gesture(features)
+        else:
+            if self._windows == 0:  # shorter than one window: the whole episode is one
+                self._vote(summaries, self.tracker.ever)
+            assert self._votes is not None
+            gesture = self.model.classes[int(np.argmax(self._votes))]
+        self._rows = []
+        self._masks.clear()
+        self._frames = self._windows = 0
+        self._votes = None
+        self._start_ms = None
         duration = max(1, self._last_touch_ms - start)
         travel = float(features[_F["travel_along_mm"]])
         direction = None

@@ -151,3 +151,31 @@ def test_rules_name_a_short_firm_landing_a_hit_and_a_long_wide_press_a_hug() -> 
     assert rule_gesture(episode_features(np.stack(hit), grid.surface())) == "hit"
     hug = [np.zeros((10, 10)), *[np.full((10, 10), 0.8)] * 100]
     assert rule_gesture(episode_features(np.stack(hug), grid.surface())) == "hug"
+
+
+def test_windows_follow_time_not_frames() -> None:
+    from sensors.touch.features import window_spans
+
+    assert window_spans(5, 10.0) == [(0, 5)]  # shorter than 800 ms: one window
+    assert window_spans(12, 10.0) == [(0, 8), (2, 10), (4, 12)]
+    at_50_hz = window_spans(60, 50.0)
+    assert at_50_hz[0] == (0, 40) and at_50_hz[1] == (10, 50)
+
+
+def test_the_shipped_model_names_each_episode_once_from_its_windows() -> None:
+    from sensors.touch.skin_classifier import OnnxGestureModel
+
+    model = OnnxGestureModel()
+    grid = TaxelGrid("back_middle", 19, 27, 10.0, 10.0)
+    classifier = SkinClassifier(grid.surface(), model)
+    rng = np.random.default_rng(3)
+    frames = [np.zeros((19, 27))] * 3
+    frames += [255 * f for f in gesture_frames("stroke", 19, 27, 10.0, rng)]  # 1.2 s: 3 windows
+    frames += [np.zeros((19, 27))] * 5
+    frames += [255 * f for f in gesture_frames("pat", 19, 27, 10.0, rng)]  # one short window
+    frames += [np.zeros((19, 27))] * 5
+    gestures = []
+    for i, frame in enumerate(frames):
+        gestures += [e for e in classifier.feed(i * 100, frame) if isinstance(e, TouchGesture)]
+    assert len(gestures) == 2
+    assert all(g.gesture in model.classes for g in gestures)
