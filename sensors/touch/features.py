@@ -229,13 +229,13 @@ def gesture_features(summaries: Array, rate_hz: float, coverage_cm2: float | Non
     half_trace = (va + vx) / 2.0
     root = np.sqrt(np.maximum(0.0, ((va - vx) / 2.0) ** 2 + cov**2))
     big, small = half_trace + root, np.maximum(half_trace - root, 0.0)
-    out[10] = float(np.mean(np.sqrt((big + 1.0) / (small + 1.0))))
-    out[11] = _log(float(np.mean(np.sqrt(va + vx))))
+    out[10] = float(np.sqrt((big + 1.0) / (small + 1.0)).sum()) / n_contact
+    out[11] = _log(float(np.sqrt(va + vx).sum()) / n_contact)
     root_va, root_vx = np.sqrt(va), np.sqrt(vx)
     along, across = cs[:, _ALONG], cs[:, _ACROSS]
     k = min(3, n_contact)
-    travel_along = float(along[-k:].mean() - along[:k].mean())
-    travel_across = float(across[-k:].mean() - across[:k].mean())
+    ends = cs[-k:, _ALONG : _ACROSS + 1].sum(axis=0) - cs[:k, _ALONG : _ACROSS + 1].sum(axis=0)
+    travel_along, travel_across = float(ends[0]) / k, float(ends[1]) / k
     path = (
         float(np.sum(np.hypot(along[1:] - along[:-1], across[1:] - across[:-1])))
         if n_contact > 1
@@ -264,12 +264,12 @@ def gesture_features(summaries: Array, rate_hz: float, coverage_cm2: float | Non
     coverage = area_max if coverage_cm2 is None else coverage_cm2
     out[23] = _log(coverage / max(area_max, 1e-9) - 1.0)
     pressure = total_c / np.maximum(area_c, 1e-9)
-    out[24] = float(pressure.mean())
+    out[24] = float(pressure.sum()) / n_contact
     out[25] = float(pressure.max())
     out[26] = float(cs[:, _FIRM].sum() / max(float(area_c.sum()), 1e-9))
-    out[27] = float(np.mean(total >= 0.5 * top))
-    out[28] = _log(float(root_va.mean()))
-    out[29] = _log(float(root_vx.mean()))
+    out[27] = float(np.count_nonzero(total >= 0.5 * top)) / t_count
+    out[28] = _log(float(root_va.sum()) / n_contact)
+    out[29] = _log(float(root_vx.sum()) / n_contact)
     out[30] = _log(area_max * 1000.0 / (first_high * period_ms + period_ms))
     # Back-and-forth strokes: the centroid sweeps along its main axis and turns round.
     if n_contact >= 5:
@@ -280,7 +280,7 @@ def gesture_features(summaries: Array, rate_hz: float, coverage_cm2: float | Non
         angle = 0.5 * math.atan2(2.0 * sxy, sxx - syy)  # the main axis of the path
         main = centred @ np.array([math.cos(angle), math.sin(angle)])
         steps = main[1:] - main[:-1]
-        out[31] = _log(float(np.abs(steps).mean()) * 1000.0 / period_ms)
+        out[31] = _log(float(np.abs(steps).sum()) / len(steps) * 1000.0 / period_ms)
         moving = steps[np.abs(steps) > 2.0]
         turns = int(np.sum(np.sign(moving[1:]) != np.sign(moving[:-1]))) if moving.size > 1 else 0
         out[32] = turns * 1000.0 / duration_ms
@@ -288,7 +288,7 @@ def gesture_features(summaries: Array, rate_hz: float, coverage_cm2: float | Non
 
 
 WINDOW_MS = 800.0  # the learned model reads windows this long ...
-STRIDE_MS = 200.0  # ... this far apart, and averages what they say
+STRIDE_MS = 400.0  # ... this far apart, and averages what they say
 
 
 def window_spans(

@@ -157,9 +157,9 @@ def test_windows_follow_time_not_frames() -> None:
     from sensors.touch.features import window_spans
 
     assert window_spans(5, 10.0) == [(0, 5)]  # shorter than 800 ms: one window
-    assert window_spans(12, 10.0) == [(0, 8), (2, 10), (4, 12)]
+    assert window_spans(16, 10.0) == [(0, 8), (4, 12), (8, 16)]
     at_50_hz = window_spans(60, 50.0)
-    assert at_50_hz[0] == (0, 40) and at_50_hz[1] == (10, 50)
+    assert at_50_hz[0] == (0, 40) and at_50_hz[1] == (20, 60)
 
 
 def test_the_shipped_model_names_each_episode_once_from_its_windows() -> None:
@@ -170,7 +170,7 @@ def test_the_shipped_model_names_each_episode_once_from_its_windows() -> None:
     classifier = SkinClassifier(grid.surface(), model)
     rng = np.random.default_rng(3)
     frames = [np.zeros((19, 27))] * 3
-    frames += [255 * f for f in gesture_frames("stroke", 19, 27, 10.0, rng)]  # 1.2 s: 3 windows
+    frames += [255 * f for f in gesture_frames("stroke", 19, 27, 10.0, rng)]  # 1.2 s: 2 windows
     frames += [np.zeros((19, 27))] * 5
     frames += [255 * f for f in gesture_frames("pat", 19, 27, 10.0, rng)]  # one short window
     frames += [np.zeros((19, 27))] * 5
