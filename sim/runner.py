@@ -16,7 +16,6 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -121,7 +120,6 @@ class SimSession:
         microphone: dict[str, object] | None = None,
         camera: bool | None = None,
         webcam: dict[str, object] | None = None,
-        start: datetime | None = None,
         hot_reload: bool = False,
         library_paths: Sequence[Path] = (),
     ) -> None:
@@ -140,8 +138,8 @@ class SimSession:
         )
         self.tap = BodyTap(self.body)
         self.link = BodyLink(self.body.path)
-        # The home's calendar: the scenario's start (or --start), never the host's clock.
-        self.clock = SimulatedClock(start or scenario.start)
+        # The home's calendar: the scenario's start (--start overrides it), never the host's.
+        self.clock = SimulatedClock(scenario.start)
         # The one assembly, as on the robot: only the link, the clock and the sources differ.
         self.pet = Pet(
             PetParts(
