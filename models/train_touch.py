@@ -38,6 +38,7 @@ from sensors.touch.realeval import (  # noqa: E402
     feature_table,
     fingerprint,
     select_setting,
+    training_rows,
 )
 from sensors.touch.recording import load_folder  # noqa: E402
 
@@ -127,13 +128,13 @@ def main() -> int:
         print(f"chosen on all recordings by inner folds: {setting}")
         rows = table[setting.touch_level]
         samples = [s for r in recordings for s in rows[r.name]]
-        x = np.concatenate([s.windows for s in samples])
-        y = [s.instance.gesture for s in samples for _ in range(len(s.windows))]
+        x, y = training_rows(samples)
         model = fit(x, y, l2=setting.l2, hidden=setting.hidden, epochs=EPOCHS)
         data = to_onnx(model, setting.touch_level, [fingerprint(r) for r in recordings])
     Path(args.out).write_bytes(data)
     print(
-        f"wrote {args.out} ({len(data)} bytes, {len(samples)} instances, {len(y)} windows, "
+        f"wrote {args.out} ({len(data)} bytes, {len(samples)} instances, {len(y) // 2} windows "
+        "and their mirror images, "
         f"classes {model.classes})"
     )
     return 0

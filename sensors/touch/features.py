@@ -287,6 +287,18 @@ def gesture_features(summaries: Array, rate_hz: float, coverage_cm2: float | Non
     return out
 
 
+def mirrored(features: Array) -> Array:
+    """The same touches run the other way along the body (training rows for either skin way round).
+
+    Only the signed travel along the body changes; a model trained on both
+    cannot learn which way one corpus's hands happened to stroke, so a grid
+    mounted the other way round reads the same.
+    """
+    out = np.array(features, dtype=np.float64, copy=True)
+    out[..., FEATURE_NAMES.index("travel_along_mm")] *= -1.0
+    return out
+
+
 WINDOW_MS = 800.0  # the learned model reads windows this long ...
 STRIDE_MS = 400.0  # ... this far apart, and averages what they say
 

@@ -30,7 +30,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from sensors.touch.features import FRAME_FIELDS, ContactTracker, gesture_features, window_spans
+from sensors.touch.features import (
+    FRAME_FIELDS,
+    ContactTracker,
+    gesture_features,
+    mirrored,
+    window_spans,
+)
 from sensors.touch.learn import fit
 from sensors.touch.recording import Instance, Recording, instances
 from sensors.touch.skin import TouchSurface
@@ -207,14 +213,18 @@ def feature_table(
     }
 
 
-def _xy(rows: dict[str, list[Sample]], names: Sequence[str]) -> tuple[Array, list[str]]:
-    """Training windows and their instances' gestures."""
-    samples = [p for n in names for p in rows[n]]
+def training_rows(samples: Sequence[Sample]) -> tuple[Array, list[str]]:
+    """Every window of ``samples`` and its mirror image along the body, with their gestures."""
     if not samples:
         return np.zeros((0, 0)), []
     x = np.concatenate([s.windows for s in samples])
     y = [s.instance.gesture for s in samples for _ in range(len(s.windows))]
-    return x, y
+    return np.concatenate([x, mirrored(x)]), y + y
+
+
+def _xy(rows: dict[str, list[Sample]], names: Sequence[str]) -> tuple[Array, list[str]]:
+    """Training rows of the recordings ``names``."""
+    return training_rows([p for n in names for p in rows[n]])
 
 
 def _inner_score(table: Table, setting: Setting, recordings: Sequence[Recording], k: int) -> float:

@@ -179,3 +179,21 @@ def test_the_shipped_model_names_each_episode_once_from_its_windows() -> None:
         gestures += [e for e in classifier.feed(i * 100, frame) if isinstance(e, TouchGesture)]
     assert len(gestures) == 2
     assert all(g.gesture in model.classes for g in gestures)
+
+
+def test_the_shipped_model_does_not_care_which_way_round_the_grid_is() -> None:
+    from sensors.touch.features import mirrored
+    from sensors.touch.skin_classifier import OnnxGestureModel
+
+    model = OnnxGestureModel()
+    grid = TaxelGrid("back_middle", 19, 27, 10.0, 10.0, full_scale=1.0)
+    rng = np.random.default_rng(5)
+    rows = []
+    for gesture in ("stroke", "hug", "pat"):
+        frames = gesture_frames(gesture, 19, 27, 10.0, rng)
+        rows.append(
+            episode_features(np.concatenate([np.zeros((1, 19, 27)), frames]), grid.surface())
+        )
+    x = np.stack(rows)
+    assert abs(x[0, TRAVEL]) > 50.0  # the stroke did travel
+    assert np.allclose(model.scores(x), model.scores(mirrored(x)), atol=0.02)
