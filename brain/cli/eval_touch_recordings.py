@@ -120,7 +120,7 @@ def run_recordings(root: Path, args: argparse.Namespace) -> int:
                 f"balanced accuracy {evaluation.learned.balanced_accuracy():.3f}",
             )
         except OSError as error:
-            raise UserError(f"{args.plot}: cannot write ({error.strerror})") from None
+            raise UserError(f"{args.plot}: cannot write ({error.strerror or error})") from None
     score = evaluation.learned.balanced_accuracy()
     if args.min_accuracy is not None and score < args.min_accuracy:
         print(

@@ -48,12 +48,9 @@ def text_report(evaluation: Evaluation, recordings: int) -> list[str]:
     return lines
 
 
-def plot_confusion(score: Score, path: str | Path, title: str) -> None:
-    """Write the row-normalised confusion matrix as a PNG."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+def plot_confusion(score: Score, path: str | Path, title: str, cell_px: int = 64) -> None:
+    """Write the row-normalised confusion matrix with counts as a PNG (OpenCV, like eval faces)."""
+    import cv2
     import numpy as np
 
     labels = sorted(score.confusion)
@@ -61,18 +58,30 @@ def plot_confusion(score: Score, path: str | Path, title: str) -> None:
     columns = [*labels, *sorted(seen - set(labels))]
     counts = np.array([[score.confusion[t].get(p, 0) for p in columns] for t in labels], float)
     share = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1.0)
-    fig, ax = plt.subplots(figsize=(1.0 + 0.8 * len(columns), 1.0 + 0.7 * len(labels)))
-    ax.imshow(share, cmap="Blues", vmin=0.0, vmax=1.0)
-    ax.set_xticks(range(len(columns)), columns, rotation=45, ha="right")
-    ax.set_yticks(range(len(labels)), labels)
-    ax.set_xlabel("predicted")
-    ax.set_ylabel("truth")
-    ax.set_title(title, fontsize=9)
-    for i in range(len(labels)):
+    margin, top = 90, 140
+    width = max(margin + len(columns) * cell_px + 20, 12 * len(title) + 20)
+    height = top + len(labels) * cell_px + 50
+    image = np.full((height, width, 3), 255, dtype=np.uint8)
+    font = cv2.FONT_HERSHEY_SIMPLEX
+    cv2.putText(image, title, (10, 25), font, 0.5, (0, 0, 0), 1, cv2.LINE_AA)
+    cv2.putText(image, "predicted", (margin, 48), font, 0.45, (90, 90, 90), 1, cv2.LINE_AA)
+    for j, name in enumerate(columns):
+        column = np.full((cell_px - 4, 80, 3), 255, dtype=np.uint8)
+        cv2.putText(column, name, (2, 36), font, 0.45, (0, 0, 0), 1, cv2.LINE_AA)
+        rotated = cv2.rotate(column, cv2.ROTATE_90_COUNTERCLOCKWISE)
+        x = margin + j * cell_px + 2
+        image[top - 82 : top - 2, x : x + cell_px - 4] = rotated
+    for i, name in enumerate(labels):
+        y = top + i * cell_px
+        cv2.putText(image, name, (8, y + cell_px // 2 + 5), font, 0.45, (0, 0, 0), 1, cv2.LINE_AA)
         for j in range(len(columns)):
+            x = margin + j * cell_px
+            shade = int(255 - 200 * share[i, j])
+            cv2.rectangle(image, (x, y), (x + cell_px, y + cell_px), (255, shade, shade), -1)
+            cv2.rectangle(image, (x, y), (x + cell_px, y + cell_px), (200, 200, 200), 1)
             if counts[i, j]:
-                colour = "white" if share[i, j] > 0.5 else "black"
-                ax.text(j, i, str(int(counts[i, j])), ha="center", va="center", color=colour)
-    fig.tight_layout()
-    fig.savefig(str(path), dpi=100)
-    plt.close(fig)
+                colour = (255, 255, 255) if share[i, j] > 0.55 else (0, 0, 0)
+                text = str(int(counts[i, j]))
+                cv2.putText(image, text, (x + 8, y + cell_px // 2 + 5), font, 0.5, colour, 1)
+    if not cv2.imwrite(str(path), image):
+        raise OSError(f"cannot write {path}")
