@@ -3,7 +3,10 @@
 Every gesture instance (:func:`sensors.touch.recording.instances`) is
 summed up by the same features the robot computes
 (:func:`instance_features`: the contact tracker runs over the whole
-recording, so each cell's floor is what it would be live). Then:
+recording, so each cell's floor is what it would be live): as a whole for
+the rules, and window by window (800 ms every 400 ms) for the model, which
+names an instance by the mean of its windows' probabilities and trains on
+every window and its mirror image along the body. Then:
 
 * **held-out**: the shipped model, when it was trained on none of these
   recordings (its ``trained_on`` fingerprints), is scored as it is;
