@@ -59,6 +59,7 @@ from brain.fusion_features import (
     encode_voice,
 )
 from brain.fusion_model import FusionModel
+from brain.fusion_reliability import AgreementTracker, TrustConfig
 from brain.fusion_observe import ObservationRouter
 
 
@@ -106,6 +107,7 @@ class _Slot:
     end_ms: float
     reliability: float = 1.0
     extra: dict[str, float] = field(default_factory=dict)
+    scored: bool = False  # its agreement with the other senses has been measured
 
 
 class OwnerFusion:
@@ -116,10 +118,12 @@ class OwnerFusion:
         model: FusionModel,
         config: FusionConfig | None = None,
         baseline: OwnerBaseline | None = None,
+        trust: TrustConfig | None = None,
     ) -> None:
         self.model = model
         self.config = config or FusionConfig()
         self.tracker = BaselineTracker()
+        self.trust = AgreementTracker(model.agreement, trust)
         self._baseline = baseline or OwnerBaseline()
         self._face_factor = self._baseline.face_correction(model.face_population_mean)
         self._slots: dict[str, _Slot] = {}
@@ -225,16 +229,33 @@ class OwnerFusion:
         self._startle_ms = end_ms
         self._fast_until_ms = end_ms + self.config.fast_window_ms
 
+    def unscored(self) -> set[str]:
+        """Learned modalities whose latest observation has not yet been compared with the others."""
+        return {m for m in LEARNED_MODALITIES if (s := self._slots.get(m)) and not s.scored}
+
+    def note_agreement(self, modality: str, agreement: float, now_ms: float) -> None:
+        """Record how well the latest observation of ``modality`` agreed with the others."""
+        slot = self._slots.get(modality)
+        if slot is not None and not slot.scored:
+            slot.scored = True
+            self.trust.observe(modality, agreement, now_ms)
+
     def forget(self) -> None:
         """Drop every observation and the smoothed state (a new owner, a new session)."""
         self._slots.clear()
+        self.trust.reset()
         self._state = None
         self._fast_until_ms = self._startle_ms = -math.inf
 
     # -- output -------------------------------------------------------------
 
     def weights(self, now_ms: float) -> dict[str, float]:
-        """Each modality's current weight (freshness x reliability), 0 when absent."""
+        """Each modality's current weight (freshness x reliability x trust), 0 when absent.
+
+        Trust is the modality's recent agreement with the other senses
+        (:class:`~brain.fusion_reliability.AgreementTracker`): a sense that keeps
+        contradicting the others over the last minutes counts for less.
+        """
         out = {}
         for m in MODALITIES:
             slot = self._slots.get(m)
@@ -242,6 +263,8 @@ class OwnerFusion:
             if slot is not None:
                 fresh: Freshness = getattr(self.config, m)
                 w = fresh.weight(now_ms - slot.end_ms) * slot.reliability
+                if m in LEARNED_MODALITIES:
+                    w *= self.trust.trust(m)
             out[m] = w if w >= self.config.min_weight else 0.0
         return out
 

@@ -249,7 +249,9 @@ def test_router_takes_the_sensors_own_types_and_declines_others(fusion: OwnerFus
     assert not fusion.update(object(), 900.0)
     broken = FaceObservation(t_ms=950, present=True, expression={"happy": float("nan")})
     assert not fusion.update(broken, 950.0)  # dropped, never a crash
-    assert fusion.weights(950.0)["face"] == 1.0  # the last good face stays
+    # The last good face stays: fresh, scaled only by its agreement-based trust.
+    assert fusion.weights(950.0)["face"] == pytest.approx(fusion.trust.trust("face"))
+    assert fusion.trust.trust("face") >= fusion.trust.config.floor
 
 
 def test_broken_model_files_give_one_clear_error(tmp_path: Path) -> None:
