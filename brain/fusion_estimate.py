@@ -128,8 +128,8 @@ def instant_estimate(fusion: OwnerFusion, now_ms: float) -> OwnerEmotion:
             fresh = fusion.unscored()
             for i, m in enumerate(present):
                 contributions[m] = _influence(p, probs[1 + i], va[0] - va[1 + i])
-                if m in fresh:  # a new observation: its reading against the others' reading
-                    agreement = 1.0 - _bhattacharyya(probs[1 + n + i], probs[1 + i])
+                if m in fresh:  # a new observation: what it gives the fused conclusion
+                    agreement = float(probs[1 + n + i][int(np.argmax(probs[0]))])
                     fusion.note_agreement(m, agreement, now_ms)
             for (i, a), (j, b) in combinations(enumerate(present), 2):
                 amount = _conflict(probs[1 + n + i], probs[1 + n + j], weights[a], weights[b])

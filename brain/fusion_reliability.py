@@ -4,8 +4,13 @@ A modality's accuracy on its training corpus says little about this owner in
 this room: a voice model built on actors can misread one person's voice for
 weeks while the face is read well. So each time a new observation of a
 modality meets at least one other fresh modality, the fusion measures how far
-that modality's own reading agrees with the reading of the *others* (the
-Bhattacharyya coefficient of the two distributions, 1 = identical). The
+that modality's own reading agrees with the fused reading: the probability
+it gives the emotion the fusion concluded (a vague reading earns little, a
+confident contrary one nothing). With two senses a
+pairwise comparison could not say which one is off; against the fused
+reading, which leans on the sense the model found more reliable, the one
+that keeps pulling away loses trust, and as it does the fused reading leans
+further on the others. The
 running, time-weighted mean of those agreements, relative to the agreement
 that modality typically reached on the fusion's training pairs (stored with
 the model), becomes a trust factor in ``[floor, 1]`` that scales its weight.

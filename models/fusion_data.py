@@ -159,7 +159,7 @@ def voice_table(chunks: Path) -> dict[str, np.ndarray]:
             out_av[test, m, 1] = np.tanh(heads.valence(z))
         print(f"  voice fold without {held} done", file=sys.stderr, flush=True)
     return {
-        "clip": table["file"][keep],
+        "clip": table["name"][keep],
         "speaker": table["speaker"][keep],
         "corpus": table["corpus"][keep],
         "version": np.array(["clean"] * int(keep.sum())),

@@ -286,20 +286,20 @@ def reliability(
             round(float(np.mean(labels[pred == e] == e)) if np.any(pred == e) else chance, 4)
             for e in range(len(EMOTIONS))
         ]
-    # Typical agreement (Bhattacharyya coefficient) of each modality alone with the others
-    # fused, on full training pairs: the runtime's reference for "agrees as usual".
+    # Typical agreement of each modality alone with the fused reading of all three (the
+    # probability it gives the fused top emotion), on training pairs: the runtime's
+    # reference for "agrees as usual".
     blocks = {
         m: np.array([{"face": pools.face_of, "voice": pools.voice_of, "touch": pools.touch_of}[m](e)
                      for e in labels], np.float32)  # fmt: skip
         for m in LEARNED_MODALITIES
     }
     out["agreement"] = {}
+    fused = forward(params, _rows(blocks, LEARNED_MODALITIES, pairs))[0]
     for m in LEARNED_MODALITIES:
-        others = tuple(o for o in LEARNED_MODALITIES if o != m)
         alone = forward(params, _rows(blocks, (m,), pairs))[0]
-        rest = forward(params, _rows(blocks, others, pairs))[0]
-        coefficient = np.sum(np.sqrt(np.maximum(alone, 0) * np.maximum(rest, 0)), axis=1)
-        out["agreement"][m] = round(float(np.mean(coefficient)), 4)
+        given = alone[np.arange(pairs), fused.argmax(1)]
+        out["agreement"][m] = round(float(np.mean(given)), 4)
     return out
 
 

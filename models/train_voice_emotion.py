@@ -64,7 +64,7 @@ def load_table(path: Path) -> dict[str, np.ndarray]:
             for i in range(len(offsets) - 1)
         ]
     )
-    return {"x": x, **{k: data[k] for k in ("corpus", "file", "label", "speaker")}}
+    return {"x": x, **{k: data[k] for k in ("corpus", "name", "label", "speaker")}}
 
 
 def stats(x: np.ndarray, speakers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -295,8 +295,8 @@ def main() -> int:
     g = None
     if args.egemaps.is_file():
         cached = np.load(args.egemaps)
-        by_file = {(c, f): i for i, (c, f) in enumerate(zip(cached["corpus"], cached["file"], strict=True))}
-        g = np.array([cached["x"][by_file[(c, f)]] for c, f in zip(meta["corpus"], meta["file"], strict=True)])
+        by_file = {(c, f): i for i, (c, f) in enumerate(zip(cached["corpus"], cached["name"], strict=True))}
+        g = np.array([cached["x"][by_file[(c, f)]] for c, f in zip(meta["corpus"], meta["name"], strict=True)])
     else:
         print(f"no eGeMAPS cache at {args.egemaps}: baseline rows left out", file=sys.stderr)
     if not args.skip_eval:

@@ -89,6 +89,7 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=default_root())
     parser.add_argument("--out", type=Path, default=ROOT / "artifacts" / "voice" / "chunks.npz")
     parser.add_argument("--egemaps", type=Path, help="also write eGeMAPS functionals here (.npz)")
+    parser.add_argument("--limit", type=int, help="at most this many clips per corpus (a smoke test)")
     args = parser.parse_args()
     vad = SileroVad()
     smile = None
@@ -99,12 +100,12 @@ def main() -> int:
             feature_set=opensmile.FeatureSet.eGeMAPSv02,
             feature_level=opensmile.FeatureLevel.Functionals,
         )
-    meta: dict[str, list[str]] = {"corpus": [], "file": [], "label": [], "speaker": []}
+    meta: dict[str, list[str]] = {"corpus": [], "name": [], "label": [], "speaker": []}
     tables: list[npt.NDArray[np.float64]] = []
     egemaps: list[npt.NDArray[np.float64]] = []
     started = time.monotonic()
     for corpus in CORPORA:
-        rows = corpus_rows(corpus, args.data / corpus)
+        rows = corpus_rows(corpus, args.data / corpus)[: args.limit]
         for n, (path, label, speaker) in enumerate(rows):
             samples = load_wav(path)
             frames, probs = analyse_samples(samples, vad)
@@ -114,7 +115,7 @@ def main() -> int:
                 continue
             tables.append(np.array([chunk_row(f, s) for f, s in zip(span, speech, strict=True)]))
             meta["corpus"].append(corpus)
-            meta["file"].append(path.name)
+            meta["name"].append(path.name)
             meta["label"].append(label)
             meta["speaker"].append(speaker)
             if smile is not None:

@@ -52,16 +52,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=default_root())
     parser.add_argument("--out", type=Path, default=ROOT / "artifacts" / "voice" / "egemaps.npz")
+    parser.add_argument("--limit", type=int, help="at most this many clips per corpus (a smoke test)")
     args = parser.parse_args()
     smile = opensmile.Smile(
         feature_set=opensmile.FeatureSet.eGeMAPSv02,
         feature_level=opensmile.FeatureLevel.Functionals,
     )
-    meta: dict[str, list[str]] = {"corpus": [], "file": [], "label": [], "speaker": []}
+    meta: dict[str, list[str]] = {"corpus": [], "name": [], "label": [], "speaker": []}
     rows: list[np.ndarray] = []
     audio_s = compute_s = 0.0
     for corpus in CORPORA:
-        for n, (path, label, speaker) in enumerate(corpus_rows(corpus, args.data / corpus)):
+        clips = corpus_rows(corpus, args.data / corpus)[: args.limit]
+        for n, (path, label, speaker) in enumerate(clips):
             samples = load_16k(path)
             started = time.process_time()
             frame = smile.process_signal(samples, 16000)
@@ -69,7 +71,7 @@ def main() -> int:
             audio_s += samples.size / 16000
             rows.append(frame.to_numpy(dtype=np.float64).ravel())
             meta["corpus"].append(corpus)
-            meta["file"].append(path.name)
+            meta["name"].append(path.name)
             meta["label"].append(label)
             meta["speaker"].append(speaker)
             if n % 500 == 0:

@@ -46,7 +46,7 @@ VALENCE = {
     "anger": -0.6, "happiness": 0.8, "sadness": -0.7, "fear": -0.7, "neutral": 0.1,
     "boredom": -0.3, "disgust": -0.7, "surprise": 0.4,
 }  # fmt: skip
-L2_GRID = (0.1, 1.0, 10.0)
+L2_GRID = (1.0, 10.0, 100.0)
 
 
 def class_index(labels: np.ndarray) -> np.ndarray:
