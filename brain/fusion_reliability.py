@@ -68,7 +68,10 @@ class AgreementTracker:
     def trust(self, modality: str) -> float:
         """Weight factor in ``[floor, 1]``: recent agreement relative to the typical one."""
         typical = self.typical.get(modality, DEFAULT_TYPICAL)
-        return min(1.0, max(self.config.floor, self.agreement(modality) / typical))
+        ratio = self.agreement(modality) / typical
+        if ratio >= 1.0 - 1e-9:  # as usual (or better): full trust, exactly
+            return 1.0
+        return max(self.config.floor, ratio)
 
     def reset(self) -> None:
         """Forget every modality's history (a new owner)."""

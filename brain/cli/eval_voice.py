@@ -37,6 +37,13 @@ def register(groups: CommandGroups) -> None:
         "--plot", metavar="PNG", type=Path, help="draw the 4-class confusion matrix to this PNG"
     )
     parser.add_argument(
+        "--model",
+        metavar="ONNX",
+        type=Path,
+        help="another voice-emotion model (e.g. a leave-one-corpus-out one from "
+        "models/train_voice_emotion.py); default: the shipped models/voice_emotion.onnx",
+    )
+    parser.add_argument(
         "--labels",
         metavar="CSV",
         type=Path,
@@ -101,7 +108,16 @@ def run(args: argparse.Namespace) -> int:
         clips = assign_speakers(clips, args.speaker_regex)
     except (ValueError, re.error) as error:
         raise UserError(f"--speaker-regex: {error}") from error
-    model = load_emotion()
+    if args.model is not None:
+        from sensors.audio.emotion import VoiceEmotionModel
+        from sensors.audio.vad import ModelLoadError
+
+        try:
+            model: VoiceEmotionModel | None = VoiceEmotionModel(args.model)
+        except (ModelLoadError, OSError) as error:
+            raise UserError(f"--model {args.model}: {error}") from error
+    else:
+        model = load_emotion()
     if model is None:
         raise UserError("the voice-emotion model cannot load (see the message above)")
 

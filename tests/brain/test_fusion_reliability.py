@@ -26,3 +26,21 @@ def test_one_odd_moment_barely_matters_and_old_evidence_fades() -> None:
     tracker.reset()
     assert tracker.trust("voice") == pytest.approx(1.0)
     assert AgreementTracker({}).trust("touch") == 1.0  # unknown typical: the default
+
+
+def test_a_voice_that_keeps_pulling_against_the_fused_reading_counts_for_less() -> None:
+    from brain.fusion import OwnerFusion
+    from brain.fusion_model import FusionModel
+
+    model = FusionModel()
+    fusion = OwnerFusion(model)
+    for i in range(12):  # two minutes of a smiling face over an angry-sounding voice
+        now = i * 10_000.0
+        fusion.update_face({"happy": 0.9, "neutral": 0.05, "surprise": 0.05}, now)
+        fusion.update_voice({"angry": 0.8, "happy": 0.1, "afraid": 0.1}, 0.8, -0.6, now)
+        fusion.estimate(now)
+    assert fusion.trust.trust("voice") < 0.9 <= fusion.trust.trust("face")
+    weights = fusion.weights(110_000.0)
+    assert weights["voice"] == pytest.approx(fusion.trust.trust("voice"))
+    fresh = OwnerFusion(model)  # a new owner starts with full trust
+    assert fresh.trust.trust("voice") == 1.0
