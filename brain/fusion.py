@@ -59,8 +59,8 @@ from brain.fusion_features import (
     encode_voice,
 )
 from brain.fusion_model import FusionModel
-from brain.fusion_reliability import AgreementTracker, TrustConfig
 from brain.fusion_observe import ObservationRouter
+from brain.fusion_reliability import AgreementTracker, TrustConfig
 
 
 @dataclass(frozen=True)

@@ -152,7 +152,9 @@ def voice_table(chunks: Path) -> dict[str, np.ndarray]:
         model = recipe.fit(x, table, train, recipe.ours_l2(x, table, train))
         test = ~train
         for m, mode in enumerate(("utterance", "session")):
-            z = recipe.test_rows(x[test], table["speaker"][test], model["pop"], model["within"], mode)
+            z = recipe.test_rows(
+                x[test], table["speaker"][test], model["pop"], model["within"], mode
+            )
             heads = model["heads"]
             out_probs[test, m] = heads.classes(z)
             out_av[test, m, 0] = np.tanh(heads.arousal_logit(z) / 2.0)

@@ -8,8 +8,8 @@ the *same* pairs, so the rows of the table compare like with like.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 import itertools
+from collections.abc import Callable
 from itertools import combinations
 from typing import Any
 
@@ -290,8 +290,13 @@ def reliability(
     # probability it gives the fused top emotion), on training pairs: the runtime's
     # reference for "agrees as usual".
     blocks = {
-        m: np.array([{"face": pools.face_of, "voice": pools.voice_of, "touch": pools.touch_of}[m](e)
-                     for e in labels], np.float32)  # fmt: skip
+        m: np.array(
+            [
+                {"face": pools.face_of, "voice": pools.voice_of, "touch": pools.touch_of}[m](e)
+                for e in labels
+            ],
+            np.float32,
+        )
         for m in LEARNED_MODALITIES
     }
     out["agreement"] = {}
@@ -330,7 +335,10 @@ def markdown(results: dict[str, Any]) -> str:
             f"{s['log_loss']:.3f} | - | - |"
         )
     if "ece" in results:
-        lines += ["", f"Expected calibration error (face+voice fused, 10 bins): {results['ece']:.3f}."]
+        lines += [
+            "",
+            f"Expected calibration error (face+voice fused, 10 bins): {results['ece']:.3f}.",
+        ]
     if "degradation" in results:
         lines += [
             "",
@@ -432,7 +440,5 @@ def trust_markdown(results: dict[str, Any]) -> str:
     ]
     for name, s in results["trust"].items():
         case, setting = name.split(": ")
-        lines.append(
-            f"| {case} | {setting} | {s['balanced_accuracy']:.3f} | {s['log_loss']:.3f} |"
-        )
+        lines.append(f"| {case} | {setting} | {s['balanced_accuracy']:.3f} | {s['log_loss']:.3f} |")
     return "\n".join(lines)

@@ -49,7 +49,6 @@ from brain.fusion_features import (  # noqa: E402
     VOICE_CLASSES,
 )
 from models.fusion_data import build  # noqa: E402
-from sensors.audio.corpora import default_root  # noqa: E402
 from models.fusion_eval import (  # noqa: E402
     draw_reliability,
     evaluate,
@@ -59,6 +58,7 @@ from models.fusion_eval import (  # noqa: E402
     reliability,
     trust_markdown,
 )
+from sensors.audio.corpora import default_root  # noqa: E402
 
 # Assumed owner behaviour: which touch each emotion tends to bring (no corpus
 # exists). Strokes are split by direction. Deliberately overlapping, so touch

@@ -148,7 +148,7 @@ def ours_l2(x: np.ndarray, meta: dict[str, np.ndarray], mask: np.ndarray) -> flo
 
 
 def baseline_z(x: np.ndarray, speakers: np.ndarray, mode: str, ref: tuple) -> np.ndarray:
-    """eGeMAPS z-scores: per speaker (session) or against the training population (utterance)."""
+    """Baseline z-scores: per speaker (session) or against the training population (utterance)."""
     if mode == "utterance":
         mean, std = ref
         return np.clip(np.nan_to_num((x - mean) / std), -4, 4)
@@ -217,8 +217,9 @@ def summarise(results: dict) -> str:
                 + " | ".join(f"{v:.2f}" for v in r["four_recall"])
                 + f" | {r['l2']} |"
             )
+        arousal = np.mean([r["arousal"] for r in rows])
         lines.append(
-            f"| **{recipe}** | **{mode}** | **mean** | **{np.mean([r['arousal'] for r in rows]):.3f}**"
+            f"| **{recipe}** | **{mode}** | **mean** | **{arousal:.3f}**"
             f" | {np.mean([r['arousal_dis'] for r in rows]):.3f}"
             f" | **{np.mean([r['four'] for r in rows]):.3f}** |" + " |" * (len(FOUR) + 1)
         )
@@ -287,7 +288,10 @@ def main() -> int:
     parser.add_argument("--skip-eval", action="store_true", help="only train and export")
     args = parser.parse_args()
     if not args.chunks.is_file():
-        print(f"no feature cache at {args.chunks}: run models/voice_corpus_features.py", file=sys.stderr)
+        print(
+            f"no feature cache at {args.chunks}: run models/voice_corpus_features.py",
+            file=sys.stderr,
+        )
         return 1
     meta = load_table(args.chunks)
     x = meta.pop("x")
@@ -295,8 +299,15 @@ def main() -> int:
     g = None
     if args.egemaps.is_file():
         cached = np.load(args.egemaps)
-        by_file = {(c, f): i for i, (c, f) in enumerate(zip(cached["corpus"], cached["name"], strict=True))}
-        g = np.array([cached["x"][by_file[(c, f)]] for c, f in zip(meta["corpus"], meta["name"], strict=True)])
+        by_file = {
+            (c, f): i for i, (c, f) in enumerate(zip(cached["corpus"], cached["name"], strict=True))
+        }
+        g = np.array(
+            [
+                cached["x"][by_file[(c, f)]]
+                for c, f in zip(meta["corpus"], meta["name"], strict=True)
+            ]
+        )
     else:
         print(f"no eGeMAPS cache at {args.egemaps}: baseline rows left out", file=sys.stderr)
     if not args.skip_eval:
@@ -315,7 +326,9 @@ def main() -> int:
             tr = meta["corpus"] != held
             model = fit(x, meta, tr, ours_l2(x, meta, tr))
             kept = tuple(c for c in CORPORA if c != held)
-            export({**model, "corpora": kept}, args.loco_models / f"voice_emotion_without_{held}.onnx")
+            export(
+                {**model, "corpora": kept}, args.loco_models / f"voice_emotion_without_{held}.onnx"
+            )
     return 0
 
 

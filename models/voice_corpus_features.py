@@ -89,7 +89,9 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=default_root())
     parser.add_argument("--out", type=Path, default=ROOT / "artifacts" / "voice" / "chunks.npz")
     parser.add_argument("--egemaps", type=Path, help="also write eGeMAPS functionals here (.npz)")
-    parser.add_argument("--limit", type=int, help="at most this many clips per corpus (a smoke test)")
+    parser.add_argument(
+        "--limit", type=int, help="at most this many clips per corpus (a smoke test)"
+    )
     args = parser.parse_args()
     vad = SileroVad()
     smile = None
@@ -136,8 +138,12 @@ def main() -> int:
         **{k: np.array(v) for k, v in meta.items()},
     )
     if args.egemaps is not None:
-        np.savez_compressed(args.egemaps, x=np.array(egemaps), **{k: np.array(v) for k, v in meta.items()})
-    print(f"{len(tables)} clips in {time.monotonic() - started:.0f} s -> {args.out}", file=sys.stderr)
+        np.savez_compressed(
+            args.egemaps, x=np.array(egemaps), **{k: np.array(v) for k, v in meta.items()}
+        )
+    print(
+        f"{len(tables)} clips in {time.monotonic() - started:.0f} s -> {args.out}", file=sys.stderr
+    )
     return 0
 
 

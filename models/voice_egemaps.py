@@ -52,7 +52,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=default_root())
     parser.add_argument("--out", type=Path, default=ROOT / "artifacts" / "voice" / "egemaps.npz")
-    parser.add_argument("--limit", type=int, help="at most this many clips per corpus (a smoke test)")
+    parser.add_argument(
+        "--limit", type=int, help="at most this many clips per corpus (a smoke test)"
+    )
     args = parser.parse_args()
     smile = opensmile.Smile(
         feature_set=opensmile.FeatureSet.eGeMAPSv02,

@@ -67,7 +67,9 @@ def register(groups: CommandGroups) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Analyse every labelled clip and print the scores."""
+    from sensors.audio.corpora import CORPORA, corpus_rows, default_root
     from sensors.audio.evaluation import (
+        LabelledClip,
         assign_speakers,
         csv_clips,
         emodb_clips,
@@ -75,9 +77,6 @@ def run(args: argparse.Namespace) -> int:
         format_report,
     )
     from sensors.audio.pipeline import load_emotion, load_vad
-
-    from sensors.audio.corpora import CORPORA, corpus_rows, default_root
-    from sensors.audio.evaluation import LabelledClip
 
     folder = Path(args.folder)
     corpus = None

@@ -143,9 +143,9 @@ def normalise_group(
     """Normalise a group of utterances by one speaker (or one recording session).
 
     ``session``: against the baseline of the whole group, every utterance
-    counted alike (what the pet has after a while with its owner); ``online``: each against the utterances
-    before it, as the live pipeline does; ``utterance``: each alone, against
-    the population prior only.
+    counted alike (what the pet has after a while with its owner);
+    ``online``: each against the utterances before it, as the live pipeline
+    does; ``utterance``: each alone, against the population prior only.
     """
     if mode not in NORMALISE_MODES:
         raise ValueError(f"unknown normalisation {mode!r} (known: {', '.join(NORMALISE_MODES)})")

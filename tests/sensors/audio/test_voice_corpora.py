@@ -43,7 +43,7 @@ def test_flac_is_read_and_resampled(tmp_path) -> None:
     assert x.dtype == np.float32 and x.size == 16000
     assert np.max(np.abs(x[100:-100])) == pytest.approx(0.5, abs=0.01)
     (tmp_path / "bad.flac").write_bytes(b"fLaC not really")
-    with pytest.raises(AudioFileError, match="not a readable .flac file"):
+    with pytest.raises(AudioFileError, match=r"not a readable \.flac file"):
         load_wav(tmp_path / "bad.flac")
 
 
