@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from brain.fusion_features import (
+from brain.fusion.features import (
     BLOCKS,
     EMOTIONS,
     EXPRESSIONS,
@@ -216,8 +216,8 @@ def degradation_rows(
 
 def evaluate_runtime(results: dict[str, Any], model_path: Any) -> None:
     """Score the runtime (``OwnerFusion.instant``: model + conflict policy) on the same pairs."""
-    from brain.fusion import OwnerFusion
-    from brain.fusion_model import FusionModel
+    from brain.fusion.model import FusionModel
+    from brain.fusion.owner import OwnerFusion
 
     full, y = results["held_out_pairs"]
     model = FusionModel(model_path)
@@ -395,9 +395,9 @@ def evaluate_trust(
     is scored against e from the 10th pair on (the trust has had time to
     form). The same draws serve both settings and the face-alone reference.
     """
-    from brain.fusion import OwnerFusion
-    from brain.fusion_model import FusionModel
-    from brain.fusion_reliability import TrustConfig
+    from brain.fusion.model import FusionModel
+    from brain.fusion.owner import OwnerFusion
+    from brain.fusion.reliability import TrustConfig
 
     model = FusionModel(model_path)
     k = len(VOICE_CLASSES)

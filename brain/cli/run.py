@@ -31,6 +31,13 @@ def register(groups: CommandGroups) -> None:
     parser.add_argument(
         "--log-level", default="info", choices=("debug", "info", "warning", "error")
     )
+    parser.add_argument(
+        "--role",
+        choices=("all", "core", "perception", "dashboard"),
+        help="this board's part of a split pet (default: robot.yaml's network.role, all): "
+        "core = body, behaviours, fusion; perception = camera and microphone; "
+        "dashboard = household view of every pet (see docs/robot.md)",
+    )
 
 
 def setup_logging(level: str) -> None:
@@ -46,7 +53,7 @@ def setup_logging(level: str) -> None:
 def load_config_or_fail(path: Path) -> object:
     """The validated robot.yaml, or a UserError with every located problem."""
     from behaviors.yamlfile import YamlError
-    from brain.config import load_robot_file
+    from brain.setup.config import load_robot_file
 
     if not path.exists():
         raise UserError(
@@ -61,26 +68,42 @@ def load_config_or_fail(path: Path) -> object:
 def run_pet(args: argparse.Namespace) -> int:
     """Load robot.yaml and the behaviours, then run until stopped."""
     from behaviors.library import LibraryError, load_library
-    from brain.app import PetApp
-    from brain.app_support import events_file
-    from brain.config import RobotFile
+    from brain.app.pet import PetApp
+    from brain.app.support import events_file
+    from brain.setup.config import RobotFile
 
     setup_logging(args.log_level)
     if args.log_level != "debug":
         # MediaPipe and TensorFlow Lite chatter on stderr would flood the journal.
         os.environ.setdefault("GLOG_minloglevel", "2")
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-        from brain.audio_quiet import silence_audio_libraries
+        from brain.body.audio_quiet import silence_audio_libraries
 
         silence_audio_libraries()  # ALSA/JACK lines at every microphone or speaker retry
     config = load_config_or_fail(args.config)
     assert isinstance(config, RobotFile)
-    paths = config.library_paths(args.config.resolve().parent)
+    base = args.config.resolve().parent
+    role = args.role or config.network.role
+    if role != "all" and not (config.network.listen or config.network.connect):
+        raise UserError(f"--role {role} needs network.listen or network.connect in {args.config}")
+    if role == "perception":
+        from brain.net.roles import run_perception
+
+        return run_perception(config, base)
+    if role == "dashboard":
+        from brain.net.roles import run_household
+
+        return run_household(config, base)
+    paths = config.library_paths(base)
     try:
         library = load_library(paths)
     except LibraryError as error:
         raise UserError("behaviour library has errors:\n" + "\n".join(error.messages)) from error
     with events_file(args.events) as events:
         app = PetApp(config, library, events_out=events, library_paths=paths)
+        if role == "core" or config.network.listen or config.network.connect:
+            from brain.net.roles import attach_core
+
+            attach_core(app, config, role, base)
         app.install_signal_handlers()
         return app.run()

@@ -1,0 +1,142 @@
+"""The robot's dashboard: read-only, token-protected on a LAN, fed by the running app."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from robot_run_helpers import robot_yaml
+
+from brain.app.pet import PetApp
+from brain.dashboard.server import RobotDashboard
+from brain.setup.config import load_robot_file
+from sensors.touch.layout import DEFAULT_LAYOUT
+from sensors.touch.synthetic import Press
+from sim.live_body import LiveBody
+
+TOKEN = "correct-horse-battery-staple"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _get(
+    url: str, headers: dict[str, str] | None = None, data: bytes | None = None
+) -> tuple[int, Any, Any]:
+    request = urllib.request.Request(url, headers=headers or {}, data=data)
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, response.read(), response.headers
+    except urllib.error.HTTPError as error:
+        return error.code, error.read(), error.headers
+
+
+@pytest.fixture
+def dashboard(tmp_path: Path) -> Iterator[RobotDashboard]:
+    static = tmp_path / "static"
+    static.mkdir()
+    (static / "index.html").write_text("<title>cat</title>")
+    (static / "cat.js").write_text("draw()")
+    board = RobotDashboard({"joints": []}, "127.0.0.1", _free_port(), TOKEN, static)
+    board.start()
+    yield board
+    board.stop()
+
+
+def test_token_is_required_and_can_become_a_cookie(dashboard: RobotDashboard) -> None:
+    base = f"http://127.0.0.1:{dashboard.server.server_address[1]}"
+    status, body, _ = _get(base + "/")
+    assert status == 401 and b"token" in body
+    assert _get(base + "/?token=wrong")[0] == 401
+    status, body, headers = _get(base + f"/?token={TOKEN}")
+    assert status == 200 and body == b"<title>cat</title>"
+    cookie = headers["Set-Cookie"].split(";")[0]
+    assert "HttpOnly" in headers["Set-Cookie"]
+    assert _get(base + "/static/cat.js", {"Cookie": cookie})[0] == 200
+    assert _get(base + "/state", {"Authorization": f"Bearer {TOKEN}"})[0] == 200
+    assert _get(base + "/state", {"Authorization": "Bearer nope"})[0] == 401
+
+
+def test_read_only_and_no_way_out_of_the_static_folder(dashboard: RobotDashboard) -> None:
+    base = f"http://127.0.0.1:{dashboard.server.server_address[1]}"
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    status, body, _ = _get(base + "/hand", auth, data=b'{"samples": []}')
+    assert status == 403 and b"read-only" in body
+    assert _get(base + "/static/..%2F..%2Fetc%2Fpasswd", auth)[0] == 404
+    assert _get(base + "/static/secret.txt", auth)[0] == 404
+    dashboard.board.publish({"t_ms": 5, "torque": True})
+    status, body, _ = _get(base + "/state", auth)
+    assert json.loads(body) == {"t_ms": 5, "torque": True}
+
+
+def test_the_running_pet_publishes_its_state(tmp_path: Path) -> None:
+    port = _free_port()
+    with LiveBody(tmp_path / "petbody") as body:
+        path = tmp_path / "robot.yaml"
+        text = robot_yaml(body.link_path).replace(
+            "dashboard:\n  enabled: false\n", f"dashboard:\n  port: {port}\n"
+        )
+        path.write_text(text)
+        app = PetApp(load_robot_file(path))
+        thread = threading.Thread(target=app.run, daemon=True)
+        thread.start()
+        try:
+            deadline = time.monotonic() + 10
+            while not app.brain.torque and time.monotonic() < deadline:
+                time.sleep(0.02)
+            head = DEFAULT_LAYOUT.by_name("head").index
+            body.set_contact(Press(DEFAULT_LAYOUT, body.now_ms, 5000, (head,), 0.8))
+            state: dict[str, Any] = {}
+            while time.monotonic() < deadline:
+                status, raw, _ = _get(f"http://127.0.0.1:{port}/state")
+                state = json.loads(raw)
+                if status == 200 and state.get("pads") and state["pads"][head] > 0.3:
+                    break
+                time.sleep(0.05)
+            config = json.loads(_get(f"http://127.0.0.1:{port}/config")[1])
+        finally:
+            app.request_stop()
+            thread.join(10)
+    assert app.stopped_cleanly  # torque released even though the web server takes a while to stop
+    assert state["torque"] is True
+    # Every panel the simulator's page draws is in the document.
+    assert {"sounds", "owner", "heard", "seen", "inputs", "battery_mv", "mood", "link"} <= set(
+        state
+    )
+    assert state["owner"]["available"] is False and state["owner"]["reason"]
+    assert state["devices"]["body"]["ok"] is True
+    assert state["devices"]["dashboard"]["ok"] is True
+    assert state["pads"][head] > 0.3
+    assert set(state["joints"]) == {j["name"] for j in config["joints"]}
+    assert config["robot"] is True and len(config["pads"]) == 14
+
+
+def test_the_view_keeps_the_latest_frame_numbers_only() -> None:
+    from brain.dashboard.view import RobotView
+    from sensors.camera.observations import BodyObservation, FaceObservation, VisionObservation
+
+    view = RobotView()
+    face = FaceObservation(40, True, expression={"happy": 0.81234}, looking_at_pet=True)
+    view.note(VisionObservation(40, face, BodyObservation(40, False)), owner_present=True)
+    assert view.seen == {
+        "t_ms": 40,
+        "face": True,
+        "expression": {"happy": 0.812},
+        "looking_at_pet": True,
+        "distance_m": None,
+        "body": False,
+        "lean": 0.0,
+        "owner_present": True,
+    }
+    assert view.heard is None
