@@ -133,7 +133,7 @@ def draw_reliability(curves: dict[str, list[tuple[float, float, int]]], path: An
     import cv2
 
     size, margin = 420, 50
-    image = np.full((size + 2 * margin, size + 2 * margin + 170, 3), 255, np.uint8)
+    image = np.full((size + 2 * margin, size + 2 * margin + 260, 3), 255, np.uint8)
 
     def xy(c: float, a: float) -> tuple[int, int]:
         return int(margin + c * size), int(margin + (1.0 - a) * size)
