@@ -93,6 +93,14 @@ class FusionModel:
             raise FusionModelError(f"fusion model {self.path}: precision table of the wrong size")
         self.face_population_mean = np.asarray(face_mean, np.float32)
         """Mean expression distribution of the training faces (the calibration's reference)."""
+        try:
+            agreement = json.loads(meta.get("modality_agreement", "{}"))
+            self.agreement: dict[str, float] = {
+                m: float(agreement[m]) for m in LEARNED_MODALITIES if m in agreement
+            }
+            """Typical agreement of each modality alone with the others (training pairs)."""
+        except (ValueError, TypeError) as error:
+            raise FusionModelError(f"fusion model {self.path}: bad modality_agreement") from error
         self.face_model = meta.get("face_model", "?")
         self.size_bytes = self.path.stat().st_size
 
