@@ -24,12 +24,22 @@ def register(groups: CommandGroups) -> None:
         "--only", nargs="+", metavar="GROUP", help="run only these benchmark groups"
     )
     parser.add_argument("--list", action="store_true", help="list benchmark groups and exit")
+    parser.add_argument(
+        "--check", action="store_true", help="exit 1 when a figure misses its design budget"
+    )
+    parser.add_argument(
+        "--budgets", action="store_true", help="print the budget table (Markdown) and exit"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the selected benchmark groups and print their figures."""
     from brain.bench import BenchOptions, registry
+    from brain.bench.budgets import markdown_table
 
+    if args.budgets:
+        print(markdown_table(), end="")
+        return 0
     groups = registry()
     if args.list:
         for name in groups:
@@ -53,19 +63,28 @@ def run(args: argparse.Namespace) -> int:
             failed.append(name)
             print(f"petbrain bench: {name} failed: {error}", file=sys.stderr)
             traceback.print_exc(file=sys.stderr)
+    missed = [r.name for r in results if r.ok is False]
     if args.json:
-        print(json.dumps({"results": [r.as_json() for r in results], "failed": failed}))
+        print(
+            json.dumps(
+                {"results": [r.as_json() for r in results], "failed": failed, "missed": missed}
+            )
+        )
     else:
         _print_table(results)
+    if args.check and missed:
+        print(f"petbrain bench: over budget: {', '.join(missed)}", file=sys.stderr)
+        return 1
     return 1 if failed else 0
 
 
 def _print_table(results: list[Result]) -> None:
-    rows = [("figure", "value", "reference", "ratio", "budget")]
+    rows = [("figure", "value", "reference", "ratio", "budget", "verdict")]
     for r in results:
         ref = "-" if r.reference is None else f"{r.reference.value:.4g} ({r.reference.name})"
         ratio = "-" if r.ratio is None else f"{r.ratio:.3g}x"
-        rows.append((r.name, f"{r.value:.4g} {r.unit}", ref, ratio, r.budget or ""))
-    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+        budget = r.budget.text if r.budget is not None else (r.note or "")
+        rows.append((r.name, f"{r.value:.4g} {r.unit}", ref, ratio, budget, r.verdict))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         print("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
