@@ -19,6 +19,7 @@ a figure between the two misses its budget but is reported as such.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Literal
 
@@ -48,7 +49,7 @@ class Budget:
         """Whether ``value`` (with its reference, for a speedup) is within ``limit``."""
         judged = self.measure(value, reference)
         bound = self.limit if limit is None else limit
-        if judged is None or judged != judged:  # no reference, or NaN
+        if judged is None or math.isnan(judged):  # no reference, or NaN
             return False
         return judged <= bound if self.kind == "max" else judged >= bound
 

@@ -22,6 +22,7 @@ import numpy.typing as npt
 from brain.bench import BenchOptions, Reference, Result, benchmark
 
 FRAME_SIZE = (640, 480)
+FRAME_MS = 1000.0 / 15.0  # the robot's camera runs at 15 Hz
 SHARED_FER = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "fer2013"
 
 
@@ -72,13 +73,13 @@ def one_core() -> Iterator[None]:
 def per_frame_ms(
     step: Callable[[int, npt.NDArray[np.uint8]], object], frames: list[npt.NDArray[np.uint8]]
 ) -> list[float]:
-    """Wall time of ``step`` on each frame, after two warm-up frames."""
+    """Wall time of ``step`` on each frame (15 Hz time stamps), after two warm-up frames."""
     for i, frame in enumerate(frames[:2]):
-        step(i * 33, frame)
+        step(int(i * FRAME_MS), frame)
     samples = []
     for i, frame in enumerate(frames):
         start = time.perf_counter()
-        step((i + 2) * 33, frame)
+        step(int((i + 2) * FRAME_MS), frame)
         samples.append((time.perf_counter() - start) * 1000.0)
     return samples
 
@@ -103,21 +104,33 @@ def vision(options: BenchOptions) -> list[Result]:
     with one_core():
         face_only = VisionPipeline(VisionConfig())
         ours = per_frame_ms(lambda t, f: face_only.process(t, f, with_body=False), frames)
-        found = sum(face_only.process(0, f, with_body=False).face.present for f in frames[:10])
+        found = sum(
+            face_only.process(int(100_000 + i * FRAME_MS), f, with_body=False).face.present
+            for i, f in enumerate(frames[:10])
+        )
         face_only.close()
         reference = make_reference()
         theirs = per_frame_ms(lambda _t, f: reference.detect_emotions(f), frames)
         their_found = sum(bool(reference.detect_emotions(f)) for f in frames[:10])
+        config = VisionConfig()
+        # Mean, not median: most frames skip the mesh, the mean charges its cost to all.
         results.append(
             Result(
                 "face_pipeline_ms",
-                statistics.median(ours),
+                statistics.fmean(ours),
                 "ms",
-                Reference(reference.name, statistics.median(theirs)),
-                details={"faces_found_of_10": found, "reference_faces_found_of_10": their_found},
+                Reference(f"{reference.name}, mean per frame", statistics.fmean(theirs)),
+                details={
+                    "faces_found_of_10": found,
+                    "reference_faces_found_of_10": their_found,
+                    "p50_ms": statistics.median(ours),
+                    "max_ms": max(ours),
+                    "face_period_ms": config.face_period_ms,
+                    "reference_p50_ms": statistics.median(theirs),
+                },
             )
         )
-        full = VisionPipeline(VisionConfig())
+        full = VisionPipeline(config)
         samples = per_frame_ms(full.process, frames)
         mean_ms = statistics.fmean(samples)
         results.append(
@@ -125,12 +138,14 @@ def vision(options: BenchOptions) -> list[Result]:
                 "vision_frame_ms",
                 mean_ms,
                 "ms",
-                None,
+                Reference("fer FER() per frame (face only), same frames", statistics.fmean(theirs)),
                 details={
                     "p50_ms": statistics.median(samples),
                     "p95_ms": float(np.percentile(samples, 95)),
+                    "max_ms": max(samples),
                     "sustained_hz": 1000.0 / mean_ms,
-                    "pose_every": full.config.pose_every,
+                    "face_period_ms": config.face_period_ms,
+                    "pose_period_ms": config.pose_period_ms,
                 },
             )
         )
