@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from brain.bench.budgets import Budget, budget_for
+from brain.plugins import BENCH_GROUP, plugin_modules
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,7 @@ def registry() -> dict[str, BenchFunction]:
     """All benchmark groups, importing every module of this package once."""
     for info in pkgutil.iter_modules(__path__):
         importlib.import_module(f"{__name__}.{info.name}")
+    plugin_modules(BENCH_GROUP)  # importing a plugin module registers its groups
     return dict(sorted(_REGISTRY.items()))
 
 
