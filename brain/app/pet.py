@@ -3,18 +3,21 @@
 One main thread steps :class:`brain.app.runtime.Brain` on the monotonic clock and
 owns the body link; the camera and the microphone each run in a worker thread
 (:mod:`brain.app.workers`) that keeps frames and audio in RAM only and hands typed
-observations to the main loop through a bounded queue. Each device that is
-missing or fails is reported once (:mod:`brain.app.health`) and picked up again
-when it returns; the body's own safety never depends on this process.
+observations to the main loop. On the robot those threads live in a separate,
+lower-priority perception process (:mod:`brain.app.process`), so the touch →
+servo path never waits for the GIL behind perception; with an injected clock
+(tests) they run in this process. Each device that is missing or fails is
+reported once (:mod:`brain.app.health`) and picked up again when it returns;
+the body's own safety never depends on this process.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import queue
 import signal
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
@@ -24,6 +27,8 @@ from behaviors.library import BehaviourLibrary, load_library
 from brain.app.health import DeviceHealth
 from brain.app.integrations import Integrations, load_integrations
 from brain.app.perception import PerceptionEvents, load_fusion_in_background
+from brain.app.process import PerceptionProcess, SharedClock
+from brain.app.realtime import prefer_reaction_path
 from brain.app.runtime import Brain, BrainEvent
 from brain.app.support import EventLog, body_mismatches
 from brain.app.workers import Observation, SourceWorker, wait_all
@@ -57,12 +62,20 @@ class PetApp:
         clock_ms: Callable[[], float] | None = None,
         seed: int = 0,
         library_paths: list[Path] | None = None,
+        perception_process: bool | None = None,
     ) -> None:
         self.config = config
         self.health = DeviceHealth()
         self.health.listeners.append(self._on_health)
-        start = time.monotonic()
-        self.clock_ms = clock_ms or (lambda: (time.monotonic() - start) * 1000.0)
+        shared = SharedClock.now()
+        self.clock_ms: Callable[[], float] = clock_ms or shared
+        # Perception in its own process needs a clock both processes can read.
+        if perception_process is None:
+            perception_process = clock_ms is None
+        if perception_process and not isinstance(self.clock_ms, SharedClock):
+            raise ValueError("perception in a process needs the shared monotonic clock")
+        self.perception_process = perception_process
+        self._perception: PerceptionProcess | None = None
         body = config.body
         self.link = ObservedLink(
             body.port,
@@ -135,7 +148,15 @@ class PetApp:
         self._emit("starting", {"name": self.config.name, "port": self.config.body.port})
         now = int(self.clock_ms())
         self.link.open(now)
-        self.workers = [w for w in (self._camera_worker(), self._microphone_worker()) if w]
+        self.workers = build_workers(
+            self.config, self.integrations, self.health, self.observations, self.clock_ms
+        )
+        if self.perception_process and self.workers:
+            # Same workers, built again in the child; these stay unstarted.
+            assert isinstance(self.clock_ms, SharedClock)
+            self._perception = PerceptionProcess(
+                functools.partial(_build_in_child, self.config), self.clock_ms, self.health
+            )
         self._workers_due_ms = now + WORKERS_GRACE_MS
         if self.speaker is not None:
             self.speaker.start()
@@ -145,6 +166,7 @@ class PetApp:
     def run(self) -> int:
         """Start, loop until asked to stop, shut down; the exit code."""
         self.start()
+        prefer_reaction_path()  # gc.freeze, real-time priority where allowed
         try:
             while not self._stop.is_set():
                 self.step()
@@ -197,6 +219,9 @@ class PetApp:
         """Camera and microphone threads: after the handshake, so the body is never kept waiting."""
         self._workers_started = True
         load_fusion_in_background(self._fusion_ready)
+        if self._perception is not None:
+            self._perception.start()
+            return
         for worker in self.workers:
             worker.start()
 
@@ -214,6 +239,8 @@ class PetApp:
         # after which it would refuse the TORQUE command: so torque goes first.
         released = self._release_torque()
         stuck = wait_all(self.workers, timeout_s=2.0)
+        if self._perception is not None:
+            stuck += self._perception.stop(timeout_s=3.0)
         if stuck:
             log.warning("worker(s) did not stop in time: %s", ", ".join(stuck))
         self.integrations.stop(self)
@@ -246,48 +273,6 @@ class PetApp:
 
     # -- devices ---------------------------------------------------------
 
-    def _camera_worker(self) -> SourceWorker | None:
-        cam = self.config.camera
-        if not cam.enabled:
-            self.health.off("camera", "off in robot.yaml (type: none)")
-            return None
-        registry = self.integrations.camera_registry
-        if registry is None:
-            self.health.down("camera", "camera support (sensors.camera) is not in this build")
-            return None
-        return SourceWorker(
-            "camera",
-            lambda: registry.create({**cam.source_config(), "clock": self._clock_int}),
-            self.health,
-            self.observations,
-            self.clock_ms,
-            period_ms=1000.0 / cam.fps,
-            make_perceive=self.integrations.camera_perceive(cam),
-            retry_ms=cam.retry_ms,
-            stale_ms=cam.stale_ms,
-        )
-
-    def _microphone_worker(self) -> SourceWorker | None:
-        mic = self.config.microphone
-        if not mic.enabled:
-            self.health.off("microphone", "off in robot.yaml (type: none)")
-            return None
-        registry = self.integrations.audio_registry
-        if registry is None:
-            self.health.down("microphone", "audio support (sensors.audio) is not in this build")
-            return None
-        return SourceWorker(
-            "microphone",
-            lambda: registry.create(mic.source_config()),
-            self.health,
-            self.observations,
-            self.clock_ms,
-            period_ms=self.integrations.audio_chunk_ms,
-            make_perceive=self.integrations.audio_perceive,
-            retry_ms=mic.retry_ms,
-            stale_ms=mic.stale_ms,
-        )
-
     def _on_body_ready(self, info: BodyInfo) -> None:
         firmware = ".".join(map(str, info.firmware))
         self.health.up("body", f"{info.board} firmware {firmware} on {self.link.url}")
@@ -316,13 +301,21 @@ class PetApp:
         """Called from the loader thread; the brain reads the attribute in its next step."""
         self.brain.fusion = fusion
 
+    def _next_observations(self, limit: int) -> list[Observation]:
+        """What the workers (threads here, or the perception process) have said since."""
+        if self._perception is not None:
+            return self._perception.drain(limit)
+        found: list[Observation] = []
+        while len(found) < limit:
+            try:
+                found.append(self.observations.get_nowait())
+            except queue.Empty:
+                break
+        return found
+
     def _perceive(self) -> None:
         """Worker observations to the brain's fusion; owner presence and loud sounds as events."""
-        for _ in range(64):
-            try:
-                item = self.observations.get_nowait()
-            except queue.Empty:
-                return
+        for item in self._next_observations(64):
             self.brain.perceive(item.value)
             self.view.note(item.value, self.perception.presence.present)
             for event in self.perception.translate(item.value):
@@ -352,3 +345,88 @@ class PetApp:
 
     def _write_event(self, record: dict[str, Any]) -> None:
         self._events.write(record)
+
+
+def build_workers(
+    config: RobotFile,
+    integrations: Integrations,
+    health: DeviceHealth,
+    out: queue.Queue[Observation],
+    clock_ms: Callable[[], float],
+) -> list[SourceWorker]:
+    """The camera and microphone workers ``config`` asks for (not started).
+
+    A device switched off or not in this build is said on ``health`` here.
+    """
+    workers = [
+        _camera_worker(config, integrations, health, out, clock_ms),
+        _microphone_worker(config, integrations, health, out, clock_ms),
+    ]
+    return [w for w in workers if w is not None]
+
+
+def _build_in_child(
+    config: RobotFile, health: DeviceHealth, out: queue.Queue[Observation], clock: SharedClock
+) -> list[SourceWorker]:
+    """:func:`build_workers` inside the perception process (its own integrations)."""
+    return build_workers(config, load_integrations(), health, out, clock)
+
+
+def _camera_worker(
+    config: RobotFile,
+    integrations: Integrations,
+    health: DeviceHealth,
+    out: queue.Queue[Observation],
+    clock_ms: Callable[[], float],
+) -> SourceWorker | None:
+    cam = config.camera
+    if not cam.enabled:
+        health.off("camera", "off in robot.yaml (type: none)")
+        return None
+    registry = integrations.camera_registry
+    if registry is None:
+        health.down("camera", "camera support (sensors.camera) is not in this build")
+        return None
+
+    def clock_int() -> int:
+        return int(clock_ms())
+
+    return SourceWorker(
+        "camera",
+        lambda: registry.create({**cam.source_config(), "clock": clock_int}),
+        health,
+        out,
+        clock_ms,
+        period_ms=1000.0 / cam.fps,
+        make_perceive=integrations.camera_perceive(cam),
+        retry_ms=cam.retry_ms,
+        stale_ms=cam.stale_ms,
+    )
+
+
+def _microphone_worker(
+    config: RobotFile,
+    integrations: Integrations,
+    health: DeviceHealth,
+    out: queue.Queue[Observation],
+    clock_ms: Callable[[], float],
+) -> SourceWorker | None:
+    mic = config.microphone
+    if not mic.enabled:
+        health.off("microphone", "off in robot.yaml (type: none)")
+        return None
+    registry = integrations.audio_registry
+    if registry is None:
+        health.down("microphone", "audio support (sensors.audio) is not in this build")
+        return None
+    return SourceWorker(
+        "microphone",
+        lambda: registry.create(mic.source_config()),
+        health,
+        out,
+        clock_ms,
+        period_ms=integrations.audio_chunk_ms,
+        make_perceive=integrations.audio_perceive,
+        retry_ms=mic.retry_ms,
+        stale_ms=mic.stale_ms,
+    )

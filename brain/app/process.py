@@ -1,0 +1,190 @@
+"""Perception in its own process, so the touch → servo path never waits behind it.
+
+In one process, the camera's and microphone's Python work (MediaPipe's
+landmark lists, the audio features, pickling observations) holds the GIL in
+slices of up to the interpreter's switch interval (5 ms): the main loop,
+woken by a touch frame, then waits for the GIL before it can answer. In a
+separate process the two share nothing but the CPU, and the OS scheduler
+decides who runs; the perception process lowers its own priority
+(``nice +10``), so a woken reaction path preempts it at once.
+
+:class:`PerceptionProcess` starts one child (``spawn``: the parent has
+threads, and forking a threaded process is unsafe) that builds exactly the
+workers the threaded design builds (:func:`brain.app.workers` through the
+``build`` callable) and sends their observations and device-health changes
+back over one pipe. The parent applies health changes to its own
+:class:`~brain.app.health.DeviceHealth` (so each is logged once, by the
+parent) and drains observations in its main loop without ever blocking.
+
+Clock: both processes read :class:`SharedClock`, milliseconds since one
+origin on the system's monotonic clock, so observations are stamped on the
+brain's clock.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing as mp
+import os
+import queue
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+from brain.app.health import DeviceHealth
+from brain.app.workers import Observation, SourceWorker, wait_all
+
+log = logging.getLogger("petbrain")
+
+PERCEPTION_NICE = 10  # the perception process yields the CPU to the reaction path
+POLL_S = 0.05  # how often the child looks at its stop flag while idle
+
+
+@dataclass(frozen=True)
+class SharedClock:
+    """Milliseconds since ``origin_s`` on the monotonic clock; the same in every process."""
+
+    origin_s: float
+
+    @classmethod
+    def now(cls) -> SharedClock:
+        """A clock starting at 0 ms now."""
+        return cls(time.monotonic())
+
+    def __call__(self) -> float:
+        """The brain's time in milliseconds."""
+        return (time.monotonic() - self.origin_s) * 1000.0
+
+
+class RelayHealth(DeviceHealth):
+    """The child's health board: keeps state for its workers, says nothing, relays changes."""
+
+    def __init__(self, send: Callable[[tuple[Any, ...]], None]) -> None:
+        super().__init__()
+        self._send = send
+
+    def up(self, name: str, detail: str) -> None:
+        """Mark ``name`` working and tell the parent."""
+        state = self.state(name)
+        changed = state.ok is not True
+        state.ok, state.detail = True, detail
+        if changed:
+            self._send(("up", name, detail))
+
+    def down(self, name: str, detail: str, retry_s: float | None = None) -> None:
+        """Mark ``name`` failed and tell the parent."""
+        state = self.state(name)
+        changed = state.ok is not False
+        state.ok, state.detail = False, detail
+        if changed:
+            self._send(("down", name, detail, retry_s))
+
+    def off(self, name: str, why: str) -> None:
+        """The parent says this itself at start."""
+
+
+# Builds the workers in the child: (health, out queue, clock) -> workers.
+WorkerBuild = Callable[[DeviceHealth, "queue.Queue[Observation]", SharedClock], list[SourceWorker]]
+
+
+def _child_main(
+    build: WorkerBuild,
+    clock: SharedClock,
+    conn: Connection,
+    stop: Any,
+    log_level: int,
+) -> None:
+    """The perception process: run the workers, forward what they say, stop when told."""
+    logging.basicConfig(level=log_level, format="petbrain: %(levelname)s: %(message)s")
+    try:
+        os.nice(PERCEPTION_NICE)
+    except OSError:  # pragma: no cover - nice can only fail in odd sandboxes
+        pass
+
+    def send(message: tuple[Any, ...]) -> None:
+        try:
+            conn.send(message)
+        except (BrokenPipeError, EOFError, OSError):
+            stop.set()  # the parent is gone: stop too
+
+    out: queue.Queue[Observation] = queue.Queue(maxsize=256)
+    health = RelayHealth(send)
+    workers = build(health, out, clock)
+    for worker in workers:
+        worker.start()
+    while not stop.is_set():
+        try:
+            item = out.get(timeout=POLL_S)
+        except queue.Empty:
+            continue
+        send(("obs", item))
+    stuck = wait_all(workers, timeout_s=2.0)
+    send(("stopped", stuck))
+    conn.close()
+
+
+class PerceptionProcess:
+    """The parent's handle on the perception process."""
+
+    def __init__(self, build: WorkerBuild, clock: SharedClock, health: DeviceHealth) -> None:
+        context = mp.get_context("spawn")
+        self._receive, send = context.Pipe(duplex=False)
+        self._stop = context.Event()
+        self._health = health
+        self._process = context.Process(
+            target=_child_main,
+            args=(build, clock, send, self._stop, logging.getLogger().getEffectiveLevel()),
+            name="petbrain-perception",
+            daemon=True,
+        )
+        self._send_end = send
+        self.stuck: list[str] = []
+        self.received = 0
+
+    @property
+    def pid(self) -> int | None:
+        """The child's process id once started."""
+        return self._process.pid
+
+    def start(self) -> None:
+        """Start the child (it imports and loads its models on its own time)."""
+        self._process.start()
+        self._send_end.close()  # the child holds the sending end now
+
+    def drain(self, limit: int) -> list[Observation]:
+        """Up to ``limit`` observations waiting now (never blocks); applies health changes."""
+        found: list[Observation] = []
+        try:
+            while len(found) < limit and self._receive.poll():
+                message = self._receive.recv()
+                self.received += 1
+                kind = message[0]
+                if kind == "obs":
+                    found.append(message[1])
+                elif kind == "up":
+                    self._health.up(message[1], message[2])
+                elif kind == "down":
+                    self._health.down(message[1], message[2], message[3])
+                elif kind == "stopped":
+                    self.stuck = list(message[1])
+        except (EOFError, OSError):
+            pass  # the child ended; stop() reports it
+        return found
+
+    def stop(self, timeout_s: float = 3.0) -> list[str]:
+        """Stop the child; the names of workers (or the process) that did not stop in time."""
+        if self._process.pid is None:
+            return []
+        self._stop.set()
+        deadline = time.monotonic() + timeout_s
+        while self._process.is_alive() and time.monotonic() < deadline:
+            self.drain(1000)
+            self._process.join(0.05)
+        self.drain(1000)
+        if self._process.is_alive():
+            self._process.terminate()
+            self._process.join(1.0)
+            return [*self.stuck, "perception process"]
+        return self.stuck
