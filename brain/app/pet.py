@@ -63,6 +63,7 @@ class PetApp:
         seed: int = 0,
         library_paths: list[Path] | None = None,
         perception_process: bool | None = None,
+        realtime: bool = True,
     ) -> None:
         self.config = config
         self.health = DeviceHealth()
@@ -75,6 +76,7 @@ class PetApp:
         if perception_process and not isinstance(self.clock_ms, SharedClock):
             raise ValueError("perception in a process needs the shared monotonic clock")
         self.perception_process = perception_process
+        self.realtime = realtime  # ask for SCHED_FIFO for the main loop (where allowed)
         self._perception: PerceptionProcess | None = None
         body = config.body
         self.link = ObservedLink(
@@ -166,7 +168,7 @@ class PetApp:
     def run(self) -> int:
         """Start, loop until asked to stop, shut down; the exit code."""
         self.start()
-        prefer_reaction_path()  # gc.freeze, real-time priority where allowed
+        prefer_reaction_path(realtime=self.realtime)  # gc.freeze; SCHED_FIFO where allowed
         try:
             while not self._stop.is_set():
                 self.step()

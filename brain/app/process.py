@@ -23,6 +23,7 @@ brain's clock.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing as mp
 import os
@@ -98,10 +99,8 @@ def _child_main(
 ) -> None:
     """The perception process: run the workers, forward what they say, stop when told."""
     logging.basicConfig(level=log_level, format="petbrain: %(levelname)s: %(message)s")
-    try:
+    with contextlib.suppress(OSError):  # nice can only fail in odd sandboxes
         os.nice(PERCEPTION_NICE)
-    except OSError:  # pragma: no cover - nice can only fail in odd sandboxes
-        pass
 
     def send(message: tuple[Any, ...]) -> None:
         try:

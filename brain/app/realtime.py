@@ -37,11 +37,15 @@ class ReactionPriority:
     why_not: str = ""  # the OS's answer when it was not
 
 
-def prefer_reaction_path(priority: int = REALTIME_PRIORITY) -> ReactionPriority:
+def prefer_reaction_path(
+    realtime: bool = True, priority: int = REALTIME_PRIORITY
+) -> ReactionPriority:
     """Freeze start-up objects out of the collector; ask for SCHED_FIFO on this thread."""
     gc.collect()
     gc.freeze()
     frozen = gc.get_freeze_count()
+    if not realtime:
+        return ReactionPriority(frozen, False, "not asked for")
     setter = getattr(os, "sched_setscheduler", None)
     if setter is None:
         return ReactionPriority(frozen, False, "no sched_setscheduler on this OS")

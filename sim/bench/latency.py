@@ -25,14 +25,14 @@ TOUCH_MS = 80
 WARMUP_MS = 600
 
 
-def _body_process(conn: Connection, touches: int) -> None:
+def _body_process(conn: Connection, touches: int, warmup_ms: int = WARMUP_MS) -> None:
     """Child: a virtual body on the wall clock that times its own touches."""
     from sim.body import VirtualBody
 
     layout = DEFAULT_ROBOT.layout
     pads = tuple(layout.indices(["back_middle"]))
     scripts = [
-        Press(layout, WARMUP_MS + i * TOUCH_PERIOD_MS, TOUCH_MS, pads, 0.7) for i in range(touches)
+        Press(layout, warmup_ms + i * TOUCH_PERIOD_MS, TOUCH_MS, pads, 0.7) for i in range(touches)
     ]
     body = VirtualBody(layout.pad_count, len(DEFAULT_ROBOT.joints), combine(layout, scripts))
     conn.send(body.path)
@@ -41,7 +41,7 @@ def _body_process(conn: Connection, touches: int) -> None:
     was_touched = False
     watch_in = wire.Decoder()
     start = time.perf_counter()
-    end_ms = WARMUP_MS + touches * TOUCH_PERIOD_MS + 300
+    end_ms = warmup_ms + touches * TOUCH_PERIOD_MS + 300
     original_write = body.port.write
     original_read = body.port.read
 
