@@ -28,7 +28,7 @@ from brain.app.health import DeviceHealth
 from brain.app.integrations import Integrations, load_integrations
 from brain.app.perception import PerceptionEvents, load_fusion_in_background
 from brain.app.process import PerceptionProcess, SharedClock
-from brain.app.realtime import prefer_reaction_path
+from brain.app.realtime import ReactionPriority, normal_priority, prefer_reaction_path
 from brain.app.runtime import Brain, BrainEvent
 from brain.app.support import EventLog, body_mismatches
 from brain.app.workers import Observation, SourceWorker, wait_all
@@ -77,6 +77,7 @@ class PetApp:
             raise ValueError("perception in a process needs the shared monotonic clock")
         self.perception_process = perception_process
         self.realtime = realtime  # ask for SCHED_FIFO for the main loop (where allowed)
+        self.priority = ReactionPriority(0, False, "not started")
         self._perception: PerceptionProcess | None = None
         body = config.body
         self.link = ObservedLink(
@@ -168,12 +169,14 @@ class PetApp:
     def run(self) -> int:
         """Start, loop until asked to stop, shut down; the exit code."""
         self.start()
-        prefer_reaction_path(realtime=self.realtime)  # gc.freeze; SCHED_FIFO where allowed
+        self.priority = prefer_reaction_path(realtime=self.realtime)  # gc.freeze; SCHED_FIFO
         try:
             while not self._stop.is_set():
                 self.step()
         finally:
             self.shutdown()
+            if self.priority.realtime:
+                normal_priority()  # the caller's thread goes on at its usual priority
         return 0
 
     def step(self) -> None:

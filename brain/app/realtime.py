@@ -63,3 +63,10 @@ def prefer_reaction_path(
         return ReactionPriority(frozen, False, why)
     log.info("main loop at real-time priority %d (SCHED_FIFO)", priority)
     return ReactionPriority(frozen, True)
+
+
+def normal_priority() -> None:
+    """Back to the normal scheduler for this thread (after :func:`prefer_reaction_path`)."""
+    setter = getattr(os, "sched_setscheduler", None)
+    if setter is not None and os.sched_getscheduler(0) != os.SCHED_OTHER:
+        setter(0, os.SCHED_OTHER, os.sched_param(0))

@@ -25,9 +25,21 @@ TOUCH_MS = 80
 WARMUP_MS = 600
 
 
-def _body_process(conn: Connection, touches: int, warmup_ms: int = WARMUP_MS) -> None:
-    """Child: a virtual body on the wall clock that times its own touches."""
+def _body_process(
+    conn: Connection, touches: int, warmup_ms: int = WARMUP_MS, own_chip: bool = False
+) -> None:
+    """Child: a virtual body on the wall clock that times its own touches.
+
+    ``own_chip``: the real body is a microcontroller that no host process can
+    delay; where the OS allows, the virtual one gets real-time priority so the
+    host's other load does not add its scheduling delays to the brain's.
+    """
     from sim.body import VirtualBody
+
+    if own_chip:
+        from brain.app.realtime import prefer_reaction_path
+
+        prefer_reaction_path(realtime=True, priority=30)
 
     layout = DEFAULT_ROBOT.layout
     pads = tuple(layout.indices(["back_middle"]))
@@ -37,6 +49,7 @@ def _body_process(conn: Connection, touches: int, warmup_ms: int = WARMUP_MS) ->
     body = VirtualBody(layout.pad_count, len(DEFAULT_ROBOT.joints), combine(layout, scripts))
     conn.send(body.path)
     latencies_ms: list[float] = []
+    onsets_s: list[float] = []  # time.monotonic() of each answered touch's onset
     onset_at: float | None = None
     was_touched = False
     watch_in = wire.Decoder()
@@ -63,6 +76,7 @@ def _body_process(conn: Connection, touches: int, warmup_ms: int = WARMUP_MS) ->
             for message in watch_in.feed(data):
                 if isinstance(message, wire.ServoTargets) and onset_at is not None:
                     latencies_ms.append((time.perf_counter() - onset_at) * 1000.0)
+                    onsets_s.append(time.monotonic() - latencies_ms[-1] / 1000.0)
                     onset_at = None
         return data
 
@@ -75,7 +89,7 @@ def _body_process(conn: Connection, touches: int, warmup_ms: int = WARMUP_MS) ->
         # Wake as soon as the brain writes, as the board's UART interrupt would.
         body.port.wait_readable(0.001)
         body.tick(now_ms)
-    conn.send(latencies_ms)
+    conn.send((latencies_ms, onsets_s))
     body.close()
 
 
@@ -137,7 +151,7 @@ def touch_latency(options: BenchOptions) -> list[Result]:
         brain.step(now_ms)
         link.wait_readable(5.0)
     link.close()
-    latencies = parent.recv() if parent.poll(5.0) else []
+    latencies, _onsets = parent.recv() if parent.poll(5.0) else ([], [])
     proc.join(5)
     if len(latencies) < touches // 2:
         raise RuntimeError(f"only {len(latencies)} of {touches} touches were answered")
