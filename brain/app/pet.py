@@ -30,6 +30,7 @@ from brain.app.perception import PerceptionEvents, load_fusion_in_background
 from brain.app.process import PerceptionProcess, SharedClock
 from brain.app.realtime import ReactionPriority, normal_priority, prefer_reaction_path
 from brain.app.runtime import Brain, BrainEvent
+from brain.app.sources import build_in_child, build_workers
 from brain.app.support import EventLog, body_mismatches
 from brain.app.workers import Observation, SourceWorker, wait_all
 from brain.body.link import BodyInfo
@@ -149,17 +150,20 @@ class PetApp:
             self.config.body.board,
         )
         self._emit("starting", {"name": self.config.name, "port": self.config.body.port})
-        now = int(self.clock_ms())
-        self.link.open(now)
         self.workers = build_workers(
             self.config, self.integrations, self.health, self.observations, self.clock_ms
         )
         if self.perception_process and self.workers:
-            # Same workers, built again in the child; these stay unstarted.
+            # The same workers, built again in the child (these stay unstarted). It
+            # starts now, before the port and any thread are opened, so it can fork;
+            # it loads nothing until _start_workers says go.
             assert isinstance(self.clock_ms, SharedClock)
             self._perception = PerceptionProcess(
-                functools.partial(_build_in_child, self.config), self.clock_ms, self.health
+                functools.partial(build_in_child, self.config), self.clock_ms, self.health
             )
+            self._perception.start()
+        now = int(self.clock_ms())
+        self.link.open(now)
         self._workers_due_ms = now + WORKERS_GRACE_MS
         if self.speaker is not None:
             self.speaker.start()
@@ -225,7 +229,7 @@ class PetApp:
         self._workers_started = True
         load_fusion_in_background(self._fusion_ready)
         if self._perception is not None:
-            self._perception.start()
+            self._perception.go()
             return
         for worker in self.workers:
             worker.start()
@@ -350,88 +354,3 @@ class PetApp:
 
     def _write_event(self, record: dict[str, Any]) -> None:
         self._events.write(record)
-
-
-def build_workers(
-    config: RobotFile,
-    integrations: Integrations,
-    health: DeviceHealth,
-    out: queue.Queue[Observation],
-    clock_ms: Callable[[], float],
-) -> list[SourceWorker]:
-    """The camera and microphone workers ``config`` asks for (not started).
-
-    A device switched off or not in this build is said on ``health`` here.
-    """
-    workers = [
-        _camera_worker(config, integrations, health, out, clock_ms),
-        _microphone_worker(config, integrations, health, out, clock_ms),
-    ]
-    return [w for w in workers if w is not None]
-
-
-def _build_in_child(
-    config: RobotFile, health: DeviceHealth, out: queue.Queue[Observation], clock: SharedClock
-) -> list[SourceWorker]:
-    """:func:`build_workers` inside the perception process (its own integrations)."""
-    return build_workers(config, load_integrations(), health, out, clock)
-
-
-def _camera_worker(
-    config: RobotFile,
-    integrations: Integrations,
-    health: DeviceHealth,
-    out: queue.Queue[Observation],
-    clock_ms: Callable[[], float],
-) -> SourceWorker | None:
-    cam = config.camera
-    if not cam.enabled:
-        health.off("camera", "off in robot.yaml (type: none)")
-        return None
-    registry = integrations.camera_registry
-    if registry is None:
-        health.down("camera", "camera support (sensors.camera) is not in this build")
-        return None
-
-    def clock_int() -> int:
-        return int(clock_ms())
-
-    return SourceWorker(
-        "camera",
-        lambda: registry.create({**cam.source_config(), "clock": clock_int}),
-        health,
-        out,
-        clock_ms,
-        period_ms=1000.0 / cam.fps,
-        make_perceive=integrations.camera_perceive(cam),
-        retry_ms=cam.retry_ms,
-        stale_ms=cam.stale_ms,
-    )
-
-
-def _microphone_worker(
-    config: RobotFile,
-    integrations: Integrations,
-    health: DeviceHealth,
-    out: queue.Queue[Observation],
-    clock_ms: Callable[[], float],
-) -> SourceWorker | None:
-    mic = config.microphone
-    if not mic.enabled:
-        health.off("microphone", "off in robot.yaml (type: none)")
-        return None
-    registry = integrations.audio_registry
-    if registry is None:
-        health.down("microphone", "audio support (sensors.audio) is not in this build")
-        return None
-    return SourceWorker(
-        "microphone",
-        lambda: registry.create(mic.source_config()),
-        health,
-        out,
-        clock_ms,
-        period_ms=integrations.audio_chunk_ms,
-        make_perceive=integrations.audio_perceive,
-        retry_ms=mic.retry_ms,
-        stale_ms=mic.stale_ms,
-    )

@@ -8,11 +8,15 @@ separate process the two share nothing but the CPU, and the OS scheduler
 decides who runs; the perception process lowers its own priority
 (``nice +10``), so a woken reaction path preempts it at once.
 
-:class:`PerceptionProcess` starts one child (``spawn``: the parent has
-threads, and forking a threaded process is unsafe) that builds exactly the
-workers the threaded design builds (:func:`brain.app.workers` through the
-``build`` callable) and sends their observations and device-health changes
-back over one pipe. The parent applies health changes to its own
+:class:`PerceptionProcess` starts one child early, while the parent is still
+single-threaded, by ``fork`` (it then shares the parent's imported modules
+copy-on-write; ``gc.freeze()`` first, so the collector does not touch and
+copy them), or by ``spawn`` when other threads already run (forking a
+threaded process can deadlock the child). The child waits until :meth:`go`
+(after the body's handshake, so contact with the body comes first), then
+builds exactly the workers the threaded design builds (the ``build``
+callable, :mod:`brain.app.sources`) and sends their observations and
+device-health changes back over one pipe. The parent applies health changes to its own
 :class:`~brain.app.health.DeviceHealth` (so each is logged once, by the
 parent) and drains observations in its main loop without ever blocking.
 
@@ -24,10 +28,13 @@ brain's clock.
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import multiprocessing as mp
 import os
 import queue
+import signal
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -94,13 +101,21 @@ def _child_main(
     build: WorkerBuild,
     clock: SharedClock,
     conn: Connection,
-    stop: Any,
+    events: tuple[Any, Any],
     log_level: int,
 ) -> None:
     """The perception process: run the workers, forward what they say, stop when told."""
-    logging.basicConfig(level=log_level, format="petbrain: %(levelname)s: %(message)s")
+    go, stop = events
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when perception stops
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if not logging.getLogger().handlers:  # spawned: a fresh interpreter
+        logging.basicConfig(level=log_level, format="petbrain: %(levelname)s: %(message)s")
     with contextlib.suppress(OSError):  # nice can only fail in odd sandboxes
         os.nice(PERCEPTION_NICE)
+    while not go.wait(POLL_S):
+        if stop.is_set():
+            conn.send(("stopped", []))
+            return
 
     def send(message: tuple[Any, ...]) -> None:
         try:
@@ -128,13 +143,17 @@ class PerceptionProcess:
     """The parent's handle on the perception process."""
 
     def __init__(self, build: WorkerBuild, clock: SharedClock, health: DeviceHealth) -> None:
-        context = mp.get_context("spawn")
+        # fork only while this process has no other Python thread (see the module doc).
+        self.method = "fork" if threading.active_count() == 1 else "spawn"
+        context: Any = mp.get_context(self.method)
         self._receive, send = context.Pipe(duplex=False)
+        self._go = context.Event()
         self._stop = context.Event()
         self._health = health
+        level = logging.getLogger().getEffectiveLevel()
         self._process = context.Process(
             target=_child_main,
-            args=(build, clock, send, self._stop, logging.getLogger().getEffectiveLevel()),
+            args=(build, clock, send, (self._go, self._stop), level),
             name="petbrain-perception",
             daemon=True,
         )
@@ -145,12 +164,20 @@ class PerceptionProcess:
     @property
     def pid(self) -> int | None:
         """The child's process id once started."""
-        return self._process.pid
+        pid: int | None = self._process.pid
+        return pid
 
     def start(self) -> None:
-        """Start the child (it imports and loads its models on its own time)."""
+        """Start the child; it waits for :meth:`go` before it opens or loads anything."""
+        if self.method == "fork":
+            gc.collect()
+            gc.freeze()  # shared pages stay shared: the collector no longer writes to them
         self._process.start()
         self._send_end.close()  # the child holds the sending end now
+
+    def go(self) -> None:
+        """Let the child build its workers, open the devices and load the models."""
+        self._go.set()
 
     def drain(self, limit: int) -> list[Observation]:
         """Up to ``limit`` observations waiting now (never blocks); applies health changes."""

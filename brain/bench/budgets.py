@@ -133,8 +133,9 @@ BUDGETS: tuple[Budget, ...] = (
         "MiB",
     ),
     Budget(
-        "run_rss_mib",
-        "resident memory of `petbrain run` with camera and microphone on file sources",
+        "run_pss_mib",
+        "memory of `petbrain run` and its perception process (PSS: shared pages counted once), "
+        "camera and microphone on file sources, every model working",
         350.0,
         "max",
         "MiB",

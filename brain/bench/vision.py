@@ -157,7 +157,7 @@ def vision(options: BenchOptions) -> list[Result]:
             loaded,
             "MB",
             Reference("same process before building the pipeline", bare),
-            note="the whole brain is judged by brain_rss_mib and run_rss_mib",
+            note="the whole brain is judged by brain_rss_mib and run_pss_mib",
         )
     )
     results.extend(_accuracy(options))
