@@ -56,7 +56,9 @@ class Integrations:
 
         def make() -> Perceive | None:
             pipeline_module = importlib.import_module("sensors.camera.pipeline")
-            config = pipeline_module.VisionConfig(hfov_deg=camera.hfov_deg)
+            config = pipeline_module.VisionConfig(
+                hfov_deg=camera.hfov_deg, frame_rate_hz=float(camera.fps)
+            )
             pipeline = pipeline_module.build_vision(config)  # logs why when it is None
             if pipeline is None:
                 return None

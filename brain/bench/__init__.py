@@ -104,9 +104,35 @@ class Result:
 
 @dataclass(frozen=True)
 class BenchOptions:
-    """Knobs every benchmark honours: ``quick`` trades precision for a short run."""
+    """Knobs every benchmark honours: ``quick`` trades precision for a short run.
+
+    ``profile`` names a device profile (see :data:`PROFILES`): the run is
+    pinned to one core and ``camera_scale`` multiplies the camera's frame
+    rate, so this machine's core carries the vision load a slower core would.
+    """
 
     quick: bool = False
+    profile: str | None = None
+    camera_scale: float = 1.0
+
+
+@dataclass(frozen=True)
+class DeviceProfile:
+    """A target device: how much slower one of its cores is than one here."""
+
+    name: str
+    slowdown: float  # this machine's single-core speed / the device's
+    source: str  # where the ratio comes from (docs/robot.md has the details)
+
+
+PROFILES = {
+    "pi5": DeviceProfile(
+        "pi5",
+        1.5,
+        "Geekbench 6 single-core, Raspberry Pi 5 (Cortex-A76, 2.4 GHz) ~760-800 vs "
+        "AMD EPYC 7002 (Zen 2) cloud cores ~1100-1300; see docs/robot.md",
+    ),
+}
 
 
 BenchFunction = Callable[[BenchOptions], list[Result]]

@@ -12,7 +12,7 @@ from brain.cli import CommandGroups
 from brain.errors import UserError
 
 if TYPE_CHECKING:
-    from brain.bench import Result
+    from brain.bench import BenchOptions, Result
 
 
 def register(groups: CommandGroups) -> None:
@@ -29,6 +29,11 @@ def register(groups: CommandGroups) -> None:
     )
     parser.add_argument(
         "--budgets", action="store_true", help="print the budget table (Markdown) and exit"
+    )
+    parser.add_argument(
+        "--profile",
+        choices=["pi5"],
+        help="pin to one core and scale the camera rate to load it like the device's core",
     )
 
 
@@ -52,6 +57,8 @@ def run(args: argparse.Namespace) -> int:
             raise UserError(f"unknown benchmark group(s): {', '.join(unknown)}; see --list")
         selected = [name for name in groups if name in args.only]
     options = BenchOptions(quick=args.quick)
+    if getattr(args, "profile", None):
+        options = _apply_profile(args.profile, options)
     results: list[Result] = []
     failed: list[str] = []
     for name in selected:
@@ -76,6 +83,25 @@ def run(args: argparse.Namespace) -> int:
         print(f"petbrain bench: over budget: {', '.join(missed)}", file=sys.stderr)
         return 1
     return 1 if failed else 0
+
+
+def _apply_profile(name: str, options: BenchOptions) -> BenchOptions:
+    """Pin this process (and every process it starts) to one core; scale the camera."""
+    import os
+
+    from brain.bench import PROFILES, BenchOptions
+
+    profile = PROFILES[name]
+    if not hasattr(os, "sched_setaffinity"):
+        raise UserError("--profile needs CPU affinity (Linux)")
+    core = min(os.sched_getaffinity(0))
+    os.sched_setaffinity(0, {core})
+    print(
+        f"profile {name}: pinned to CPU {core}; camera rate x{profile.slowdown:g} "
+        f"({profile.source})",
+        file=sys.stderr,
+    )
+    return BenchOptions(options.quick, name, profile.slowdown)
 
 
 def _print_table(results: list[Result]) -> None:

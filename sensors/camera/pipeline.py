@@ -53,6 +53,8 @@ from sensors.camera.source import Frame
 
 log = logging.getLogger("petbrain.vision")
 
+NOMINAL_FRAME_RATE_HZ = 15.0  # the camera rate VisionConfig's step periods are given for
+
 
 @dataclass(frozen=True)
 class VisionConfig:
@@ -65,6 +67,9 @@ class VisionConfig:
     pose_period_ms: float = 600.0  # pose (every 9th frame at 15 fps; it costs ~5x the mesh)
     pose_active_period_ms: float = 180.0  # ... while a hand is raised (a wave needs samples)
     count_period_ms: float = 1000.0  # count the faces in view with the short-range detector
+    # The periods above are for a 15 Hz camera; a camera set faster or slower in
+    # robot.yaml scales them, so each step keeps its share of the frames.
+    frame_rate_hz: float = 15.0
     hfov_deg: float = 70.0  # the camera's horizontal field of view, for distances
     still_images: bool = False  # unrelated images (no tracking between frames)
     threads: int = 1  # onnxruntime threads for the expression model
@@ -93,11 +98,12 @@ class VisionPipeline:
         self._mesh_one = self._face_mesh(self.config.max_faces if static else 1)
         self._mesh_many: Any = None
         self._counter: Any = None
+        scale = NOMINAL_FRAME_RATE_HZ / max(self.config.frame_rate_hz, 1e-3)
         self._schedule = Schedule(
-            self.config.face_period_ms,
-            self.config.pose_period_ms,
-            self.config.pose_active_period_ms,
-            self.config.count_period_ms,
+            self.config.face_period_ms * scale,
+            self.config.pose_period_ms * scale,
+            self.config.pose_active_period_ms * scale,
+            self.config.count_period_ms * scale,
             every_frame=static,
         )
         self._face_thumbnail: npt.NDArray[np.float32] | None = None

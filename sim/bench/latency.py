@@ -37,9 +37,13 @@ def _body_process(
     from sim.body import VirtualBody
 
     if own_chip:
+        import os
+
         from brain.app.realtime import prefer_reaction_path
 
         prefer_reaction_path(realtime=True, priority=30)
+        if hasattr(os, "sched_setaffinity") and os.cpu_count():
+            os.sched_setaffinity(0, set(range(os.cpu_count() or 1)))  # not the brain's core
 
     layout = DEFAULT_ROBOT.layout
     pads = tuple(layout.indices(["back_middle"]))

@@ -76,13 +76,14 @@ def _write_faces(folder: Path, count: int) -> None:
         cv2.imwrite(str(folder / f"frame{i:03d}.jpg"), frame)
 
 
-def write_config(folder: Path, port: str) -> Path:
-    """A robot.yaml on ``port`` with the file camera (15 Hz) and the file microphone."""
+def write_config(folder: Path, port: str, camera_scale: float = 1.0) -> Path:
+    """A robot.yaml on ``port`` with the file camera (15 Hz x scale) and the file microphone."""
     _write_voice(folder / "voice.wav", 6.0)
     _write_faces(folder / "faces", 90)
     document = YAML(typ="rt").load(render_config(DeviceReport(), "bench", port=port))
     document["microphone"] = {"type": "wav", "path": str(folder / "voice.wav")}
-    document["camera"] = {"type": "images", "path": str(folder / "faces"), "fps": CAMERA_FPS}
+    fps = round(CAMERA_FPS * camera_scale, 1)
+    document["camera"] = {"type": "images", "path": str(folder / "faces"), "fps": fps}
     document["dashboard"] = {"enabled": False}
     path = folder / "robot.yaml"
     with path.open("w", encoding="utf-8") as out:
@@ -109,7 +110,11 @@ def _finish_body(process: Any, parent: Any, touches: int, after_s: float = 0.0) 
 
 
 def loaded_latencies(
-    touches: int, perception_process: bool, folder: Path, realtime: bool = True
+    touches: int,
+    perception_process: bool,
+    folder: Path,
+    realtime: bool = True,
+    camera_scale: float = 1.0,
 ) -> tuple[list[float], dict[str, float]]:
     """Touch latencies with ``petbrain run``'s app and both pipelines at full rate."""
     from brain.app.pet import PetApp
@@ -118,7 +123,7 @@ def loaded_latencies(
     folder.mkdir(parents=True, exist_ok=True)
     process, parent, port = _start_body(touches, LOADED_WARMUP_MS)
     app = PetApp(
-        load_robot_file(write_config(folder, port)),
+        load_robot_file(write_config(folder, port, camera_scale)),
         perception_process=perception_process,
         realtime=realtime,
     )
@@ -182,11 +187,17 @@ def touch_latency_loaded(options: BenchOptions) -> list[Result]:
     touches = 40 if options.quick else 120
     link_only = link_only_latencies(touches)
     with tempfile.TemporaryDirectory(prefix="petbrain-loaded-") as folder:
-        ours, details = loaded_latencies(touches, True, Path(folder) / "process")
-        plain, _ = loaded_latencies(touches, True, Path(folder) / "plain", realtime=False)
-        threads, thread_details = loaded_latencies(
-            touches, False, Path(folder) / "thread", realtime=False
+        scale = options.camera_scale
+        ours, details = loaded_latencies(
+            touches, True, Path(folder) / "process", camera_scale=scale
         )
+        plain, _ = loaded_latencies(
+            touches, True, Path(folder) / "plain", realtime=False, camera_scale=scale
+        )
+        threads, thread_details = loaded_latencies(
+            touches, False, Path(folder) / "thread", realtime=False, camera_scale=scale
+        )
+    details["camera_set_hz"] = CAMERA_FPS * scale
     details |= {
         "max_ms": max(ours),
         "normal_priority_p50_ms": percentile(plain, 0.5),
