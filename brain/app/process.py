@@ -170,7 +170,6 @@ class PerceptionProcess:
     def start(self) -> None:
         """Start the child; it waits for :meth:`go` before it opens or loads anything."""
         if self.method == "fork":
-            gc.collect()
             gc.freeze()  # shared pages stay shared: the collector no longer writes to them
         self._process.start()
         self._send_end.close()  # the child holds the sending end now

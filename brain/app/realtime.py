@@ -40,8 +40,11 @@ class ReactionPriority:
 def prefer_reaction_path(
     realtime: bool = True, priority: int = REALTIME_PRIORITY
 ) -> ReactionPriority:
-    """Freeze start-up objects out of the collector; ask for SCHED_FIFO on this thread."""
-    gc.collect()
+    """Freeze start-up objects out of the collector; ask for SCHED_FIFO on this thread.
+
+    No ``gc.collect()`` first: a full collection of the start-up heap would
+    delay the first heartbeat, and freezing is a constant-time splice.
+    """
     gc.freeze()
     frozen = gc.get_freeze_count()
     if not realtime:
