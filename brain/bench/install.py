@@ -24,10 +24,10 @@ SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "install_size.sh"
 def install(options: BenchOptions) -> list[Result]:
     """``robot_install_mb`` (and the install's wall time in the details)."""
     if options.quick:
-        print("install: skipped with --quick (bash scripts/install_size.sh measures it)")
+        print("install: skipped with --quick (bash scripts/install_size.sh)", file=sys.stderr)
         return []
     if not SCRIPT.is_file():
-        print(f"install: {SCRIPT} not found (needs the source checkout); skipped")
+        print(f"install: {SCRIPT} not found (needs the source checkout)", file=sys.stderr)
         return []
     python = f"python{sys.version_info.major}.{sys.version_info.minor}"
     done = subprocess.run(

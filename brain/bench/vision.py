@@ -10,6 +10,7 @@ same single CPU core.
 from __future__ import annotations
 
 import os
+import sys
 import statistics
 import time
 from collections.abc import Callable, Iterator
@@ -201,7 +202,7 @@ def _accuracy(options: BenchOptions) -> list[Result]:
 
     folder = SHARED_FER / "publictest"
     if not folder.is_dir():
-        print(f"vision: {folder} absent, skipping expression accuracy")
+        print(f"vision: {folder} absent, skipping expression accuracy", file=sys.stderr)
         return []
     items, _ = collect(folder, {}, 60 if options.quick else None)
     ours = evaluate(items, DEFAULT_MODEL, mode="crops")
