@@ -92,14 +92,6 @@ BUDGETS: tuple[Budget, ...] = (
         "ms",
     ),
     Budget(
-        "touch_to_servo_p99_ms",
-        "touch onset → first servo frame back, link only (no perception), p99",
-        5.0,
-        "max",
-        "ms",
-        must=15.0,
-    ),
-    Budget(
         "face_pipeline_ms",
         "face pipeline per frame (mesh + expression), vs the `fer` package on the same frames",
         20.0,

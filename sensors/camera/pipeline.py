@@ -64,8 +64,8 @@ class VisionConfig:
     max_faces: int = 3  # faces tracked at once; the closest, most engaged one is followed
     # Video only (still images run everything on every frame), see sensors/camera/schedule.py:
     face_period_ms: float = 180.0  # mesh + expression (every 3rd frame at 15 fps), sooner on change
-    pose_period_ms: float = 600.0  # pose (every 9th frame at 15 fps; it costs ~5x the mesh)
-    pose_active_period_ms: float = 180.0  # ... while a hand is raised (a wave needs samples)
+    pose_period_ms: float = 1000.0  # pose (every 15th frame at 15 fps; it costs ~8x the mesh)
+    pose_active_period_ms: float = 200.0  # ... while a hand is raised (a wave needs samples)
     count_period_ms: float = 1000.0  # count the faces in view with the short-range detector
     # The periods above are for a 15 Hz camera; a camera set faster or slower in
     # robot.yaml scales them, so each step keeps its share of the frames.

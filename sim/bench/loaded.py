@@ -14,7 +14,8 @@ Figures, measured in the same run:
 * ``touch_to_servo_loaded_p50_ms`` / ``_p99_ms``: the shipped design
   (perception in its own process at lower priority);
 * reference: the link-only figure (the same body, the brain without
-  perception, as in ``touch_latency``), measured here again;
+  perception, as in ``touch_latency``, at the same priority), measured here
+  again;
 * details: the same loaded measurement with the main loop at normal
   priority (where SCHED_FIFO is not allowed), and with perception in threads
   of the brain's own process at normal priority (the design before this
@@ -41,6 +42,7 @@ import numpy as np
 from ruamel.yaml import YAML
 
 from brain.app.process import SharedClock
+from brain.app.realtime import normal_priority, prefer_reaction_path
 from brain.app.runtime import Brain
 from brain.bench import BenchOptions, Reference, Result, benchmark, percentile
 from brain.body.link import BodyLink
@@ -168,15 +170,20 @@ def loaded_latencies(
 
 
 def link_only_latencies(touches: int) -> list[float]:
-    """The same body and touches, the brain alone (as ``touch_latency`` measures it)."""
+    """The same body and touches, the brain alone, at the priority ``petbrain run`` asks for."""
     process, parent, port = _start_body(touches, WARMUP_MS)
     link = BodyLink(port)
     brain = Brain(link, seed=0)
+    priority = prefer_reaction_path(realtime=True)
     start = time.perf_counter()
     end_s = (WARMUP_MS + touches * TOUCH_PERIOD_MS + 150) / 1000.0
-    while time.perf_counter() - start < end_s:
-        brain.step(int((time.perf_counter() - start) * 1000))
-        link.wait_readable(5.0)
+    try:
+        while time.perf_counter() - start < end_s:
+            brain.step(int((time.perf_counter() - start) * 1000))
+            link.wait_readable(5.0)
+    finally:
+        if priority.realtime:
+            normal_priority()
     link.close()
     return _finish_body(process, parent, touches)
 
