@@ -141,7 +141,8 @@ BUDGETS: tuple[Budget, ...] = (
     ),
     Budget(
         "robot_install_mb",
-        "robot install (`pip install .[robot]` into a fresh venv, see scripts/install_size.sh)",
+        "robot install into a fresh venv (`scripts/install_robot.sh`: mediapipe without "
+        "jax/jaxlib, then `.[robot]`), measured by `scripts/install_size.sh`",
         700.0,
         "max",
         "MB",

@@ -63,7 +63,7 @@ class VisionConfig:
     expression_model: str | Path = DEFAULT_MODEL
     max_faces: int = 3  # faces tracked at once; the closest, most engaged one is followed
     # Video only (still images run everything on every frame), see sensors/camera/schedule.py:
-    face_period_ms: float = 180.0  # mesh + expression (every 3rd frame at 15 fps), sooner on change
+    face_period_ms: float = 240.0  # mesh + expression (every 4th frame at 15 fps), sooner on change
     pose_period_ms: float = 1000.0  # pose (every 15th frame at 15 fps; it costs ~8x the mesh)
     pose_active_period_ms: float = 200.0  # ... while a hand is raised (a wave needs samples)
     count_period_ms: float = 1000.0  # count the faces in view with the short-range detector

@@ -4,7 +4,7 @@ A pet does not need every model on every frame: an expression lasts half a
 second or more, a posture longer, and the number of people in view changes
 rarely. :class:`Schedule` spreads the work over time so that no video frame
 pays for both the face mesh and pose (pose costs ~5x the mesh); the mean
-cost per frame at 15 fps is about ``mesh / 3 + pose / 15`` with the defaults.
+cost per frame at 15 fps is about ``mesh / 4 + pose / 15`` with the defaults.
 
 Rules, per frame (ages are milliseconds since the step last ran):
 
