@@ -18,27 +18,26 @@ import logging
 import queue
 import signal
 import threading
-from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 from typing import IO, Any
 
-from behaviors.library import BehaviourLibrary, load_library
+from behaviors.library import BehaviourLibrary
+from brain.app.assembly import Pet, PetParts
 from brain.app.health import DeviceHealth
 from brain.app.integrations import Integrations, load_integrations
-from brain.app.perception import PerceptionEvents, load_fusion_in_background
-from brain.app.process import PerceptionProcess, SharedClock
+from brain.app.process import PerceptionProcess
 from brain.app.realtime import ReactionPriority, normal_priority, prefer_reaction_path
-from brain.app.runtime import Brain, BrainEvent
+from brain.app.runtime import BrainEvent
 from brain.app.sources import build_in_child, build_workers
 from brain.app.support import EventLog, body_mismatches
 from brain.app.workers import Observation, SourceWorker, wait_all
 from brain.body.link import BodyInfo
+from brain.clock import Clock, SystemClock
 from brain.dashboard.server import RobotDashboard
 from brain.dashboard.view import ObservedLink, RobotView, dashboard_config
 from brain.setup.config import RobotFile
 from firmware import wire
-from sensors.touch.classifier import TouchClassifier
 
 log = logging.getLogger("petbrain")
 
@@ -60,7 +59,7 @@ class PetApp:
         config: RobotFile,
         library: BehaviourLibrary | None = None,
         events_out: IO[str] | None = None,
-        clock_ms: Callable[[], float] | None = None,
+        clock: Clock | None = None,
         seed: int = 0,
         library_paths: list[Path] | None = None,
         perception_process: bool | None = None,
@@ -69,13 +68,13 @@ class PetApp:
         self.config = config
         self.health = DeviceHealth()
         self.health.listeners.append(self._on_health)
-        shared = SharedClock.now()
-        self.clock_ms: Callable[[], float] = clock_ms or shared
-        # Perception in its own process needs a clock both processes can read.
+        self.clock: Clock = clock or SystemClock()
+        # Perception in its own process reads the same system clock there (a
+        # simulated clock cannot cross a process boundary: then threads).
         if perception_process is None:
-            perception_process = clock_ms is None
-        if perception_process and not isinstance(self.clock_ms, SharedClock):
-            raise ValueError("perception in a process needs the shared monotonic clock")
+            perception_process = isinstance(self.clock, SystemClock)
+        if perception_process and not isinstance(self.clock, SystemClock):
+            raise ValueError("perception in a process needs the system clock")
         self.perception_process = perception_process
         self.realtime = realtime  # ask for SCHED_FIFO for the main loop (where allowed)
         self.priority = ReactionPriority(0, False, "not started")
@@ -91,18 +90,27 @@ class PetApp:
         self.robot = config.robot_config()
         self.integrations: Integrations = load_integrations()
         self.speaker = self.integrations.make_speaker(self)
-        extra: dict[str, Any] = {}
-        if self.speaker is not None:
-            extra["sound_player"] = self.speaker
-        watcher = self.integrations.make_watcher(self, library_paths)
-        if watcher is not None:
-            extra["watcher"] = watcher
-        if library is None:
-            library = load_library(library_paths)
-        # Fusion loads after the handshake, off the main loop (see _start_workers).
-        self.brain = Brain(self.link, self.robot, library, seed=seed, fusion=False, **extra)
-        self._new_classifier()
-        self.perception = PerceptionEvents(config.microphone.spl_offset_db)
+        behaviours = config.behaviours
+        # The one assembly (shared with the simulator); fusion loads after the
+        # handshake, off the main loop (see _start_workers).
+        self.pet = Pet(
+            PetParts(
+                link=self.link,
+                clock=self.clock,
+                robot=self.robot,
+                library=library,
+                library_paths=library_paths or (),
+                hot_reload=behaviours.hot_reload,
+                reload_interval_ms=behaviours.reload_interval_ms,
+                reload_in_background=True,
+                sound_player=self.speaker,
+                fusion="background",
+                spl_offset_db=config.microphone.spl_offset_db,
+                touch_thresholds=config.touch_thresholds(),
+                seed=seed,
+            )
+        )
+        self.brain = self.pet.brain
         self.brain.listeners.append(self._on_event)
         self.view = RobotView()
         self.brain.listeners.append(self.view.on_event)
@@ -123,9 +131,13 @@ class PetApp:
 
     # -- life cycle ------------------------------------------------------
 
+    def clock_ms(self) -> float:
+        """The loop's time in milliseconds (the one clock's monotonic time)."""
+        return self.clock.monotonic_ms()
+
     def _clock_int(self) -> int:
         """The brain's clock in whole milliseconds (camera sources stamp frames with it)."""
-        return int(self.clock_ms())
+        return int(self.clock.monotonic_ms())
 
     def request_stop(self, *_: object) -> None:
         """Ask the main loop to finish (signal handlers call this)."""
@@ -157,9 +169,9 @@ class PetApp:
             # The same workers, built again in the child (these stay unstarted). It
             # starts now, before the port and any thread are opened, so it can fork;
             # it loads nothing until _start_workers says go.
-            assert isinstance(self.clock_ms, SharedClock)
+            assert isinstance(self.clock, SystemClock)
             self._perception = PerceptionProcess(
-                functools.partial(build_in_child, self.config), self.clock_ms, self.health
+                functools.partial(build_in_child, self.config), self.clock, self.health
             )
             self._perception.start()
         now = int(self.clock_ms())
@@ -227,7 +239,7 @@ class PetApp:
     def _start_workers(self) -> None:
         """Camera and microphone threads: after the handshake, so the body is never kept waiting."""
         self._workers_started = True
-        load_fusion_in_background(self._fusion_ready)
+        self.pet.load_fusion_in_background()
         if self._perception is not None:
             self._perception.go()
             return
@@ -293,7 +305,7 @@ class PetApp:
     def _on_body_lost(self, reason: str) -> None:
         self.health.down("body", reason)
         # A touch cut off by the outage must not be classified when frames return.
-        self._new_classifier()
+        self.pet.new_classifier()
 
     def _watch_body(self) -> None:
         """Port-level failures (no device, unplugged) become one health report."""
@@ -301,14 +313,6 @@ class PetApp:
         if self.link.state == "closed" and error and error != self._last_body_error:
             self.health.down("body", error, self.link.reconnect_period_ms / 1000.0)
         self._last_body_error = error if self.link.state == "closed" else None
-
-    def _new_classifier(self) -> None:
-        """A fresh classifier with robot.yaml's thresholds in place of the defaults."""
-        self.brain.classifier = TouchClassifier(self.robot.layout, self.config.touch_thresholds())
-
-    def _fusion_ready(self, fusion: Any) -> None:
-        """Called from the loader thread; the brain reads the attribute in its next step."""
-        self.brain.fusion = fusion
 
     def _next_observations(self, limit: int) -> list[Observation]:
         """What the workers (threads here, or the perception process) have said since."""
@@ -325,10 +329,8 @@ class PetApp:
     def _perceive(self) -> None:
         """Worker observations to the brain's fusion; owner presence and loud sounds as events."""
         for item in self._next_observations(64):
-            self.brain.perceive(item.value)
-            self.view.note(item.value, self.perception.presence.present)
-            for event in self.perception.translate(item.value):
-                self.brain.observe(event)
+            self.pet.sense(item.value)
+            self.view.note(item.value, self.pet.owner_present)
             to_json = getattr(item.value, "to_json", None)
             data = to_json() if callable(to_json) else {"value": repr(item.value)}
             self._emit(

@@ -20,9 +20,9 @@ device-health changes back over one pipe. The parent applies health changes to i
 :class:`~brain.app.health.DeviceHealth` (so each is logged once, by the
 parent) and drains observations in its main loop without ever blocking.
 
-Clock: both processes read :class:`SharedClock`, milliseconds since one
-origin on the system's monotonic clock, so observations are stamped on the
-brain's clock.
+Clock: the child gets the brain's own :class:`~brain.clock.SystemClock`
+(milliseconds since its start on the system-wide monotonic clock), so the
+observations it stamps are on the brain's clock.
 """
 
 from __future__ import annotations
@@ -37,33 +37,17 @@ import signal
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
 from brain.app.health import DeviceHealth
 from brain.app.workers import Observation, SourceWorker, wait_all
+from brain.clock import SystemClock
 
 log = logging.getLogger("petbrain")
 
 PERCEPTION_NICE = 10  # the perception process yields the CPU to the reaction path
 POLL_S = 0.05  # how often the child looks at its stop flag while idle
-
-
-@dataclass(frozen=True)
-class SharedClock:
-    """Milliseconds since ``origin_s`` on the monotonic clock; the same in every process."""
-
-    origin_s: float
-
-    @classmethod
-    def now(cls) -> SharedClock:
-        """A clock starting at 0 ms now."""
-        return cls(time.monotonic())
-
-    def __call__(self) -> float:
-        """The brain's time in milliseconds."""
-        return (time.monotonic() - self.origin_s) * 1000.0
 
 
 class RelayHealth(DeviceHealth):
@@ -94,12 +78,12 @@ class RelayHealth(DeviceHealth):
 
 
 # Builds the workers in the child: (health, out queue, clock) -> workers.
-WorkerBuild = Callable[[DeviceHealth, "queue.Queue[Observation]", SharedClock], list[SourceWorker]]
+WorkerBuild = Callable[[DeviceHealth, "queue.Queue[Observation]", SystemClock], list[SourceWorker]]
 
 
 def _child_main(
     build: WorkerBuild,
-    clock: SharedClock,
+    clock: SystemClock,
     conn: Connection,
     events: tuple[Any, Any],
     log_level: int,
@@ -142,7 +126,7 @@ def _child_main(
 class PerceptionProcess:
     """The parent's handle on the perception process."""
 
-    def __init__(self, build: WorkerBuild, clock: SharedClock, health: DeviceHealth) -> None:
+    def __init__(self, build: WorkerBuild, clock: SystemClock, health: DeviceHealth) -> None:
         # fork only while this process has no other Python thread (see the module doc).
         self.method = "fork" if threading.active_count() == 1 else "spawn"
         context: Any = mp.get_context(self.method)

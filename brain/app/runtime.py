@@ -10,10 +10,9 @@ latency low.
 from __future__ import annotations
 
 import logging
-import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from behaviors.library import BehaviourLibrary, load_library
@@ -24,9 +23,9 @@ from brain.behave.selector import Decision, Selector
 from brain.body.joints import DEFAULT_ROBOT, RobotConfig
 from brain.body.link import BodyInfo, BodyLink
 from brain.body.sound import NullSoundPlayer, SoundPlayer
-from brain.events import HandlingEvent, OwnerEmotion, PetEvent, Tick
+from brain.clock import Clock, SimulatedClock, minute_of_day
+from brain.events import OwnerEmotion, PetEvent, Tick
 from brain.fusion.model import FusionModel, FusionModelError
-from brain.fusion.owner import OwnerEmotion as FusedEmotion
 from brain.fusion.owner import OwnerFusion
 from firmware import wire
 from sensors.imu import HandlingDetector
@@ -62,12 +61,6 @@ class BrainEvent:
         return {"t_ms": self.t_ms, "kind": self.kind, **self.data}
 
 
-def local_minute_of_day(now_ms: int) -> float:
-    """The local wall clock in minutes after midnight (``now_ms`` is not used)."""
-    local = time.localtime()
-    return local.tm_hour * 60 + local.tm_min + local.tm_sec / 60.0
-
-
 class Brain:
     """Perception, decision and action for one body over one link."""
 
@@ -81,7 +74,7 @@ class Brain:
         *,
         watcher: LibraryWatcher | None = None,
         sound_player: SoundPlayer | None = None,
-        minute_of_day: Callable[[int], float] = local_minute_of_day,
+        clock: Clock | None = None,
         tick_ms: int = 1000,
         fusion: OwnerFusion | bool | None = True,
         fusion_period_ms: int = 100,
@@ -95,8 +88,11 @@ class Brain:
         self.executor = Executor(robot, self.library, period_ms=servo_period_ms, seed=seed)
         self.mood = Mood.from_temperament(self.library.temperament)
         self.watcher = watcher
+        # Why the last save of the library was refused (empty when it loaded).
+        self.library_problems: tuple[str, ...] = ()
         self.sound_player: SoundPlayer = sound_player or NullSoundPlayer()
-        self.minute_of_day = minute_of_day
+        # The calendar (time of day) comes only from the injected clock.
+        self.clock: Clock = clock or SimulatedClock()
         self.tick_ms = tick_ms
         self._next_tick_ms = 0
         self._next_emotion_event_ms = 0
@@ -107,7 +103,7 @@ class Brain:
         self._sensed: deque[Any] = deque(maxlen=256)
         self.fusion = _make_fusion(fusion)
         self.fusion_period_ms = fusion_period_ms
-        self.owner_emotion: FusedEmotion | None = None
+        self.owner_emotion: OwnerEmotion | None = None
         self._next_fusion_ms = 0
         self._plays: list[str] = []
         self.servo_period_ms = servo_period_ms
@@ -170,10 +166,12 @@ class Brain:
         if result is None:
             return None
         if result.library is None:
+            self.library_problems = tuple(result.messages)
             self._emit(now_ms, "library_error", {"messages": list(result.messages)})
             for message in result.messages:
                 log.warning("behaviour library: %s", message)
             return result
+        self.library_problems = ()
         self.set_library(result.library)
         self._emit(
             now_ms,
@@ -235,7 +233,7 @@ class Brain:
                     react_now |= self._on_touch(event, now_ms)
             elif isinstance(message, wire.Imu):
                 for handled in self.handling.feed_message(message):
-                    react_now |= self._react(HandlingEvent(now_ms, handled.handling), now_ms)
+                    react_now |= self._react(replace(handled, t_ms=now_ms), now_ms)
             elif isinstance(message, wire.Log):
                 log.info("body: %s", message.text)
         while self._inbox:
@@ -249,7 +247,7 @@ class Brain:
             self._configure_body(now_ms)
         if now_ms >= self._next_tick_ms:
             self._next_tick_ms = now_ms + self.tick_ms
-            self._minute = self.minute_of_day(now_ms)
+            self._minute = minute_of_day(self.clock.local_time(now_ms))
             self.reload(now_ms)
             self.mood.update(now_ms, self._minute)
             react_now |= self._react(Tick(now_ms, self._minute), now_ms)
@@ -288,7 +286,7 @@ class Brain:
             self.owner_emotion = None  # nothing fresh: no opinion rather than a guess
             return False
         self.owner_emotion = fusion.estimate(now_ms)
-        return self._react(self.owner_emotion.to_event(), now_ms)
+        return self._react(self.owner_emotion, now_ms)
 
     def _react(self, event: PetEvent, now_ms: int) -> bool:
         """Show and decide on a non-touch event; True when a behaviour started."""

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 from brain.app.health import DeviceHealth
 from brain.app.integrations import Integrations, load_integrations
-from brain.app.process import SharedClock
 from brain.app.workers import Observation, SourceWorker
+from brain.clock import SystemClock
 
 if TYPE_CHECKING:
     from brain.setup.config import RobotFile
@@ -39,10 +39,10 @@ def build_workers(
 
 
 def build_in_child(
-    config: RobotFile, health: DeviceHealth, out: queue.Queue[Observation], clock: SharedClock
+    config: RobotFile, health: DeviceHealth, out: queue.Queue[Observation], clock: SystemClock
 ) -> list[SourceWorker]:
     """:func:`build_workers` inside the perception process (its own integrations)."""
-    return build_workers(config, load_integrations(), health, out, clock)
+    return build_workers(config, load_integrations(), health, out, clock.monotonic_ms)
 
 
 def _camera_worker(

@@ -17,14 +17,6 @@ from sensors.touch.layout import PadLayout
 if TYPE_CHECKING:
     from brain.app.runtime import Brain, BrainEvent
 
-VIBE_NAMES = {
-    wire.VIBE_OFF: "off",
-    wire.VIBE_PURR: "purr",
-    wire.VIBE_PULSE: "pulse",
-    wire.VIBE_TWITCH: "twitch",
-    wire.VIBE_CONSTANT: "constant",
-}
-
 IMU_EVENT_NAMES = {
     wire.IMU_PICKED_UP: "picked up",
     wire.IMU_PUT_DOWN: "put down",
@@ -81,13 +73,17 @@ def describe_event(event: BrainEvent) -> str:
         return f"-> {data.get('behaviour')} ({data.get('trigger')})"
     if event.kind == "held_back":
         return f"held back {data.get('behaviour')}: {data.get('reason')}"
+    if event.kind == "library_error":
+        messages = data.get("messages") or ["?"]
+        more = f" (+{len(messages) - 1} more)" if len(messages) > 1 else ""
+        return f"behaviour library NOT reloaded, last good kept: {messages[0]}{more}"
+    if event.kind == "library_reloaded":
+        return f"behaviour library reloaded: {data.get('behaviours')} behaviours"
     if event.kind == "sound":
         return f"sound {data.get('name')} at volume {data.get('volume')}"
     if event.kind == "owner_emotion":
-        probabilities: dict[str, float] = data.get("probabilities") or {}
-        label = max(probabilities.items(), key=lambda item: item[1])[0] if probabilities else "?"
         return (
-            f"owner seems {label} (valence {data.get('valence', 0):+.2f}, "
+            f"owner seems {data.get('label', '?')} (valence {data.get('valence', 0):+.2f}, "
             f"arousal {data.get('arousal', 0):+.2f}, confidence {data.get('confidence', 0):.2f})"
         )
     parts = ", ".join(f"{k}={v}" for k, v in data.items())
@@ -142,4 +138,9 @@ def brain_panels(brain: Brain) -> dict[str, Any]:
         "mood": brain.mood.as_json(),
         "link": brain.link.stats.as_json(),
         "link_ready": brain.link.ready,
+        "library": {
+            "ok": not brain.library_problems,
+            "behaviours": len(brain.library.behaviours),
+            "problems": list(brain.library_problems[:10]),
+        },
     }

@@ -14,8 +14,8 @@ from collections.abc import Callable
 from typing import Any
 
 from brain.app.runtime import BrainEvent
+from brain.behave.executor import VIBE_NAMES
 from brain.dashboard.document import (
-    VIBE_NAMES,
     brain_panels,
     describe_event,
     describe_imu,
@@ -52,7 +52,7 @@ def seen_state(session: SimSession) -> dict[str, Any] | None:
     camera = session.camera
     if camera is None or camera.perception.latest is None:
         return None
-    return vision_panel(camera.perception.latest, camera.presence.present)
+    return vision_panel(camera.perception.latest, session.pet.owner_present)
 
 
 class StatePublisher:

@@ -6,8 +6,9 @@ import queue
 import time
 
 from brain.app.health import DeviceHealth
-from brain.app.process import PerceptionProcess, SharedClock
+from brain.app.process import PerceptionProcess
 from brain.app.workers import Observation, SourceWorker
+from brain.clock import SystemClock
 
 
 class Counting:
@@ -32,7 +33,7 @@ class Counting:
 
 
 def build(
-    health: DeviceHealth, out: queue.Queue[Observation], clock: SharedClock
+    health: DeviceHealth, out: queue.Queue[Observation], clock: SystemClock
 ) -> list[SourceWorker]:
     return [
         SourceWorker(
@@ -40,7 +41,7 @@ def build(
             Counting,
             health,
             out,
-            clock,
+            clock.monotonic_ms,
             period_ms=10.0,
             make_perceive=lambda: lambda item, _t: [item * 10],
             retry_ms=50,
@@ -49,7 +50,7 @@ def build(
 
 
 def test_observations_and_health_cross_the_process_boundary() -> None:
-    clock = SharedClock.now()
+    clock = SystemClock()
     health = DeviceHealth()
     said: list[tuple[str, bool | None]] = []
     health.listeners.append(lambda state: said.append((state.name, state.ok)))
@@ -68,7 +69,7 @@ def test_observations_and_health_cross_the_process_boundary() -> None:
     assert stuck == []
     assert len(seen) >= 5 and all(o.source == "counter" for o in seen)
     assert [o.value for o in seen[:2]] == [10, 20]
-    assert all(0 < o.t_ms < clock() for o in seen)  # stamped on the shared clock
+    assert all(0 < o.t_ms < clock.monotonic_ms() for o in seen)  # stamped on the shared clock
     # up, down (the hiccup), up again: each said once, by this process's board
     assert said[:3] == [("counter", True), ("counter", False), ("counter", True)]
     assert health.state("counter").failures == 1

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 RUNTIME_PACKAGES = ("brain", "sensors", "behaviors", "sim")
 OURS = {*RUNTIME_PACKAGES, "firmware", "models", "tests", "behaviour_fakes", "link_rig"}
 # Imported only behind a guard (ImportError -> feature off / reference skipped),

@@ -8,7 +8,7 @@ import pytest
 from brain.bench import Reference, Result
 from brain.bench.budgets import BUDGETS, Budget, budget_for, markdown_table
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_readme_budget_table_is_the_generated_one() -> None:
