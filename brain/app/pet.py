@@ -25,11 +25,15 @@ from typing import IO, Any
 from behaviors.library import BehaviourLibrary
 from brain.app.assembly import Pet, PetParts
 from brain.app.health import DeviceHealth
-from brain.app.integrations import Integrations, load_integrations
+from brain.app.integrations import (
+    Integrations,
+    build_in_child,
+    build_workers,
+    load_integrations,
+)
 from brain.app.process import PerceptionProcess
 from brain.app.realtime import ReactionPriority, normal_priority, prefer_reaction_path
 from brain.app.runtime import BrainEvent
-from brain.app.sources import build_in_child, build_workers
 from brain.app.support import EventLog, body_mismatches
 from brain.app.workers import Observation, SourceWorker, wait_all
 from brain.body.link import BodyInfo

@@ -15,7 +15,7 @@ copy them), or by ``spawn`` when other threads already run (forking a
 threaded process can deadlock the child). The child waits until :meth:`go`
 (after the body's handshake, so contact with the body comes first), then
 builds exactly the workers the threaded design builds (the ``build``
-callable, :mod:`brain.app.sources`) and sends their observations and
+callable, :func:`brain.app.integrations.build_workers`) and sends their observations and
 device-health changes back over one pipe. The parent applies health changes to its own
 :class:`~brain.app.health.DeviceHealth` (so each is logged once, by the
 parent) and drains observations in its main loop without ever blocking.
