@@ -245,7 +245,11 @@ class PetApp:
         self._workers_started = True
         self.pet.load_fusion_in_background()
         if self._perception is not None:
-            self._perception.go()
+            if self.workers:
+                self._perception.go()
+            else:  # an integration took the devices over (a perception node runs them)
+                self._perception.stop()
+                self._perception = None
             return
         for worker in self.workers:
             worker.start()
@@ -320,9 +324,10 @@ class PetApp:
 
     def _next_observations(self, limit: int) -> list[Observation]:
         """What the workers (threads here, or the perception process) have said since."""
-        if self._perception is not None:
-            return self._perception.drain(limit)
         found: list[Observation] = []
+        if self._perception is not None:
+            found = self._perception.drain(limit)
+        # Integrations (a remote perception node) put theirs on the queue.
         while len(found) < limit:
             try:
                 found.append(self.observations.get_nowait())

@@ -92,6 +92,14 @@ BUDGETS: tuple[Budget, ...] = (
         "ms",
     ),
     Budget(
+        "touch_to_servo_p99_ms_perception_remote",
+        "touch onset → first servo frame back, perception on another board over Zenoh "
+        "(loopback), p99",
+        15.0,
+        "max",
+        "ms",
+    ),
+    Budget(
         "face_pipeline_ms",
         "face pipeline per frame (mesh + expression), vs the `fer` package on the same frames",
         20.0,
