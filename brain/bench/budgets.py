@@ -123,6 +123,7 @@ BUDGETS: tuple[Budget, ...] = (
     Budget("audio_chunk_ms", "audio chunk (32 ms) → VAD + features", 2.0, "max", "ms"),
     Budget("startle_latency_ms", "sudden loud sound → startle event, worst", 50.0, "max", "ms"),
     Budget("touch_frame_ms", "touch classifier per 100 Hz frame", 0.2, "max", "ms"),
+    Budget("skin_frame_ms", "skin classifier per 19x27 grid frame (10 Hz)", 0.2, "max", "ms"),
     Budget("fusion_call_ms", "owner-emotion fusion model call", 0.1, "max", "ms"),
     Budget("fusion_model_bytes", "fusion model file", 102400.0, "max", "bytes"),
     Budget(
