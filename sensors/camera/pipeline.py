@@ -125,7 +125,9 @@ class VisionPipeline:
         self._followed: tuple[float, float] | None = None
 
     def _face_mesh(self, faces: int) -> Any:
-        import mediapipe as mp
+        from sensors.camera.mediapipe_import import mediapipe
+
+        mp = mediapipe()
 
         return mp.solutions.face_mesh.FaceMesh(
             static_image_mode=self.config.still_images,
@@ -216,7 +218,9 @@ class VisionPipeline:
     def _count_faces(self, rgb: Frame) -> None:
         """Count the people in view with the short-range detector (video only)."""
         if self._counter is None:
-            import mediapipe as mp
+            from sensors.camera.mediapipe_import import mediapipe
+
+            mp = mediapipe()
 
             self._counter = mp.solutions.face_detection.FaceDetection(
                 model_selection=0, min_detection_confidence=0.5
