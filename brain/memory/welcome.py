@@ -1,0 +1,106 @@
+"""How welcome each proactive behaviour is, per context: a Beta posterior with its evidence.
+
+A context is a time-of-week bucket (weekday/weekend x night/morning/day/
+evening) and the owner's mood class (``sad`` when sadness or stress
+persisted, else ``ok``). Each owner answer adds to the behaviour's counts in
+that context: warm +1 to ``a``, cold +1 to ``b``, ignored +0.5 to ``b`` (a
+pet that is ignored should ask less, but an ignore is not a push).
+
+The prior is Beta(3, 1): an untrained pet trusts its designer (a draw falls
+under the gate 0.3 only 2.7 % of the time). Selection draws once from the
+posterior (Thompson sampling, with the selector's seeded RNG): a draw under
+``GATE`` holds the behaviour back. Early on the draws scatter (exploration);
+as answers accumulate they settle on the owner's real taste.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime
+
+PRIOR_WARM = 3.0
+PRIOR_COLD = 1.0
+IGNORED_WEIGHT = 0.5
+GATE = 0.3  # a posterior draw under this holds a proactive behaviour back
+
+PARTS_OF_DAY = (("night", 22, 6), ("morning", 6, 11), ("day", 11, 17), ("evening", 17, 22))
+ANSWERS = ("warm", "cold", "ignored")
+
+
+def part_of_day(moment: datetime) -> str:
+    """``night`` 22-06, ``morning`` 06-11, ``day`` 11-17, ``evening`` 17-22."""
+    hour = moment.hour
+    for name, start, end in PARTS_OF_DAY:
+        if (start <= hour < end) if start < end else (hour >= start or hour < end):
+            return name
+    raise AssertionError(hour)
+
+
+def day_type(moment: datetime) -> str:
+    """``weekday`` or ``weekend``."""
+    return "weekend" if moment.weekday() >= 5 else "weekday"
+
+
+def time_bucket(moment: datetime) -> str:
+    """The time-of-week bucket, e.g. ``weekday morning``."""
+    return f"{day_type(moment)} {part_of_day(moment)}"
+
+
+@dataclass
+class Counts:
+    """Answers seen in one context (ignored answers counted apart)."""
+
+    warm: float = 0.0
+    cold: float = 0.0
+    ignored: float = 0.0
+
+    def add(self, answer: str, amount: float = 1.0) -> None:
+        """Count one answer (``warm``, ``cold`` or ``ignored``)."""
+        setattr(self, answer, getattr(self, answer) + amount)
+
+    @property
+    def answers(self) -> float:
+        """How many answers in all."""
+        return self.warm + self.cold + self.ignored
+
+    @property
+    def alpha(self) -> float:
+        """Posterior Beta ``a``."""
+        return PRIOR_WARM + self.warm
+
+    @property
+    def beta(self) -> float:
+        """Posterior Beta ``b``."""
+        return PRIOR_COLD + self.cold + IGNORED_WEIGHT * self.ignored
+
+    @property
+    def mean(self) -> float:
+        """Posterior mean welcome, 0..1."""
+        return self.alpha / (self.alpha + self.beta)
+
+    def draw(self, rng: random.Random) -> float:
+        """One Thompson draw from the posterior."""
+        return rng.betavariate(self.alpha, self.beta)
+
+
+def mood_class(sad: bool | None) -> str:
+    """``sad`` (sadness or stress persisting), ``ok``, or ``ok`` when unknown."""
+    return "sad" if sad else "ok"
+
+
+def context_text(bucket: str, mood: str) -> str:
+    """Human words for a context: ``weekday mornings`` or ``weekday evenings when you're sad``."""
+    words = {"night": "nights", "morning": "mornings", "day": "days", "evening": "evenings"}
+    kind, part = bucket.split(" ")
+    text = f"{kind} {words.get(part, part)}"
+    return text + (" when you're sad" if mood == "sad" else "")
+
+
+def counts_text(counts: Counts) -> str:
+    """``14 warm of 16`` (ignored answers named when there are any)."""
+    total = int(round(counts.answers))
+    text = f"{int(round(counts.warm))} warm of {total}"
+    if counts.cold >= 1:
+        text += f", {int(round(counts.cold))} cold"
+    return text
