@@ -24,6 +24,7 @@ from brain.fusion import OwnerFusion
 from brain.fusion_model import FusionModel, FusionModelError
 from brain.hotreload import LibraryWatcher, Reload
 from brain.link import BodyInfo, BodyLink
+from brain.memory import Learner
 from brain.mood import Mood
 from brain.robot import DEFAULT_ROBOT, RobotConfig
 from brain.selector import Decision, Selector
@@ -85,6 +86,7 @@ class Brain:
         tick_ms: int = 1000,
         fusion: OwnerFusion | bool | None = True,
         fusion_period_ms: int = 100,
+        learner: Learner | None = None,
     ) -> None:
         self.link = link
         self.robot = robot
@@ -92,6 +94,9 @@ class Brain:
         self.classifier = TouchClassifier(robot.layout)
         self.handling = HandlingDetector()
         self.selector = Selector(self.library, seed=seed)
+        # Owner memory: answers close episodes, the selector asks it about proactive behaviours.
+        self.learner = learner
+        self.selector.context.learned = learner
         self.executor = Executor(robot, self.library, period_ms=servo_period_ms, seed=seed)
         self.mood = Mood.from_temperament(self.library.temperament)
         self.watcher = watcher
@@ -271,6 +276,8 @@ class Brain:
             return False  # pad faults are shown, not acted on
         if isinstance(event, TouchGesture) and self.fusion is not None:
             self.fusion.update(event, now_ms)
+        if self.learner is not None:
+            self.learner.observe(event, now_ms)
         return self._decide(event, now_ms) or isinstance(event, TouchOnset)
 
     def _fuse(self, now_ms: int) -> bool:
@@ -299,6 +306,11 @@ class Brain:
                 self._next_emotion_event_ms = now_ms + 1000
         else:
             show = not isinstance(event, Tick)
+        if self.learner is not None:
+            if isinstance(event, Tick):
+                self.learner.tick(now_ms)
+            else:
+                self.learner.observe(event, now_ms)
         if show:
             data = event.to_json()
             data.pop("t_ms", None)
@@ -323,6 +335,8 @@ class Brain:
             if timeline.choices:
                 why["variants"] = list(timeline.choices)
         self.mood.apply(decision.behaviour.mood_effect, decision.factor)
+        if self.learner is not None:
+            self.learner.started(decision.behaviour.name, decision.behaviour.is_proactive, now_ms)
         self._emit(now_ms, "decision", why)
         return decision.action != "queue"
 

@@ -11,7 +11,7 @@
 - :mod:`brain.memory.beliefs`: what the pet believes, in plain words (CLI, dashboard).
 """
 
-from brain.memory.learning import Judgement, Learner
+from brain.memory.learning import Learner
 from brain.memory.owner import DEFAULT_RETENTION_DAYS, FORGET_KINDS, Episode, OwnerMemory
 from brain.memory.store import SCHEMA_VERSION, MemoryStore, NewerSchemaError
 
@@ -20,7 +20,6 @@ __all__ = [
     "FORGET_KINDS",
     "SCHEMA_VERSION",
     "Episode",
-    "Judgement",
     "Learner",
     "MemoryStore",
     "NewerSchemaError",

@@ -58,16 +58,6 @@ class _Open:
     touches: int
 
 
-@dataclass(frozen=True)
-class Judgement:
-    """Whether a proactive behaviour may start now, and the learned reason."""
-
-    allow: bool
-    why: str
-    draw: float
-    mean: float
-
-
 def answer_of(event: PetEvent) -> str | None:
     """``warm``, ``cold``, or None when ``event`` says nothing about the pet's attempt."""
     if isinstance(event, TouchGesture):
@@ -140,17 +130,21 @@ class Learner:
 
     # -- the selector's questions ----------------------------------------------
 
-    def judge(self, behaviour: str, now_ms: int) -> Judgement:
+    def judge(self, behaviour: str, now_ms: int) -> tuple[bool, str]:
         """Thompson draw from the welcome posterior: under ``GATE`` holds it back."""
         counts, bucket, mood = self.counts(behaviour, now_ms)
         draw = counts.draw(self.rng)
         where = context_text(bucket, mood)
         if counts.answers == 0:
-            return Judgement(draw >= GATE, f"nothing learned yet about {where}", draw, counts.mean)
+            if draw < GATE:
+                return False, f"held back: trying it less often until I know {where} (a draw)"
+            return True, f"nothing learned yet about {where}"
         if draw < GATE:
-            why = f"held back: you usually don't want it on {where}, {counts_text(counts)}"
-            return Judgement(False, why, draw, counts.mean)
-        return Judgement(True, f"welcome on {where}: {counts_text(counts)}", draw, counts.mean)
+            if counts.mean < 0.5:
+                return False, f"held back: you usually don't want it on {where}, {counts_text(counts)}"
+            return False, f"held back this time (exploring): {where}, {counts_text(counts)}"
+        verdict = "welcome" if counts.mean >= 0.5 else "trying again"
+        return True, f"{verdict} on {where}: {counts_text(counts)}"
 
     def welcome(self, behaviour: str, now_ms: int) -> tuple[float, float, str]:
         """(posterior mean, answers, words) of ``behaviour`` in the current context."""
