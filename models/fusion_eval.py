@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from brain.fusion_features import (
+from brain.fusion.features import (
     BLOCKS,
     EMOTIONS,
     EXPRESSIONS,
@@ -96,8 +96,8 @@ def evaluate(params: list[np.ndarray], forward: Forward, pools: Any, tables: Any
 
 def evaluate_runtime(results: dict[str, Any], model_path: Any) -> None:
     """Score the runtime (``OwnerFusion.instant``: model + conflict policy) on the same pairs."""
-    from brain.fusion import OwnerFusion
-    from brain.fusion_model import FusionModel
+    from brain.fusion.model import FusionModel
+    from brain.fusion.owner import OwnerFusion
 
     full, y = results["held_out_pairs"]
     model = FusionModel(model_path)

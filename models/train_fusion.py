@@ -37,7 +37,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from brain.fusion_features import (  # noqa: E402
+from brain.fusion.features import (  # noqa: E402
     BLOCKS,
     EMOTIONS,
     EXPRESSIONS,

@@ -22,7 +22,7 @@ from brain.errors import UserError
 from sim.scenario import Scenario, ScenarioEvent
 
 if TYPE_CHECKING:
-    from brain.runtime import BrainEvent
+    from brain.app.runtime import BrainEvent
     from sim.camera import Frame
     from sim.runner import SimSession
 

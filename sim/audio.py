@@ -26,7 +26,7 @@ from sensors.audio.observations import AudioObservation, SoundEvent
 from sensors.audio.sources import resample
 
 if TYPE_CHECKING:
-    from brain.runtime import BrainEvent
+    from brain.app.runtime import BrainEvent
     from sim.runner import SimSession
 
 # The virtual microphone's sensitivity: a sound of this level (dB SPL) reaches 0 dBFS.

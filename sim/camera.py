@@ -22,12 +22,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from brain.app.presence import PresenceTracker
 from brain.errors import UserError
 from brain.events import OwnerPresence
-from brain.presence import PresenceTracker
 
 if TYPE_CHECKING:
-    from brain.runtime import BrainEvent
+    from brain.app.runtime import BrainEvent
     from sensors.camera.observations import VisionObservation
     from sim.runner import SimSession
 

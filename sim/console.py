@@ -13,8 +13,8 @@ from typing import Any, TextIO
 
 from behaviors.library import BehaviourLibrary, LibraryError, load_library
 from behaviors.schema import Behaviour
+from brain.app.runtime import BrainEvent
 from brain.errors import UserError
-from brain.runtime import BrainEvent
 from sim.dashboard.server import is_loopback
 from sim.runner import SimReport, SimSession
 from sim.scenario import Scenario
@@ -76,7 +76,7 @@ def write_json(path: Path, data: dict[str, Any]) -> None:
 
 def play_scenario(behaviour: Behaviour, library: BehaviourLibrary) -> Scenario:
     """A quiet scenario long enough to watch ``behaviour`` once, start to finish."""
-    from brain.timeline import compile_timeline
+    from brain.behave.timeline import compile_timeline
 
     timeline = compile_timeline(behaviour, library.poses)
     return Scenario(

@@ -13,23 +13,9 @@ from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from brain.dashboard.document import pad_points
 from sensors.touch.layout import PadLayout
 
-# Where each zone's pads sit on the dashboard's drawing, in drawing units (about
-# millimetres). x follows the pad's place along the spine; y is the height of
-# the surface the zone is on (the drawing is a side view, nose on the left).
-DRAWING_X_OFFSET = 70.0
-ZONE_Y = {
-    "head": 105.0,
-    "cheeks": 165.0,
-    "chin": 195.0,
-    "neck": 150.0,
-    "back_front": 146.0,
-    "back_middle": 142.0,
-    "back_rear": 146.0,
-    "belly": 255.0,
-    "tail_base": 165.0,
-}
 HAND_RADIUS = 50.0  # a palm's reach around the pointer, drawing units
 PAD_RADIUS = 15.0  # a pad feels a hand anywhere over its electrode
 FINGER_RADIUS = 12.0  # one fingertip
@@ -41,11 +27,6 @@ MAX_PRESSURE = 1.0  # a firm palm
 HARD_PRESSURE = 0.9  # at or above: a slap, which lands (and lifts) within a few ms
 LAND_MS = 40  # a relaxed palm lands and lifts over this long
 HARD_LAND_MS = 3
-
-
-def pad_points(layout: PadLayout) -> list[tuple[float, float]]:
-    """Each pad's (x, y) on the drawing, in TOUCH_FRAME order."""
-    return [(DRAWING_X_OFFSET + p.position_mm, ZONE_Y[p.zone]) for p in layout.pads]
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ import json
 from pathlib import Path
 from typing import IO, Any
 
+from brain.app.runtime import BrainEvent
 from brain.errors import UserError
 from brain.events import OwnerPresence
-from brain.runtime import BrainEvent
 from firmware import wire
 from sensors.audio.observations import AudioObservation
 from sensors.camera.observations import VisionObservation

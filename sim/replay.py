@@ -18,9 +18,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from behaviors.library import BehaviourLibrary
+from brain.app.runtime import BrainEvent
 from brain.errors import UserError
 from brain.events import OwnerPresence
-from brain.runtime import BrainEvent
 from sensors.audio.observations import AudioObservation
 from sensors.camera.observations import VisionObservation
 from sim.audio import deliver, observation_from_json

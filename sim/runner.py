@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from behaviors.library import BehaviourLibrary
+from brain.app.runtime import Brain, BrainEvent
+from brain.body.joints import DEFAULT_ROBOT, RobotConfig
+from brain.body.link import BodyLink
 from brain.errors import UserError
-from brain.link import BodyLink
-from brain.robot import DEFAULT_ROBOT, RobotConfig
-from brain.runtime import Brain, BrainEvent
 from sensors.touch.synthetic import Contact, combine
 from sim.actions import AUDIO_ACTIONS, CAMERA_ACTIONS, ScenarioDriver, check_runnable
 from sim.body import VirtualBody

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from brain.runtime import BrainEvent
-from sim.dashboard.state import describe_event
+from brain.app.runtime import BrainEvent
+from brain.dashboard.document import describe_event
 from sim.runner import SimSession
 
 SHORT = {

@@ -14,6 +14,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from brain.plugins import BENCH_GROUP, plugin_modules
+
 
 @dataclass(frozen=True)
 class Reference:
@@ -87,6 +89,7 @@ def registry() -> dict[str, BenchFunction]:
     """All benchmark groups, importing every module of this package once."""
     for info in pkgutil.iter_modules(__path__):
         importlib.import_module(f"{__name__}.{info.name}")
+    plugin_modules(BENCH_GROUP)  # importing a plugin module registers its groups
     return dict(sorted(_REGISTRY.items()))
 
 

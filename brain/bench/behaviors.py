@@ -15,9 +15,9 @@ def behaviours(options: BenchOptions) -> list[Result]:
     from ruamel.yaml import YAML
 
     from behaviors import library as lib
-    from brain.executor import Executor
-    from brain.robot import DEFAULT_ROBOT
-    from brain.selector import Selector
+    from brain.behave.executor import Executor
+    from brain.behave.selector import Selector
+    from brain.body.joints import DEFAULT_ROBOT
     from sensors.touch.events import TouchGesture
 
     files = lib.library_files([lib.DEFAULT_LIBRARY_DIR])

@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from brain.bench import BenchOptions, Reference, Result, benchmark, time_per_call_ms
-from brain.fusion_features import EMOTIONS, EXPRESSIONS, INPUT_SIZE, VOICE_CLASSES, assemble
+from brain.fusion.features import EMOTIONS, EXPRESSIONS, INPUT_SIZE, VOICE_CLASSES, assemble
 
 FACE_TO_EMOTION = {"angry": "angry", "disgust": "angry", "fear": "afraid", "happy": "happy"}
 FACE_TO_EMOTION |= {"neutral": "calm", "sad": "sad", "surprise": "surprised"}
@@ -36,7 +36,7 @@ def _identity_call() -> Callable[[], object] | None:
         from onnx import TensorProto, helper
     except ModuleNotFoundError:
         return None
-    from brain.fusion_model import cpu_session
+    from brain.fusion.model import cpu_session
 
     graph = helper.make_graph(
         [helper.make_node("Identity", ["features"], ["out"])],
@@ -57,8 +57,8 @@ def _identity_call() -> Callable[[], object] | None:
 @benchmark("fusion")
 def fusion(options: BenchOptions) -> list[Result]:
     """``fusion_call_ms``, ``fusion_estimate_ms`` and ``fusion_model_bytes``."""
-    from brain.fusion import OwnerFusion
-    from brain.fusion_model import FusionModel
+    from brain.fusion.model import FusionModel
+    from brain.fusion.owner import OwnerFusion
 
     repeat = 300 if options.quick else 3000
     model = FusionModel()

@@ -15,7 +15,7 @@ FULL_BRAIN_LOADERS = (
     "brain.bench.memory:load_core",
     "brain.bench.memory:load_vision",
     "brain.bench.memory:load_audio",
-    "brain.fusion:load_for_memory_bench",
+    "brain.fusion.owner:load_for_memory_bench",
 )
 
 
@@ -33,8 +33,8 @@ def _rss_mib() -> tuple[float, float]:
 
 def load_core() -> object:
     """The brain's core: link, library, classifier, selector, executor."""
-    from brain.link import BodyLink
-    from brain.runtime import Brain
+    from brain.app.runtime import Brain
+    from brain.body.link import BodyLink
 
     return Brain(BodyLink("loop://"))
 

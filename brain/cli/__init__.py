@@ -2,7 +2,9 @@
 
 Every module in this package that defines ``register(groups)`` adds its
 commands; modules are found automatically, so adding a command means adding a
-file. Handlers import heavy dependencies lazily so ``petbrain --help`` stays fast.
+file. Packages outside ``brain`` (the simulator) add theirs through the
+``petbrain.commands`` entry point (:mod:`brain.plugins`). Handlers import
+heavy dependencies lazily so ``petbrain --help`` stays fast.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ import logging
 import pkgutil
 import sys
 from collections.abc import Callable, Sequence
+from types import ModuleType
 
 from brain.errors import UserError
+from brain.plugins import COMMANDS_GROUP, plugin_modules
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -73,11 +77,16 @@ def build_parser() -> argparse.ArgumentParser:
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         if info.name.startswith("_"):
             continue  # __main__ runs the CLI when imported
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        register = getattr(module, "register", None)
-        if callable(register):
-            register(groups)
+        _register(importlib.import_module(f"{__name__}.{info.name}"), groups)
+    for module in plugin_modules(COMMANDS_GROUP):
+        _register(module, groups)
     return parser
+
+
+def _register(module: ModuleType, groups: CommandGroups) -> None:
+    register = getattr(module, "register", None)
+    if callable(register):
+        register(groups)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -49,16 +49,6 @@ def register(groups: CommandGroups) -> None:
     explain.add_argument(
         "--sample-ms", type=int, default=0, help="also print every joint every N ms"
     )
-    play = groups.subcommand(
-        "behaviors", "play", _play, "preview one behaviour on the simulated body"
-    )
-    play.add_argument("name", help="behaviour name")
-    play.add_argument("paths", nargs="*", type=Path, help="library files or folders")
-    play.add_argument("--headless", action="store_true", help="simulated clock, as fast as it goes")
-    play.add_argument("--speed", type=float, default=1.0, help="real-time speed factor")
-    play.add_argument("--every-ms", type=int, default=250, help="print the body every N ms")
-    play.add_argument("--max-ms", type=int, default=20_000, help="stop after this much of it")
-    play.add_argument("--seed", type=int, default=0, help="seed for 'choose' variants")
     attempt = groups.subcommand(
         "behaviors", "try", _try, "play events through the selector and show each decision's why"
     )
@@ -98,7 +88,8 @@ def _split(paths: list[Path]) -> dict[str, Any]:
     return kwargs
 
 
-def _load(paths: list[Path]) -> BehaviourLibrary:
+def load_library_or_error(paths: list[Path]) -> BehaviourLibrary:
+    """The library from files and folders (the shipped one when none), or one clear error."""
     from behaviors.library import LibraryError, load_library
 
     try:
@@ -142,7 +133,7 @@ def _schema(args: argparse.Namespace) -> int:
 
 def triggers_text(behaviour: Behaviour) -> list[str]:
     """Human lines for ``when``, ``unless`` and ``only_if``."""
-    from brain.context import describe
+    from brain.behave.context import describe
 
     lines = [f"when {describe(t)}" for t in behaviour.when]
     lines += [f"unless {describe(c)}" for c in behaviour.unless]
@@ -151,7 +142,7 @@ def triggers_text(behaviour: Behaviour) -> list[str]:
 
 
 def _list(args: argparse.Namespace) -> int:
-    library = _load(list(args.paths))
+    library = load_library_or_error(list(args.paths))
     for behaviour in library.behaviours:
         source = library.sources[behaviour.name]
         if args.json:
@@ -180,7 +171,7 @@ def timeline_lines(behaviour: Behaviour, library: BehaviourLibrary, seed: int) -
     """The compiled timeline in time order: joint moves and cues."""
     import random
 
-    from brain.timeline import compile_timeline
+    from brain.behave.timeline import compile_timeline
 
     timeline = compile_timeline(behaviour, library.poses, random.Random(seed))
     rows: list[tuple[int, str]] = []
@@ -206,7 +197,7 @@ def timeline_lines(behaviour: Behaviour, library: BehaviourLibrary, seed: int) -
 
 
 def _explain(args: argparse.Namespace) -> int:
-    library = _load(list(args.paths))
+    library = load_library_or_error(list(args.paths))
     try:
         behaviour = library.by_name(args.name)
     except KeyError:
@@ -264,8 +255,8 @@ def sample_lines(
     """Joint angles every ``step_ms`` from the robot's rest pose (a preview without a body)."""
     import random
 
-    from brain.robot import DEFAULT_ROBOT
-    from brain.timeline import compile_timeline
+    from brain.behave.timeline import compile_timeline
+    from brain.body.joints import DEFAULT_ROBOT
 
     timeline = compile_timeline(behaviour, library.poses, random.Random(seed))
     rest = DEFAULT_ROBOT.rest_pose()
@@ -280,15 +271,7 @@ def sample_lines(
     return lines
 
 
-def _play(args: argparse.Namespace) -> int:
-    from brain.cli.behaviors_play import run_play
-
-    if args.speed <= 0:
-        raise UserError("--speed must be positive")
-    return run_play(args, _load(list(args.paths)))
-
-
 def _try(args: argparse.Namespace) -> int:
     from brain.cli.behaviors_try import run_try
 
-    return run_try(args, _load(list(args.library)))
+    return run_try(args, load_library_or_error(list(args.library)))

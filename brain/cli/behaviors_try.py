@@ -29,7 +29,7 @@ def _clock(text: str) -> float:
 
 
 def _mood(text: str) -> dict[str, float]:
-    from brain.mood import DIMENSIONS
+    from brain.behave.mood import DIMENSIONS
 
     out: dict[str, float] = {}
     for part in filter(None, text.split(",")):
@@ -45,9 +45,9 @@ def _mood(text: str) -> dict[str, float]:
 
 class _Session:
     def __init__(self, library: BehaviourLibrary, args: argparse.Namespace) -> None:
+        from brain.behave.mood import Mood
+        from brain.behave.selector import Selector
         from brain.events import OwnerPresence
-        from brain.mood import Mood
-        from brain.selector import Selector
 
         self.library = library
         self.selector = Selector(library, seed=args.seed)
@@ -64,7 +64,7 @@ class _Session:
         return (self.start_minute + t_ms / 60_000) % 1440
 
     def feed(self, label: str, event: Any, t_ms: int, quiet: bool = False) -> None:
-        from brain.timeline import compile_timeline
+        from brain.behave.timeline import compile_timeline
 
         if self.running is not None and t_ms >= self.until_ms:
             self.running = None
@@ -106,8 +106,8 @@ class _Session:
 
 def run_try(args: argparse.Namespace, library: BehaviourLibrary) -> int:
     """Play ``args.events`` through a fresh selector and print every decision."""
+    from brain.behave.eventspec import EventSpecError, parse_event
     from brain.events import Tick
-    from brain.eventspec import EventSpecError, parse_event
 
     session = _Session(library, args)
     t_ms = 0

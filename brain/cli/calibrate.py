@@ -62,10 +62,10 @@ def say(text: str) -> None:
 def calibrate_servo_command(args: argparse.Namespace) -> int:
     """Interactive servo calibration; exit 1 when quit without saving."""
     from behaviors.yamlfile import YamlError
-    from brain.calibrate import BodySession, calibrate_servo
     from brain.cli.run import load_config_or_fail
-    from brain.config import RobotFile
-    from brain.config_edit import update_robot_file
+    from brain.setup.calibrate import BodySession, calibrate_servo
+    from brain.setup.config import RobotFile
+    from brain.setup.config_edit import update_robot_file
 
     config = load_config_or_fail(args.config)
     assert isinstance(config, RobotFile)
@@ -96,10 +96,10 @@ def calibrate_servo_command(args: argparse.Namespace) -> int:
 def calibrate_pads_command(args: argparse.Namespace) -> int:
     """Pad calibration; writes each pad's levels and the suggested thresholds."""
     from behaviors.yamlfile import YamlError
-    from brain.calibrate import BodySession, calibrate_pads, suggest_thresholds
     from brain.cli.run import load_config_or_fail
-    from brain.config import RobotFile
-    from brain.config_edit import update_robot_file
+    from brain.setup.calibrate import BodySession, calibrate_pads, suggest_thresholds
+    from brain.setup.config import RobotFile
+    from brain.setup.config_edit import update_robot_file
 
     config = load_config_or_fail(args.config)
     assert isinstance(config, RobotFile)

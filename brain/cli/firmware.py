@@ -45,7 +45,7 @@ def register(groups: CommandGroups) -> None:
 
 def check(args: argparse.Namespace) -> int:
     """Compile with mpy-cross, then run the self-test under MicroPython; exit 1 on any failure."""
-    from brain import firmware_tools
+    from brain.setup import firmware_tools
 
     ok = True
     try:
@@ -85,7 +85,7 @@ def deploy(args: argparse.Namespace) -> int:
     """Stage the firmware and copy it to the board with mpremote, then reset the board."""
     import importlib.util
 
-    from brain import firmware_tools
+    from brain.setup import firmware_tools
 
     if not args.dry_run:
         if importlib.util.find_spec("mpremote") is None:

@@ -47,11 +47,11 @@ def probe(args: argparse.Namespace) -> int:
     """Open the port, handshake, listen a moment, report."""
     import logging
 
-    from brain.link import BodyLink
+    from brain.body.link import BodyLink
     from firmware import wire
 
     # Problems end the probe with one clear line; the link's own warnings would repeat it.
-    logging.getLogger("brain.link").setLevel(logging.ERROR)
+    logging.getLogger("brain.body.link").setLevel(logging.ERROR)
     link = BodyLink(args.port, reconnect_period_ms=10**9)
     start = time.monotonic()
 

@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     if args.every < 1:
         raise UserError("--every must be at least 1")
     if args.together:
-        module = _load("brain.together")
+        module = _load("brain.fusion.together")
         if module is None:
             raise UserError("--together needs the fusion module, which is not built yet")
         print(json.dumps(module.perceive_together([Path(p) for p in args.together], args)))

@@ -47,7 +47,7 @@ def register(groups: CommandGroups) -> None:
 def config_check(args: argparse.Namespace) -> int:
     """Exit 0 when the file is valid; print every located problem otherwise."""
     from brain.cli.run import load_config_or_fail
-    from brain.config import RobotFile
+    from brain.setup.config import RobotFile
 
     config = load_config_or_fail(args.file)
     assert isinstance(config, RobotFile)
@@ -64,8 +64,8 @@ def config_check(args: argparse.Namespace) -> int:
 
 def config_init(args: argparse.Namespace) -> int:
     """Discover devices and write a starting robot.yaml, refusing to overwrite one."""
-    from brain.config_template import render_config
-    from brain.devices import discover
+    from brain.setup.config_template import render_config
+    from brain.setup.devices import discover
 
     if args.out.exists() and not args.force:
         raise UserError(f"{args.out} exists; pass --force to overwrite it")
@@ -82,7 +82,7 @@ def config_init(args: argparse.Namespace) -> int:
 
 def list_devices(args: argparse.Namespace) -> int:
     """Print what is plugged in."""
-    from brain.devices import discover, format_report
+    from brain.setup.devices import discover, format_report
 
     report = discover(
         probe=not args.no_probe, probe_timeout_ms=args.timeout_ms, all_ports=args.all_ports

@@ -46,7 +46,7 @@ def setup_logging(level: str) -> None:
 def load_config_or_fail(path: Path) -> object:
     """The validated robot.yaml, or a UserError with every located problem."""
     from behaviors.yamlfile import YamlError
-    from brain.config import load_robot_file
+    from brain.setup.config import load_robot_file
 
     if not path.exists():
         raise UserError(
@@ -61,16 +61,16 @@ def load_config_or_fail(path: Path) -> object:
 def run_pet(args: argparse.Namespace) -> int:
     """Load robot.yaml and the behaviours, then run until stopped."""
     from behaviors.library import LibraryError, load_library
-    from brain.app import PetApp
-    from brain.app_support import events_file
-    from brain.config import RobotFile
+    from brain.app.pet import PetApp
+    from brain.app.support import events_file
+    from brain.setup.config import RobotFile
 
     setup_logging(args.log_level)
     if args.log_level != "debug":
         # MediaPipe and TensorFlow Lite chatter on stderr would flood the journal.
         os.environ.setdefault("GLOG_minloglevel", "2")
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-        from brain.audio_quiet import silence_audio_libraries
+        from brain.body.audio_quiet import silence_audio_libraries
 
         silence_audio_libraries()  # ALSA/JACK lines at every microphone or speaker retry
     config = load_config_or_fail(args.config)

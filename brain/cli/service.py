@@ -52,8 +52,8 @@ def _usb_ids(port: str) -> tuple[str, str, str | None] | None:
 def service_install(args: argparse.Namespace) -> int:
     """Write (or print) the unit and the rule."""
     from brain.cli.run import load_config_or_fail
-    from brain.config import RobotFile
-    from brain.service import (
+    from brain.setup.config import RobotFile
+    from brain.setup.service import (
         BOARD_USB_IDS,
         STABLE_PORT,
         ServiceSpec,
@@ -97,7 +97,7 @@ def service_install(args: argparse.Namespace) -> int:
 
 def service_uninstall(args: argparse.Namespace) -> int:
     """Remove both files (and stop the pet on the real root)."""
-    from brain.service import uninstall
+    from brain.setup.service import uninstall
 
     try:
         lines = uninstall(args.root)
@@ -109,7 +109,7 @@ def service_uninstall(args: argparse.Namespace) -> int:
 
 def service_status(args: argparse.Namespace) -> int:
     """Print what is installed; exit 1 when the unit is not."""
-    from brain.service import UNIT_DIR, UNIT_NAME, status
+    from brain.setup.service import UNIT_DIR, UNIT_NAME, status
 
     print("\n".join(status(args.root)))
     return 0 if (args.root / UNIT_DIR / UNIT_NAME).exists() else 1

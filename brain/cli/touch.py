@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 
 class _Link(Protocol):
-    """What the recorder needs of ``brain.link.BodyLink``."""
+    """What the recorder needs of ``brain.body.link.BodyLink``."""
 
     @property
     def ready(self) -> bool: ...
@@ -149,7 +149,7 @@ def record(
 
 def run_record(args: argparse.Namespace) -> int:
     """Open the body, record, report how much was written."""
-    from brain.link import BodyLink
+    from brain.body.link import BodyLink
 
     layout = load_layout(args.layout)
     if args.seconds is not None and args.seconds <= 0:

@@ -10,7 +10,7 @@
   its window runs; nobody saw it otherwise, and it is not counted.
 - presence changes and touch gestures feed the rhythm and the touch habits.
 
-The selector asks it (through :class:`brain.context.Learned`) whether a
+The selector asks it (through :class:`brain.behave.context.Learned`) whether a
 proactive behaviour is welcome now, whether the owner is due, whether this is
 a quiet time. Every answer comes with the words for the decision's ``why``.
 The local date-time comes from the injected ``calendar`` (brain ms -> local

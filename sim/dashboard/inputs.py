@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from brain.app.runtime import BrainEvent
 from brain.errors import UserError
-from brain.runtime import BrainEvent
 from sim.actions import HANDLING_MOTIONS, perform
 from sim.runner import SimSession
 from sim.scenario import ScenarioEvent

@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable
 
 from behaviors.library import BehaviourLibrary
-from brain.robot import DEFAULT_ROBOT, RobotConfig
+from brain.body.joints import DEFAULT_ROBOT, RobotConfig
 from sim.dashboard.server import DEFAULT_PORT, Dashboard
 from sim.hands import BrowserHand
 from sim.runner import SimReport, SimSession

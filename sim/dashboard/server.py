@@ -13,18 +13,18 @@ import socket
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 from behaviors.library import DEFAULT_SOUNDS_DIR
+from brain.dashboard import STATIC_DIR
+from brain.dashboard.document import pad_points
+from brain.dashboard.event_stream import stream_documents
 from brain.errors import UserError
-from brain.event_stream import stream_documents
 from sim.dashboard.inputs import DashboardInputs
 from sim.dashboard.state import StatePublisher, owner_state, seen_state
-from sim.hands import BrowserHand, HandSample, pad_points
+from sim.hands import BrowserHand, HandSample
 from sim.runner import SimSession
 
-STATIC_DIR = Path(__file__).resolve().parent / "static"
 STATIC_FILES = {
     "/": ("index.html", "text/html; charset=utf-8"),
     "/static/cat.js": ("cat.js", "text/javascript; charset=utf-8"),

@@ -13,68 +13,25 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from brain.event_stream import StateBoard
-from brain.runtime import BrainEvent
+from brain.app.runtime import BrainEvent
+from brain.dashboard.document import (
+    VIBE_NAMES,
+    brain_panels,
+    describe_event,
+    describe_imu,
+    owner_panel,
+    vision_panel,
+)
+from brain.dashboard.event_stream import StateBoard
 from firmware import wire
 from sensors.audio.observations import AudioObservation
 from sim.runner import SimSession
-
-VIBE_NAMES = {
-    wire.VIBE_OFF: "off",
-    wire.VIBE_PURR: "purr",
-    wire.VIBE_PULSE: "pulse",
-    wire.VIBE_TWITCH: "twitch",
-    wire.VIBE_CONSTANT: "constant",
-}
 
 # Shown in their own panel, too frequent for the log.
 QUIET_KINDS = ("owner_emotion",)
 
 # Extra panels (owner emotion, inputs) plug in here: name -> function of the session.
 PanelSource = Callable[[SimSession], dict[str, Any] | None]
-
-
-def describe_event(event: BrainEvent) -> str:
-    """One line for the event log."""
-    data = event.data
-    if event.kind == "touch":
-        kind = data.get("type")
-        if kind == "onset":
-            return f"touch onset on {data.get('zone')}"
-        if kind == "gesture":
-            zones = data.get("zones") or ["?"]
-            extra = f" {data['direction']}" if data.get("direction") else ""
-            speed = data.get("speed_mm_per_s") or 0
-            pace = f" {speed:.0f} mm/s" if speed else ""
-            live = " (ongoing)" if data.get("ongoing") else ""
-            return f"{data.get('gesture')} on {zones[0]}{extra}{pace}{live}"
-        if kind == "release":
-            return f"hand lifted after {data.get('duration_ms')} ms"
-    if event.kind == "decision":
-        return f"-> {data.get('behaviour')} ({data.get('trigger')})"
-    if event.kind == "held_back":
-        return f"held back {data.get('behaviour')}: {data.get('reason')}"
-    if event.kind == "sound":
-        return f"sound {data.get('name')} at volume {data.get('volume')}"
-    if event.kind == "owner_emotion":
-        probabilities: dict[str, float] = data.get("probabilities") or {}
-        label = max(probabilities.items(), key=lambda item: item[1])[0] if probabilities else "?"
-        return (
-            f"owner seems {label} (valence {data.get('valence', 0):+.2f}, "
-            f"arousal {data.get('arousal', 0):+.2f}, confidence {data.get('confidence', 0):.2f})"
-        )
-    parts = ", ".join(f"{k}={v}" for k, v in data.items())
-    return f"{event.kind} {parts}".strip()
-
-
-IMU_EVENT_NAMES = {
-    wire.IMU_PICKED_UP: "picked up",
-    wire.IMU_PUT_DOWN: "put down",
-    wire.IMU_SHAKEN: "shaken",
-    wire.IMU_FALLING: "falling",
-    wire.IMU_UPSIDE_DOWN: "upside down",
-    wire.IMU_IMPACT: "impact",
-}
 
 
 def leds_state(session: SimSession) -> list[list[int]] | None:
@@ -87,15 +44,7 @@ def leds_state(session: SimSession) -> list[list[int]] | None:
 
 def owner_state(session: SimSession) -> dict[str, Any]:
     """The fused owner-emotion estimate with each modality's contribution, or why there is none."""
-    brain = session.brain
-    if brain.fusion is None:
-        return {"available": False, "reason": "the fusion model could not be loaded"}
-    if brain.owner_emotion is None:
-        return {
-            "available": False,
-            "reason": "no opinion: nothing fresh from face, voice or touch",
-        }
-    return {"available": True, **brain.owner_emotion.to_json()}
+    return dict(owner_panel(session.brain))
 
 
 def seen_state(session: SimSession) -> dict[str, Any] | None:
@@ -103,23 +52,7 @@ def seen_state(session: SimSession) -> dict[str, Any] | None:
     camera = session.camera
     if camera is None or camera.perception.latest is None:
         return None
-    latest = camera.perception.latest
-    face, body = latest.face, latest.body
-    return {
-        "t_ms": latest.t_ms,
-        "face": face.present,
-        "expression": {k: round(v, 3) for k, v in face.expression.items()},
-        "looking_at_pet": face.looking_at_pet,
-        "distance_m": face.distance_m,
-        "body": body.present,
-        "lean": round(body.lean, 2),
-        "owner_present": camera.presence.present,
-    }
-
-
-def describe_imu(events: int) -> str:
-    """Names of the IMU event bits set in ``events``."""
-    return ", ".join(name for bit, name in IMU_EVENT_NAMES.items() if events & bit)
+    return vision_panel(camera.perception.latest, camera.presence.present)
 
 
 class StatePublisher:
@@ -185,25 +118,12 @@ class StatePublisher:
 
     def snapshot(self, session: SimSession) -> dict[str, Any]:
         """The state document (called on the simulator's thread)."""
-        brain = session.brain
         sample = session.sample()
         vibration = session.body.firmware.vibration
         pattern = VIBE_NAMES.get(vibration.pattern, str(vibration.pattern))
-        running = brain.executor.running
-        behaviour = None
-        if running is not None:
-            why = brain.last_decision.why() if brain.last_decision else {}
-            if why.get("behaviour") != running.behaviour.name:
-                why = {"behaviour": running.behaviour.name, "trigger": "started directly"}
-            behaviour = {
-                "name": running.behaviour.name,
-                "description": running.behaviour.description,
-                "started_ms": running.start_ms,
-                "why": why,
-            }
         state: dict[str, Any] = {
             "t_ms": session.now_ms,
-            "torque": brain.torque,
+            **brain_panels(session.brain),
             "joints": sample.joints_deg,
             "vibration": {
                 "level": round(self._vibration_peak, 3),
@@ -213,14 +133,10 @@ class StatePublisher:
             "leds": leds_state(session),
             "battery_mv": session.body.battery.mv,
             "cable": session.body.port.connected,
-            "link_ready": brain.link.ready,
             "pads": [round(v, 3) for v in session.contact.last],
-            "behaviour": behaviour,
-            "mood": brain.mood.as_json(),
             "events": list(self._log),
             "sounds": list(self._sounds),
             "heard": self.heard,
-            "link": brain.link.stats.as_json(),
         }
         for name, source in self.panels.items():
             state[name] = source(session)

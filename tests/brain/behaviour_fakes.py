@@ -9,7 +9,7 @@ from firmware import wire
 
 
 class FakeLink:
-    """Duck-types ``brain.link.BodyLink`` for runtime tests: always ready, no serial port."""
+    """Duck-types ``brain.body.link.BodyLink`` for runtime tests: always ready, no serial port."""
 
     def __init__(self) -> None:
         self.on_ready: list[Callable[[Any], None]] = []

@@ -35,7 +35,7 @@ def robot_yaml(
     port: Path, *, microphone: str = "type: none", camera: str = "type: none", extra: str = ""
 ) -> str:
     """A small valid robot.yaml for the reference cat on ``port``."""
-    from brain.robot import DEFAULT_ROBOT
+    from brain.body.joints import DEFAULT_ROBOT
 
     servos = "\n".join(
         f"  - {{name: {j.name}, channel: {j.channel}, min_deg: {j.min_deg:g}, "

@@ -6,10 +6,10 @@ import itertools
 from pathlib import Path
 
 from behaviors.library import load_library
-from brain.executor import Executor
-from brain.hotreload import LibraryWatcher
-from brain.idle import IdleLife
-from brain.robot import DEFAULT_ROBOT
+from brain.behave.executor import Executor
+from brain.behave.hotreload import LibraryWatcher
+from brain.behave.idle import IdleLife
+from brain.body.joints import DEFAULT_ROBOT
 
 LIBRARY = load_library()
 

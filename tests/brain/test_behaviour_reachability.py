@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from behaviors.library import load_library
+from brain.behave.eventspec import parse_event
+from brain.behave.selector import Selector
 from brain.events import OwnerPresence, Tick
-from brain.eventspec import parse_event
-from brain.selector import Selector
 
 LIBRARY = load_library()
 CALM = {"valence": 0.2, "arousal": -0.1, "energy": 0.3, "affection": 0.3, "curiosity": 0.3}

@@ -9,11 +9,11 @@ from pathlib import Path
 from behaviour_fakes import FakeLink
 
 from behaviors.library import DEFAULT_LIBRARY_DIR, load_library
+from brain.app.runtime import Brain
+from brain.behave.hotreload import LibraryWatcher
+from brain.body.joints import DEFAULT_ROBOT
+from brain.body.sound import RecordingSoundPlayer
 from brain.events import OwnerPresence
-from brain.hotreload import LibraryWatcher
-from brain.robot import DEFAULT_ROBOT
-from brain.runtime import Brain
-from brain.sound import RecordingSoundPlayer
 from firmware import wire
 from sensors.touch.synthetic import Stroke
 

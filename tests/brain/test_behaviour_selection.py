@@ -5,8 +5,8 @@ from __future__ import annotations
 import itertools
 
 from behaviors.library import BehaviourLibrary, load_library
+from brain.behave.selector import Decision, Selector
 from brain.events import HandlingEvent, LoudSound, OwnerEmotion, OwnerPresence, PetEvent, Tick
-from brain.selector import Decision, Selector
 from sensors.touch.events import TouchGesture, TouchOnset
 
 LIBRARY: BehaviourLibrary = load_library()
@@ -224,8 +224,8 @@ def test_selection_is_deterministic_for_a_seed() -> None:
 def test_a_day_on_the_temperament_rhythm_sleeps_at_night_naps_and_wakes_with_a_stretch() -> None:
     from collections import Counter
 
-    from brain.mood import Mood
-    from brain.timeline import compile_timeline
+    from brain.behave.mood import Mood
+    from brain.behave.timeline import compile_timeline
 
     mood = Mood.from_temperament(LIBRARY.temperament)
     selector = Selector(LIBRARY, seed=1)

@@ -8,7 +8,7 @@ import pytest
 
 from behaviors.library import load_library
 from behaviors.schema import Behaviour
-from brain.timeline import compile_timeline
+from brain.behave.timeline import compile_timeline
 
 LIBRARY = load_library()
 REST = {"spine": 0.0, "eyelids": 10.0, "head_pitch": 0.0, "tail_lift": 20.0}

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from brain import firmware_tools
 from brain.cli import main
+from brain.setup import firmware_tools
 from firmware import wire
 from sim.body import BodyThread, VirtualBody
 

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from brain.body.link import BodyLink
 from brain.cli import main
 from brain.cli.touch import record
-from brain.link import BodyLink
 from sensors.imu.synthetic import imu_stream
 from sensors.touch.layout import DEFAULT_LAYOUT
 from sensors.touch.synthetic import Stroke, generate_trace

@@ -2,8 +2,8 @@
 
 import pytest
 
+from brain.behave.eventspec import EventSpecError, parse_event
 from brain.events import HandlingEvent, LoudSound, OwnerEmotion, OwnerPresence, Tick
-from brain.eventspec import EventSpecError, parse_event
 from sensors.touch.events import TouchGesture, TouchOnset
 
 

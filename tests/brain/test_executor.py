@@ -1,6 +1,6 @@
 from behaviors.library import load_library
-from brain.executor import Executor
-from brain.robot import DEFAULT_ROBOT
+from brain.behave.executor import Executor
+from brain.body.joints import DEFAULT_ROBOT
 from firmware import wire
 
 

@@ -7,9 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from brain.calibration import BaselineTracker, OwnerBaseline
-from brain.fusion import OwnerFusion, load_for_memory_bench
-from brain.fusion_features import (
+from brain.fusion.baseline import BaselineTracker, OwnerBaseline
+from brain.fusion.features import (
     EMOTIONS,
     EXPRESSIONS,
     INPUT_SIZE,
@@ -19,7 +18,8 @@ from brain.fusion_features import (
     encode_touch_fields,
     encode_voice,
 )
-from brain.fusion_model import FusionModel, FusionModelError
+from brain.fusion.model import FusionModel, FusionModelError
+from brain.fusion.owner import OwnerFusion, load_for_memory_bench
 from sensors.touch.events import TouchGesture
 
 HAPPY_FACE = {"happy": 0.9, "neutral": 0.05, "surprise": 0.05}
@@ -273,7 +273,7 @@ def test_model_is_small_and_memory_bench_loader_works(model: FusionModel) -> Non
 
 
 def test_layout_matches_the_sensors_class_lists() -> None:
-    from brain import fusion_features
+    from brain.fusion import features as fusion_features
     from sensors.audio.emotion import CLASSES
     from sensors.touch.events import GESTURES
 

@@ -210,7 +210,7 @@ def test_imu_events_and_led_commands_cross_the_link(rig: LinkRig) -> None:
 
 
 def test_a_body_of_another_major_is_incompatible_and_gets_no_commands() -> None:
-    from brain.link import BodyLink
+    from brain.body.link import BodyLink
     from sim.pty import PtyPort
 
     port = PtyPort()
@@ -262,7 +262,7 @@ def test_line_noise_is_counted_and_the_link_stays_up(rig: LinkRig) -> None:
 
 
 def test_deploy_asks_a_running_body_to_step_aside(rig: LinkRig) -> None:
-    from brain import firmware_tools
+    from brain.setup import firmware_tools
 
     ready_rig(rig)
     rig.stop_brain()  # deploy runs while the pet's brain is stopped

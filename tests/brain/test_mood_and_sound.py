@@ -9,8 +9,8 @@ import pytest
 
 from behaviors.library import DEFAULT_SOUNDS_DIR
 from behaviors.schema import MoodEffect, Temperament
-from brain.mood import Mood
-from brain.sound import RecordingSoundPlayer, SoundBank, SoundError, read_wav
+from brain.behave.mood import Mood
+from brain.body.sound import RecordingSoundPlayer, SoundBank, SoundError, read_wav
 
 
 def test_mood_is_bounded_and_decays_to_the_baseline_with_its_half_life() -> None:

@@ -1,7 +1,7 @@
 """Owner presence: debounced arrivals and departures from per-frame sightings."""
 
+from brain.app.presence import PresenceTracker
 from brain.events import OwnerPresence
-from brain.presence import PresenceTracker
 
 
 def run(tracker: PresenceTracker, start_ms: int, end_ms: int, seen: bool) -> list[OwnerPresence]:

@@ -11,9 +11,9 @@ import pytest
 from robot_run_helpers import robot_yaml
 from test_robot_speaker import _Card
 
-from brain import speaker
-from brain.app import PetApp
-from brain.config import load_robot_file
+from brain.app.pet import PetApp
+from brain.body import speaker
+from brain.setup.config import load_robot_file
 from sensors.touch.layout import DEFAULT_LAYOUT
 from sensors.touch.synthetic import Stroke
 from sim.live_body import LiveBody
@@ -29,7 +29,9 @@ def _wait(predicate: Callable[[], bool], timeout_s: float = 10.0) -> None:
 def test_a_stroke_purrs_through_the_speaker(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pytest.importorskip("brain.sound", reason="the sound player interface is not in this build")
+    pytest.importorskip(
+        "brain.body.sound", reason="the sound player interface is not in this build"
+    )
     card = _Card()
     monkeypatch.setattr(speaker, "_default_backend", card.backend)
     with LiveBody(tmp_path / "petbody") as body:

@@ -23,7 +23,7 @@ def test_portaudio_starts_without_alsa_or_jack_lines_and_stderr_still_works() ->
         pytest.skip("this machine's ALSA prints nothing anyway (it has a sound card)")
     quiet = _stderr(
         "import sys\n"
-        "from brain.audio_quiet import silence_audio_libraries\n"
+        "from brain.body.audio_quiet import silence_audio_libraries\n"
         "assert 'asound' in silence_audio_libraries()\n"
         + START_PORTAUDIO
         + "print('still here', file=sys.stderr)\n"

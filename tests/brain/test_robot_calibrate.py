@@ -12,10 +12,10 @@ import pytest
 from robot_run_helpers import REPO, robot_yaml
 
 from behaviors.yamlfile import YamlError
-from brain.calibrate import BodySession, calibrate_pads, calibrate_servo, suggest_thresholds
-from brain.config import load_robot_file
-from brain.config_edit import update_robot_file
 from brain.errors import UserError
+from brain.setup.calibrate import BodySession, calibrate_pads, calibrate_servo, suggest_thresholds
+from brain.setup.config import load_robot_file
+from brain.setup.config_edit import update_robot_file
 from sensors.touch.synthetic import Press
 from sim.live_body import LiveBody
 

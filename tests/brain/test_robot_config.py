@@ -10,10 +10,10 @@ import pytest
 from robot_run_helpers import REPO, robot_yaml
 
 from behaviors.yamlfile import YamlError
-from brain.config import RobotFile, load_robot_file
-from brain.config_template import render_config
-from brain.devices import AudioDevice, Camera, DeviceReport, SerialDevice
-from brain.robot import DEFAULT_ROBOT
+from brain.body.joints import DEFAULT_ROBOT
+from brain.setup.config import RobotFile, load_robot_file
+from brain.setup.config_template import render_config
+from brain.setup.devices import AudioDevice, Camera, DeviceReport, SerialDevice
 
 
 def _errors(tmp_path: Path, text: str) -> list[str]:

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from robot_run_helpers import robot_yaml
 
-from brain.app import PetApp
-from brain.config import load_robot_file
-from brain.robot_dashboard import RobotDashboard
+from brain.app.pet import PetApp
+from brain.dashboard.server import RobotDashboard
+from brain.setup.config import load_robot_file
 from sensors.touch.layout import DEFAULT_LAYOUT
 from sensors.touch.synthetic import Press
 from sim.live_body import LiveBody
@@ -123,7 +123,7 @@ def test_the_running_pet_publishes_its_state(tmp_path: Path) -> None:
 
 
 def test_the_view_keeps_the_latest_frame_numbers_only() -> None:
-    from brain.robot_view import RobotView
+    from brain.dashboard.view import RobotView
     from sensors.camera.observations import BodyObservation, FaceObservation, VisionObservation
 
     view = RobotView()

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from robot_run_helpers import robot_yaml
 
-from brain.app import PetApp
-from brain.config import load_robot_file
+from brain.app.pet import PetApp
+from brain.setup.config import load_robot_file
 from sensors.touch.layout import DEFAULT_LAYOUT
 from sensors.touch.synthetic import Stroke
 from sim.live_body import LiveBody

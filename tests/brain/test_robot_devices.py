@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from brain import devices
-from brain.devices import (
+from brain.setup import devices
+from brain.setup.devices import (
     DeviceReport,
     SerialDevice,
     discover,

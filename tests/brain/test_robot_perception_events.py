@@ -6,9 +6,9 @@ import logging
 
 import pytest
 
+from brain.app.perception import PerceptionEvents, load_fusion_in_background
+from brain.app.presence import PresenceTracker
 from brain.events import LoudSound, OwnerPresence
-from brain.perception_events import PerceptionEvents, load_fusion_in_background
-from brain.presence import PresenceTracker
 from sensors.audio.observations import AmbientLevel, SoundEvent
 from sensors.camera.observations import BodyObservation, FaceObservation, VisionObservation
 
@@ -43,7 +43,7 @@ def test_fusion_loads_off_the_main_thread_and_a_broken_model_is_said_once(
     load_fusion_in_background(got.append).join(30)
     assert len(got) == 1 and hasattr(got[0], "estimate")
 
-    from brain import fusion_model
+    from brain.fusion import model as fusion_model
 
     def broken(*_: object) -> None:
         raise fusion_model.FusionModelError("fusion model models/fusion.onnx cannot be loaded")

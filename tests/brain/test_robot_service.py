@@ -8,7 +8,7 @@ from pathlib import Path
 
 from robot_run_helpers import REPO, robot_yaml
 
-from brain.service import ServiceSpec, install, render_rule, render_unit, status, uninstall
+from brain.setup.service import ServiceSpec, install, render_rule, render_unit, status, uninstall
 
 
 def _spec(tmp_path: Path, serial: str | None = None) -> ServiceSpec:

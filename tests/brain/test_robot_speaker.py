@@ -9,8 +9,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from brain.health import DeviceHealth
-from brain.speaker import BLOCK_SAMPLES, SpeakerPlayer
+from brain.app.health import DeviceHealth
+from brain.body.speaker import BLOCK_SAMPLES, SpeakerPlayer
 
 
 class _Stream:

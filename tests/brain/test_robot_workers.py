@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from brain.health import DeviceHealth
-from brain.workers import Observation, SourceWorker
+from brain.app.health import DeviceHealth
+from brain.app.workers import Observation, SourceWorker
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from behaviour_fakes import FakeLink
 
 from behaviors.library import load_library
-from brain.robot import DEFAULT_ROBOT
-from brain.runtime import Brain
+from brain.app.runtime import Brain
+from brain.body.joints import DEFAULT_ROBOT
 from sensors.audio.observations import Prosody, VoiceObservation
 from sensors.camera.observations import BodyObservation, FaceObservation, VisionObservation
 

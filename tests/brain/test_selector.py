@@ -1,5 +1,5 @@
 from behaviors.library import load_library
-from brain.selector import Selector
+from brain.behave.selector import Selector
 from sensors.touch.events import TouchGesture, TouchOnset
 
 

@@ -2,7 +2,7 @@
 
 from behaviors.library import load_library
 from behaviors.schema import Behaviour
-from brain.timeline import compile_timeline, ease
+from brain.behave.timeline import compile_timeline, ease
 
 
 def behaviour(do: list[dict[str, object]]) -> Behaviour:

@@ -86,9 +86,9 @@ def test_real_face_crop_is_used_when_the_camera_is_built(hit_trace: Path) -> Non
 
 
 def test_records_in_the_perceivers_shapes_reach_every_modality() -> None:
-    from brain.fusion import OwnerFusion
-    from brain.fusion_model import FusionModel
-    from brain.together import feed_records
+    from brain.fusion.model import FusionModel
+    from brain.fusion.owner import OwnerFusion
+    from brain.fusion.together import feed_records
 
     fusion = OwnerFusion(FusionModel())
     records = {

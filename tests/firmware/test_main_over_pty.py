@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from brain.link import BodyLink
+from brain.body.link import BodyLink
 from firmware import boards, main, wire
 from sim.fake_machine import (
     FakeMachine,

@@ -6,7 +6,7 @@ import io
 from contextlib import redirect_stdout
 from pathlib import Path
 
-from brain import firmware_tools
+from brain.setup import firmware_tools
 from firmware import selftest, wire
 
 

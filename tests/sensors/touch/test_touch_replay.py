@@ -2,7 +2,7 @@
 
 import pytest
 
-from brain.link import BodyLink
+from brain.body.link import BodyLink
 from firmware import wire
 from sensors.touch.classifier import TouchClassifier
 from sensors.touch.evaluate import finished_gestures

@@ -1,0 +1,129 @@
+"""Where ``petbrain run`` meets the optional parts: sensor registries, perception, sound, dashboard.
+
+Each part is imported when present; one that is not in this build is listed
+in :attr:`Integrations.missing` and said once at start, and the pet runs
+without it. This is the one place that knows the other packages' entry points.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from brain.app.workers import Perceive
+from brain.dashboard import STATIC_DIR
+from sensors.registry import Registry
+
+if TYPE_CHECKING:
+    from brain.app.pet import PetApp
+    from brain.setup.config import CameraSection
+
+log = logging.getLogger("petbrain")
+
+
+def _optional(module: str) -> Any:
+    """``module`` imported, or None when it is not part of this build."""
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as error:
+        if error.name and module.startswith(error.name):
+            return None
+        raise
+
+
+@dataclass
+class Integrations:
+    """The optional parts found in this build and how to call them."""
+
+    camera_registry: Registry[Any] | None = None
+    audio_registry: Registry[Any] | None = None
+    audio_chunk_ms: float = 32.0
+    audio_perceive: Callable[[], Perceive | None] | None = None
+    missing: list[str] = field(default_factory=list)
+    # The simulator dashboard's page, reused on the robot; None: a plain built-in page.
+    dashboard_static: Path | None = None
+
+    def camera_perceive(self, camera: CameraSection) -> Callable[[], Perceive | None] | None:
+        """Factory of the per-frame vision function (built in the camera's thread)."""
+        if self.camera_registry is None:
+            return None
+
+        def make() -> Perceive | None:
+            pipeline_module = importlib.import_module("sensors.camera.pipeline")
+            config = pipeline_module.VisionConfig(hfov_deg=camera.hfov_deg)
+            pipeline = pipeline_module.build_vision(config)  # logs why when it is None
+            if pipeline is None:
+                return None
+            turns = camera.rotation_deg // 90
+
+            def perceive(item: Any, now_ms: float) -> list[Any]:
+                t_ms, frame = item
+                if turns:
+                    # np.rot90 turns anticlockwise: undo a clockwise mount.
+                    frame = np.ascontiguousarray(np.rot90(frame, k=turns))
+                return [pipeline.process(int(t_ms), frame)]
+
+            return perceive
+
+        return make
+
+    def make_speaker(self, app: PetApp) -> Any:
+        """The speaker's sound player (started by the app), or None without sound support."""
+        sound = _optional("brain.body.sound")
+        speaker = app.config.speaker
+        if sound is None:
+            return None
+        if not speaker.enabled:
+            app.health.off("speaker", "off in robot.yaml (speaker.enabled: false)")
+            return None
+        from brain.body.speaker import SpeakerPlayer
+
+        bank = sound.SoundBank()
+        return SpeakerPlayer(bank.samples, app.health, speaker.device, speaker.volume)
+
+    def make_watcher(self, app: PetApp, paths: list[Path] | None) -> Any:
+        """A library watcher for hot reload, or None (switched off, or not in this build)."""
+        hotreload = _optional("brain.behave.hotreload")
+        behaviours = app.config.behaviours
+        if hotreload is None or not behaviours.hot_reload:
+            return None
+        options: dict[str, Any] = {"interval_ms": behaviours.reload_interval_ms}
+        if paths:
+            options["paths"] = paths
+        return hotreload.LibraryWatcher(background=True, **options)
+
+    def start(self, app: PetApp) -> None:
+        """Say once what this build lacks."""
+        for part in self.missing:
+            app.health.off(part, "not in this build yet")
+
+    def step(self, app: PetApp, now_ms: int) -> None:
+        """Per-loop work of the optional parts (none needed yet)."""
+
+    def stop(self, app: PetApp) -> None:
+        """Release what :meth:`start` opened."""
+
+
+def load_integrations() -> Integrations:
+    """Find the optional parts of this build."""
+    found = Integrations()
+    camera = _optional("sensors.camera")
+    if camera is not None:
+        found.camera_registry = camera.CAMERAS
+    audio = _optional("sensors.audio")
+    if audio is not None:
+        found.audio_registry = audio.AUDIO_SOURCES
+        found.audio_chunk_ms = float(audio.CHUNK_MS)
+        pipeline = _optional("sensors.audio.pipeline")
+        if pipeline is not None:
+            found.audio_perceive = lambda: pipeline.AudioPerception.load().process
+    if _optional("brain.body.sound") is None:
+        found.missing.append("speaker")
+    found.dashboard_static = STATIC_DIR
+    return found

@@ -1,0 +1,1 @@
+"""Choosing and playing behaviours: context, mood, selector, timelines, executor, hot reload."""

@@ -1,0 +1,145 @@
+"""The dashboard's state document: one shape and one set of builders for robot and simulator.
+
+Both dashboards show the same page (``static/``). What differs is only where
+the body's physical state comes from: the simulator reads its virtual body,
+the robot what crossed the link. Everything taken from the brain (behaviour
+and why, mood, owner emotion, link) and every line of the event log is built
+here, once.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from firmware import wire
+from sensors.touch.layout import PadLayout
+
+if TYPE_CHECKING:
+    from brain.app.runtime import Brain, BrainEvent
+
+VIBE_NAMES = {
+    wire.VIBE_OFF: "off",
+    wire.VIBE_PURR: "purr",
+    wire.VIBE_PULSE: "pulse",
+    wire.VIBE_TWITCH: "twitch",
+    wire.VIBE_CONSTANT: "constant",
+}
+
+IMU_EVENT_NAMES = {
+    wire.IMU_PICKED_UP: "picked up",
+    wire.IMU_PUT_DOWN: "put down",
+    wire.IMU_SHAKEN: "shaken",
+    wire.IMU_FALLING: "falling",
+    wire.IMU_UPSIDE_DOWN: "upside down",
+    wire.IMU_IMPACT: "impact",
+}
+
+# Where each zone's pads sit on the page's drawing, in drawing units (about
+# millimetres). x follows the pad's place along the spine; y is the height of
+# the surface the zone is on (the drawing is a side view, nose on the left).
+DRAWING_X_OFFSET = 70.0
+ZONE_Y = {
+    "head": 105.0,
+    "cheeks": 165.0,
+    "chin": 195.0,
+    "neck": 150.0,
+    "back_front": 146.0,
+    "back_middle": 142.0,
+    "back_rear": 146.0,
+    "belly": 255.0,
+    "tail_base": 165.0,
+}
+
+
+def pad_points(layout: PadLayout) -> list[tuple[float, float]]:
+    """Each pad's (x, y) on the drawing, in TOUCH_FRAME order."""
+    return [(DRAWING_X_OFFSET + p.position_mm, ZONE_Y[p.zone]) for p in layout.pads]
+
+
+def describe_imu(events: int) -> str:
+    """Names of the IMU event bits set in ``events``."""
+    return ", ".join(name for bit, name in IMU_EVENT_NAMES.items() if events & bit)
+
+
+def describe_event(event: BrainEvent) -> str:
+    """One line for the event log."""
+    data = event.data
+    if event.kind == "touch":
+        kind = data.get("type")
+        if kind == "onset":
+            return f"touch onset on {data.get('zone')}"
+        if kind == "gesture":
+            zones = data.get("zones") or ["?"]
+            extra = f" {data['direction']}" if data.get("direction") else ""
+            speed = data.get("speed_mm_per_s") or 0
+            pace = f" {speed:.0f} mm/s" if speed else ""
+            live = " (ongoing)" if data.get("ongoing") else ""
+            return f"{data.get('gesture')} on {zones[0]}{extra}{pace}{live}"
+        if kind == "release":
+            return f"hand lifted after {data.get('duration_ms')} ms"
+    if event.kind == "decision":
+        return f"-> {data.get('behaviour')} ({data.get('trigger')})"
+    if event.kind == "held_back":
+        return f"held back {data.get('behaviour')}: {data.get('reason')}"
+    if event.kind == "sound":
+        return f"sound {data.get('name')} at volume {data.get('volume')}"
+    if event.kind == "owner_emotion":
+        probabilities: dict[str, float] = data.get("probabilities") or {}
+        label = max(probabilities.items(), key=lambda item: item[1])[0] if probabilities else "?"
+        return (
+            f"owner seems {label} (valence {data.get('valence', 0):+.2f}, "
+            f"arousal {data.get('arousal', 0):+.2f}, confidence {data.get('confidence', 0):.2f})"
+        )
+    parts = ", ".join(f"{k}={v}" for k, v in data.items())
+    return f"{event.kind} {parts}".strip()
+
+
+def owner_panel(brain: Brain, not_loaded: str = "the fusion model could not be loaded") -> Any:
+    """The fused owner-emotion estimate with each modality's contribution, or why there is none."""
+    if brain.fusion is None:
+        return {"available": False, "reason": not_loaded}
+    if brain.owner_emotion is None:
+        return {"available": False, "reason": "no opinion: nothing fresh from face, voice or touch"}
+    return {"available": True, **brain.owner_emotion.to_json()}
+
+
+def behaviour_panel(brain: Brain) -> dict[str, Any] | None:
+    """The running behaviour, when it started and why it was chosen."""
+    running = brain.executor.running
+    if running is None:
+        return None
+    why = brain.last_decision.why() if brain.last_decision else {}
+    if why.get("behaviour") != running.behaviour.name:
+        why = {"behaviour": running.behaviour.name, "trigger": "started directly"}
+    return {
+        "name": running.behaviour.name,
+        "description": running.behaviour.description,
+        "started_ms": running.start_ms,
+        "why": why,
+    }
+
+
+def vision_panel(observation: Any, owner_present: bool) -> dict[str, Any]:
+    """What the vision pipeline made of one frame (numbers only, never pixels)."""
+    face, body = observation.face, observation.body
+    return {
+        "t_ms": int(observation.t_ms),
+        "face": face.present,
+        "expression": {k: round(v, 3) for k, v in face.expression.items()},
+        "looking_at_pet": face.looking_at_pet,
+        "distance_m": face.distance_m,
+        "body": body.present,
+        "lean": round(body.lean, 2),
+        "owner_present": owner_present,
+    }
+
+
+def brain_panels(brain: Brain) -> dict[str, Any]:
+    """Every part of the document that comes from the brain itself."""
+    return {
+        "torque": brain.torque,
+        "behaviour": behaviour_panel(brain),
+        "mood": brain.mood.as_json(),
+        "link": brain.link.stats.as_json(),
+        "link_ready": brain.link.ready,
+    }

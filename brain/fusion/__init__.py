@@ -1,0 +1,1 @@
+"""Owner-emotion fusion: per-modality observations -> one ``OwnerEmotion``."""

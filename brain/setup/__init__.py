@@ -1,0 +1,1 @@
+"""Setting up a physical pet: robot.yaml, devices, calibration, service, firmware tools."""

@@ -1,0 +1,403 @@
+"""``robot.yaml``: one validated description of a physical pet.
+
+Loaded with :func:`behaviors.yamlfile.load_model`, so every problem is a
+located ``file:line:col: path: message`` line. The file says which serial
+port the body is on, which firmware profile it runs, the servo calibration
+(-> :class:`brain.body.joints.RobotConfig`), the pad-to-zone map
+(-> :class:`sensors.touch.layout.PadLayout`), the camera, microphone and
+speaker, touch thresholds and the dashboard. ``docs/robot.md`` is the
+reference for every field.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from behaviors.vocabulary import JOINTS
+from behaviors.yamlfile import load_model
+from brain.body.joints import Joint, RobotConfig
+from sensors.touch.classifier import TouchThresholds
+from sensors.touch.layout import ZONES, Pad, PadLayout
+from sensors.touch.pads import PadThresholds
+
+BOARDS = ("pico", "esp32s3")
+ROTATIONS_DEG = (0, 90, 180, 270)
+# A LAN-reachable dashboard must be behind a token at least this long.
+MIN_TOKEN_CHARS = 16
+MAX_SERVO_CHANNELS = 16
+
+
+def _unique(values: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise ValueError(f"{what} '{value}' appears twice")
+        seen.add(value)
+
+
+def _check_type(name: str, module: str, registry: str) -> str:
+    """``name`` must be registered in ``module.registry`` (or be ``none``)."""
+    if name == "none":
+        return name
+    import importlib
+
+    try:
+        names: list[str] = getattr(importlib.import_module(module), registry).names()
+    except (ImportError, AttributeError):
+        return name  # that sensor package is not installed here: checked when it starts
+    if name not in names:
+        raise ValueError(f"unknown type '{name}' (known: none, {', '.join(names)})")
+    return name
+
+
+def board_capacity(board: str) -> tuple[int, int | None]:
+    """(servo channels, touch pads) of a firmware board profile (``firmware/boards.py``)."""
+    from firmware import boards
+
+    profile: dict[str, Any] = boards.PROFILES[board]
+    servos: dict[str, Any] = profile["servos"]
+    channels = int(servos["count"]) if "count" in servos else len(servos["pins"])
+    touch: dict[str, Any] = profile["touch"]
+    pad_source = touch.get("pad_map") or touch.get("pins")
+    return channels, (len(pad_source) if pad_source is not None else None)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class BodySection(_Strict):
+    """The serial link to the body (the microcontroller running ``firmware/``)."""
+
+    # Prefer a stable name: /dev/serial/by-id/... or /dev/petbody (udev rule from
+    # `petbrain service install`); /dev/ttyACM0 may change between boots.
+    port: str = Field(min_length=1)
+    board: Literal["pico", "esp32s3"] = "pico"  # firmware profile the body was flashed with
+    baudrate: int = Field(115200, gt=0)
+    heartbeat_period_ms: int = Field(100, ge=10, le=250)  # the body rests after 300 ms silence
+    body_timeout_ms: int = Field(1000, ge=200, le=10_000)  # silent body: handshake again
+    reconnect_period_ms: int = Field(500, ge=50, le=60_000)  # retry a missing port this often
+
+
+class ServoSection(_Strict):
+    """One servo joint: its channel on the body and its calibrated range."""
+
+    name: str  # a joint of behaviors/vocabulary.py (head_yaw, ear_left, ...)
+    channel: int = Field(ge=0, lt=MAX_SERVO_CHANNELS)
+    min_deg: float  # calibrated mechanical limit: the body never goes below it
+    max_deg: float  # ... nor above it
+    rest_deg: float  # where the joint eases to when the brain goes quiet
+    max_speed_deg_per_s: float = Field(300.0, gt=0, le=2000)  # slew cap the body enforces
+
+    @field_validator("name")
+    @classmethod
+    def _known_joint(cls, name: str) -> str:
+        if name not in JOINTS:
+            raise ValueError(f"unknown joint '{name}' (known: {', '.join(JOINTS)})")
+        return name
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ServoSection:
+        if not self.min_deg < self.max_deg:
+            raise ValueError(f"min_deg {self.min_deg:g} must be below max_deg {self.max_deg:g}")
+        if not self.min_deg <= self.rest_deg <= self.max_deg:
+            raise ValueError(
+                f"rest_deg {self.rest_deg:g} outside [{self.min_deg:g}, {self.max_deg:g}]"
+            )
+        return self
+
+    def joint(self) -> Joint:
+        """As the runtime's :class:`Joint`."""
+        return Joint(
+            self.name,
+            self.channel,
+            self.min_deg,
+            self.max_deg,
+            self.rest_deg,
+            self.max_speed_deg_per_s,
+        )
+
+
+class PadCalibration(_Strict):
+    """What ``petbrain calibrate pads`` measured on one pad (body delta counts)."""
+
+    noise_counts: float = Field(ge=0)  # standard deviation of the untouched delta
+    touched_counts: float = Field(gt=0)  # median delta under a resting palm
+
+
+class PadSection(_Strict):
+    """One capacitive pad, in TOUCH_FRAME order."""
+
+    name: str = Field(min_length=1)
+    zone: str  # one of sensors/touch/layout.py ZONES
+    position_mm: float = Field(ge=0, le=2000)  # along the spine from the nose
+    calibration: PadCalibration | None = None
+
+    @field_validator("zone")
+    @classmethod
+    def _known_zone(cls, zone: str) -> str:
+        if zone not in ZONES:
+            raise ValueError(f"unknown zone '{zone}' (known: {', '.join(ZONES)})")
+        return zone
+
+
+class TouchSection(_Strict):
+    """Touch classifier thresholds, in the body's delta counts."""
+
+    frame_rate_hz: float = Field(100.0, gt=0, le=1000)
+    touch_counts: int = Field(60, gt=0)  # a pad above its floor + this is touched ...
+    touch_noise_sigmas: float = Field(5.0, gt=0, le=50)  # ... or above this many noise sigmas
+    release_fraction: float = Field(0.6, gt=0, lt=1)  # free again below this x the threshold
+    full_scale_counts: int = Field(420, gt=0)  # a firm palm: intensity 1.0
+
+    @model_validator(mode="after")
+    def _hysteresis(self) -> TouchSection:
+        if self.full_scale_counts <= self.touch_counts:
+            raise ValueError("full_scale_counts must be above touch_counts")
+        return self
+
+
+class CameraSection(_Strict):
+    """The camera, built through the camera source registry by ``type``."""
+
+    # opencv (a device), picamera2 (the Pi's camera port), video (a file), images (a
+    # folder), still (one picture); "none" runs without a camera.
+    type: str = "opencv"
+    index: int | None = Field(None, ge=0)  # /dev/videoN for type opencv
+    path: str | None = None  # a device path for opencv; the file or folder for the others
+    width: int = Field(640, ge=32, le=4096)
+    height: int = Field(480, ge=32, le=4096)
+    fps: float = Field(15.0, gt=0, le=120)  # asked of a device; the pace of a file
+    rotation_deg: int = 0  # how the camera is mounted: 0, 90, 180, 270 (clockwise)
+    hfov_deg: float = Field(70.0, gt=10, lt=180)  # horizontal field of view, for distances
+    retry_ms: int = Field(2000, ge=50, le=600_000)  # how often a missing camera is looked for
+    stale_ms: int = Field(3000, ge=100, le=600_000)  # no frame this long: reopen the camera
+
+    @field_validator("rotation_deg")
+    @classmethod
+    def _quarter_turns(cls, rotation: int) -> int:
+        if rotation not in ROTATIONS_DEG:
+            raise ValueError("rotation_deg must be 0, 90, 180 or 270")
+        return rotation
+
+    @field_validator("type")
+    @classmethod
+    def _registered(cls, name: str) -> str:
+        return _check_type(name, "sensors.camera", "CAMERAS")
+
+    @model_validator(mode="after")
+    def _files_need_a_path(self) -> CameraSection:
+        if self.type in ("video", "images", "still") and not self.path:
+            raise ValueError(f"type {self.type} needs a path")
+        return self
+
+    @property
+    def enabled(self) -> bool:
+        """False when the pet should run without a camera."""
+        return self.type != "none"
+
+    def source_config(self) -> dict[str, Any]:
+        """The dict the camera registry builds a source from."""
+        out: dict[str, Any] = {"type": self.type}
+        if self.type == "opencv":
+            device: int | str = self.index if self.index is not None else (self.path or 0)
+            out.update(device=device, width=self.width, height=self.height, fps=self.fps)
+        elif self.type == "picamera2":
+            out.update(width=self.width, height=self.height)
+        elif self.path is not None:
+            out["path"] = self.path
+        return out
+
+
+class MicrophoneSection(_Strict):
+    """The microphone, built through the audio source registry by ``type``."""
+
+    type: str = "pyaudio"  # pyaudio (a device), wav (a file); "none" runs without
+    device: int | str | None = None  # PortAudio index or part of its name; None: default
+    path: str | None = None  # the file for type wav
+    # dB SPL of a full-scale sample: turns the pipeline's dBFS into the dB SPL that
+    # loud-sound triggers use. 120 suits most USB and MEMS microphones (-26 dBFS at 94 dB SPL).
+    spl_offset_db: float = Field(120.0, ge=60.0, le=160.0)
+    retry_ms: int = Field(2000, ge=50, le=600_000)  # how often a missing microphone is looked for
+    stale_ms: int = Field(3000, ge=100, le=600_000)  # no audio this long: reopen the microphone
+
+    @field_validator("type")
+    @classmethod
+    def _registered(cls, name: str) -> str:
+        return _check_type(name, "sensors.audio", "AUDIO_SOURCES")
+
+    @model_validator(mode="after")
+    def _wav_needs_path(self) -> MicrophoneSection:
+        if self.type == "wav" and not self.path:
+            raise ValueError("type wav needs a path")
+        return self
+
+    @property
+    def enabled(self) -> bool:
+        """False when the pet should run without a microphone."""
+        return self.type != "none"
+
+    def source_config(self) -> dict[str, Any]:
+        """The dict the audio registry builds a source from."""
+        if self.type == "pyaudio":
+            return {"type": "pyaudio", "device": self.device}
+        out: dict[str, Any] = {"type": self.type}
+        if self.path is not None:
+            out["path"] = self.path
+        return out
+
+
+class SpeakerSection(_Strict):
+    """Where the pet's sounds play."""
+
+    enabled: bool = True
+    device: int | str | None = None  # PortAudio output index or part of its name
+    volume: float = Field(0.8, ge=0.0, le=1.0)  # 1.0 = the sound files' own level
+
+
+class DashboardSection(_Strict):
+    """The local web dashboard: loopback only unless a LAN address and a token are set."""
+
+    enabled: bool = True
+    # 127.0.0.1 keeps it on the robot; 0.0.0.0 or a LAN address needs `token`.
+    bind: str = "127.0.0.1"
+    port: int = Field(8765, gt=0, lt=65536)
+    token: str | None = None  # required (>= 16 characters) when bind is not loopback
+
+    @field_validator("bind")
+    @classmethod
+    def _address(cls, bind: str) -> str:
+        if bind == "localhost":
+            return bind
+        try:
+            ipaddress.ip_address(bind)
+        except ValueError as error:
+            raise ValueError(f"bind must be an IP address, got '{bind}'") from error
+        return bind
+
+    @property
+    def loopback(self) -> bool:
+        """True when only this machine can reach the dashboard."""
+        return self.bind == "localhost" or ipaddress.ip_address(self.bind).is_loopback
+
+    @model_validator(mode="after")
+    def _lan_needs_token(self) -> DashboardSection:
+        if not self.loopback and (self.token is None or len(self.token) < MIN_TOKEN_CHARS):
+            raise ValueError(
+                f"bind {self.bind} exposes the dashboard on the network: set a token of at "
+                f"least {MIN_TOKEN_CHARS} characters (or bind 127.0.0.1)"
+            )
+        return self
+
+
+class BehavioursSection(_Strict):
+    """Which behaviour files the pet runs, and whether edits are picked up live."""
+
+    # Folders (or files) of behaviour YAML; empty: the shipped library.
+    paths: list[str] = Field(default_factory=list)
+    hot_reload: bool = True  # a valid edit is swapped in; a broken one is reported, old one kept
+    reload_interval_ms: int = Field(1000, ge=100, le=600_000)
+
+
+class RobotFile(_Strict):
+    """The whole ``robot.yaml``."""
+
+    name: str = "pet"
+    body: BodySection
+    servos: list[ServoSection] = Field(min_length=1)
+    pads: list[PadSection] = Field(min_length=1, max_length=32)
+    touch: TouchSection = TouchSection()
+    camera: CameraSection = CameraSection(type="none")
+    microphone: MicrophoneSection = MicrophoneSection(type="none")
+    speaker: SpeakerSection = SpeakerSection()
+    dashboard: DashboardSection = DashboardSection()
+    behaviours: BehavioursSection = BehavioursSection()
+
+    @field_validator("servos")
+    @classmethod
+    def _servos_fit(cls, servos: list[ServoSection], info: ValidationInfo) -> list[ServoSection]:
+        _unique([s.name for s in servos], "servo name")
+        _unique([str(s.channel) for s in servos], "servo channel")
+        body = info.data.get("body")
+        if isinstance(body, BodySection):
+            channels, _ = board_capacity(body.board)
+            beyond = [f"{s.name} ({s.channel})" for s in servos if s.channel >= channels]
+            if beyond:
+                raise ValueError(
+                    f"board {body.board} drives servo channels 0-{channels - 1}; "
+                    f"not: {', '.join(beyond)}"
+                )
+        return servos
+
+    @field_validator("pads")
+    @classmethod
+    def _pads_fit(cls, pads: list[PadSection], info: ValidationInfo) -> list[PadSection]:
+        _unique([p.name for p in pads], "pad name")
+        body = info.data.get("body")
+        if isinstance(body, BodySection):
+            _, count = board_capacity(body.board)
+            if count is not None and len(pads) != count:
+                raise ValueError(
+                    f"board {body.board} scans {count} pads, this list has {len(pads)}"
+                )
+        return pads
+
+    def robot_config(self) -> RobotConfig:
+        """Joints and pads as the runtime uses them."""
+        layout = PadLayout(
+            tuple(Pad(i, p.name, p.zone, p.position_mm) for i, p in enumerate(self.pads)),
+            frame_rate_hz=self.touch.frame_rate_hz,
+        )
+        return RobotConfig(tuple(s.joint() for s in self.servos), layout)
+
+    def touch_thresholds(self) -> TouchThresholds:
+        """The classifier's thresholds from the ``touch`` section."""
+        t = self.touch
+        pads = PadThresholds(
+            touch_counts=float(t.touch_counts),
+            touch_noise_sigmas=t.touch_noise_sigmas,
+            release_fraction=t.release_fraction,
+        )
+        return TouchThresholds(full_scale_counts=float(t.full_scale_counts), pads=pads)
+
+    def library_paths(self, base: Path) -> list[Path] | None:
+        """Behaviour folders, relative ones taken from ``base`` (robot.yaml's folder)."""
+        if not self.behaviours.paths:
+            return None
+        return [p if p.is_absolute() else base / p for p in map(Path, self.behaviours.paths)]
+
+    def warnings(self) -> list[str]:
+        """Things that are valid but probably wrong (said by ``config check``)."""
+        out = []
+        for pad in self.pads:
+            cal = pad.calibration
+            if cal is None:
+                continue
+            if cal.touched_counts <= self.touch.touch_counts:
+                out.append(
+                    f"pad {pad.name}: a palm reads {cal.touched_counts:g} counts, not above "
+                    f"touch_counts {self.touch.touch_counts}: it will never feel a touch"
+                )
+            release = self.touch.touch_counts * self.touch.release_fraction
+            if cal.noise_counts * 4 >= release:
+                out.append(
+                    f"pad {pad.name}: noise {cal.noise_counts:g} counts is close to the "
+                    f"release level {release:g}: expect phantom touches"
+                )
+        return out
+
+
+def load_robot_file(path: Path) -> RobotFile:
+    """Load and validate ``path``; problems raise :class:`behaviors.yamlfile.YamlError`."""
+    return load_model(path, RobotFile)

@@ -1,0 +1,170 @@
+"""``petbrain demo``: stroke the virtual cat, in the browser or headless in the terminal."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from brain.cli import CommandGroups
+from brain.errors import UserError
+
+if TYPE_CHECKING:
+    from behaviors.library import BehaviourLibrary
+    from brain.app.runtime import BrainEvent
+    from sim.runner import SimSession
+    from sim.scenario import Scenario
+
+    TickCallback = Callable[[SimSession, list[BrainEvent]], None]
+
+
+def add_live_options(parser: argparse.ArgumentParser) -> None:
+    """Options shared by the commands that can serve the dashboard."""
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address the dashboard listens on (default: loopback only; "
+        "0.0.0.0 opens it to the network)",
+    )
+    parser.add_argument(
+        "--port", type=int, default=8765, help="dashboard port (default 8765; 0 = any free)"
+    )
+    parser.add_argument(
+        "--mic",
+        nargs="?",
+        const="",
+        metavar="DEVICE",
+        help="listen with a real microphone through PyAudio (optionally a device index or "
+        "part of its name) instead of the simulated room",
+    )
+    parser.add_argument(
+        "--camera",
+        nargs="?",
+        const="0",
+        metavar="DEVICE",
+        help="watch with a real camera through OpenCV (V4L2 device index, default 0) "
+        "instead of the simulated one",
+    )
+
+
+def register(groups: CommandGroups) -> None:
+    """Add ``petbrain demo``."""
+    parser = groups.command(
+        "demo",
+        run_demo,
+        "stroke the virtual cat: the dashboard with the built-in scenario, no hardware needed",
+    )
+    parser.add_argument(
+        "--headless",
+        action="store_true",
+        help="no dashboard: run on a simulated clock as fast as possible and print the timeline",
+    )
+    parser.add_argument("--scenario", type=Path, help="a scenario YAML file (default: demo)")
+    parser.add_argument("--speed", type=float, default=1.0, help="real-time speed factor")
+    parser.add_argument("--report", type=Path, help="write a JSON report of the run here")
+    add_live_options(parser)
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    """Run the scenario; exit 1 when an expectation failed."""
+    from sim.console import library_or_error
+    from sim.scenario import DEMO_SCENARIO, load_scenario
+
+    if args.speed <= 0:
+        raise UserError("--speed must be positive")
+    scenario = load_scenario(args.scenario or DEMO_SCENARIO)
+    library = library_or_error()
+    if args.headless:
+        return _headless(args, scenario, library)
+    return run_live(args, scenario, library, "demo")
+
+
+def _headless(args: argparse.Namespace, scenario: Scenario, library: BehaviourLibrary) -> int:
+    from sim.console import attach_printer, summarise, write_json
+    from sim.runner import SimSession
+
+    session = SimSession(scenario, library=library)
+    attach_printer(session, quiet=False)
+    print(
+        f"petbrain demo: scenario '{scenario.name}' (headless, simulated clock); "
+        f"virtual body on {session.body.path}"
+    )
+    try:
+        report = session.run()
+    except KeyboardInterrupt:
+        session.close()
+        return 130
+    print()
+    summarise(report)
+    if args.report:
+        write_json(args.report, report.to_json())
+    return 0 if report.passed else 1
+
+
+def run_live(
+    args: argparse.Namespace,
+    scenario: Scenario,
+    library: BehaviourLibrary,
+    command: str,
+    extra_ticks: Sequence[TickCallback] = (),
+) -> int:
+    """The scenario in real time with the dashboard, until Ctrl+C."""
+    from sim.console import attach_printer, summarise, warn_if_open, write_json
+    from sim.dashboard.live import LiveSim
+
+    warn_if_open(args.host)
+    microphone: dict[str, object] | None = None
+    if getattr(args, "mic", None) is not None:
+        if args.speed != 1.0:
+            raise UserError("--mic listens in real time: it needs --speed 1")
+        mic: int | str = int(args.mic) if args.mic.isdigit() else args.mic
+        microphone = {"type": "pyaudio", **({"device": mic} if args.mic else {})}
+    webcam: dict[str, object] | None = None
+    if getattr(args, "camera", None) is not None:
+        if args.speed != 1.0:
+            raise UserError("--camera watches in real time: it needs --speed 1")
+        device: int | str = int(args.camera) if args.camera.isdigit() else args.camera
+        webcam = {"type": "opencv", "device": device}
+    live = LiveSim(
+        scenario,
+        library,
+        host=args.host,
+        port=args.port,
+        speed=args.speed,
+        microphone=microphone,
+        webcam=webcam,
+    )
+    recorder = None
+    if getattr(args, "record", None):
+        from sim.record import SessionRecorder
+
+        recorder = SessionRecorder(live.session, args.record)
+    for tick in extra_ticks:
+        live.session.on_tick.insert(0, tick)
+    printer = attach_printer(live.session, quiet=False)
+    print(
+        f"petbrain {command}: dashboard at {live.url} (Ctrl+C to stop); "
+        f"scenario '{scenario.name}' in real time x{args.speed:g}; "
+        f"virtual body on {live.session.body.path}",
+        flush=True,
+    )
+
+    def scenario_ended(session: SimSession) -> None:
+        printer.every_ms = 0  # from now on, only what happens
+        for e in session.check_expectations():
+            status = "ok  " if e["met"] else "FAIL"
+            print(f"{status} {e['behaviour']} within {e['within_ms']} ms of {e['after_ms']} ms")
+        print(f"scenario '{scenario.name}' done; the pet lives on: {live.url}", flush=True)
+
+    report = live.run(on_scenario_end=scenario_ended)
+    if recorder is not None:
+        recorder.close(report)
+        print(f"recorded {recorder.messages} messages to {recorder.path}")
+    print()
+    summarise(report)
+    if args.report:
+        write_json(args.report, report.to_json())
+    sys.stdout.flush()
+    return 0 if report.passed else 1

@@ -1,0 +1,133 @@
+"""``petbrain sim`` (scenarios, behaviour previews, recordings) and ``petbrain replay``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from brain.cli import CommandGroups
+from brain.errors import UserError
+from sim.cli.demo import add_live_options, run_live
+
+
+def register(groups: CommandGroups) -> None:
+    """Add ``petbrain sim`` and ``petbrain replay``."""
+    parser = groups.command(
+        "sim", run_sim, "run a scenario or preview a behaviour on the virtual body"
+    )
+    parser.add_argument(
+        "--scenario",
+        type=Path,
+        help="a scenario YAML file, or the name of a shipped one (default: demo; --list)",
+    )
+    parser.add_argument("--list", action="store_true", help="list the shipped scenarios")
+    parser.add_argument(
+        "--play", metavar="BEHAVIOUR", help="preview one behaviour of the library and exit"
+    )
+    parser.add_argument(
+        "--headless",
+        action="store_true",
+        help="no dashboard: an accelerated simulated clock, timeline in the terminal",
+    )
+    parser.add_argument(
+        "--speed",
+        type=float,
+        help="real-time speed factor (dashboard default 1; headless default: as fast as possible)",
+    )
+    parser.add_argument("--record", type=Path, help="record the session to this MCAP file")
+    parser.add_argument("--report", type=Path, help="write a JSON report of the run here")
+    parser.add_argument(
+        "--events-only",
+        action="store_true",
+        help="print events only, not the body's state every 250 ms",
+    )
+    add_live_options(parser)
+    replay_parser = groups.command(
+        "replay",
+        run_replay,
+        "re-run the brain on a recorded session; a changed decision is a regression (exit 1)",
+    )
+    replay_parser.add_argument("recording", type=Path, help="an MCAP file from 'sim --record'")
+    replay_parser.add_argument("--report", type=Path, help="write a JSON report of the replay")
+
+
+def run_sim(args: argparse.Namespace) -> int:
+    """Run a scenario (or a behaviour preview), headless or with the dashboard."""
+    from sim.console import (
+        BehaviourPreview,
+        attach_printer,
+        behaviour_or_error,
+        library_or_error,
+        play_scenario,
+        summarise,
+        write_json,
+    )
+    from sim.runner import SimSession
+    from sim.scenario import DEMO_SCENARIO, load_scenario
+
+    if args.list:
+        from sim.scenario import load_scenario, shipped_scenarios
+
+        for name in shipped_scenarios():
+            description = " ".join(load_scenario(Path(name)).description.split())
+            print(f"{name:<20} {description}")
+        return 0
+    if args.speed is not None and args.speed <= 0:
+        raise UserError("--speed must be positive")
+    if args.play and args.scenario:
+        raise UserError("--play and --scenario do not go together")
+    library = library_or_error()
+    ticks = []
+    if args.play:
+        behaviour = behaviour_or_error(library, args.play)
+        scenario = play_scenario(behaviour, library)
+        ticks.append(BehaviourPreview(behaviour))
+    else:
+        scenario = load_scenario(args.scenario or DEMO_SCENARIO)
+    if not args.headless:
+        args.speed = args.speed or 1.0
+        return run_live(args, scenario, library, "sim", ticks)
+    session = SimSession(scenario, library=library)
+    recorder = None
+    if args.record:
+        from sim.record import SessionRecorder
+
+        recorder = SessionRecorder(session, args.record)
+    session.on_tick[:0] = ticks
+    attach_printer(session, quiet=args.events_only)
+    print(f"petbrain sim: scenario '{scenario.name}' (headless, simulated clock)")
+    report = session.run(realtime_speed=args.speed)
+    if recorder is not None:
+        recorder.close(report)
+        print(f"recorded {recorder.messages} messages to {recorder.path}")
+    print()
+    summarise(report)
+    if args.report:
+        write_json(args.report, report.to_json())
+    return 0 if report.passed else 1
+
+
+def run_replay(args: argparse.Namespace) -> int:
+    """Replay a recording; exit 1 when any decision differs."""
+    from sim.console import library_or_error, summarise, write_json
+    from sim.replay import load_recording, replay
+
+    recording = load_recording(args.recording)
+    result = replay(recording, library_or_error())
+    print(
+        f"petbrain replay: '{recording.scenario.name}', {recording.scenario.duration_ms} ms, "
+        f"{len(recording.decisions)} recorded decisions"
+    )
+    summarise(result.report)
+    if args.report:
+        data = result.report.to_json()
+        data["recorded_behaviours"] = [{"t_ms": t, "behaviour": b} for t, b in result.recorded]
+        data["differences"] = result.differences
+        write_json(args.report, data)
+    if result.matches:
+        print(f"ok: all {len(result.replayed)} decisions reproduced at the same times")
+        return 0
+    print(f"REGRESSION: {len(result.differences)} decision(s) differ from the recording:")
+    for line in result.differences:
+        print(f"  {line}")
+    return 1
