@@ -143,8 +143,11 @@ class Learner:
             if counts.mean < 0.5:
                 return False, f"held back: you usually don't want it on {where}, {counts_text(counts)}"
             return False, f"held back this time (exploring): {where}, {counts_text(counts)}"
-        verdict = "welcome" if counts.mean >= 0.5 else "trying again"
-        return True, f"{verdict} on {where}: {counts_text(counts)}"
+        if counts.answers < 3:
+            verdict = "still learning about"
+        else:
+            verdict = "welcome on" if counts.mean >= 0.5 else "trying again on"
+        return True, f"{verdict} {where}: {counts_text(counts)}"
 
     def welcome(self, behaviour: str, now_ms: int) -> tuple[float, float, str]:
         """(posterior mean, answers, words) of ``behaviour`` in the current context."""

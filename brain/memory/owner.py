@@ -71,13 +71,14 @@ class OwnerMemory:
         *,
         retention_days: int = DEFAULT_RETENTION_DAYS,
         stamp: Callable[[], str] = lambda: "unknown",
+        durable: bool = True,
     ) -> None:
         if retention_days < 1:
             raise ValueError("retention_days must be at least 1")
-        self.store = MemoryStore(path, stamp=stamp)
+        self.store = MemoryStore(path, stamp=stamp, durable=durable)
         self.retention_days = retention_days
         self.welcome: dict[tuple[str, str, str], Counts] = defaultdict(Counts)
-        self.rhythm = Rhythm()
+        self._rhythm: Rhythm | None = None  # rebuilt when asked after a change
         self._today: date | None = None
         self._reload()
 
@@ -96,9 +97,16 @@ class OwnerMemory:
             "GROUP BY behaviour, bucket, owner_mood, answer"
         ):
             self.welcome[(name, bucket, mood)].add(answer, float(n))
-        self._rebuild_rhythm()
+        self._rhythm = None
 
-    def _rebuild_rhythm(self) -> None:
+    @property
+    def rhythm(self) -> Rhythm:
+        """The weekly rhythm learned so far (rebuilt lazily after a change)."""
+        if self._rhythm is None:
+            self._rhythm = self._build_rhythm()
+        return self._rhythm
+
+    def _build_rhythm(self) -> Rhythm:
         rhythm = Rhythm()
         for dow, slot, arrivals, departures, present in self.store.query(
             "SELECT day_of_week, slot, arrivals, departures, present FROM presence_slots"
@@ -112,7 +120,7 @@ class OwnerMemory:
             rhythm.days[dow] += n
         for day in self._raw_days():
             rhythm.add_day(day)
-        self.rhythm = rhythm
+        return rhythm
 
     def _raw_days(self, before: date | None = None) -> list[DayPresence]:
         """Per-day presence of the days not folded yet (all, or those before ``before``)."""
@@ -163,7 +171,7 @@ class OwnerMemory:
             ]
         )
         self.fold(at)
-        self._rebuild_rhythm()
+        self._rhythm = None
 
     def record_episode(self, episode: Episode) -> bool:
         """Store one answered episode (one transaction); False when not stored."""
@@ -205,7 +213,7 @@ class OwnerMemory:
             ]
         )
         if ok:
-            self._rebuild_rhythm()
+            self._rhythm = None
         return ok
 
     def record_touch(self, at: datetime, zone: str, gesture: str) -> bool:

@@ -79,13 +79,18 @@ def days_from_events(
 
 def _mark(by_day: dict[date, DayPresence], start: datetime, end: datetime) -> None:
     """Mark the slots from ``start`` to ``end`` as present, on the days known."""
-    moment = start.replace(minute=start.minute - start.minute % SLOT_MINUTES, second=0)
-    moment = moment.replace(microsecond=0)
-    while moment < end:
-        entry = by_day.get(moment.date())
-        if entry is not None:
-            entry.present.add(slot_of(moment))
-        moment += timedelta(minutes=SLOT_MINUTES)
+    day = start.date()
+    first = slot_of(start)
+    while True:
+        day_end = datetime.combine(day + timedelta(days=1), datetime.min.time())
+        last = SLOTS - 1 if end >= day_end else slot_of(end - timedelta(microseconds=1))
+        entry = by_day.get(day)
+        if entry is not None and last >= first:
+            entry.present.update(range(first, last + 1))
+        if end <= day_end:
+            return
+        day += timedelta(days=1)
+        first = 0
 
 
 @dataclass

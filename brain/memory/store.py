@@ -112,6 +112,9 @@ class MemoryStore:
     stamp: Callable[[], str] = field(default=lambda: "unknown")
     notices: list[str] = field(default_factory=list)
     writable: bool = True
+    # FULL: a commit survives power loss too (the robot). NORMAL: survives a crash of the
+    # process, not of the machine (simulations, size tests). Never off.
+    durable: bool = True
 
     def __post_init__(self) -> None:
         self.db: sqlite3.Connection | None = None
@@ -141,7 +144,7 @@ class MemoryStore:
             self._migrate(db)
             if self.path is not None:
                 db.execute("PRAGMA journal_mode = WAL")
-                db.execute("PRAGMA synchronous = FULL")
+                db.execute(f"PRAGMA synchronous = {'FULL' if self.durable else 'NORMAL'}")
         except NewerSchemaError as error:
             self._off(str(error))
         except (sqlite3.Error, OSError) as error:
