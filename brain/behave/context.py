@@ -25,7 +25,7 @@ from sensors.touch.events import TouchGesture, TouchOnset
 from sensors.touch.layout import zone_matches
 
 EMOTION_HISTORY_MS = 600_000
-UNTRAINED_WELCOME = 0.75  # the welcome prior's mean (brain.memory.welcome: Beta(3, 1))
+UNTRAINED_WELCOME = 0.8  # the welcome prior's mean (brain.memory.welcome: Beta(4, 1))
 
 
 class Learned(Protocol):

@@ -213,6 +213,12 @@ class Learner:
 
     def observe(self, event: PetEvent, now_ms: int) -> None:
         """Learn from one event: answers, presence, touch habits, the owner's mood."""
+        answer = answer_of(event)
+        if answer is not None:
+            for episode in list(self.open):
+                begun = episode.window_from_ms
+                if begun is not None and now_ms - begun <= self.answer_window_ms:
+                    self._close(episode, answer)
         if isinstance(event, OwnerEmotion):
             if distressed(event):
                 if self._sad_since_ms is None:
@@ -224,20 +230,13 @@ class Learner:
                 self.memory.record_presence(self.calendar(now_ms), event.present)
                 self._due_cache.clear()
             self.present = event.present
-            if event.present:
+            if event.present:  # what waited for them is seen now; the arrival is no answer
                 for episode in self.open:
                     if episode.window_from_ms is None:
                         episode.window_from_ms = now_ms
         elif isinstance(event, TouchGesture) and not event.ongoing:
             self._touches.append(now_ms)
             self.memory.record_touch(self.calendar(now_ms), event.zone, event.gesture)
-        answer = answer_of(event)
-        if answer is None or not self.open:
-            return
-        for episode in list(self.open):
-            begun = episode.window_from_ms
-            if begun is not None and now_ms - begun <= self.answer_window_ms:
-                self._close(episode, answer)
 
     def tick(self, now_ms: int) -> None:
         """Close episodes whose window ran out (ignored) or whose owner never came."""

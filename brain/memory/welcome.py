@@ -6,8 +6,8 @@ persisted, else ``ok``). Each owner answer adds to the behaviour's counts in
 that context: warm +1 to ``a``, cold +1 to ``b``, ignored +0.5 to ``b`` (a
 pet that is ignored should ask less, but an ignore is not a push).
 
-The prior is Beta(3, 1): an untrained pet trusts its designer (a draw falls
-under the gate 0.3 only 2.7 % of the time). Selection draws once from the
+The prior is Beta(4, 1): an untrained pet trusts its designer (a draw falls
+under the gate 0.5 only 6 % of the time: 0.5 ** 4). Selection draws once from the
 posterior (Thompson sampling, with the selector's seeded RNG): a draw under
 ``GATE`` holds the behaviour back. Early on the draws scatter (exploration);
 as answers accumulate they settle on the owner's real taste.
@@ -19,10 +19,10 @@ import random
 from dataclasses import dataclass
 from datetime import datetime
 
-PRIOR_WARM = 3.0
+PRIOR_WARM = 4.0
 PRIOR_COLD = 1.0
 IGNORED_WEIGHT = 0.5
-GATE = 0.3  # a posterior draw under this holds a proactive behaviour back
+GATE = 0.5  # a posterior draw under this holds a proactive behaviour back
 
 PARTS_OF_DAY = (("night", 22, 6), ("morning", 6, 11), ("day", 11, 17), ("evening", 17, 22))
 ANSWERS = ("warm", "cold", "ignored")

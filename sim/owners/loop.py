@@ -5,8 +5,10 @@ mood, executor, behaviour library) with owner memory attached; the persona's
 presence, emotion estimates, touches and answers enter through
 ``Brain.observe`` as the robot's perception outputs do. Time is simulated
 (a start date-time plus brain milliseconds) and skips ahead event by event:
-one step a second while the owner is home or an answer is pending, one every
-``away_step_ms`` otherwise, so fourteen days take well under a minute.
+the brain steps at every owner event, every second while an answer is
+pending, every ``home_step_ms`` (5 s) while the owner is home and every
+``away_step_ms`` (60 s) otherwise. Idle, rhythm and clock triggers fire at the
+first step after their moment, as on the robot after a busy stretch.
 
 What is *not* the robot's: the body is :class:`DetachedBody` (always ready,
 servo frames dropped: movement does not change what the owner answers), and
@@ -112,7 +114,8 @@ class OwnerLoop:
         start: datetime = DEFAULT_START,
         seed: int | None = None,
         library: BehaviourLibrary | None = None,
-        away_step_ms: int = 30_000,
+        home_step_ms: int = 5000,
+        away_step_ms: int = 60_000,
     ) -> None:
         self.persona = persona
         self.seed = persona.seed if seed is None else seed
@@ -127,6 +130,7 @@ class OwnerLoop:
             learner=self.learner,
             minute_of_day=self._minute_of_day,
         )
+        self.home_step_ms = home_step_ms
         self.away_step_ms = away_step_ms
         self._queue: list[tuple[int, int, str, Any]] = []
         self._seq = 0
@@ -165,7 +169,10 @@ class OwnerLoop:
             self._schedule_day(day)
             end = (day + 1) * DAY_MS
             while t < end:
-                step = 1000 if self._present or t < self._answer_until_ms else self.away_step_ms
+                if t < self._answer_until_ms:
+                    step = 1000
+                else:
+                    step = self.home_step_ms if self._present else self.away_step_ms
                 t = min(end, t + step, self._queue[0][0] if self._queue else end)
                 while self._queue and self._queue[0][0] <= t:
                     _, _, kind, payload = heapq.heappop(self._queue)
