@@ -77,3 +77,18 @@ def beliefs(memory: OwnerMemory) -> dict[str, Any]:
         "lines": lines,
         "size_bytes": memory.store.size_bytes(),
     }
+
+
+_CACHE: dict[int, tuple[int, dict[str, Any]]] = {}
+
+
+def cached_beliefs(memory: OwnerMemory) -> dict[str, Any]:
+    """:func:`beliefs`, recomputed only after the memory changed (the dashboard asks often)."""
+    key = id(memory)
+    cached = _CACHE.get(key)
+    if cached is not None and cached[0] == memory.version:
+        return cached[1]
+    doc = beliefs(memory)
+    _CACHE.clear()  # one memory per brain: keep one entry
+    _CACHE[key] = (memory.version, doc)
+    return doc

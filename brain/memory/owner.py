@@ -145,6 +145,11 @@ class OwnerMemory:
         return days_from_events(days, events, bool(prior and prior[0][0]))
 
     @property
+    def version(self) -> int:
+        """Changes written so far (readers such as the dashboard cache on it)."""
+        return self.store.version
+
+    @property
     def learning(self) -> bool:
         """False when the file cannot be written (the pet runs without learning)."""
         return self.store.writable

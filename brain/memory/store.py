@@ -117,6 +117,7 @@ class MemoryStore:
     durable: bool = True
 
     def __post_init__(self) -> None:
+        self.version = 0  # successful writes so far (readers cache on it)
         self.db: sqlite3.Connection | None = None
         self._said: set[str] = set()
         self._open()
@@ -238,6 +239,7 @@ class MemoryStore:
             with self._transaction() as db:
                 for sql, params in statements:
                     db.execute(sql, params)
+            self.version += 1
         except sqlite3.OperationalError as error:
             text = str(error).lower()
             if "readonly" in text or "full" in text or "disk i/o" in text:

@@ -72,6 +72,19 @@ function showOwner(owner) {
   box.appendChild(shares);
 }
 
+function showLearned(learned) {
+  const box = el("learned");
+  box.replaceChildren();
+  const lines = learned && learned.available ? [...learned.notices, ...learned.lines]
+    : [(learned && learned.reason) || "no owner memory"];
+  for (const text of lines) {
+    const line = document.createElement("div");
+    line.className = learned && learned.available ? "why" : "unavailable";
+    line.textContent = text;
+    box.appendChild(line);
+  }
+}
+
 function showHeard(heard) {
   const box = el("heard");
   if (!heard) {
@@ -196,6 +209,7 @@ function apply(state) {
   showBehaviour(state.behaviour);
   bars(el("mood"), state.mood, -1, 1);
   showOwner(state.owner);
+  showLearned(state.learned);
   showHeard(state.heard);
   showSeen(state.seen);
   showLink(state.link);
