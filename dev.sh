@@ -13,8 +13,9 @@ cd "$(dirname "$0")"
 VENV="${PETBRAIN_VENV:-.venv}"
 PYTHON="${PETBRAIN_PYTHON:-python3.11}"
 # Debian packages: PortAudio headers for PyAudio, espeak-ng for synthetic
-# speech in tests, Chromium for the dashboard's browser tests.
-APT_PACKAGES=(portaudio19-dev espeak-ng chromium)
+# speech in tests, Chromium for the dashboard's browser tests, faketime to
+# prove in tests that a simulation never depends on the host's clock.
+APT_PACKAGES=(portaudio19-dev espeak-ng chromium faketime)
 
 log() { printf '\033[1mdev.sh:\033[0m %s\n' "$*" >&2; }
 

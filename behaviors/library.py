@@ -374,3 +374,23 @@ def load_or_last_good(
         if last is None:
             raise
         return last, error.messages
+
+
+def library_sources(paths: Sequence[Path]) -> dict[str, Any]:
+    """Library files and folders split by role, as ``load_library`` and the watcher take them.
+
+    ``poses.yaml`` and ``temperament.yaml`` replace the shipped ones; sounds
+    are read from their folder; every other YAML file holds behaviours.
+    """
+    sources: dict[str, Any] = {}
+    library: list[Path] = []
+    for path in library_files(list(paths)):
+        if path.name == "poses.yaml":
+            sources["poses_path"] = path
+        elif path.name == "temperament.yaml":
+            sources["temperament_path"] = path
+        elif path.parent.name != "sounds":
+            library.append(path)
+    if library:
+        sources["paths"] = library
+    return sources

@@ -20,7 +20,6 @@ import numpy as np
 import numpy.typing as npt
 
 from brain.errors import UserError
-from brain.events import LoudSound
 from sensors.audio import SAMPLE_RATE_HZ
 from sensors.audio.observations import AudioObservation, SoundEvent
 from sensors.audio.sources import resample
@@ -148,17 +147,15 @@ class SimAudio:
 def deliver(
     session: SimSession, listeners: list[AudioListener], observation: AudioObservation
 ) -> None:
-    """Hand an audio observation to the listeners and to the brain.
+    """Hand an audio observation to the listeners and to the pet, as on the robot.
 
-    Every observation goes to fusion (``Brain.perceive``); a startle also goes
-    in as a ``LoudSound``, which is what the behaviours' ``loud_sound`` triggers read.
+    The assembly's one sensor path (:meth:`brain.app.assembly.Pet.sense`) gives
+    it to fusion and turns a startle into a ``LoudSound`` (dBFS + the simulated
+    microphone's ``SPL_AT_0_DBFS``), which the ``loud_sound`` triggers read.
     """
     for listener in listeners:
         listener(session.now_ms, observation)
-    session.brain.perceive(observation)
-    if isinstance(observation, SoundEvent):
-        level = observation.level_dbfs + SPL_AT_0_DBFS
-        session.brain.observe(LoudSound(session.now_ms, round(level, 1)))
+    session.pet.sense(observation)
 
 
 def _nan(value: object) -> float:

@@ -6,10 +6,11 @@ the dashboard, or the owner (a bundled portrait) while the scenario says the
 owner is in the room; nothing at all otherwise. Every ``period_ms`` of
 simulated time :class:`SimCamera` polls a ``CameraPerception`` over that
 source (MediaPipe face mesh, expression model, pose) exactly as the robot
-polls its camera; the observation goes to the brain's fusion, and whether a
-face is in view feeds a ``PresenceTracker`` whose arrivals and departures
-reach the behaviours as ``OwnerPresence``. With ``live`` a real camera is
-used instead, through the vision work's source registry.
+polls its camera; the observation goes through the assembly's one sensor
+path (:meth:`brain.app.assembly.Pet.sense`): to fusion, and a face or a body
+in view to the presence tracker whose arrivals and departures reach the
+behaviours as ``OwnerPresence``. With ``live`` a real camera is used instead,
+through the vision work's source registry.
 """
 
 from __future__ import annotations
@@ -22,9 +23,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from brain.app.presence import PresenceTracker
 from brain.errors import UserError
-from brain.events import OwnerPresence
+from brain.events import OwnerPresence, PetEvent
 
 if TYPE_CHECKING:
     from brain.app.runtime import BrainEvent
@@ -100,7 +100,6 @@ class SimCamera:
             source = _Restamped(CAMERAS.create(live), lambda: self._now_ms)
         self.perception = CameraPerception(source, build_vision(VisionConfig()))
         self.perception.connect()
-        self.presence = PresenceTracker()
         self.listeners: list[VisionListener] = []
         # Told of each owner arrival or departure the tracker saw (recordings keep them).
         self.presence_listeners: list[Callable[[int, OwnerPresence], None]] = []
@@ -154,12 +153,13 @@ class SimCamera:
             self.still.show(self._in_view(now))
         observation = self.perception.poll()
         if observation is not None:
-            deliver_vision(session, self.listeners, observation)
-        presence = self.presence.feed(now, observation is not None and observation.face.present)
-        if presence is not None:
-            for listener in self.presence_listeners:
-                listener(now, presence)
-            session.brain.observe(presence)
+            completed = deliver_vision(session, self.listeners, observation)
+        else:
+            completed = session.pet.sense_nothing(now)
+        for event in completed:
+            if isinstance(event, OwnerPresence):
+                for listener in self.presence_listeners:
+                    listener(now, event)
 
     def close(self) -> None:
         """Release the camera and the models."""
@@ -168,11 +168,15 @@ class SimCamera:
 
 def deliver_vision(
     session: SimSession, listeners: list[VisionListener], observation: VisionObservation
-) -> None:
-    """Hand a vision observation to the listeners and to the brain's fusion."""
+) -> list[PetEvent]:
+    """Hand a vision observation to the listeners and to the pet, as on the robot.
+
+    The assembly's one sensor path gives it to fusion and derives the owner's
+    presence (a face or a body in view); the events it completed are returned.
+    """
     for listener in listeners:
         listener(session.now_ms, observation)
-    session.brain.perceive(observation)
+    return session.pet.sense(observation)
 
 
 def vision_to_json(observation: VisionObservation) -> dict[str, Any]:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from behaviors.library import BehaviourLibrary, LibraryError, load_library
+from behaviors.library import BehaviourLibrary, LibraryError, library_sources, load_library
 from behaviors.schema import Behaviour
 from brain.app.runtime import BrainEvent
+from brain.clock import parse_start
 from brain.errors import UserError
 from sim.dashboard.server import is_loopback
 from sim.runner import SimReport, SimSession
@@ -24,12 +26,22 @@ PLAY_LEAD_IN_MS = 500  # the handshake and torque come first
 PLAY_TAIL_MS = 800  # and the pet settles after the behaviour
 
 
-def library_or_error() -> BehaviourLibrary:
-    """The behaviour library, or one UserError with every located problem."""
+def library_or_error(paths: Sequence[Path] = ()) -> BehaviourLibrary:
+    """The behaviour library (``paths``, else the shipped one), or one clear UserError."""
+    for path in paths:
+        if not path.exists():
+            raise UserError(f"{path}: no such file or folder")
     try:
-        return load_library()
+        return load_library(**library_sources(list(paths)))
     except LibraryError as error:
         raise UserError("behaviour library has errors:\n" + "\n".join(error.messages)) from error
+
+
+def with_start(scenario: Scenario, start: str | None) -> Scenario:
+    """``scenario`` starting at ``--start`` when given (recordings keep it)."""
+    if start is None:
+        return scenario
+    return scenario.model_copy(update={"start": parse_start(start)})
 
 
 def warn_if_open(host: str, out: TextIO = sys.stderr) -> None:

@@ -24,7 +24,7 @@ from brain.events import OwnerPresence
 from sensors.audio.observations import AudioObservation
 from sensors.camera.observations import VisionObservation
 from sim.audio import deliver, observation_from_json
-from sim.camera import deliver_vision, vision_from_json
+from sim.camera import vision_from_json
 from sim.hands import PlayedContact
 from sim.record import FORMAT_VERSION, METADATA_NAME
 from sim.runner import SimReport, SimSession
@@ -127,7 +127,8 @@ class RecordedPerception:
             if kind == 0:
                 deliver(session, [], item)  # type: ignore[arg-type]
             elif kind == 1:
-                deliver_vision(session, [], item)  # type: ignore[arg-type]
+                # Fusion only: presence comes from the recording's own presence events.
+                session.brain.perceive(item)
             else:
                 session.brain.observe(item)  # type: ignore[arg-type]
 

@@ -16,15 +16,19 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from behaviors.library import BehaviourLibrary
-from brain.app.runtime import Brain, BrainEvent
+from brain.app.assembly import Pet, PetParts
+from brain.app.runtime import BrainEvent
 from brain.body.joints import DEFAULT_ROBOT, RobotConfig
 from brain.body.link import BodyLink
+from brain.clock import SimulatedClock
 from brain.errors import UserError
 from sensors.touch.synthetic import Contact, combine
 from sim.actions import AUDIO_ACTIONS, CAMERA_ACTIONS, ScenarioDriver, check_runnable
+from sim.audio import SPL_AT_0_DBFS
 from sim.body import VirtualBody
 from sim.hands import ContactLog
 from sim.scenario import Scenario, ScenarioEvent
@@ -116,6 +120,8 @@ class SimSession:
         microphone: dict[str, object] | None = None,
         camera: bool | None = None,
         webcam: dict[str, object] | None = None,
+        hot_reload: bool = False,
+        library_paths: Sequence[Path] = (),
     ) -> None:
         self.scenario = scenario
         self.robot = robot
@@ -132,7 +138,24 @@ class SimSession:
         )
         self.tap = BodyTap(self.body)
         self.link = BodyLink(self.body.path)
-        self.brain = Brain(self.link, robot, library, seed=scenario.seed)
+        # The home's calendar: the scenario's start (--start overrides it), never the host's.
+        self.clock = SimulatedClock(scenario.start)
+        # The one assembly, as on the robot: only the link, the clock and the sources differ.
+        self.pet = Pet(
+            PetParts(
+                link=self.link,
+                clock=self.clock,
+                robot=robot,
+                library=library,
+                library_paths=library_paths,
+                hot_reload=hot_reload,
+                # Parsed in the step: a save lands at the same simulated tick every run.
+                reload_in_background=False,
+                spl_offset_db=SPL_AT_0_DBFS,
+                seed=scenario.seed,
+            )
+        )
+        self.brain = self.pet.brain
         self.now_ms = 0
         self._discarded = 0
         self.report = SimReport(scenario.name, scenario.duration_ms)
@@ -207,6 +230,7 @@ class SimSession:
     def step(self) -> list[BrainEvent]:
         """Advance one tick; return the brain events it produced."""
         t = self.now_ms
+        self.clock.now_ms = t
         self.body.tick(t)
         self._settle(self._body_bytes_arrived, self.link.fileno())
         events = self.brain.step(t)

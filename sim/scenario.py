@@ -18,12 +18,14 @@ file is an error before the run starts.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from behaviors.yamlfile import YamlError, load_yaml, locate, validation_messages
+from brain.clock import DEFAULT_SIM_START
 from brain.errors import UserError
 from sensors.touch.layout import ZONE_GROUPS, ZONES
 
@@ -183,6 +185,10 @@ class Scenario(_Strict):
     description: str = ""
     duration_ms: int = Field(gt=0, le=3_600_000)
     seed: int = 0
+    # The home's local date and time when the scenario starts (simulated: the
+    # host's clock and time zone never matter). Default: DEFAULT_SIM_START,
+    # Saturday 2026-03-14 14:00.
+    start: datetime = DEFAULT_SIM_START
     owner_present: bool = False  # the owner's face in view of the camera at the start
     events: list[ScenarioEvent] = Field(default_factory=list)
     expect: list[Expectation] = Field(default_factory=list)

@@ -87,17 +87,6 @@ class Integrations:
         bank = sound.SoundBank()
         return SpeakerPlayer(bank.samples, app.health, speaker.device, speaker.volume)
 
-    def make_watcher(self, app: PetApp, paths: list[Path] | None) -> Any:
-        """A library watcher for hot reload, or None (switched off, or not in this build)."""
-        hotreload = _optional("brain.behave.hotreload")
-        behaviours = app.config.behaviours
-        if hotreload is None or not behaviours.hot_reload:
-            return None
-        options: dict[str, Any] = {"interval_ms": behaviours.reload_interval_ms}
-        if paths:
-            options["paths"] = paths
-        return hotreload.LibraryWatcher(background=True, **options)
-
     def start(self, app: PetApp) -> None:
         """Say once what this build lacks."""
         for part in self.missing:

@@ -43,8 +43,14 @@ class PerceptionEvents:
             change = self.presence.feed(int(value.t_ms), seen)
             return [] if change is None else [change]
         if isinstance(value, SoundEvent) and value.kind == "startle":
-            return [LoudSound(int(value.t_ms), value.level_dbfs + self.spl_offset_db)]
+            level = round(value.level_dbfs + self.spl_offset_db, 1)
+            return [LoudSound(int(value.t_ms), level)]
         return []
+
+    def nothing_in_view(self, t_ms: int) -> list[OwnerPresence]:
+        """A camera period passed without a frame (an empty simulated room): nobody is seen."""
+        change = self.presence.feed(t_ms, False)
+        return [] if change is None else [change]
 
 
 def load_fusion_in_background(ready: Callable[[Any], None]) -> threading.Thread:

@@ -14,25 +14,23 @@ import logging
 import queue
 import signal
 import threading
-import time
-from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 from typing import IO, Any
 
-from behaviors.library import BehaviourLibrary, load_library
+from behaviors.library import BehaviourLibrary
+from brain.app.assembly import Pet, PetParts
 from brain.app.health import DeviceHealth
 from brain.app.integrations import Integrations, load_integrations
-from brain.app.perception import PerceptionEvents, load_fusion_in_background
-from brain.app.runtime import Brain, BrainEvent
+from brain.app.runtime import BrainEvent
 from brain.app.support import EventLog, body_mismatches
 from brain.app.workers import Observation, SourceWorker, wait_all
 from brain.body.link import BodyInfo
+from brain.clock import Clock, SystemClock
 from brain.dashboard.server import RobotDashboard
 from brain.dashboard.view import ObservedLink, RobotView, dashboard_config
 from brain.setup.config import RobotFile
 from firmware import wire
-from sensors.touch.classifier import TouchClassifier
 
 log = logging.getLogger("petbrain")
 
@@ -54,15 +52,14 @@ class PetApp:
         config: RobotFile,
         library: BehaviourLibrary | None = None,
         events_out: IO[str] | None = None,
-        clock_ms: Callable[[], float] | None = None,
+        clock: Clock | None = None,
         seed: int = 0,
         library_paths: list[Path] | None = None,
     ) -> None:
         self.config = config
         self.health = DeviceHealth()
         self.health.listeners.append(self._on_health)
-        start = time.monotonic()
-        self.clock_ms = clock_ms or (lambda: (time.monotonic() - start) * 1000.0)
+        self.clock: Clock = clock or SystemClock()
         body = config.body
         self.link = ObservedLink(
             body.port,
@@ -74,18 +71,27 @@ class PetApp:
         self.robot = config.robot_config()
         self.integrations: Integrations = load_integrations()
         self.speaker = self.integrations.make_speaker(self)
-        extra: dict[str, Any] = {}
-        if self.speaker is not None:
-            extra["sound_player"] = self.speaker
-        watcher = self.integrations.make_watcher(self, library_paths)
-        if watcher is not None:
-            extra["watcher"] = watcher
-        if library is None:
-            library = load_library(library_paths)
-        # Fusion loads after the handshake, off the main loop (see _start_workers).
-        self.brain = Brain(self.link, self.robot, library, seed=seed, fusion=False, **extra)
-        self._new_classifier()
-        self.perception = PerceptionEvents(config.microphone.spl_offset_db)
+        behaviours = config.behaviours
+        # The one assembly (shared with the simulator); fusion loads after the
+        # handshake, off the main loop (see _start_workers).
+        self.pet = Pet(
+            PetParts(
+                link=self.link,
+                clock=self.clock,
+                robot=self.robot,
+                library=library,
+                library_paths=library_paths or (),
+                hot_reload=behaviours.hot_reload,
+                reload_interval_ms=behaviours.reload_interval_ms,
+                reload_in_background=True,
+                sound_player=self.speaker,
+                fusion="background",
+                spl_offset_db=config.microphone.spl_offset_db,
+                touch_thresholds=config.touch_thresholds(),
+                seed=seed,
+            )
+        )
+        self.brain = self.pet.brain
         self.brain.listeners.append(self._on_event)
         self.view = RobotView()
         self.brain.listeners.append(self.view.on_event)
@@ -106,9 +112,13 @@ class PetApp:
 
     # -- life cycle ------------------------------------------------------
 
+    def clock_ms(self) -> float:
+        """The loop's time in milliseconds (the one clock's monotonic time)."""
+        return self.clock.monotonic_ms()
+
     def _clock_int(self) -> int:
         """The brain's clock in whole milliseconds (camera sources stamp frames with it)."""
-        return int(self.clock_ms())
+        return int(self.clock.monotonic_ms())
 
     def request_stop(self, *_: object) -> None:
         """Ask the main loop to finish (signal handlers call this)."""
@@ -196,7 +206,7 @@ class PetApp:
     def _start_workers(self) -> None:
         """Camera and microphone threads: after the handshake, so the body is never kept waiting."""
         self._workers_started = True
-        load_fusion_in_background(self._fusion_ready)
+        self.pet.load_fusion_in_background()
         for worker in self.workers:
             worker.start()
 
@@ -299,7 +309,7 @@ class PetApp:
     def _on_body_lost(self, reason: str) -> None:
         self.health.down("body", reason)
         # A touch cut off by the outage must not be classified when frames return.
-        self._new_classifier()
+        self.pet.new_classifier()
 
     def _watch_body(self) -> None:
         """Port-level failures (no device, unplugged) become one health report."""
@@ -308,14 +318,6 @@ class PetApp:
             self.health.down("body", error, self.link.reconnect_period_ms / 1000.0)
         self._last_body_error = error if self.link.state == "closed" else None
 
-    def _new_classifier(self) -> None:
-        """A fresh classifier with robot.yaml's thresholds in place of the defaults."""
-        self.brain.classifier = TouchClassifier(self.robot.layout, self.config.touch_thresholds())
-
-    def _fusion_ready(self, fusion: Any) -> None:
-        """Called from the loader thread; the brain reads the attribute in its next step."""
-        self.brain.fusion = fusion
-
     def _perceive(self) -> None:
         """Worker observations to the brain's fusion; owner presence and loud sounds as events."""
         for _ in range(64):
@@ -323,10 +325,8 @@ class PetApp:
                 item = self.observations.get_nowait()
             except queue.Empty:
                 return
-            self.brain.perceive(item.value)
-            self.view.note(item.value, self.perception.presence.present)
-            for event in self.perception.translate(item.value):
-                self.brain.observe(event)
+            self.pet.sense(item.value)
+            self.view.note(item.value, self.pet.owner_present)
             to_json = getattr(item.value, "to_json", None)
             data = to_json() if callable(to_json) else {"value": repr(item.value)}
             self._emit(

@@ -10,7 +10,6 @@ latency low.
 from __future__ import annotations
 
 import logging
-import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from brain.behave.selector import Decision, Selector
 from brain.body.joints import DEFAULT_ROBOT, RobotConfig
 from brain.body.link import BodyInfo, BodyLink
 from brain.body.sound import NullSoundPlayer, SoundPlayer
+from brain.clock import Clock, SimulatedClock, minute_of_day
 from brain.events import HandlingEvent, OwnerEmotion, PetEvent, Tick
 from brain.fusion.model import FusionModel, FusionModelError
 from brain.fusion.owner import OwnerEmotion as FusedEmotion
@@ -63,12 +63,6 @@ class BrainEvent:
         return {"t_ms": self.t_ms, "kind": self.kind, **self.data}
 
 
-def local_minute_of_day(now_ms: int) -> float:
-    """The local wall clock in minutes after midnight (``now_ms`` is not used)."""
-    local = time.localtime()
-    return local.tm_hour * 60 + local.tm_min + local.tm_sec / 60.0
-
-
 class Brain:
     """Perception, decision and action for one body over one link."""
 
@@ -82,7 +76,7 @@ class Brain:
         *,
         watcher: LibraryWatcher | None = None,
         sound_player: SoundPlayer | None = None,
-        minute_of_day: Callable[[int], float] = local_minute_of_day,
+        clock: Clock | None = None,
         tick_ms: int = 1000,
         fusion: OwnerFusion | bool | None = True,
         fusion_period_ms: int = 100,
@@ -100,8 +94,11 @@ class Brain:
         self.executor = Executor(robot, self.library, period_ms=servo_period_ms, seed=seed)
         self.mood = Mood.from_temperament(self.library.temperament)
         self.watcher = watcher
+        # Why the last save of the library was refused (empty when it loaded).
+        self.library_problems: tuple[str, ...] = ()
         self.sound_player: SoundPlayer = sound_player or NullSoundPlayer()
-        self.minute_of_day = minute_of_day
+        # The calendar (time of day) comes only from the injected clock.
+        self.clock: Clock = clock or SimulatedClock()
         self.tick_ms = tick_ms
         self._next_tick_ms = 0
         self._next_emotion_event_ms = 0
@@ -175,10 +172,12 @@ class Brain:
         if result is None:
             return None
         if result.library is None:
+            self.library_problems = tuple(result.messages)
             self._emit(now_ms, "library_error", {"messages": list(result.messages)})
             for message in result.messages:
                 log.warning("behaviour library: %s", message)
             return result
+        self.library_problems = ()
         self.set_library(result.library)
         self._emit(
             now_ms,
@@ -254,7 +253,7 @@ class Brain:
             self._configure_body(now_ms)
         if now_ms >= self._next_tick_ms:
             self._next_tick_ms = now_ms + self.tick_ms
-            self._minute = self.minute_of_day(now_ms)
+            self._minute = minute_of_day(self.clock.local_time(now_ms))
             self.reload(now_ms)
             self.mood.update(now_ms, self._minute)
             react_now |= self._react(Tick(now_ms, self._minute), now_ms)

@@ -69,23 +69,12 @@ def register(groups: CommandGroups) -> None:
 
 def _split(paths: list[Path]) -> dict[str, Any]:
     """Library files, and poses/temperament files recognised by name, from ``paths``."""
-    from behaviors.library import library_files
-
     for path in paths:
         if not path.exists():
             raise UserError(f"{path}: no such file or folder")
-    kwargs: dict[str, Any] = {}
-    library: list[Path] = []
-    for path in library_files(paths):
-        if path.name == "poses.yaml":
-            kwargs["poses_path"] = path
-        elif path.name == "temperament.yaml":
-            kwargs["temperament_path"] = path
-        elif path.parent.name != "sounds":
-            library.append(path)
-    if library:
-        kwargs["paths"] = library
-    return kwargs
+    from behaviors.library import library_sources
+
+    return library_sources(paths)
 
 
 def load_library_or_error(paths: list[Path]) -> BehaviourLibrary:

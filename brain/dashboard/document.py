@@ -81,6 +81,12 @@ def describe_event(event: BrainEvent) -> str:
         return f"-> {data.get('behaviour')} ({data.get('trigger')})"
     if event.kind == "held_back":
         return f"held back {data.get('behaviour')}: {data.get('reason')}"
+    if event.kind == "library_error":
+        messages = data.get("messages") or ["?"]
+        more = f" (+{len(messages) - 1} more)" if len(messages) > 1 else ""
+        return f"behaviour library NOT reloaded, last good kept: {messages[0]}{more}"
+    if event.kind == "library_reloaded":
+        return f"behaviour library reloaded: {data.get('behaviours')} behaviours"
     if event.kind == "sound":
         return f"sound {data.get('name')} at volume {data.get('volume')}"
     if event.kind == "owner_emotion":
@@ -158,4 +164,9 @@ def brain_panels(brain: Brain) -> dict[str, Any]:
         "mood": brain.mood.as_json(),
         "link": brain.link.stats.as_json(),
         "link_ready": brain.link.ready,
+        "library": {
+            "ok": not brain.library_problems,
+            "behaviours": len(brain.library.behaviours),
+            "problems": list(brain.library_problems[:10]),
+        },
     }

@@ -20,6 +20,25 @@ if TYPE_CHECKING:
     TickCallback = Callable[[SimSession, list[BrainEvent]], None]
 
 
+def add_scenario_options(parser: argparse.ArgumentParser) -> None:
+    """``--start`` and ``--library``: options of every command that runs a scenario."""
+    parser.add_argument(
+        "--start",
+        metavar="DATETIME",
+        help="the home's local date and time when the scenario starts, e.g. 2026-03-14T07:30 "
+        "(default: the scenario's 'start', else Saturday 2026-03-14 14:00; never the host clock)",
+    )
+    parser.add_argument(
+        "--library",
+        nargs="+",
+        type=Path,
+        default=[],
+        metavar="PATH",
+        help="behaviour files or folders to use instead of the shipped library "
+        "(with the dashboard, saving one of them reloads it)",
+    )
+
+
 def add_live_options(parser: argparse.ArgumentParser) -> None:
     """Options shared by the commands that can serve the dashboard."""
     parser.add_argument(
@@ -65,17 +84,18 @@ def register(groups: CommandGroups) -> None:
     parser.add_argument("--speed", type=float, default=1.0, help="real-time speed factor")
     parser.add_argument("--report", type=Path, help="write a JSON report of the run here")
     add_live_options(parser)
+    add_scenario_options(parser)
 
 
 def run_demo(args: argparse.Namespace) -> int:
     """Run the scenario; exit 1 when an expectation failed."""
-    from sim.console import library_or_error
+    from sim.console import library_or_error, with_start
     from sim.scenario import DEMO_SCENARIO, load_scenario
 
     if args.speed <= 0:
         raise UserError("--speed must be positive")
-    scenario = load_scenario(args.scenario or DEMO_SCENARIO)
-    library = library_or_error()
+    scenario = with_start(load_scenario(args.scenario or DEMO_SCENARIO), args.start)
+    library = library_or_error(args.library)
     if args.headless:
         return _headless(args, scenario, library)
     return run_live(args, scenario, library, "demo")
@@ -135,6 +155,7 @@ def run_live(
         speed=args.speed,
         microphone=microphone,
         webcam=webcam,
+        library_paths=getattr(args, "library", ()),
     )
     recorder = None
     if getattr(args, "record", None):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from brain.cli import CommandGroups
 from brain.errors import UserError
-from sim.cli.demo import add_live_options, run_live
+from sim.cli.demo import add_live_options, add_scenario_options, run_live
 
 
 def register(groups: CommandGroups) -> None:
@@ -55,6 +55,7 @@ def register(groups: CommandGroups) -> None:
     parser.add_argument("--seed", type=int, help="with --persona: override the persona's seed")
     parser.add_argument("--plot", type=Path, help="with --persona: write a PNG learning curve")
     add_live_options(parser)
+    add_scenario_options(parser)
     replay_parser = groups.command(
         "replay",
         run_replay,
@@ -73,6 +74,7 @@ def run_sim(args: argparse.Namespace) -> int:
         library_or_error,
         play_scenario,
         summarise,
+        with_start,
         write_json,
     )
     from sim.runner import SimSession
@@ -93,7 +95,7 @@ def run_sim(args: argparse.Namespace) -> int:
         raise UserError("--speed must be positive")
     if args.play and args.scenario:
         raise UserError("--play and --scenario do not go together")
-    library = library_or_error()
+    library = library_or_error(args.library)
     ticks = []
     if args.play:
         behaviour = behaviour_or_error(library, args.play)
@@ -101,6 +103,7 @@ def run_sim(args: argparse.Namespace) -> int:
         ticks.append(BehaviourPreview(behaviour))
     else:
         scenario = load_scenario(args.scenario or DEMO_SCENARIO)
+    scenario = with_start(scenario, args.start)
     if not args.headless:
         args.speed = args.speed or 1.0
         return run_live(args, scenario, library, "sim", ticks)

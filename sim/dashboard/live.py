@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from behaviors.library import BehaviourLibrary
 from brain.body.joints import DEFAULT_ROBOT, RobotConfig
@@ -31,6 +32,8 @@ class LiveSim:
         speed: float = 1.0,
         microphone: dict[str, object] | None = None,
         webcam: dict[str, object] | None = None,
+        library_paths: Sequence[Path] = (),
+        hot_reload: bool = True,
     ) -> None:
         self.hand = BrowserHand(robot.layout)
         self.session = SimSession(
@@ -42,6 +45,9 @@ class LiveSim:
             microphone=microphone,
             camera=True,
             webcam=webcam,
+            # A designer previewing sees each save, as on the robot (`petbrain run`).
+            hot_reload=hot_reload,
+            library_paths=library_paths,
         )
         self.dashboard = Dashboard(self.session, self.hand, host, port)
         self.speed = speed

@@ -52,7 +52,7 @@ def seen_state(session: SimSession) -> dict[str, Any] | None:
     camera = session.camera
     if camera is None or camera.perception.latest is None:
         return None
-    return vision_panel(camera.perception.latest, camera.presence.present)
+    return vision_panel(camera.perception.latest, session.pet.owner_present)
 
 
 class StatePublisher:

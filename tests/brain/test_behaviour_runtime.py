@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import shutil
+from datetime import datetime
 from pathlib import Path
 
 from behaviour_fakes import FakeLink
@@ -13,6 +14,7 @@ from brain.app.runtime import Brain
 from brain.behave.hotreload import LibraryWatcher
 from brain.body.joints import DEFAULT_ROBOT
 from brain.body.sound import RecordingSoundPlayer
+from brain.clock import SimulatedClock
 from brain.events import OwnerPresence
 from firmware import wire
 from sensors.touch.synthetic import Stroke
@@ -23,7 +25,10 @@ LIBRARY = load_library()
 def make_brain(**kwargs: object) -> tuple[Brain, FakeLink, RecordingSoundPlayer]:
     link = FakeLink()
     player = RecordingSoundPlayer()
-    options: dict[str, object] = {"sound_player": player, "minute_of_day": lambda t: 14 * 60.0}
+    options: dict[str, object] = {
+        "sound_player": player,
+        "clock": SimulatedClock(datetime(2026, 3, 14, 14, 0)),
+    }
     options.update(kwargs)
     brain = Brain(link, DEFAULT_ROBOT, LIBRARY, 0, **options)  # type: ignore[arg-type]
     brain.torque = True
@@ -116,7 +121,7 @@ def test_servo_targets_never_snap_even_when_a_reflex_interrupts() -> None:
 
 
 def test_night_brings_a_dim_breathing_led() -> None:
-    brain, link, _ = make_brain(minute_of_day=lambda t: 22 * 60 + 30.0)
+    brain, link, _ = make_brain(clock=SimulatedClock(datetime(2026, 3, 14, 22, 30)))
     run(brain, link, 1200)
     assert "night_calm" in decisions(brain)
     leds = [m for _, m in link.commands if isinstance(m, wire.Led)]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from behaviour_fakes import FakeLink
 
 from behaviors.library import load_library
 from brain.app.runtime import Brain
 from brain.body.joints import DEFAULT_ROBOT
+from brain.clock import SimulatedClock
 from sensors.audio.observations import Prosody, VoiceObservation
 from sensors.camera.observations import BodyObservation, FaceObservation, VisionObservation
 
@@ -32,7 +35,7 @@ def make_brain(**kwargs: object) -> tuple[Brain, FakeLink]:
         DEFAULT_ROBOT,
         LIBRARY,
         0,
-        minute_of_day=lambda t: 14 * 60.0,
+        clock=SimulatedClock(datetime(2026, 3, 14, 14, 0)),
         **kwargs,  # type: ignore[arg-type]
     )
     brain.torque = True
