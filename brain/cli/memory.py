@@ -88,8 +88,10 @@ def memory_export(args: argparse.Namespace) -> int:
         args.file.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     except OSError as error:
         raise UserError(f"cannot write {args.file}: {error}") from error
-    print(f"wrote {args.file}: {len(document['episodes'])} episodes, "
-          f"{len(document['welcome'])} welcome summaries, {len(document['presence'])} presence events")
+    print(
+        f"wrote {args.file}: {len(document['episodes'])} episodes, "
+        f"{len(document['welcome'])} welcome summaries, {len(document['presence'])} presence events"
+    )
     return 0
 
 

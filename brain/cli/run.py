@@ -81,6 +81,9 @@ def run_pet(args: argparse.Namespace) -> int:
     except LibraryError as error:
         raise UserError("behaviour library has errors:\n" + "\n".join(error.messages)) from error
     with events_file(args.events) as events:
-        app = PetApp(config, library, events_out=events, library_paths=paths)
+        memory_path = config.memory.file(args.config.resolve().parent)
+        app = PetApp(
+            config, library, events_out=events, library_paths=paths, memory_path=memory_path
+        )
         app.install_signal_handlers()
         return app.run()

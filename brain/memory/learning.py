@@ -141,7 +141,10 @@ class Learner:
             return True, f"nothing learned yet about {where}"
         if draw < GATE:
             if counts.mean < 0.5:
-                return False, f"held back: you usually don't want it on {where}, {counts_text(counts)}"
+                return (
+                    False,
+                    f"held back: you usually don't want it on {where}, {counts_text(counts)}",
+                )
             return False, f"held back this time (exploring): {where}, {counts_text(counts)}"
         if counts.answers < 3:
             verdict = "still learning about"

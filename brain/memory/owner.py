@@ -114,7 +114,7 @@ class OwnerMemory:
             rhythm.arrivals[dow][slot] += arrivals
             rhythm.departures[dow][slot] += departures
             rhythm.present[dow][slot] += present
-        for (dow, n) in self.store.query(
+        for dow, n in self.store.query(
             "SELECT day_of_week, COUNT(*) FROM days WHERE folded = 1 GROUP BY day_of_week"
         ):
             rhythm.days[dow] += n
@@ -258,7 +258,9 @@ class OwnerMemory:
 
     def fold(self, at: datetime) -> None:
         """Fold everything older than the retention window into aggregates (one transaction)."""
-        horizon = datetime.combine(at.date() - timedelta(days=self.retention_days), datetime.min.time())
+        horizon = datetime.combine(
+            at.date() - timedelta(days=self.retention_days), datetime.min.time()
+        )
         cut = wall_ms(horizon)
         old_days = self._raw_days(before=horizon.date())
         statements: list[tuple[str, tuple[Any, ...]]] = [
@@ -302,9 +304,7 @@ class OwnerMemory:
                             (dow, slot),
                         )
                     )
-            statements.append(
-                ("UPDATE days SET folded = 1 WHERE date = ?", (day.day.isoformat(),))
-            )
+            statements.append(("UPDATE days SET folded = 1 WHERE date = ?", (day.day.isoformat(),)))
         # Keep the last event before the horizon: it says whether the owner was there.
         statements.append(
             (
@@ -327,6 +327,7 @@ class OwnerMemory:
             "touches": ["DELETE FROM touches"],
             "baseline": ["DELETE FROM facts WHERE key = 'fusion_baseline'"],
         }
+        statements: list[tuple[str, tuple[Any, ...]]]
         if everything:
             statements = [(sql, ()) for sqls in tables.values() for sql in sqls]
             said = "forgot everything"
@@ -379,7 +380,8 @@ class OwnerMemory:
         return {
             (z, g, b): int(n)
             for z, g, b, n in self.store.query(
-                "SELECT zone, gesture, bucket, SUM(count) FROM touches GROUP BY zone, gesture, bucket"
+                "SELECT zone, gesture, bucket, SUM(count) FROM touches "
+                "GROUP BY zone, gesture, bucket"
             )
         }
 
@@ -390,8 +392,14 @@ class OwnerMemory:
             "retention_days": self.retention_days,
             "episodes": [e.to_json() for e in self.episodes()],
             "welcome": [
-                {"behaviour": b, "bucket": k, "owner_mood": m, "warm": c.warm, "cold": c.cold,
-                 "ignored": c.ignored}
+                {
+                    "behaviour": b,
+                    "bucket": k,
+                    "owner_mood": m,
+                    "warm": c.warm,
+                    "cold": c.cold,
+                    "ignored": c.ignored,
+                }
                 for (b, k, m), c in sorted(self.welcome.items())
             ],
             "touches": [
@@ -400,7 +408,9 @@ class OwnerMemory:
             ],
             "presence": [
                 {"at": from_wall_ms(t).isoformat(timespec="minutes"), "present": bool(p)}
-                for t, p in self.store.query("SELECT wall_ms, present FROM presence ORDER BY wall_ms")
+                for t, p in self.store.query(
+                    "SELECT wall_ms, present FROM presence ORDER BY wall_ms"
+                )
             ],
             "rhythm_days": [
                 {"date": d, "folded": bool(f)}

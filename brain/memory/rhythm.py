@@ -59,7 +59,8 @@ def days_from_events(
     by_day = {d: DayPresence(d) for d in days}
     state = present_before
     cursor: datetime | None = datetime.combine(days[0], datetime.min.time()) if days else None
-    for moment, present in [*events, (None, None)]:  # type: ignore[list-item]
+    ends: list[tuple[datetime | None, bool]] = [*events, (None, False)]
+    for moment, present in ends:
         end = moment
         if end is None and days:
             end = datetime.combine(days[-1] + timedelta(days=1), datetime.min.time())
@@ -98,9 +99,7 @@ class Rhythm:
     """Counts per day of week and slot (days with an arrival, departure, presence)."""
 
     arrivals: list[list[float]] = field(default_factory=lambda: [[0.0] * SLOTS for _ in range(7)])
-    departures: list[list[float]] = field(
-        default_factory=lambda: [[0.0] * SLOTS for _ in range(7)]
-    )
+    departures: list[list[float]] = field(default_factory=lambda: [[0.0] * SLOTS for _ in range(7)])
     present: list[list[float]] = field(default_factory=lambda: [[0.0] * SLOTS for _ in range(7)])
     days: list[float] = field(default_factory=lambda: [0.0] * 7)
 
@@ -192,5 +191,5 @@ class Rhythm:
 
 def days_text(fraction: float, days: float) -> str:
     """``8 of 10 days``."""
-    total = int(round(days))
-    return f"{int(math.floor(fraction * total + 0.5))} of {total} days"
+    total = round(days)
+    return f"{math.floor(fraction * total + 0.5)} of {total} days"

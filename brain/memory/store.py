@@ -50,7 +50,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             ignored REAL NOT NULL DEFAULT 0,
             PRIMARY KEY (behaviour, bucket, owner_mood)
         )""",
-        """CREATE TABLE touches (              -- touch habits: counts per day, zone, gesture, bucket
+        """CREATE TABLE touches (              -- touch habits per day, zone, gesture, bucket
             day TEXT NOT NULL,                 -- YYYY-MM-DD, or 'folded' past the retention
             zone TEXT NOT NULL,
             gesture TEXT NOT NULL,
@@ -168,7 +168,9 @@ class MemoryStore:
             extra = self.path.with_name(self.path.name + suffix)
             if extra.exists():
                 extra.replace(aside.with_name(aside.name + suffix))
-        self.say(f"owner memory {self.path} was damaged: moved aside as {aside.name}; started afresh")
+        self.say(
+            f"owner memory {self.path} was damaged: moved aside as {aside.name}; started afresh"
+        )
 
     def _migrate(self, db: sqlite3.Connection) -> None:
         version = int(db.execute("PRAGMA user_version").fetchone()[0])

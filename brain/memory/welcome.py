@@ -99,8 +99,8 @@ def context_text(bucket: str, mood: str) -> str:
 
 def counts_text(counts: Counts) -> str:
     """``14 warm of 16`` (ignored answers named when there are any)."""
-    total = int(round(counts.answers))
-    text = f"{int(round(counts.warm))} warm of {total}"
+    total = round(counts.answers)
+    text = f"{round(counts.warm)} warm of {total}"
     if counts.cold >= 1:
-        text += f", {int(round(counts.cold))} cold"
+        text += f", {round(counts.cold)} cold"
     return text

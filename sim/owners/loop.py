@@ -1,7 +1,8 @@
 """Closed loop over simulated days: the robot's brain and owner memory against a persona.
 
-The brain is the robot's own :class:`~brain.app.runtime.Brain` (selector,
-mood, executor, behaviour library) with owner memory attached; the persona's
+The pet is built by the one assembly (:class:`brain.app.assembly.Pet`: the
+robot's brain, selector, mood, executor, behaviour library and owner-memory
+learner) on a :class:`~brain.clock.SimulatedClock`; the persona's
 presence, emotion estimates, touches and answers enter through
 ``Brain.observe`` as the robot's perception outputs do. Time is simulated
 (a start date-time plus brain milliseconds) and skips ahead event by event:
@@ -27,9 +28,11 @@ from pathlib import Path
 from typing import Any
 
 from behaviors.library import BehaviourLibrary, load_library
-from brain.app.runtime import Brain, BrainEvent
+from brain.app.assembly import Pet, PetParts
+from brain.app.runtime import BrainEvent
+from brain.clock import SimulatedClock
 from brain.events import OwnerPresence, PetEvent
-from brain.memory import Learner, OwnerMemory
+from brain.memory import OwnerMemory
 from firmware import wire
 from sim.owners.owner import DAY_MS, DayPlan, SimulatedOwner, gesture_event
 from sim.owners.persona import Persona
@@ -82,7 +85,7 @@ class Attempt:
 
 @dataclass
 class Arrival:
-    """The owner came home: was the pet waiting, did it greet within a minute?"""
+    """The owner came home: was the pet waiting; did it greet within a minute."""
 
     day: int
     t_ms: int
@@ -121,15 +124,21 @@ class OwnerLoop:
         self.seed = persona.seed if seed is None else seed
         self.owner = SimulatedOwner(persona, start, self.seed)
         self.memory = memory
-        self.learner = Learner(memory, self.owner.calendar, seed=self.seed)
-        self.brain = Brain(
-            DetachedBody(),  # type: ignore[arg-type]
-            library=library or load_library(),
-            seed=self.seed,
-            fusion=False,
-            learner=self.learner,
-            minute_of_day=self._minute_of_day,
+        self.clock = SimulatedClock(start)
+        self.pet = Pet(
+            PetParts(
+                link=DetachedBody(),  # type: ignore[arg-type]
+                clock=self.clock,
+                library=library or load_library(),
+                hot_reload=False,
+                fusion="off",
+                seed=self.seed,
+                memory=memory,
+            )
         )
+        self.brain = self.pet.brain
+        assert self.pet.learner is not None
+        self.learner = self.pet.learner
         self.home_step_ms = home_step_ms
         self.away_step_ms = away_step_ms
         self._queue: list[tuple[int, int, str, Any]] = []
@@ -140,10 +149,6 @@ class OwnerLoop:
         self._pending_wait: tuple[int, str] | None = None  # (started, behaviour) while away
         self._answer_until_ms = 0
         self.result = LoopResult(persona.name, 0)
-
-    def _minute_of_day(self, t_ms: int) -> float:
-        moment = self.owner.calendar(t_ms)
-        return moment.hour * 60 + moment.minute + moment.second / 60.0
 
     def _at(self, t_ms: int, kind: str, payload: Any = None) -> None:
         self._seq += 1
@@ -177,7 +182,8 @@ class OwnerLoop:
                 while self._queue and self._queue[0][0] <= t:
                     _, _, kind, payload = heapq.heappop(self._queue)
                     self._handle(kind, payload, t, day)
-                for event in self.brain.step(t):
+                self.clock.now_ms = t
+                for event in self.pet.step(t):
                     self._on_brain(event, day)
                 self.result.steps += 1
         self.result.days = first_day + days
@@ -194,7 +200,7 @@ class OwnerLoop:
                 waiting = running is not None and running.behaviour.name == WAITING_BEHAVIOUR
                 self.result.arrivals.append(Arrival(day, t, waiting=waiting))
             if self._pending_wait is not None:
-                started, behaviour = self._pending_wait
+                _, behaviour = self._pending_wait
                 self._pending_wait = None
                 self._attempt(behaviour, t + 3000, day, [])
         elif kind == "leave":
@@ -229,7 +235,8 @@ class OwnerLoop:
                     break
         if not event.data.get("proactive"):
             return
-        why = [str(w) for w in event.data.get("learned", [])]  # type: ignore[union-attr]
+        learned = event.data.get("learned", [])
+        why = [str(w) for w in learned] if isinstance(learned, list) else []
         if self._present:
             self._attempt(name, event.t_ms, day, why)
         elif name == WAITING_BEHAVIOUR:
@@ -254,5 +261,9 @@ class OwnerLoop:
 
 
 def open_memory(path: Path | None, start: datetime = DEFAULT_START) -> OwnerMemory:
-    """Owner memory for a simulated run (in RAM when ``path`` is None)."""
-    return OwnerMemory(path, stamp=lambda: start.strftime("%Y%m%dT%H%M%S"))
+    """Owner memory for a simulated run (in RAM when ``path`` is None).
+
+    Commits survive a crash of the process, not of the machine (``durable=False``):
+    a simulation's memory is scratch, and fsync per episode would dominate the run.
+    """
+    return OwnerMemory(path, stamp=lambda: start.strftime("%Y%m%dT%H%M%S"), durable=False)

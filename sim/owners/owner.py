@@ -89,11 +89,12 @@ class SimulatedOwner:
                 plan.home.append(Span(start, end))
         plan.home.sort(key=lambda s: s.start_ms)
         merged: list[Span] = []
-        for span in plan.home:
-            if merged and span.start_ms <= merged[-1].end_ms:
-                merged[-1] = Span(merged[-1].start_ms, max(merged[-1].end_ms, span.end_ms))
+        for stretch in plan.home:
+            if merged and stretch.start_ms <= merged[-1].end_ms:
+                end_ms = max(merged[-1].end_ms, stretch.end_ms)
+                merged[-1] = Span(merged[-1].start_ms, end_ms)
             else:
-                merged.append(span)
+                merged.append(stretch)
         plan.home = merged
         for mood in self.persona.moods:
             if days_match(mood.days, dow) and rng.random() < mood.chance:

@@ -1,4 +1,4 @@
-"""What a persona run shows: did the pet stop pestering, keep what is loved, learn the door?
+"""What a persona run shows: pestering stopped, what is loved kept, the door learned.
 
 Per day: proactive attempts the owner saw, and how unwelcome and how warm
 they were. "Unwelcome" and "warm" are the persona's own probabilities of a

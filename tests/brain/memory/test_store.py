@@ -78,9 +78,11 @@ def test_an_old_schema_is_migrated(tmp_path: Path) -> None:
     db = sqlite3.connect(path)
     for statement in MIGRATIONS[0]:
         db.execute(statement)
-    db.execute("INSERT INTO episodes (wall_ms, behaviour, bucket, owner_mood, present, "
-               "recent_touches, answer) VALUES (0, 'seek_attention', 'weekday day', 'ok', 1, 0, "
-               "'warm')")
+    db.execute(
+        "INSERT INTO episodes (wall_ms, behaviour, bucket, owner_mood, present, "
+        "recent_touches, answer) VALUES (0, 'seek_attention', 'weekday day', 'ok', 1, 0, "
+        "'warm')"
+    )
     db.execute("PRAGMA user_version = 1")
     db.commit()
     db.close()
@@ -176,7 +178,8 @@ WRITER = textwrap.dedent(
     i = int(sys.argv[2])
     while True:
         at = start + timedelta(seconds=i)
-        if memory.record_episode(Episode(at, "seek_attention", "weekday morning", "ok", True, i, "warm")):
+        episode = Episode(at, "seek_attention", "weekday morning", "ok", True, i, "warm")
+        if memory.record_episode(episode):
             print(i, flush=True)
         i += 1
     """
