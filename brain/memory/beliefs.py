@@ -12,7 +12,7 @@ from typing import Any
 
 from brain.memory.owner import OwnerMemory
 from brain.memory.rhythm import days_text
-from brain.memory.welcome import context_text, counts_text
+from brain.memory.welcome import Counts, counts_text, part_text
 
 MIN_ANSWERS = 3  # a context with fewer answers is not worth a sentence
 
@@ -21,12 +21,16 @@ def beliefs(memory: OwnerMemory) -> dict[str, Any]:
     """The learned state as JSON: ``welcome``, ``rhythm``, ``touches``, ``notices``, ``lines``."""
     welcome: list[dict[str, Any]] = []
     lines: list[str] = []
-    for (behaviour, bucket, mood), counts in sorted(
-        memory.welcome.items(), key=lambda item: -item[1].answers
-    ):
+    # Hours summed into parts of the week (weekday mornings...), as people say it.
+    parts: dict[tuple[str, str], Counts] = {}
+    for (behaviour, bucket, mood), counts in memory.welcome.items():
+        total = parts.setdefault((behaviour, part_text(bucket, mood)), Counts())
+        total.warm += counts.warm
+        total.cold += counts.cold
+        total.ignored += counts.ignored
+    for (behaviour, where), counts in sorted(parts.items(), key=lambda item: -item[1].answers):
         if counts.answers < MIN_ANSWERS:
             continue
-        where = context_text(bucket, mood)
         verdict = "welcome" if counts.mean >= 0.5 else "unwelcome"
         welcome.append(
             {

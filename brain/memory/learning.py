@@ -34,6 +34,7 @@ from brain.memory.welcome import (
     context_text,
     counts_text,
     mood_class,
+    pooled,
     time_bucket,
 )
 from sensors.touch.events import TouchGesture
@@ -126,7 +127,7 @@ class Learner:
     def counts(self, behaviour: str, now_ms: int) -> tuple[Counts, str, str]:
         """What is known of ``behaviour`` in the current context."""
         bucket, mood = self.context(now_ms)
-        return self.memory.welcome.get((behaviour, bucket, mood), Counts()), bucket, mood
+        return pooled(self.memory.welcome, behaviour, bucket, mood), bucket, mood
 
     # -- the selector's questions ----------------------------------------------
 
@@ -135,7 +136,7 @@ class Learner:
         counts, bucket, mood = self.counts(behaviour, now_ms)
         draw = counts.draw(self.rng)
         where = context_text(bucket, mood)
-        if counts.answers == 0:
+        if counts.answers < 0.5:
             if draw < GATE:
                 return False, f"held back: trying it less often until I know {where} (a draw)"
             return True, f"nothing learned yet about {where}"

@@ -1,10 +1,14 @@
 """How welcome each proactive behaviour is, per context: a Beta posterior with its evidence.
 
-A context is a time-of-week bucket (weekday/weekend x night/morning/day/
-evening) and the owner's mood class (``sad`` when sadness or stress
-persisted, else ``ok``). Each owner answer adds to the behaviour's counts in
-that context: warm +1 to ``a``, cold +1 to ``b``, ignored +0.5 to ``b`` (a
-pet that is ignored should ask less, but an ignore is not a push).
+Answers are stored per behaviour, time-of-week bucket (weekday or weekend, and
+the hour: ``weekday 07h``) and the owner's mood class (``sad`` when sadness or
+stress persisted, else ``ok``). A judgement pools them (:func:`pooled`): the
+same hour counts fully, the hours next to it half and a quarter, the pet's
+other proactive behaviours half (an owner who pushes one request away at
+breakfast tends to push the others away too), the other mood class a quarter.
+Each pooled answer adds to the posterior: warm +1 to ``a``, cold +1 to ``b``,
+ignored +0.5 to ``b`` (a pet that is ignored should ask less, but an ignore
+is not a push).
 
 The prior is Beta(4, 1): an untrained pet trusts its designer (a draw falls
 under the gate 0.5 only 6 % of the time: 0.5 ** 4). Selection draws once from the
@@ -43,8 +47,19 @@ def day_type(moment: datetime) -> str:
 
 
 def time_bucket(moment: datetime) -> str:
-    """The time-of-week bucket, e.g. ``weekday morning``."""
-    return f"{day_type(moment)} {part_of_day(moment)}"
+    """The time-of-week bucket: day type and hour, e.g. ``weekday 07h``."""
+    return f"{day_type(moment)} {moment.hour:02d}h"
+
+
+def bucket_parts(bucket: str) -> tuple[str, int]:
+    """(``weekday`` or ``weekend``, hour) of a bucket."""
+    kind, hour = bucket.split(" ")
+    return kind, int(hour.rstrip("h"))
+
+
+HOUR_WEIGHTS = (1.0, 0.5, 0.25)  # the same hour, one hour away, two hours away
+OTHER_BEHAVIOUR_WEIGHT = 0.5
+OTHER_MOOD_WEIGHT = 0.25
 
 
 @dataclass
@@ -84,22 +99,51 @@ class Counts:
         return rng.betavariate(self.alpha, self.beta)
 
 
+def pooled(
+    table: dict[tuple[str, str, str], Counts], behaviour: str, bucket: str, mood: str
+) -> Counts:
+    """The evidence for ``behaviour`` in a context, pooled from its neighbours (see above)."""
+    kind, hour = bucket_parts(bucket)
+    total = Counts()
+    for (name, other, other_mood), counts in table.items():
+        other_kind, other_hour = bucket_parts(other)
+        if other_kind != kind:
+            continue
+        distance = min(abs(other_hour - hour), 24 - abs(other_hour - hour))
+        if distance >= len(HOUR_WEIGHTS):
+            continue
+        weight = HOUR_WEIGHTS[distance]
+        weight *= 1.0 if name == behaviour else OTHER_BEHAVIOUR_WEIGHT
+        weight *= 1.0 if other_mood == mood else OTHER_MOOD_WEIGHT
+        total.warm += weight * counts.warm
+        total.cold += weight * counts.cold
+        total.ignored += weight * counts.ignored
+    return total
+
+
 def mood_class(sad: bool | None) -> str:
     """``sad`` (sadness or stress persisting), ``ok``, or ``ok`` when unknown."""
     return "sad" if sad else "ok"
 
 
 def context_text(bucket: str, mood: str) -> str:
-    """Human words for a context: ``weekday mornings`` or ``weekday evenings when you're sad``."""
-    words = {"night": "nights", "morning": "mornings", "day": "days", "evening": "evenings"}
-    kind, part = bucket.split(" ")
-    text = f"{kind} {words.get(part, part)}"
+    """Human words for a context: ``weekdays around 07:00`` (``..., when you're sad``)."""
+    kind, hour = bucket_parts(bucket)
+    text = f"{kind}s around {hour:02d}:00"
     return text + (" when you're sad" if mood == "sad" else "")
+
+
+def part_text(bucket: str, mood: str) -> str:
+    """The part of the week a bucket falls in: ``weekday mornings`` (for summaries)."""
+    kind, hour = bucket_parts(bucket)
+    part = part_of_day(datetime(2026, 1, 5, hour))
+    words = {"night": "nights", "morning": "mornings", "day": "days", "evening": "evenings"}
+    return f"{kind} {words[part]}" + (" when you're sad" if mood == "sad" else "")
 
 
 def counts_text(counts: Counts) -> str:
     """``14 warm of 16`` (ignored answers named when there are any)."""
-    total = round(counts.answers)
+    total = max(1, round(counts.answers))
     text = f"{round(counts.warm)} warm of {total}"
     if counts.cold >= 1:
         text += f", {round(counts.cold)} cold"

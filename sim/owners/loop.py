@@ -6,9 +6,10 @@ learner) on a :class:`~brain.clock.SimulatedClock`; the persona's
 presence, emotion estimates, touches and answers enter through
 ``Brain.observe`` as the robot's perception outputs do. Time is simulated
 (a start date-time plus brain milliseconds) and skips ahead event by event:
-the brain steps at every owner event, every second while an answer is
-pending, every ``home_step_ms`` (5 s) while the owner is home and every
-``away_step_ms`` (60 s) otherwise. Idle, rhythm and clock triggers fire at the
+the brain steps at every owner event (an emotion estimate every
+``emotion_period_s``, touches, answers, comings and goings), every 5 s while
+an answer is pending, every 15 s while the owner is home and every 2 minutes
+otherwise. Idle, rhythm and clock triggers fire at the
 first step after their moment, as on the robot after a busy stretch.
 
 What is *not* the robot's: the body is :class:`DetachedBody` (always ready,
@@ -117,8 +118,9 @@ class OwnerLoop:
         start: datetime = DEFAULT_START,
         seed: int | None = None,
         library: BehaviourLibrary | None = None,
-        home_step_ms: int = 5000,
-        away_step_ms: int = 60_000,
+        answer_step_ms: int = 5000,
+        home_step_ms: int = 15_000,
+        away_step_ms: int = 120_000,
     ) -> None:
         self.persona = persona
         self.seed = persona.seed if seed is None else seed
@@ -139,6 +141,7 @@ class OwnerLoop:
         self.brain = self.pet.brain
         assert self.pet.learner is not None
         self.learner = self.pet.learner
+        self.answer_step_ms = answer_step_ms
         self.home_step_ms = home_step_ms
         self.away_step_ms = away_step_ms
         self._queue: list[tuple[int, int, str, Any]] = []
@@ -175,7 +178,7 @@ class OwnerLoop:
             end = (day + 1) * DAY_MS
             while t < end:
                 if t < self._answer_until_ms:
-                    step = 1000
+                    step = self.answer_step_ms
                 else:
                     step = self.home_step_ms if self._present else self.away_step_ms
                 t = min(end, t + step, self._queue[0][0] if self._queue else end)

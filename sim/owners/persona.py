@@ -91,7 +91,7 @@ class Senses(Strict):
     # Presence: an arrival or departure noticed this late (seconds, uniformly up to).
     presence_delay_s: float = Field(20.0, ge=0.0, le=600.0)
     # Emotion estimates while home, one every this many seconds; confidence of each.
-    emotion_period_s: float = Field(10.0, ge=1.0, le=120.0)
+    emotion_period_s: float = Field(30.0, ge=1.0, le=120.0)
     emotion_confidence: float = Field(0.7, ge=0.0, le=1.0)
     # Noise on valence/arousal and on the emotion probabilities (standard deviation).
     emotion_noise: float = Field(0.1, ge=0.0, le=0.5)

@@ -45,7 +45,7 @@ def test_episodes_close_warm_cold_or_ignored() -> None:
         ("invite_play", "cold"),
         ("seek_attention", "ignored"),
     ]
-    assert learner.closed[0].bucket == "weekday evening"
+    assert learner.closed[0].bucket == "weekday 19h"
     assert learner.open == []
 
 
@@ -86,7 +86,8 @@ def test_unwelcome_attention_is_held_back_and_says_what_was_learned() -> None:
         allow, words = selector.context.learned.judge("seek_attention", 7 * 3_600_000 + trial)
         holds.append(not allow)
         if not allow:
-            assert "weekday mornings" in words and "1 warm of 12, 11 cold" in words
+            # seek_attention's own answers, and invite_play's at half weight
+            assert "weekdays around 07:00" in words and "2 warm of 18, 16 cold" in words
     assert sum(holds) >= 34  # Beta(5, 12): a draw above 0.5 is rare
 
 
@@ -105,7 +106,7 @@ def test_loved_attention_is_kept_and_the_why_names_it() -> None:
         if decision is not None and decision.behaviour.name == "seek_attention":
             started.append(decision)
     assert started
-    assert "welcome on weekday evenings: 14 warm of 16, 2 cold" in started[0].why()["learned"]
+    assert "welcome on weekdays around 19:00: 14 warm of 16, 2 cold" in started[0].why()["learned"]
 
 
 def test_exploration_dies_down_as_evidence_grows() -> None:
@@ -190,7 +191,7 @@ def test_lasting_sadness_is_cared_for_unless_this_owner_wants_to_be_alone() -> N
     alone = OwnerMemory(None)
     for _ in range(15):
         alone.record_episode(
-            Episode(evening, "stay_close_while_sad", "weekday evening", "sad", True, 0, "cold")
+            Episode(evening, "stay_close_while_sad", "weekday 20h", "sad", True, 0, "cold")
         )
     assert cared(alone) == 0
 
@@ -211,4 +212,4 @@ def test_learned_condition_reads_the_welcome(
     context = WorldContext(learned=learner_at(MONDAY, memory))
     condition = Condition.model_validate({"learned": {"welcome": spec}})
     assert condition_holds(condition, context, CALM, 19 * 3_600_000, "seek_attention") is holds
-    assert "seek_attention on weekday evenings" in context.learned_notes[-1]
+    assert "seek_attention on weekdays around 19:00" in context.learned_notes[-1]

@@ -31,7 +31,7 @@ def test_episodes_and_welcome_survive_a_restart(tmp_path: Path) -> None:
         assert memory.record_episode(episode(MONDAY + timedelta(minutes=i), "cold"))
     memory.close()
     again = OwnerMemory(path)
-    counts = again.welcome[("seek_attention", "weekday morning", "ok")]
+    counts = again.welcome[("seek_attention", "weekday 08h", "ok")]
     assert (counts.warm, counts.cold) == (0, 5)
     assert len(again.episodes()) == 5
     assert again.store.query("PRAGMA journal_mode")[0][0] == "wal"
@@ -178,7 +178,7 @@ WRITER = textwrap.dedent(
     i = int(sys.argv[2])
     while True:
         at = start + timedelta(seconds=i)
-        episode = Episode(at, "seek_attention", "weekday morning", "ok", True, i, "warm")
+        episode = Episode(at, "seek_attention", "weekday 08h", "ok", True, i, "warm")
         if memory.record_episode(episode):
             print(i, flush=True)
         i += 1
