@@ -112,6 +112,9 @@ class Selector:
     _edges: dict[tuple[str, int], bool] = field(default_factory=dict)
     _starts: dict[str, deque[int]] = field(default_factory=dict)
     _idle_periods: dict[tuple[str, int], int] = field(default_factory=dict)
+    # A proactive behaviour held back by owner memory waits out its cooldown as if it
+    # had played: the pet decided not to ask, rather than asking again at every chance.
+    _held_until_ms: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._rng = random.Random(self.seed)
@@ -265,7 +268,10 @@ class Selector:
             return None
         allow, words = learned.judge(behaviour.name, now_ms)
         self.context.learned_notes.append(words)
-        return None if allow else words
+        if allow:
+            return None
+        self._held_until_ms[behaviour.name] = now_ms + behaviour.cooldown_ms
+        return words
 
     def _blocked(
         self,
@@ -277,6 +283,9 @@ class Selector:
         last = self.context.last_started_ms.get(behaviour.name)
         if last is not None and now_ms - last < behaviour.cooldown_ms:
             return f"cooling down ({behaviour.cooldown_ms - (now_ms - last)} ms left)"
+        held = self._held_until_ms.get(behaviour.name)
+        if held is not None and now_ms < held:
+            return f"held back by what I learned ({held - now_ms} ms left)"
         if running is not None and running.name == behaviour.name and behaviour.mode == "single":
             return "already running (mode single)"
         for condition in behaviour.unless:

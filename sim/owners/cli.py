@@ -70,6 +70,18 @@ def _print(summary: dict[str, Any]) -> None:
                 f"  {key.replace('_', ' ')}: days 1-2 {item['days_1_2']}, "
                 f"days 8-14 {item['days_8_14']} (ratio {item['ratio']}, goal {item['goal']})"
             )
+    same = summary.get("same_weekdays")
+    if same:
+        print(
+            f"  same weekdays a week later (days 8-9 / 1-2): unwelcome ratio "
+            f"{same['unwelcome_ratio']}, warm ratio {same['warm_ratio']}"
+        )
+    share = summary.get("unwelcome_share")
+    if share:
+        print(
+            f"  unwelcome share of attempts: days 1-2 {share['days_1_2']:.0%}, "
+            f"days 8-14 {share['days_8_14']:.0%}"
+        )
     for week in ("arrivals_week_1", "arrivals_week_2"):
         if week in summary:
             item = summary[week]

@@ -67,6 +67,27 @@ def summarise(result: LoopResult) -> dict[str, Any]:
             "ratio": round(warm_late / warm_start, 3) if warm_start else None,
             "goal": f">= {WARM_GOAL}",
         }
+    if len(days) >= 9:
+        # Like for like: days 1-2 are two weekdays, days 8-14 hold a weekend (more time
+        # at home, more attempts). The same two weekdays a week later compare fairly.
+        start_u = _mean([d["unwelcome"] for d in start])
+        same_u = _mean([d["unwelcome"] for d in days[7:9]])
+        start_w = _mean([d["warm"] for d in start])
+        same_w = _mean([d["warm"] for d in days[7:9]])
+        out["same_weekdays"] = {
+            "unwelcome_days_1_2": round(start_u, 3),
+            "unwelcome_days_8_9": round(same_u, 3),
+            "unwelcome_ratio": round(same_u / start_u, 3) if start_u else None,
+            "warm_days_1_2": round(start_w, 3),
+            "warm_days_8_9": round(same_w, 3),
+            "warm_ratio": round(same_w / start_w, 3) if start_w else None,
+        }
+        attempts_start = sum(d["attempts"] for d in start)
+        attempts_late = sum(d["attempts"] for d in late)
+        out["unwelcome_share"] = {
+            "days_1_2": round(sum(d["unwelcome"] for d in start) / max(1, attempts_start), 3),
+            "days_8_14": round(sum(d["unwelcome"] for d in late) / max(1, attempts_late), 3),
+        }
     for week, (lo, hi) in (("week_1", (0, 7)), ("week_2", (7, 14))):
         arrivals = [a for a in result.arrivals if lo <= a.day < hi]
         if not arrivals:
