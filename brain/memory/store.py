@@ -263,8 +263,8 @@ class MemoryStore:
     def checkpoint(self) -> None:
         """Fold the WAL into the file and give back free pages (after forgetting)."""
         if self.writable and self.path is not None:
+            self.conn.execute("VACUUM")  # in WAL mode its pages go to the WAL first
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            self.conn.execute("VACUUM")
 
     def close(self) -> None:
         """Close the connection."""

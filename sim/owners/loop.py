@@ -149,7 +149,8 @@ class OwnerLoop:
         self._plan = DayPlan()
         self._present = False
         self._left_ms: int | None = None
-        self._pending_wait: tuple[int, str] | None = None  # (started, behaviour) while away
+        # A behaviour started while the owner was away (waiting by the door), and its why.
+        self._pending_wait: tuple[str, list[str]] | None = None
         self._answer_until_ms = 0
         self.result = LoopResult(persona.name, 0)
 
@@ -203,9 +204,9 @@ class OwnerLoop:
                 waiting = running is not None and running.behaviour.name == WAITING_BEHAVIOUR
                 self.result.arrivals.append(Arrival(day, t, waiting=waiting))
             if self._pending_wait is not None:
-                _, behaviour = self._pending_wait
+                behaviour, why = self._pending_wait
                 self._pending_wait = None
-                self._attempt(behaviour, t + 3000, day, [])
+                self._attempt(behaviour, t + 3000, day, why)
         elif kind == "leave":
             self._present = False
             self._left_ms = t
@@ -243,7 +244,7 @@ class OwnerLoop:
         if self._present:
             self._attempt(name, event.t_ms, day, why)
         elif name == WAITING_BEHAVIOUR:
-            self._pending_wait = (event.t_ms, name)
+            self._pending_wait = (name, why)
 
     def _attempt(self, behaviour: str, t_ms: int, day: int, why: list[str]) -> None:
         mood = self.owner.mood_at(self._plan, t_ms)
