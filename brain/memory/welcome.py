@@ -3,18 +3,18 @@
 Answers are stored per behaviour, time-of-week bucket (weekday or weekend, and
 the hour: ``weekday 07h``) and the owner's mood class (``sad`` when sadness or
 stress persisted, else ``ok``). A judgement pools them (:func:`pooled`): the
-same hour counts fully, the hours next to it a quarter, the other day type a
-quarter, the pet's
-other proactive behaviours half (an owner who pushes one request away at
-breakfast tends to push the others away too), the other mood class a quarter.
+same hour counts fully; the hours next to it, the other day type and the other
+mood class a quarter each; the pet's other proactive behaviours half (an owner
+who pushes one request away at breakfast tends to push the others away too).
 Each pooled answer adds to the posterior: warm +1 to ``a``, cold or ignored
 +1 to ``b`` (a request nobody answers is not welcome either: the pet asks
 less).
 
-The prior is Beta(4, 1) (mean 0.8): an untrained pet trusts its designer. Selection draws once from the
-posterior (Thompson sampling, with the selector's seeded RNG): a draw under
-``GATE`` holds the behaviour back. Early on the draws scatter (exploration);
-as answers accumulate they settle on the owner's real taste.
+The prior is Beta(4, 1) (mean 0.8): an untrained pet trusts its designer.
+Selection draws twice from the posterior (Thompson sampling, with a seeded
+RNG) and goes ahead only when both draws clear ``GATE``. Early on the draws
+scatter (exploration); as answers accumulate they settle on the owner's real
+taste, and exploration dies down.
 """
 
 from __future__ import annotations
