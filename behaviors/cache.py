@@ -5,6 +5,10 @@ Python; loading the checked result takes a few. The key is a hash of every
 input file's bytes, the sound names and the language's own schema, so any
 edit (or a new petbrain version) misses the cache and loads from source.
 A cache that cannot be read or written is ignored: it is only ever a shortcut.
+
+The cache stores and returns the library as plain JSON data
+(``BehaviourLibrary.to_json``); turning it back into a library is the
+library module's job, so this module never imports its caller.
 """
 
 from __future__ import annotations
@@ -16,14 +20,9 @@ import logging
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from pydantic import ValidationError
-
-from behaviors.schema import Behaviour, LibraryFile, Temperament
-
-if TYPE_CHECKING:
-    from behaviors.library import BehaviourLibrary
+from behaviors.schema import LibraryFile
 
 log = logging.getLogger(__name__)
 FORMAT = 1
@@ -59,46 +58,32 @@ def library_key(files: Iterable[Path], sounds: Iterable[str]) -> str | None:
 LAST_GOOD = "last-good.json"
 
 
-def load_cached(folder: Path, key: str) -> BehaviourLibrary | None:
-    """The library stored under ``key``, or None (missing, unreadable or stale)."""
+def load_cached(folder: Path, key: str) -> dict[str, Any] | None:
+    """The library data stored under ``key``, or None (missing or unreadable)."""
     return _read(folder / f"library-{key}.json")
 
 
-def load_last_good(folder: Path) -> BehaviourLibrary | None:
-    """The last library that loaded without errors, whatever the files say now."""
+def load_last_good(folder: Path) -> dict[str, Any] | None:
+    """The data of the last library that loaded without errors, whatever the files say now."""
     return _read(folder / LAST_GOOD)
 
 
-def _read(path: Path) -> BehaviourLibrary | None:
-    from behaviors.library import BehaviourLibrary
-
+def _read(path: Path) -> dict[str, Any] | None:
     try:
-        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-        return BehaviourLibrary(
-            tuple(Behaviour.model_validate(b) for b in data["behaviours"]),
-            {name: dict(joints) for name, joints in data["poses"].items()},
-            {name: Path(p) for name, p in data["sources"].items()},
-            tuple(data["sounds"]),
-            Temperament.model_validate(data["temperament"]),
-            tuple(data["templates"]),
-        )
+        data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, KeyError, TypeError, ValidationError) as error:
+    except (OSError, ValueError) as error:
         log.debug("ignoring behaviour cache %s: %s", path, error)
         return None
+    if not isinstance(data, dict):
+        log.debug("ignoring behaviour cache %s: not a JSON object", path)
+        return None
+    return data
 
 
-def store(folder: Path, key: str, library: BehaviourLibrary) -> None:
-    """Write ``library`` under ``key`` (atomically; failures are only logged)."""
-    data = {
-        "behaviours": [b.model_dump(mode="json") for b in library.behaviours],
-        "poses": library.poses,
-        "sources": {name: str(p) for name, p in library.sources.items()},
-        "sounds": list(library.sounds),
-        "temperament": library.temperament.model_dump(mode="json"),
-        "templates": list(library.templates),
-    }
+def store(folder: Path, key: str, data: dict[str, Any]) -> None:
+    """Write the library ``data`` under ``key`` (atomically; failures are only logged)."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
         for old in folder.glob("library-*.json"):

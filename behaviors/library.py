@@ -6,6 +6,7 @@ A broken file never stops the pet: callers keep the last good
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,7 @@ DEFAULT_POSES = PACKAGE_DIR / "poses.yaml"
 DEFAULT_SOUNDS_DIR = PACKAGE_DIR / "sounds"
 DEFAULT_TEMPERAMENT = PACKAGE_DIR / "temperament.yaml"
 FIELD_NAMES = sorted(model_field_names(LibraryFile))
+log = logging.getLogger(__name__)
 
 
 class LibraryError(Exception):
@@ -64,6 +66,40 @@ class BehaviourLibrary:
     def names(self) -> list[str]:
         """Behaviour names in library order."""
         return [b.name for b in self.behaviours]
+
+    def to_json(self) -> dict[str, Any]:
+        """The checked library as JSON data (what :mod:`behaviors.cache` stores)."""
+        return {
+            "behaviours": [b.model_dump(mode="json") for b in self.behaviours],
+            "poses": self.poses,
+            "sources": {name: str(p) for name, p in self.sources.items()},
+            "sounds": list(self.sounds),
+            "temperament": self.temperament.model_dump(mode="json"),
+            "templates": list(self.templates),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> BehaviourLibrary:
+        """The library :meth:`to_json` wrote (KeyError, TypeError or ValueError if not)."""
+        return cls(
+            tuple(Behaviour.model_validate(b) for b in data["behaviours"]),
+            {name: dict(joints) for name, joints in data["poses"].items()},
+            {name: Path(p) for name, p in data["sources"].items()},
+            tuple(data["sounds"]),
+            Temperament.model_validate(data["temperament"]),
+            tuple(data["templates"]),
+        )
+
+
+def _from_cache(data: dict[str, Any] | None) -> BehaviourLibrary | None:
+    """A cached library, or None when there is none or it is stale or corrupt."""
+    if data is None:
+        return None
+    try:
+        return BehaviourLibrary.from_json(data)
+    except (ValueError, KeyError, TypeError, AttributeError) as error:  # ValidationError too
+        log.debug("ignoring the cached behaviour library: %s", error)
+        return None
 
 
 def library_files(paths: Iterable[Path]) -> list[Path]:
@@ -309,11 +345,11 @@ def load_library(
         inputs = [*library_files(roots), poses_path, temperament_path]
         key = cache.library_key(inputs, sound_names(sounds_dir))
         if key is not None:
-            hit = cache.load_cached(cache_dir, key)
+            hit = _from_cache(cache.load_cached(cache_dir, key))
             if hit is not None:
                 return hit
             library = load_library(paths, poses_path, sounds_dir, temperament_path)
-            cache.store(cache_dir, key, library)
+            cache.store(cache_dir, key, library.to_json())
             return library
     messages: list[str] = []
     try:
@@ -370,7 +406,7 @@ def load_or_last_good(
             raise
         from behaviors.cache import load_last_good
 
-        last = load_last_good(cache_dir)
+        last = _from_cache(load_last_good(cache_dir))
         if last is None:
             raise
         return last, error.messages

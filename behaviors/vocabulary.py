@@ -28,7 +28,6 @@ VIBRATION_PATTERNS = ("off", "purr", "pulse", "twitch", "constant")
 LED_PATTERNS = ("off", "solid", "breathe", "blink")
 EASINGS = ("linear", "ease_in", "ease_out", "ease_in_out")
 
-# How the pet is handled, as the IMU reports it.
 # How the pet is handled, as the IMU detector reports it (one vocabulary for both).
 HANDLING_EVENTS = HANDLING
 # The owner's emotion estimate: probabilities over these, plus valence and arousal.

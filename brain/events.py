@@ -4,50 +4,66 @@ Perception and fusion produce these (IMU handling, the owner's emotion and
 presence, loud sounds); the runtime adds a periodic :class:`Tick` that drives
 state triggers (mood ranges, time of day, idle). Every event is a frozen
 dataclass with ``t_ms`` on the brain's monotonic clock and ``to_json()``.
+
+There is one class per event: the sensors' own types are used as they are
+(``TouchGesture``..., ``HandlingEvent`` from ``sensors.imu`` with its
+intensity, duration and tilt), and :class:`OwnerEmotion` is both what fusion
+estimates and what the selector reads.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
-from behaviors.vocabulary import HANDLING_EVENTS, OWNER_EMOTIONS
+from behaviors.vocabulary import OWNER_EMOTIONS
+from sensors.imu.events import HandlingEvent
 from sensors.touch.events import TouchGesture, TouchOnset, TouchRelease
 
 
-@dataclass(frozen=True)
-class HandlingEvent:
-    """How the pet is being handled: one of ``HANDLING_EVENTS`` (picked_up, held, ...)."""
-
-    t_ms: int
-    event: str
-
-    kind = "handling"
-
-    def __post_init__(self) -> None:
-        if self.event not in HANDLING_EVENTS:
-            raise ValueError(f"unknown handling event {self.event!r}")
-
-    def to_json(self) -> dict[str, object]:
-        """Plain dict for JSON output."""
-        return {"type": self.kind, **asdict(self)}
+def _rounded(value: Any) -> Any:
+    if isinstance(value, float):
+        return round(value, 4)
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    return value
 
 
 @dataclass(frozen=True)
 class OwnerEmotion:
-    """The fused estimate of the owner's emotion.
+    """How the owner seems to feel and how sure the pet is: fusion's estimate and selector event.
 
-    ``valence`` and ``arousal`` in [-1, 1]; ``probabilities`` over
-    ``OWNER_EMOTIONS`` (happy, sad, angry, afraid, surprised, calm);
-    ``confidence`` in [0, 1] (low when modalities are missing).
+    ``valence`` (-1 unpleasant .. +1 pleasant) and ``arousal`` (-1 sleepy or
+    calm .. +1 agitated or excited); ``emotion`` the probabilities over
+    ``OWNER_EMOTIONS`` (happy, sad, angry, afraid, surprised, calm), summing
+    to 1; ``confidence`` 0 (no idea) .. 1 (sure), low when modalities are
+    missing or disagree. Fusion also says why: ``contributions`` is how much
+    each modality moved the estimate (shares summing to 1 over the modalities
+    heard; all 0 when none was), ``weights`` each modality's freshness x
+    reliability in 0..1 (0 = absent or faded out), ``conflict`` in 0..1 the
+    strongest confident disagreement between two modalities, named in
+    ``conflict_between``. An event built by hand (a scenario, a test) may
+    leave those empty.
     """
 
     t_ms: int
     valence: float
     arousal: float
-    probabilities: dict[str, float] = field(default_factory=dict)
+    emotion: dict[str, float] = field(default_factory=dict)
     confidence: float = 1.0
+    contributions: dict[str, float] = field(default_factory=dict)
+    weights: dict[str, float] = field(default_factory=dict)
+    conflict: float = 0.0
+    conflict_between: tuple[str, ...] = ()
 
     kind = "owner_emotion"
+
+    @property
+    def label(self) -> str:
+        """The most probable emotion ("unknown" when no probabilities are given)."""
+        if not self.emotion:
+            return "unknown"
+        return max(self.emotion, key=self.emotion.__getitem__)
 
     def value(self, dimension: str) -> float:
         """Valence, arousal or the probability of an emotion (0 when absent)."""
@@ -56,12 +72,24 @@ class OwnerEmotion:
         if dimension == "arousal":
             return self.arousal
         if dimension in OWNER_EMOTIONS:
-            return self.probabilities.get(dimension, 0.0)
+            return self.emotion.get(dimension, 0.0)
         raise KeyError(dimension)
 
-    def to_json(self) -> dict[str, object]:
-        """Plain dict for JSON output."""
-        return {"type": self.kind, **asdict(self)}
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict (floats rounded to 4 places)."""
+        return {
+            "type": self.kind,
+            "t_ms": self.t_ms,
+            "valence": round(self.valence, 4),
+            "arousal": round(self.arousal, 4),
+            "emotion": _rounded(dict(self.emotion)),
+            "label": self.label,
+            "confidence": round(self.confidence, 4),
+            "contributions": _rounded(dict(self.contributions)),
+            "weights": _rounded(dict(self.weights)),
+            "conflict": round(self.conflict, 4),
+            "conflict_between": list(self.conflict_between),
+        }
 
 
 @dataclass(frozen=True)
@@ -127,3 +155,17 @@ PetEvent = (
 )
 # Events that count as someone interacting with the pet (they end "idle").
 INTERACTIONS = (TouchOnset, TouchGesture, HandlingEvent, OwnerPresence, LoudSound)
+
+__all__ = [
+    "INTERACTIONS",
+    "OWNER_EMOTIONS",
+    "HandlingEvent",
+    "LoudSound",
+    "OwnerEmotion",
+    "OwnerPresence",
+    "PetEvent",
+    "Tick",
+    "TouchGesture",
+    "TouchOnset",
+    "TouchRelease",
+]

@@ -8,8 +8,11 @@ the simulator.
 from firmware import wire
 
 
-class BodyLink:
-    """Decodes what the brain sends and encodes what the body reports."""
+class BrainLink:
+    """The body's link to the brain: decodes what the brain sends, encodes what the body reports.
+
+    (The brain's end is ``brain.body.link.BodyLink``.)
+    """
 
     def __init__(self, port):
         self.port = port

@@ -16,7 +16,7 @@ import time
 from firmware import boards, wire
 from firmware.body import Body
 from firmware.leds import Leds
-from firmware.link import BodyLink
+from firmware.link import BrainLink
 from firmware.motion import MotionMonitor
 from firmware.mpr121 import MPR121, MPR121Pads
 from firmware.mpu6050 import MPU6050
@@ -232,7 +232,7 @@ def build(machine, profile, port=None, neopixel=None, sleep_us=None):
         low_mv = bat_conf["low_mv"]
 
     body = Body(
-        BodyLink(port),
+        BrainLink(port),
         servos,
         scanner,
         vibration,

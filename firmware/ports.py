@@ -1,6 +1,6 @@
 """Byte transports for the body link: USB CDC (stdio) and a hardware UART.
 
-Both offer what ``firmware.link.BodyLink`` needs: ``read() -> bytes | None``
+Both offer what ``firmware.link.BrainLink`` needs: ``read() -> bytes | None``
 without blocking, and ``write(data)``.
 """
 

@@ -138,7 +138,7 @@ def check_unknown_type_and_version():
 def check_body_session_and_safety():
     """No torque before HELLO; clamp and slew; silence eases to rest, then limp."""
     from firmware.body import Body
-    from firmware.link import BodyLink
+    from firmware.link import BrainLink
     from firmware.servos import ServoBank, ServoChannel
     from firmware.touch import TouchScanner
     from firmware.vibration import Vibration
@@ -176,7 +176,7 @@ def check_body_session_and_safety():
     port = Port()
     driver = Driver()
     body = Body(
-        BodyLink(port),
+        BrainLink(port),
         ServoBank(driver, [ServoChannel(0, -3000, 3000, 0, 100)]),
         TouchScanner(Pads(), 2),
         Vibration(Motor()),

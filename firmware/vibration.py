@@ -5,11 +5,7 @@
 
 import math
 
-VIBE_OFF = 0
-VIBE_PURR = 1
-VIBE_PULSE = 2
-VIBE_TWITCH = 3
-VIBE_CONSTANT = 4
+from firmware.wire import VIBE_OFF, VIBE_PULSE, VIBE_PURR, VIBE_TWITCH
 
 
 class Vibration:

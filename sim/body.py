@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 
 from firmware.body import Body
 from firmware.leds import Leds
-from firmware.link import BodyLink
+from firmware.link import BrainLink
 from firmware.motion import MotionMonitor
 from firmware.mpu6050 import MPU6050
 from firmware.servos import ServoBank, ServoChannel
@@ -72,7 +72,7 @@ class VirtualBody:
         self.led_strip = FakeNeoPixel(FakePin(22), led_count)
         self.battery = VirtualBattery(battery_mv)
         self.firmware = Body(
-            BodyLink(self.port),
+            BrainLink(self.port),
             ServoBank(self.servo_driver, channels),
             TouchScanner(self.touch_sensor, pad_count),
             Vibration(self.motor),

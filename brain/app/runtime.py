@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from behaviors.library import BehaviourLibrary, load_library
@@ -24,9 +24,8 @@ from brain.body.joints import DEFAULT_ROBOT, RobotConfig
 from brain.body.link import BodyInfo, BodyLink
 from brain.body.sound import NullSoundPlayer, SoundPlayer
 from brain.clock import Clock, SimulatedClock, minute_of_day
-from brain.events import HandlingEvent, OwnerEmotion, PetEvent, Tick
+from brain.events import OwnerEmotion, PetEvent, Tick
 from brain.fusion.model import FusionModel, FusionModelError
-from brain.fusion.owner import OwnerEmotion as FusedEmotion
 from brain.fusion.owner import OwnerFusion
 from brain.memory import Learner
 from firmware import wire
@@ -109,7 +108,7 @@ class Brain:
         self._sensed: deque[Any] = deque(maxlen=256)
         self.fusion = _make_fusion(fusion)
         self.fusion_period_ms = fusion_period_ms
-        self.owner_emotion: FusedEmotion | None = None
+        self.owner_emotion: OwnerEmotion | None = None
         self._next_fusion_ms = 0
         self._plays: list[str] = []
         self.servo_period_ms = servo_period_ms
@@ -239,7 +238,7 @@ class Brain:
                     react_now |= self._on_touch(event, now_ms)
             elif isinstance(message, wire.Imu):
                 for handled in self.handling.feed_message(message):
-                    react_now |= self._react(HandlingEvent(now_ms, handled.handling), now_ms)
+                    react_now |= self._react(replace(handled, t_ms=now_ms), now_ms)
             elif isinstance(message, wire.Log):
                 log.info("body: %s", message.text)
         while self._inbox:
@@ -294,7 +293,7 @@ class Brain:
             self.owner_emotion = None  # nothing fresh: no opinion rather than a guess
             return False
         self.owner_emotion = fusion.estimate(now_ms)
-        return self._react(self.owner_emotion.to_event(), now_ms)
+        return self._react(self.owner_emotion, now_ms)
 
     def _react(self, event: PetEvent, now_ms: int) -> bool:
         """Show and decide on a non-touch event; True when a behaviour started."""

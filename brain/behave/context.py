@@ -73,7 +73,7 @@ class WorldContext:
         if isinstance(event, TouchGesture):
             self.last_touch_ms[event.gesture] = now_ms
         elif isinstance(event, HandlingEvent):
-            self.last_handling_ms[event.event] = now_ms
+            self.last_handling_ms[event.handling] = now_ms
         elif isinstance(event, LoudSound):
             self.last_loud_ms = now_ms
         elif isinstance(event, OwnerPresence):
@@ -226,7 +226,7 @@ def event_matches(trigger: Trigger, event: PetEvent) -> bool | None:
             return False
         return t.min_intensity <= event.intensity <= t.max_intensity
     if trigger.handling is not None:
-        return isinstance(event, HandlingEvent) and event.event == trigger.handling.event
+        return isinstance(event, HandlingEvent) and event.handling == trigger.handling.event
     if trigger.owner is not None:
         if not isinstance(event, OwnerPresence):
             return False

@@ -16,24 +16,30 @@ from dataclasses import dataclass, field
 
 from behaviors.library import BehaviourLibrary
 from behaviors.schema import Behaviour, ChooseStep, LedSpec, SoundSpec, VibrateSpec, walk_steps
+from behaviors.vocabulary import LED_PATTERNS, VIBRATION_PATTERNS
 from brain.behave.idle import IdleLife
 from brain.behave.timeline import Timeline, compile_timeline, ease
 from brain.body.joints import RobotConfig
 from firmware import wire
 
-VIBE_IDS = {
-    "off": wire.VIBE_OFF,
-    "purr": wire.VIBE_PURR,
-    "pulse": wire.VIBE_PULSE,
-    "twitch": wire.VIBE_TWITCH,
-    "constant": wire.VIBE_CONSTANT,
-}
-LED_IDS = {
-    "off": wire.LED_OFF,
-    "solid": wire.LED_SOLID,
-    "breathe": wire.LED_BREATHE,
-    "blink": wire.LED_BLINK,
-}
+# The wire id of each pattern a behaviour may name: the names are the designers'
+# vocabulary, the ids the protocol's, each defined once; these pair them up.
+VIBE_IDS: dict[str, int] = dict(
+    zip(
+        VIBRATION_PATTERNS,  # off, purr, pulse, twitch, constant
+        (wire.VIBE_OFF, wire.VIBE_PURR, wire.VIBE_PULSE, wire.VIBE_TWITCH, wire.VIBE_CONSTANT),
+        strict=True,
+    )
+)
+VIBE_NAMES: dict[int, str] = {pattern: name for name, pattern in VIBE_IDS.items()}
+"""The name of each vibration pattern id (what the dashboards show)."""
+LED_IDS: dict[str, int] = dict(
+    zip(
+        LED_PATTERNS,  # off, solid, breathe, blink
+        (wire.LED_OFF, wire.LED_SOLID, wire.LED_BREATHE, wire.LED_BLINK),
+        strict=True,
+    )
+)
 
 
 def led_message(spec: LedSpec | None) -> wire.Led:

@@ -17,14 +17,6 @@ from sensors.touch.layout import PadLayout
 if TYPE_CHECKING:
     from brain.app.runtime import Brain, BrainEvent
 
-VIBE_NAMES = {
-    wire.VIBE_OFF: "off",
-    wire.VIBE_PURR: "purr",
-    wire.VIBE_PULSE: "pulse",
-    wire.VIBE_TWITCH: "twitch",
-    wire.VIBE_CONSTANT: "constant",
-}
-
 IMU_EVENT_NAMES = {
     wire.IMU_PICKED_UP: "picked up",
     wire.IMU_PUT_DOWN: "put down",
@@ -90,10 +82,8 @@ def describe_event(event: BrainEvent) -> str:
     if event.kind == "sound":
         return f"sound {data.get('name')} at volume {data.get('volume')}"
     if event.kind == "owner_emotion":
-        probabilities: dict[str, float] = data.get("probabilities") or {}
-        label = max(probabilities.items(), key=lambda item: item[1])[0] if probabilities else "?"
         return (
-            f"owner seems {label} (valence {data.get('valence', 0):+.2f}, "
+            f"owner seems {data.get('label', '?')} (valence {data.get('valence', 0):+.2f}, "
             f"arousal {data.get('arousal', 0):+.2f}, confidence {data.get('confidence', 0):.2f})"
         )
     parts = ", ".join(f"{k}={v}" for k, v in data.items())

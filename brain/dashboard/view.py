@@ -13,9 +13,9 @@ from collections import deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from brain.behave.executor import VIBE_NAMES
 from brain.body.link import BodyLink
 from brain.dashboard.document import (
-    VIBE_NAMES,
     brain_panels,
     describe_event,
     owner_panel,

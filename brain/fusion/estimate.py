@@ -4,23 +4,52 @@ The batch holds the full input row and, when two or more learned modalities
 are present, a row without each of them (their *contribution*: how much the
 estimate moves when that modality is taken away) and a row with each alone
 (their own reading, for *conflict*). Seven rows at most, one ONNX call.
+
+It reads what fusion holds as plain :class:`Evidence` and the model, config
+and baseline it is given: it never imports ``brain.fusion.owner``, its caller.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from itertools import combinations
-from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
-from brain.fusion.features import EMOTIONS, LEARNED_MODALITIES, MODALITIES, OwnerEmotion, assemble
-
-if TYPE_CHECKING:
-    from brain.fusion.owner import OwnerFusion
+from brain.events import OwnerEmotion
+from brain.fusion.baseline import OwnerBaseline
+from brain.fusion.config import FusionConfig
+from brain.fusion.features import EMOTIONS, LEARNED_MODALITIES, MODALITIES, assemble
+from brain.fusion.model import FusionModel
 
 UNIFORM = {e: 1.0 / len(EMOTIONS) for e in EMOTIONS}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What fusion holds at one instant: the input of one estimate.
+
+    ``weights`` are each modality's freshness x reliability (0 = absent);
+    ``blocks`` the learned modalities' encoded observations (None = never
+    seen); ``body_cues`` the latest posture cues (empty = never seen);
+    ``startle_age_ms`` how long ago the last startle was (inf = none).
+    """
+
+    weights: Mapping[str, float]
+    blocks: Mapping[str, npt.NDArray[np.float32] | None]
+    body_cues: Mapping[str, float] = field(default_factory=dict)
+    startle_age_ms: float = math.inf
+
+
+def full_coverage(model: FusionModel) -> float:
+    """Coverage with every learned modality fresh: the normaliser of ``coverage``."""
+    missing = 1.0
+    for m in LEARNED_MODALITIES:
+        missing *= 1.0 - model.quality[m]
+    return 1.0 - missing
 
 
 def _influence(
@@ -52,12 +81,10 @@ def _conflict(
     return math.sqrt(weight_a * weight_b) * _bhattacharyya(a, b) * decisive
 
 
-def _posture(fusion: OwnerFusion, weight: float) -> tuple[float, float]:
-    """(valence, arousal) nudges from posture, bounded by ``body_limit``."""
+def _posture(cues: Mapping[str, float], weight: float, limit: float) -> tuple[float, float]:
+    """(valence, arousal) nudges from posture, bounded by ``limit`` (``body_limit``)."""
     if weight <= 0.0:
         return 0.0, 0.0
-    cues = fusion.body_cues()
-    limit = fusion.config.body_limit
     slump = 1.0 - min(1.0, max(0.0, cues.get("upright", 1.0)))
     motion = min(1.0, max(0.0, cues.get("motion", 0.0)))
     lean = min(1.0, max(-1.0, cues.get("lean", 0.0)))
@@ -71,9 +98,10 @@ def _posture(fusion: OwnerFusion, weight: float) -> tuple[float, float]:
 
 
 def _resolve_conflict(
-    fusion: OwnerFusion,
+    model: FusionModel,
+    config: FusionConfig,
     present: list[str],
-    weights: dict[str, float],
+    weights: Mapping[str, float],
     probs: npt.NDArray[np.float32],
     va: npt.NDArray[np.float32],
     conflict: float,
@@ -86,7 +114,6 @@ def _resolve_conflict(
     emotion, so two confident, opposite readings stay two hypotheses instead
     of meeting in a class neither of them saw.
     """
-    config = fusion.config
     span = config.conflict_full - config.conflict_start
     k = min(1.0, max(0.0, (conflict - config.conflict_start) / span))
     if k <= 0.0:
@@ -96,8 +123,8 @@ def _resolve_conflict(
     va_sum = np.zeros(2, np.float32)
     weight_sum = 0.0
     for i, m in enumerate(present):
-        votes += weights[m] * fusion.model.precision[m] * probs[1 + n + i]
-        w = weights[m] * fusion.model.quality[m]
+        votes += weights[m] * model.precision[m] * probs[1 + n + i]
+        w = weights[m] * model.quality[m]
         va_sum += w * va[1 + n + i]
         weight_sum += w
     mixture = votes / max(1e-9, float(votes.sum()))
@@ -106,10 +133,16 @@ def _resolve_conflict(
     return blended.astype(np.float32), blended_va.astype(np.float32)
 
 
-def instant_estimate(fusion: OwnerFusion, now_ms: float) -> OwnerEmotion:
-    """The unsmoothed estimate from the current observations of ``fusion``."""
-    weights = fusion.weights(now_ms)
-    blocks = fusion.blocks()
+def instant_estimate(
+    evidence: Evidence,
+    model: FusionModel,
+    config: FusionConfig,
+    baseline: OwnerBaseline,
+    now_ms: float,
+) -> OwnerEmotion:
+    """The unsmoothed estimate at ``now_ms`` from ``evidence``, by ``model`` and ``config``."""
+    weights = dict(evidence.weights)
+    blocks = evidence.blocks
     present = [m for m in LEARNED_MODALITIES if weights[m] > 0.0 and blocks[m] is not None]
     contributions = dict.fromkeys(MODALITIES, 0.0)
     conflict = 0.0
@@ -119,7 +152,7 @@ def instant_estimate(fusion: OwnerFusion, now_ms: float) -> OwnerEmotion:
         if len(present) > 1:
             rows += [assemble(blocks, {**weights, m: 0.0}) for m in present]
             rows += [assemble(blocks, {m: weights[m]}) for m in present]
-        probs, va = fusion.model.run(np.stack(rows))
+        probs, va = model.run(np.stack(rows))
         p, fused_va = probs[0], va[0]
         if len(present) == 1:
             contributions[present[0]] = 1.0
@@ -131,27 +164,27 @@ def instant_estimate(fusion: OwnerFusion, now_ms: float) -> OwnerEmotion:
                 amount = _conflict(probs[1 + n + i], probs[1 + n + j], weights[a], weights[b])
                 if amount > conflict:
                     conflict, between = amount, (a, b)
-            p, fused_va = _resolve_conflict(fusion, present, weights, probs, va, conflict)
+            p, fused_va = _resolve_conflict(model, config, present, weights, probs, va, conflict)
         valence, arousal = float(fused_va[0]), float(fused_va[1])
         emotion = {e: float(v) for e, v in zip(EMOTIONS, p, strict=True)}
         entropy = -float(np.sum(p * np.log(np.maximum(p, 1e-9))))
         certainty = 1.0 - entropy / math.log(len(EMOTIONS))
     else:
         emotion, valence, arousal, certainty = dict(UNIFORM), 0.0, 0.0, 0.0
-    d_valence, d_arousal = _posture(fusion, weights["body"])
+    d_valence, d_arousal = _posture(evidence.body_cues, weights["body"], config.body_limit)
     contributions["body"] = 0.25 * (abs(d_valence) + abs(d_arousal))
-    valence += d_valence + fusion.baseline.valence_offset
-    arousal += d_arousal + fusion.baseline.arousal_offset
-    startle = fusion.config.voice.weight(fusion.startle_age_ms(now_ms))
-    if startle >= fusion.config.min_weight:
-        arousal = max(arousal, fusion.config.startle_arousal * startle)
+    valence += d_valence + baseline.valence_offset
+    arousal += d_arousal + baseline.arousal_offset
+    startle = config.voice.weight(evidence.startle_age_ms)
+    if startle >= config.min_weight:
+        arousal = max(arousal, config.startle_arousal * startle)
     total = sum(contributions.values())
     if total > 0:
         contributions = {m: c / total for m, c in contributions.items()}
     missing = 1.0
     for m in present:
-        missing *= 1.0 - weights[m] * fusion.model.quality[m]
-    coverage = min(1.0, (1.0 - missing) / fusion.full_coverage())
+        missing *= 1.0 - weights[m] * model.quality[m]
+    coverage = min(1.0, (1.0 - missing) / full_coverage(model))
     confidence = coverage * (0.3 + 0.7 * certainty) * (1.0 - 0.6 * conflict)
     return OwnerEmotion(
         t_ms=int(now_ms),

@@ -1,4 +1,4 @@
-"""What the fusion model reads and what it says: the input layout and ``OwnerEmotion``.
+"""What the fusion model reads: the input layout, shared by runtime and training.
 
 The layout is shared by the runtime (``brain.fusion.owner``) and the training script
 (``models/train_fusion.py``), so the two cannot drift apart; the model file
@@ -21,25 +21,26 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from brain import events
+from behaviors.vocabulary import OWNER_EMOTIONS
+from sensors.classes import EXPRESSIONS as _EXPRESSIONS
+from sensors.classes import VOICE_EMOTIONS
+from sensors.touch.events import GESTURES
 
-EMOTIONS = ("happy", "sad", "angry", "afraid", "surprised", "calm")
-"""The owner's emotion classes, in the order of the model's probabilities."""
+EMOTIONS: tuple[str, ...] = OWNER_EMOTIONS
+"""The owner's emotion classes (``behaviors.vocabulary.OWNER_EMOTIONS``), in the model's order."""
 
-EXPRESSIONS = ("angry", "disgust", "fear", "happy", "neutral", "sad", "surprise")
-"""The facial-expression model's classes (``sensors.camera.observations.EXPRESSIONS``)."""
+# The face and voice models' classes come from sensors/classes.py, not from the
+# camera or audio package: importing those loads OpenCV or PortAudio (about
+# 50 MiB), which a brain without a camera or microphone must not pay.
+EXPRESSIONS: tuple[str, ...] = _EXPRESSIONS
+"""The facial-expression model's classes (``sensors.classes.EXPRESSIONS``)."""
 
-VOICE_CLASSES = ("angry", "happy", "sad", "afraid", "calm")
-"""The voice-emotion model's classes (``sensors.audio.emotion.CLASSES``)."""
-
-GESTURES = ("stroke", "pat", "scratch", "hold", "poke", "hit", "tickle")
-"""Touch gestures (``sensors.touch.events.GESTURES``)."""
+VOICE_CLASSES: tuple[str, ...] = VOICE_EMOTIONS
+"""The voice-emotion model's classes (``sensors.classes.VOICE_EMOTIONS``)."""
 
 LEARNED_MODALITIES = ("face", "voice", "touch")
 """Modalities the ONNX model reads, in block order."""
@@ -125,63 +126,3 @@ def assemble(blocks: Mapping[str, Vector | None], weights: Mapping[str, float]) 
         row[BLOCKS[name]] = block * weight
         row[PRESENCE_OFFSET + index] = weight
     return row
-
-
-def _rounded(value: Any) -> Any:
-    if isinstance(value, float):
-        return round(value, 4)
-    if isinstance(value, dict):
-        return {k: _rounded(v) for k, v in value.items()}
-    return value
-
-
-@dataclass(frozen=True)
-class OwnerEmotion:
-    """The pet's estimate of how its owner feels, and how sure it is.
-
-    ``contributions`` says how much each modality moved the estimate (shares
-    summing to 1 over the modalities that were heard; all 0 when nothing
-    was). ``weights`` are each modality's freshness x reliability in 0..1
-    (0 = absent or faded out). ``conflict`` in 0..1 is the strongest
-    confident disagreement between two modalities, named in ``conflict_between``.
-    """
-
-    t_ms: int
-    valence: float  # -1 unpleasant .. +1 pleasant
-    arousal: float  # -1 sleepy/calm .. +1 agitated/excited
-    emotion: dict[str, float]  # EMOTIONS -> probability, sums to 1
-    confidence: float  # 0 no idea .. 1 sure
-    contributions: dict[str, float] = field(default_factory=dict)
-    weights: dict[str, float] = field(default_factory=dict)
-    conflict: float = 0.0
-    conflict_between: tuple[str, ...] = ()
-
-    @property
-    def label(self) -> str:
-        """The most probable emotion."""
-        return max(self.emotion, key=self.emotion.__getitem__)
-
-    def to_event(self) -> events.OwnerEmotion:
-        """The runtime's event (``brain.events.OwnerEmotion``) for ``Brain.observe``."""
-        return events.OwnerEmotion(
-            t_ms=self.t_ms,
-            valence=self.valence,
-            arousal=self.arousal,
-            probabilities=dict(self.emotion),
-            confidence=self.confidence,
-        )
-
-    def to_json(self) -> dict[str, Any]:
-        """A JSON-ready dict (rounded floats)."""
-        return {
-            "t_ms": self.t_ms,
-            "valence": round(self.valence, 4),
-            "arousal": round(self.arousal, 4),
-            "emotion": _rounded(dict(self.emotion)),
-            "label": self.label,
-            "confidence": round(self.confidence, 4),
-            "contributions": _rounded(dict(self.contributions)),
-            "weights": _rounded(dict(self.weights)),
-            "conflict": round(self.conflict, 4),
-            "conflict_between": list(self.conflict_between),
-        }

@@ -18,11 +18,11 @@ import models
 from brain.fusion.features import (
     EMOTIONS,
     EXPRESSIONS,
-    GESTURES,
     INPUT_SIZE,
     LEARNED_MODALITIES,
     VOICE_CLASSES,
 )
+from sensors.touch.events import GESTURES
 
 MODEL_PATH = Path(models.__file__).resolve().parent / "fusion.onnx"
 """The committed model (see models/fusion.md)."""

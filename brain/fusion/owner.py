@@ -46,13 +46,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from brain.events import OwnerEmotion
 from brain.fusion.baseline import BaselineTracker, OwnerBaseline
-from brain.fusion.estimate import instant_estimate
+from brain.fusion.config import Freshness, FusionConfig
+from brain.fusion.estimate import Evidence, full_coverage, instant_estimate
 from brain.fusion.features import (
     EMOTIONS,
     LEARNED_MODALITIES,
     MODALITIES,
-    OwnerEmotion,
     assemble,
     encode_face,
     encode_touch_fields,
@@ -60,42 +61,6 @@ from brain.fusion.features import (
 )
 from brain.fusion.model import FusionModel
 from brain.fusion.observe import ObservationRouter
-
-
-@dataclass(frozen=True)
-class Freshness:
-    """How long an observation counts fully, then how fast it fades."""
-
-    hold_ms: float  # full weight for this long after the observation ends
-    fade_ms: float  # then exp(-(age - hold) / fade)
-
-    def weight(self, age_ms: float) -> float:
-        """0..1 weight of an observation ``age_ms`` old."""
-        if age_ms < 0:
-            age_ms = 0.0
-        if age_ms <= self.hold_ms:
-            return 1.0
-        return math.exp(-(age_ms - self.hold_ms) / self.fade_ms)
-
-
-@dataclass(frozen=True)
-class FusionConfig:
-    """Time constants and thresholds (all times in ms of the brain's monotonic clock)."""
-
-    face: Freshness = Freshness(hold_ms=300, fade_ms=1200)  # camera at >= 15 Hz
-    body: Freshness = Freshness(hold_ms=500, fade_ms=1500)  # pose runs at a reduced rate
-    voice: Freshness = Freshness(hold_ms=3000, fade_ms=3000)  # one utterance colours a while
-    touch: Freshness = Freshness(hold_ms=1500, fade_ms=2500)  # one gesture, a few seconds
-    min_weight: float = 0.05  # below this a modality counts as absent
-    smooth_tau_ms: float = 600.0  # normal following of new evidence
-    fast_tau_ms: float = 30.0  # after a strong cue
-    fast_window_ms: float = 400.0  # how long a strong cue keeps the fast time constant
-    startle_arousal: float = 0.6  # a startle or a slap lifts arousal at least this high
-    shout_arousal: float = 0.5  # voice arousal above this with a clear class is a strong cue
-    hit_intensity: float = 0.8  # a hit or poke at least this firm is a strong cue
-    body_limit: float = 0.3  # posture moves valence/arousal by at most this much
-    conflict_start: float = 0.3  # above this conflict the readings start to stay apart ...
-    conflict_full: float = 0.6  # ... and from this one on they are a reliability-weighted mixture
 
 
 @dataclass
@@ -127,10 +92,7 @@ class OwnerFusion:
         self._startle_ms = -math.inf
         self._state: OwnerEmotion | None = None
         self._router = ObservationRouter(self)
-        full = 1.0
-        for m in LEARNED_MODALITIES:
-            full *= 1.0 - model.quality[m]
-        self._full_coverage = 1.0 - full
+        self._full_coverage = full_coverage(model)
 
     # -- calibration --------------------------------------------------------
 
@@ -240,14 +202,19 @@ class OwnerFusion:
             slot = self._slots.get(m)
             w = 0.0
             if slot is not None:
-                fresh: Freshness = getattr(self.config, m)
-                w = fresh.weight(now_ms - slot.end_ms) * slot.reliability
+                w = self.config.freshness(m).weight(now_ms - slot.end_ms) * slot.reliability
             out[m] = w if w >= self.config.min_weight else 0.0
         return out
 
     def instant(self, now_ms: float) -> OwnerEmotion:
         """The unsmoothed estimate from the current observations."""
-        return instant_estimate(self, now_ms)
+        evidence = Evidence(
+            weights=self.weights(now_ms),
+            blocks=self.blocks(),
+            body_cues=self.body_cues(),
+            startle_age_ms=self.startle_age_ms(now_ms),
+        )
+        return instant_estimate(evidence, self.model, self.config, self._baseline, now_ms)
 
     def estimate(self, now_ms: float) -> OwnerEmotion:
         """The published, smoothed estimate at ``now_ms`` (call at >= 10 Hz)."""
@@ -275,7 +242,7 @@ class OwnerFusion:
         )
         return self._state
 
-    # -- used by brain.fusion_estimate ----------------------------------------
+    # -- what one estimate reads (brain.fusion.estimate.Evidence) -------------
 
     def blocks(self) -> dict[str, npt.NDArray[np.float32] | None]:
         """The learned modalities' current blocks (None when never seen)."""

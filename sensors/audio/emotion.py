@@ -18,8 +18,9 @@ import numpy.typing as npt
 
 from sensors.audio.prosody import FEATURE_NAMES
 from sensors.audio.vad import MODELS_DIR, ModelLoadError, cpu_session
+from sensors.classes import VOICE_EMOTIONS
 
-CLASSES = ("angry", "happy", "sad", "afraid", "calm")
+CLASSES: tuple[str, ...] = VOICE_EMOTIONS  # defined once, in sensors/classes.py
 EMOTION_PATH = MODELS_DIR / "voice_emotion.onnx"
 Z_LIMIT = 4.0  # normalised features are clipped here: one odd utterance cannot dominate
 

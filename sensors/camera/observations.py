@@ -10,8 +10,15 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-EXPRESSIONS = ("angry", "disgust", "fear", "happy", "neutral", "sad", "surprise")
-"""The expression classes, in the order every expression model outputs them."""
+from sensors.classes import EXPRESSIONS
+
+__all__ = [
+    "EXPRESSIONS",
+    "BodyObservation",
+    "FaceCues",
+    "FaceObservation",
+    "VisionObservation",
+]
 
 
 def _rounded(value: Any) -> Any:

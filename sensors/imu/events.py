@@ -36,6 +36,10 @@ class HandlingEvent:
 
     kind = "handling"
 
+    def __post_init__(self) -> None:
+        if self.handling not in HANDLING:
+            raise ValueError(f"unknown handling event {self.handling!r} (one of {HANDLING})")
+
     def to_json(self) -> dict[str, object]:
         """Plain dict for JSON output."""
         return {"type": self.kind, **asdict(self)}

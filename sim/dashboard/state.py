@@ -14,8 +14,8 @@ from collections.abc import Callable
 from typing import Any
 
 from brain.app.runtime import BrainEvent
+from brain.behave.executor import VIBE_NAMES
 from brain.dashboard.document import (
-    VIBE_NAMES,
     brain_panels,
     describe_event,
     describe_imu,

@@ -38,6 +38,9 @@ def test_a_corrupt_or_unwritable_cache_is_ignored(tmp_path: Path) -> None:
     (entry,) = store.glob("library-*.json")
     entry.write_text("{not json")
     assert load_library(cache_dir=store) == library
+    for stale in ('{"behaviours": [{"name": 1}]}', "[]", '{"poses": {}}'):
+        entry.write_text(stale)  # JSON, but not a library this version wrote
+        assert load_library(cache_dir=store) == library
     blocked = tmp_path / "file"
     blocked.write_text("a file where the folder should be")
     assert load_library(cache_dir=blocked) == library

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from firmware import wire
 from firmware.body import Body
-from firmware.link import BodyLink
+from firmware.link import BrainLink
 from firmware.servos import ServoBank, ServoChannel
 from firmware.touch import TouchScanner
 from firmware.vibration import Vibration
@@ -37,7 +37,7 @@ def make_body() -> tuple[Body, Port, VirtualServoDriver]:
     port = Port()
     driver = VirtualServoDriver()
     body = Body(
-        BodyLink(port),
+        BrainLink(port),
         ServoBank(driver, [ServoChannel(0, -4500, 4500, 0, 60)]),
         TouchScanner(Pads(), 4),
         Vibration(VirtualMotor()),

@@ -76,3 +76,8 @@ def test_a_calm_body_on_a_table_reports_nothing() -> None:
     for t in range(0, 10_000, 20):
         events += detector.feed(t, (3, -2, 1001), (5, -4, 2), 0, 0)
     assert events == []
+
+
+def test_an_unknown_handling_name_is_refused_in_one_line() -> None:
+    with pytest.raises(ValueError, match="unknown handling event 'flying'"):
+        HandlingEvent(0, "flying")

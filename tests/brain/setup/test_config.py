@@ -82,7 +82,6 @@ def test_camera_rotation_and_microphone_rules(tmp_path: Path) -> None:
 
 
 def test_unknown_microphone_type_lists_the_registered_ones(tmp_path: Path) -> None:
-    pytest.importorskip("sensors.audio")
     (message,) = _errors(tmp_path, robot_yaml(Path("/dev/petbody"), microphone="type: alsa"))
     assert ": microphone.type: " in message
     assert "unknown type 'alsa'" in message and "pyaudio" in message

@@ -83,24 +83,38 @@ def test_imu_bits_become_handling_events() -> None:
     # The bit staying set is not a new event.
     link.inbox.append(wire.Imu(500, events=wire.IMU_PICKED_UP))
     run(brain, link, 700, start_ms=400)
-    kinds = [e.data.get("event") for e in brain.events if e.kind == "handling"]
+    handled = [e.data for e in brain.events if e.kind == "handling"]
+    kinds = [d.get("handling") for d in handled]
     assert kinds == ["picked_up"]
+    assert handled[0]["source"] == "body"  # the body's own event bit, not read from motion
 
 
 def test_a_pick_up_read_from_the_motion_alone_reaches_the_behaviours() -> None:
+    from sensors.imu import HandlingDetector
     from sensors.imu.synthetic import imu_stream
 
     brain, link, _ = make_brain()
     stream = imu_stream("pick_up_hold_put_down", seed=1)
+    sent: list[wire.Imu] = []
     for t in range(0, 6000, 10):
         for sample in stream:
             if t <= sample.t_ms < t + 10:
-                link.inbox.append(
+                sent.append(
                     wire.Imu(sample.t_ms, sample.accel_mg, sample.gyro_ddps, sample.motion, 0)
                 )
+                link.inbox.append(sent[-1])
         brain.step(t)
-    kinds = [e.data.get("event") for e in brain.events if e.kind == "handling"]
+    handled = [e.data for e in brain.events if e.kind == "handling"]
+    kinds = [d.get("handling") for d in handled]
     assert kinds[:2] == ["picked_up", "held"]
+    # The detector's reading (intensity, duration, tilt, source) is kept on the way to
+    # the behaviours; only the time is restamped on the brain's clock.
+    detector = HandlingDetector()
+    expected = [e.to_json() for message in sent for e in detector.feed_message(message)]
+    for event in expected:
+        event.pop("t_ms"), event.pop("type")
+    assert handled == expected
+    assert handled[0]["source"] == "imu" and float(handled[0]["intensity"]) > 0  # type: ignore[arg-type]
     assert "picked_up_relaxed" in decisions(brain)
 
 

@@ -4,68 +4,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from fake_sound_card import FakeSoundCard
 
 from brain.app.health import DeviceHealth
 from brain.body.speaker import BLOCK_SAMPLES, SpeakerPlayer
-
-
-class _Stream:
-    def __init__(self, card: _Card) -> None:
-        self.card = card
-
-    def write(self, data: bytes) -> None:
-        if not self.card.plugged:
-            raise OSError("device unavailable")
-        self.card.written.append(np.frombuffer(data, dtype=np.int16).copy())
-        time.sleep(0.001)
-
-    def stop_stream(self) -> None: ...
-
-    def close(self) -> None: ...
-
-
-class _Card:
-    """A USB sound card that can be unplugged."""
-
-    def __init__(self, rate_hz: float = 16000.0) -> None:
-        self.plugged = True
-        self.rate_hz = rate_hz
-        self.written: list[npt.NDArray[np.int16]] = []
-        self.opened_at: list[int] = []
-
-    def backend(self) -> Any:
-        card = self
-
-        class PortAudio:
-            def get_device_count(self) -> int:
-                return 2 if card.plugged else 1
-
-            def get_default_output_device_info(self) -> dict[str, Any]:
-                if not card.plugged:
-                    raise OSError("No Default Output Device Available")
-                return {"index": 1, **self.get_device_info_by_index(1)}
-
-            def get_device_info_by_index(self, index: int) -> dict[str, Any]:
-                names = ["HDMI", "USB Audio Device"]
-                return {
-                    "name": names[index],
-                    "maxOutputChannels": 2,
-                    "defaultSampleRate": card.rate_hz,
-                }
-
-            def open(self, rate: int, **_: Any) -> _Stream:
-                if rate != card.rate_hz:
-                    raise ValueError("Invalid sample rate")
-                card.opened_at.append(rate)
-                return _Stream(card)
-
-            def terminate(self) -> None: ...
-
-        return PortAudio()
 
 
 def _wait(predicate: Callable[[], bool], timeout_s: float = 5.0) -> None:
@@ -82,7 +27,7 @@ def _bank(name: str) -> npt.NDArray[np.int16]:
 
 
 def test_plays_scaled_sound_and_recovers_after_unplug() -> None:
-    card = _Card()
+    card = FakeSoundCard()
     health = DeviceHealth()
     player = SpeakerPlayer(
         _bank, health, device="usb", volume=0.5, retry_ms=50, backend=card.backend
@@ -114,7 +59,7 @@ def test_plays_scaled_sound_and_recovers_after_unplug() -> None:
 
 
 def test_resamples_for_a_device_without_16_khz() -> None:
-    card = _Card(rate_hz=48000.0)
+    card = FakeSoundCard(rate_hz=48000.0)
     health = DeviceHealth()
     player = SpeakerPlayer(_bank, health, retry_ms=50, backend=card.backend, device=1)
     player.start()
@@ -129,7 +74,7 @@ def test_resamples_for_a_device_without_16_khz() -> None:
 
 
 def test_a_missing_speaker_is_reported_once() -> None:
-    card = _Card()
+    card = FakeSoundCard()
     card.plugged = False
     health = DeviceHealth()
     reports: list[bool | None] = []

@@ -11,7 +11,7 @@ import pytest
 from brain.cli import main
 
 PORTRAIT = Path(matplotlib.get_data_path()) / "sample_data" / "grace_hopper.jpg"
-FER = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "fer2013"
+FER = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "fer2013"
 
 
 def lines(text: str) -> list[dict[str, object]]:

@@ -252,6 +252,28 @@ def test_router_takes_the_sensors_own_types_and_declines_others(fusion: OwnerFus
     assert fusion.weights(950.0)["face"] == 1.0  # the last good face stays
 
 
+def test_router_dispatches_on_the_class_not_its_name(fusion: OwnerFusion) -> None:
+    from dataclasses import dataclass
+
+    from sensors.camera.observations import FaceObservation
+
+    @dataclass
+    class LookAlike:  # the fields of a face, under another class
+        t_ms: int
+        present: bool
+        expression: dict[str, float]
+
+    LookAlike.__name__ = LookAlike.__qualname__ = "FaceObservation"
+    assert not fusion.update(LookAlike(900, True, {"happy": 1.0}), 900.0)
+    assert fusion.weights(900.0)["face"] == 0.0
+
+    class TrackedFace(FaceObservation):  # a subclass is still a face
+        pass
+
+    assert fusion.update(TrackedFace(t_ms=900, present=True, expression={"happy": 1.0}), 900.0)
+    assert fusion.weights(900.0)["face"] == 1.0
+
+
 def test_broken_model_files_give_one_clear_error(tmp_path: Path) -> None:
     with pytest.raises(FusionModelError, match="missing"):
         FusionModel(tmp_path / "none.onnx")
@@ -259,7 +281,7 @@ def test_broken_model_files_give_one_clear_error(tmp_path: Path) -> None:
     corrupt.write_bytes(b"\x08\x07not an onnx model")
     with pytest.raises(FusionModelError, match="cannot be loaded"):
         FusionModel(corrupt)
-    other = Path(__file__).resolve().parents[2] / "models" / "voice_emotion.onnx"
+    other = Path(__file__).resolve().parents[3] / "models" / "voice_emotion.onnx"
     with pytest.raises(FusionModelError, match="lacks its metadata"):
         FusionModel(other)  # a valid ONNX file, but not a fusion model
 
@@ -275,24 +297,28 @@ def test_model_is_small_and_memory_bench_loader_works(model: FusionModel) -> Non
 def test_layout_matches_the_sensors_class_lists() -> None:
     from brain.fusion import features as fusion_features
     from sensors.audio.emotion import CLASSES
+    from sensors.camera.observations import EXPRESSIONS as CAMERA_EXPRESSIONS
     from sensors.touch.events import GESTURES
 
     assert fusion_features.VOICE_CLASSES == CLASSES
     assert fusion_features.GESTURES == GESTURES
-    camera = pytest.importorskip("sensors.camera.observations", reason="camera not merged yet")
-    assert camera.EXPRESSIONS == fusion_features.EXPRESSIONS
+    assert CAMERA_EXPRESSIONS == fusion_features.EXPRESSIONS
 
 
-def test_estimate_becomes_the_runtimes_event(fusion: OwnerFusion) -> None:
-    from brain.events import OWNER_EMOTIONS
+def test_the_estimate_is_the_runtimes_event(fusion: OwnerFusion) -> None:
+    from brain.events import OWNER_EMOTIONS, OwnerEmotion
 
     fusion.update_face(HAPPY_FACE, 0.0)
     estimate = fusion.estimate(250.0)
-    event = estimate.to_event()
+    event: OwnerEmotion = estimate  # one type: what fusion says is what the selector reads
+    assert isinstance(event, OwnerEmotion) and event.kind == "owner_emotion"
     assert tuple(EMOTIONS) == tuple(OWNER_EMOTIONS)
     assert event.t_ms == 250 and event.confidence == estimate.confidence
     assert event.value("happy") == estimate.emotion["happy"]
     assert event.value("valence") == estimate.valence
+    data = event.to_json()
+    assert data["type"] == "owner_emotion" and data["label"] == event.label == "happy"
+    assert data["contributions"]["face"] == 1.0
 
 
 def test_a_late_older_observation_does_not_replace_a_newer_one(fusion: OwnerFusion) -> None:

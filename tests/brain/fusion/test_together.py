@@ -12,7 +12,7 @@ import pytest
 from sensors.touch.synthetic import generate_trace
 from sensors.touch.trace import write_trace
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+SHARED = Path(__file__).resolve().parents[3].parent / "shared" / "data"
 EMODB_ANGRY = SHARED / "emodb" / "03a01Wa.wav"
 FER_HAPPY = SHARED / "fer2013" / "publictest" / "happy"
 
@@ -76,7 +76,6 @@ def test_real_voice_and_touch_fuse(hit_trace: Path, tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not FER_HAPPY.is_dir(), reason=f"FER2013 not found at {FER_HAPPY}")
 def test_real_face_crop_is_used_when_the_camera_is_built(hit_trace: Path) -> None:
-    pytest.importorskip("sensors.camera.perceive", reason="camera perception not merged yet")
     crop = sorted(FER_HAPPY.glob("*.jpg"))[0]
     done = together(str(crop), str(EMODB_ANGRY), extra=("--crops",))
     assert done.returncode == 0, done.stderr

@@ -18,7 +18,7 @@ from sim.dashboard.live import LiveSim
 from sim.scenario import Scenario, bundled_face
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[3] / "artifacts"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from fake_sound_card import FakeSoundCard
 from robot_run_helpers import robot_yaml
-from test_robot_speaker import _Card
 
 from brain.app.pet import PetApp
 from brain.body import speaker
@@ -29,10 +29,7 @@ def _wait(predicate: Callable[[], bool], timeout_s: float = 10.0) -> None:
 def test_a_stroke_purrs_through_the_speaker(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pytest.importorskip(
-        "brain.body.sound", reason="the sound player interface is not in this build"
-    )
-    card = _Card()
+    card = FakeSoundCard()
     monkeypatch.setattr(speaker, "_default_backend", card.backend)
     with LiveBody(tmp_path / "petbody") as body:
         path = tmp_path / "robot.yaml"
