@@ -68,9 +68,9 @@ def answer_of(event: PetEvent) -> str | None:
             return "warm"
         return None
     if isinstance(event, HandlingEvent):
-        if event.event in COLD_HANDLING:
+        if event.handling in COLD_HANDLING:
             return "cold"
-        return "warm" if event.event in WARM_HANDLING else None
+        return "warm" if event.handling in WARM_HANDLING else None
     if isinstance(event, OwnerEmotion) and event.confidence >= 0.4:
         if event.value("angry") > 0.5:
             return "cold"

@@ -119,11 +119,11 @@ def test_exploration_dies_down_as_evidence_grows() -> None:
         return sum(not learner.judge("seek_attention", 8 * 3_600_000)[0] for _ in range(400)) / 400
 
     few, many = held_fraction(2), held_fraction(20)
-    assert 0.1 < few < 0.6  # still trying now and then
+    assert 0.3 < few < 0.8  # still trying now and then (expected 0.57: Beta(4, 3), two draws)
     assert many > 0.95
     fresh = learner_at(MONDAY, seed=5)
     untrained = sum(not fresh.judge("seek_attention", 0)[0] for _ in range(400)) / 400
-    assert untrained < 0.1  # Beta(4, 1): P(draw < 0.5) = 6 %
+    assert untrained < 0.18  # Beta(4, 1), two draws: 1 - (1 - 0.5**4) ** 2 = 12 %
 
 
 def test_reactive_behaviours_are_never_held_back() -> None:
