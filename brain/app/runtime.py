@@ -286,6 +286,8 @@ class Brain:
             return False
         while self._sensed:
             fusion.update(self._sensed.popleft(), now_ms)
+        if self.learner is not None:
+            self.learner.sync_baseline(fusion, now_ms)
         if now_ms < self._next_fusion_ms:
             return False
         self._next_fusion_ms = now_ms + self.fusion_period_ms

@@ -24,8 +24,10 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from brain.events import HandlingEvent, OwnerEmotion, OwnerPresence, PetEvent
+from brain.fusion.baseline import OwnerBaseline
 from brain.memory.owner import Episode, OwnerMemory
 from brain.memory.rhythm import DUE_FRACTION, days_text, slot_clock
 from brain.memory.welcome import (
@@ -45,6 +47,19 @@ WARM_HANDLING = ("held", "cradled")
 COLD_HANDLING = ("put_down", "shaken")
 SAD_PERSIST_MS = 120_000  # sadness or stress this long counts as the owner's mood
 RECENT_TOUCH_MS = 600_000
+BASELINE_PERIOD_MS = 3_600_000  # the learned fusion baseline is stored once an hour
+
+
+class BaselineHolder(Protocol):
+    """What owner memory needs of fusion (``brain.fusion.owner.OwnerFusion``)."""
+
+    def set_baseline(self, baseline: OwnerBaseline) -> None:
+        """Use this owner's baseline from now on."""
+        ...
+
+    def learned_baseline(self) -> OwnerBaseline:
+        """The baseline learned so far."""
+        ...
 
 
 @dataclass
@@ -112,6 +127,7 @@ class Learner:
         self._touches: deque[int] = deque(maxlen=500)
         self.closed: list[Episode] = []  # answered episodes of this run (reports, dashboard)
         self._due_cache: dict[tuple[int, int], tuple[bool, str]] = {}
+        self._baseline_due_ms: int | None = None  # None: not restored into fusion yet
 
     # -- context --------------------------------------------------------------
 
@@ -192,6 +208,24 @@ class Learner:
         clock = f"{moment.hour:02d}:{moment.minute // 15 * 15:02d}"
         words = f"around {clock} on {kind} you are usually {'not ' if quiet else ''}around"
         return quiet, f"{words}: there {days_text(there, days)}"
+
+    # -- the owner's fusion baseline ---------------------------------------------
+
+    def sync_baseline(self, fusion: BaselineHolder, now_ms: int) -> None:
+        """Restore the stored fusion baseline once; store the learned one every hour."""
+        if self._baseline_due_ms is None:
+            stored = self.memory.load_baseline()
+            if stored is not None:
+                try:
+                    fusion.set_baseline(OwnerBaseline.from_json(stored))
+                except (TypeError, ValueError) as error:
+                    self.memory.store.say(f"stored fusion baseline ignored: {error}")
+            self._baseline_due_ms = now_ms + BASELINE_PERIOD_MS
+        elif now_ms >= self._baseline_due_ms:
+            self._baseline_due_ms = now_ms + BASELINE_PERIOD_MS
+            learned = fusion.learned_baseline()
+            if learned.face_count > 0:
+                self.memory.save_baseline(learned.to_json())
 
     # -- what happened ----------------------------------------------------------
 

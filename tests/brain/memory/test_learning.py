@@ -213,3 +213,30 @@ def test_learned_condition_reads_the_welcome(
     condition = Condition.model_validate({"learned": {"welcome": spec}})
     assert condition_holds(condition, context, CALM, 19 * 3_600_000, "seek_attention") is holds
     assert "seek_attention on weekdays around 19:00" in context.learned_notes[-1]
+
+
+class _Fusion:
+    def __init__(self, learned: dict[str, object]) -> None:
+        from brain.fusion.baseline import OwnerBaseline
+
+        self.set_to: OwnerBaseline | None = None
+        self.learned = OwnerBaseline.from_json(learned)
+
+    def set_baseline(self, baseline: object) -> None:
+        self.set_to = baseline  # type: ignore[assignment]
+
+    def learned_baseline(self) -> object:
+        return self.learned
+
+
+def test_the_fusion_baseline_is_restored_at_start_and_stored_hourly() -> None:
+    memory = OwnerMemory(None)
+    memory.save_baseline({"face_expression": {"neutral": 0.9}, "face_count": 50.0})
+    learner = learner_at(MONDAY, memory)
+    fusion = _Fusion({"face_expression": {"happy": 0.5}, "face_count": 120.0})
+    learner.sync_baseline(fusion, 0)  # type: ignore[arg-type]
+    assert fusion.set_to is not None and fusion.set_to.face_count == 50.0
+    learner.sync_baseline(fusion, 1_800_000)  # type: ignore[arg-type]
+    assert memory.load_baseline()["face_count"] == 50.0  # type: ignore[index]
+    learner.sync_baseline(fusion, 3_600_000)  # type: ignore[arg-type]
+    assert memory.load_baseline()["face_count"] == 120.0  # type: ignore[index]

@@ -110,6 +110,18 @@ def test_a_read_only_file_keeps_the_pet_running_without_learning(tmp_path: Path)
         tmp_path.chmod(stat.S_IRWXU)
 
 
+def test_a_disk_that_refuses_writes_turns_learning_off_and_says_so_once(tmp_path: Path) -> None:
+    memory = OwnerMemory(tmp_path / "owner.db")
+    assert memory.record_episode(episode(MONDAY))
+    # What SQLite reports for a read-only file (and, as "disk is full", for a full disk).
+    memory.store.conn.execute("PRAGMA query_only = ON")
+    assert not memory.record_episode(episode(MONDAY))
+    assert not memory.record_touch(MONDAY, "chin", "scratch")
+    assert not memory.learning
+    assert len(memory.notices) == 1 and "without learning" in memory.notices[0]
+    assert len(memory.episodes()) == 1  # what was learned before is still read
+
+
 def test_retention_folds_old_episodes_and_a_simulated_year_stays_small(tmp_path: Path) -> None:
     path = tmp_path / "owner.db"
     # Sync mode changes durability, not size: NORMAL keeps this test fast.
