@@ -51,7 +51,7 @@ SITUATIONS: dict[str, tuple[list[str], dict[str, float], str]] = {
 }
 # Situations that need more than a few events: tested where they are built
 # (wait_by_door needs a learned rhythm, stay_close_while_sad minutes of sadness:
-# tests/brain/memory/test_selection_with_memory.py).
+# tests/brain/memory/test_learning.py).
 ELSEWHERE = {"wake_up_stretch", "wait_by_door", "stay_close_while_sad"}
 
 
