@@ -133,6 +133,10 @@ class SimAudio:
         self.listeners: list[AudioListener] = []
         self._rendered_ms = 0
 
+    def skip_to(self, now_ms: int) -> None:
+        """Start hearing at ``now_ms`` (a perception process that joins a run midway)."""
+        self._rendered_ms = max(self._rendered_ms, now_ms)
+
     def __call__(self, session: SimSession, events: list[BrainEvent]) -> None:
         """Hear the room up to now and pass on what the pipeline made of it."""
         now = session.now_ms

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -37,6 +37,22 @@ def _optional(module: str) -> Any:
         raise
 
 
+class Part(Protocol):
+    """A part that lives with the app's main loop (the network of a split pet)."""
+
+    def start(self, app: PetApp) -> None:
+        """Called at the end of the app's start."""
+        ...
+
+    def step(self, app: PetApp, now_ms: int) -> None:
+        """Called once per main-loop pass; must not block."""
+        ...
+
+    def stop(self, app: PetApp) -> None:
+        """Called at shutdown."""
+        ...
+
+
 @dataclass
 class Integrations:
     """The optional parts found in this build and how to call them."""
@@ -48,6 +64,7 @@ class Integrations:
     missing: list[str] = field(default_factory=list)
     # The simulator dashboard's page, reused on the robot; None: a plain built-in page.
     dashboard_static: Path | None = None
+    parts: list[Part] = field(default_factory=list)  # e.g. brain.net.roles.NetworkCore
 
     def camera_perceive(self, camera: CameraSection) -> Callable[[], Perceive | None] | None:
         """Factory of the per-frame vision function (built in the camera's thread)."""
@@ -89,14 +106,20 @@ class Integrations:
 
     def start(self, app: PetApp) -> None:
         """Say once what this build lacks."""
-        for part in self.missing:
-            app.health.off(part, "not in this build yet")
+        for missing in self.missing:
+            app.health.off(missing, "not in this build yet")
+        for part in self.parts:
+            part.start(app)
 
     def step(self, app: PetApp, now_ms: int) -> None:
-        """Per-loop work of the optional parts (none needed yet)."""
+        """Per-loop work of the plugged-in parts."""
+        for part in self.parts:
+            part.step(app, now_ms)
 
     def stop(self, app: PetApp) -> None:
         """Release what :meth:`start` opened."""
+        for part in self.parts:
+            part.stop(app)
 
 
 def load_integrations() -> Integrations:

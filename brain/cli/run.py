@@ -31,6 +31,13 @@ def register(groups: CommandGroups) -> None:
     parser.add_argument(
         "--log-level", default="info", choices=("debug", "info", "warning", "error")
     )
+    parser.add_argument(
+        "--role",
+        choices=("all", "core", "perception", "dashboard"),
+        help="this board's part of a split pet (default: robot.yaml's network.role, all): "
+        "core = body, behaviours, fusion; perception = camera and microphone; "
+        "dashboard = household view of every pet (see docs/robot.md)",
+    )
 
 
 def setup_logging(level: str) -> None:
@@ -75,15 +82,31 @@ def run_pet(args: argparse.Namespace) -> int:
         silence_audio_libraries()  # ALSA/JACK lines at every microphone or speaker retry
     config = load_config_or_fail(args.config)
     assert isinstance(config, RobotFile)
-    paths = config.library_paths(args.config.resolve().parent)
+    base = args.config.resolve().parent
+    role = args.role or config.network.role
+    if role != "all" and not (config.network.listen or config.network.connect):
+        raise UserError(f"--role {role} needs network.listen or network.connect in {args.config}")
+    if role == "perception":
+        from brain.net.roles import run_perception
+
+        return run_perception(config, base)
+    if role == "dashboard":
+        from brain.net.roles import run_household
+
+        return run_household(config, base)
+    paths = config.library_paths(base)
     try:
         library = load_library(paths)
     except LibraryError as error:
         raise UserError("behaviour library has errors:\n" + "\n".join(error.messages)) from error
     with events_file(args.events) as events:
-        memory_path = config.memory.file(args.config.resolve().parent)
+        memory_path = config.memory.file(base)
         app = PetApp(
             config, library, events_out=events, library_paths=paths, memory_path=memory_path
         )
+        if role == "core" or config.network.listen or config.network.connect:
+            from brain.net.roles import attach_core
+
+            attach_core(app, config, role, base)
         app.install_signal_handlers()
         return app.run()

@@ -187,6 +187,11 @@ class OwnerFusion:
         self._startle_ms = end_ms
         self._fast_until_ms = end_ms + self.config.fast_window_ms
 
+    def drop(self, modalities: tuple[str, ...]) -> None:
+        """Forget these modalities now (their source is gone): their weight is 0 at once."""
+        for modality in modalities:
+            self._slots.pop(modality, None)
+
     def forget(self) -> None:
         """Drop every observation and the smoothed state (a new owner, a new session)."""
         self._slots.clear()

@@ -27,6 +27,7 @@ from pydantic import (
 from behaviors.vocabulary import JOINTS
 from behaviors.yamlfile import load_model
 from brain.body.joints import Joint, RobotConfig
+from brain.setup.network import NetworkSection
 from sensors.touch.classifier import TouchThresholds
 from sensors.touch.layout import ZONES, Pad, PadLayout
 from sensors.touch.pads import PadThresholds
@@ -339,6 +340,7 @@ class RobotFile(_Strict):
     dashboard: DashboardSection = DashboardSection()
     behaviours: BehavioursSection = BehavioursSection()
     memory: MemorySection = MemorySection()
+    network: NetworkSection = NetworkSection()  # absent: all in one process, no network
 
     @field_validator("servos")
     @classmethod

@@ -54,6 +54,29 @@ def register(groups: CommandGroups) -> None:
     )
     parser.add_argument("--seed", type=int, help="with --persona: override the persona's seed")
     parser.add_argument("--plot", type=Path, help="with --persona: write a PNG learning curve")
+    parser.add_argument(
+        "--split",
+        action="store_true",
+        help="run the perception role (microphone, camera) in a second process, over Zenoh "
+        "on 127.0.0.1 (headless)",
+    )
+    parser.add_argument(
+        "--pets",
+        type=int,
+        metavar="N",
+        help="run N pets at once and the household view that shows them all (Zenoh on 127.0.0.1)",
+    )
+    parser.add_argument(
+        "--household",
+        metavar="PORT",
+        type=int,
+        help="with --split: also publish the pet's state to a household view listening on "
+        "tcp/127.0.0.1:PORT",
+    )
+    # The second process of --split (started by the first; not for people).
+    parser.add_argument("--role", choices=("perception",), help=argparse.SUPPRESS)
+    parser.add_argument("--pet-id", default="sim", help=argparse.SUPPRESS)
+    parser.add_argument("--zenoh-port", type=int, help=argparse.SUPPRESS)
     add_live_options(parser)
     add_scenario_options(parser)
     replay_parser = groups.command(
@@ -93,6 +116,18 @@ def run_sim(args: argparse.Namespace) -> int:
         return run_personas(args)
     if args.speed is not None and args.speed <= 0:
         raise UserError("--speed must be positive")
+    if args.role == "perception":
+        from sim.split import run_perception_process
+
+        if args.zenoh_port is None:
+            raise UserError("--role perception needs --zenoh-port")
+        return run_perception_process(
+            load_scenario(args.scenario or DEMO_SCENARIO), args.pet_id, args.zenoh_port
+        )
+    if args.pets is not None:
+        from sim.cli.household import run_household
+
+        return run_household(args, library_or_error(args.library))
     if args.play and args.scenario:
         raise UserError("--play and --scenario do not go together")
     library = library_or_error(args.library)
@@ -104,6 +139,10 @@ def run_sim(args: argparse.Namespace) -> int:
     else:
         scenario = load_scenario(args.scenario or DEMO_SCENARIO)
     scenario = with_start(scenario, args.start)
+    if args.split:
+        from sim.cli.household import run_split
+
+        return run_split(args, scenario, library)
     if not args.headless:
         args.speed = args.speed or 1.0
         return run_live(args, scenario, library, "sim", ticks)
