@@ -31,7 +31,12 @@ def beliefs(memory: OwnerMemory) -> dict[str, Any]:
     for (behaviour, where), counts in sorted(parts.items(), key=lambda item: -item[1].answers):
         if counts.answers < MIN_ANSWERS:
             continue
-        verdict = "welcome" if counts.mean >= 0.5 else "unwelcome"
+        if counts.mean > 0.55:
+            verdict = "welcome"
+        elif counts.mean < 0.45:
+            verdict = "unwelcome"
+        else:
+            verdict = "not clear yet"
         welcome.append(
             {
                 "behaviour": behaviour,
