@@ -47,6 +47,7 @@ WARM_HANDLING = ("held", "cradled")
 COLD_HANDLING = ("put_down", "shaken")
 SAD_PERSIST_MS = 120_000  # sadness or stress this long counts as the owner's mood
 RECENT_TOUCH_MS = 600_000
+TOUCH_FLUSH_MS = 60_000  # touch habit counts are written once a minute
 BASELINE_PERIOD_MS = 3_600_000  # the learned fusion baseline is stored once an hour
 
 
@@ -128,6 +129,7 @@ class Learner:
         self.closed: list[Episode] = []  # answered episodes of this run (reports, dashboard)
         self._due_cache: dict[tuple[int, int], tuple[bool, str]] = {}
         self._baseline_due_ms: int | None = None  # None: not restored into fusion yet
+        self._touches_due_ms = 0
 
     # -- context --------------------------------------------------------------
 
@@ -279,6 +281,9 @@ class Learner:
     def tick(self, now_ms: int) -> None:
         """Close episodes whose window ran out (ignored) or whose owner never came."""
         self.memory.new_moment(self.calendar(now_ms))
+        if now_ms >= self._touches_due_ms:
+            self._touches_due_ms = now_ms + TOUCH_FLUSH_MS
+            self.memory.flush_touches()
         for episode in list(self.open):
             begun = episode.window_from_ms
             if begun is None:

@@ -79,6 +79,7 @@ class OwnerMemory:
         self.retention_days = retention_days
         self.welcome: dict[tuple[str, str, str], Counts] = defaultdict(Counts)
         self._rhythm: Rhythm | None = None  # rebuilt when asked after a change
+        self._pending_touches: dict[tuple[str, str, str, str], int] = {}
         self._today: date | None = None
         self._reload()
 
@@ -221,16 +222,31 @@ class OwnerMemory:
             self._rhythm = None
         return ok
 
-    def record_touch(self, at: datetime, zone: str, gesture: str) -> bool:
-        """One touch gesture on ``zone`` (a habit count; no trace of the touch itself)."""
+    def record_touch(self, at: datetime, zone: str, gesture: str) -> None:
+        """One touch gesture on ``zone`` (a habit count; no trace of the touch itself).
+
+        Counted in RAM and written by :meth:`flush_touches` (once a minute from the
+        learner, and at close): petting gives several gestures a second, and the
+        control loop must not wait for a disk sync at each. A crash loses at most
+        that minute of habit counts, never an episode.
+        """
+        key = (at.date().isoformat(), zone, gesture, time_bucket(at))
+        self._pending_touches[key] = self._pending_touches.get(key, 0) + 1
+
+    def flush_touches(self) -> bool:
+        """Write the touch counts gathered since the last flush (one transaction)."""
+        if not self._pending_touches:
+            return True
+        pending, self._pending_touches = self._pending_touches, {}
         return self.store.write(
             [
                 (
                     "INSERT INTO touches (day, zone, gesture, bucket, count) "
-                    "VALUES (?, ?, ?, ?, 1) ON CONFLICT (day, zone, gesture, bucket) "
-                    "DO UPDATE SET count = count + 1",
-                    (at.date().isoformat(), zone, gesture, time_bucket(at)),
+                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (day, zone, gesture, bucket) "
+                    "DO UPDATE SET count = count + excluded.count",
+                    (*key, n),
                 )
+                for key, n in pending.items()
             ]
         )
 
@@ -258,6 +274,7 @@ class OwnerMemory:
 
     def fold(self, at: datetime) -> None:
         """Fold everything older than the retention window into aggregates (one transaction)."""
+        self.flush_touches()
         horizon = datetime.combine(
             at.date() - timedelta(days=self.retention_days), datetime.min.time()
         )
@@ -328,6 +345,13 @@ class OwnerMemory:
             "baseline": ["DELETE FROM facts WHERE key = 'fusion_baseline'"],
         }
         statements: list[tuple[str, tuple[Any, ...]]]
+        if everything or what == "touches":
+            self._pending_touches = {}
+        elif since is not None:
+            day_text = since.isoformat()
+            self._pending_touches = {
+                k: n for k, n in self._pending_touches.items() if k[0] < day_text
+            }
         if everything:
             statements = [(sql, ()) for sqls in tables.values() for sql in sqls]
             said = "forgot everything"
@@ -377,6 +401,7 @@ class OwnerMemory:
 
     def touch_habits(self) -> dict[tuple[str, str, str], int]:
         """Touch counts per (zone, gesture, bucket), raw and folded together."""
+        self.flush_touches()
         return {
             (z, g, b): int(n)
             for z, g, b, n in self.store.query(
@@ -421,5 +446,6 @@ class OwnerMemory:
         }
 
     def close(self) -> None:
-        """Close the file."""
+        """Write what is pending and close the file."""
+        self.flush_touches()
         self.store.close()

@@ -116,7 +116,8 @@ def test_a_disk_that_refuses_writes_turns_learning_off_and_says_so_once(tmp_path
     # What SQLite reports for a read-only file (and, as "disk is full", for a full disk).
     memory.store.conn.execute("PRAGMA query_only = ON")
     assert not memory.record_episode(episode(MONDAY))
-    assert not memory.record_touch(MONDAY, "chin", "scratch")
+    memory.record_touch(MONDAY, "chin", "scratch")
+    assert not memory.flush_touches()
     assert not memory.learning
     assert len(memory.notices) == 1 and "without learning" in memory.notices[0]
     assert len(memory.episodes()) == 1  # what was learned before is still read
