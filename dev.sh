@@ -50,6 +50,12 @@ setup_venv() {
 
 setup() { setup_apt; setup_venv; }
 
+# The README types commands as `petbrain ...`: say how to get that, once per shell.
+path_hint() {
+  [ "$(command -v petbrain 2>/dev/null)" = "$(pwd)/$VENV/bin/petbrain" ] && return 0
+  log "to type the README's 'petbrain ...' commands: source $VENV/bin/activate (or run $VENV/bin/petbrain)"
+}
+
 run_tests() {
   local rc=0
   "$VENV/bin/python" -m pytest "$@" || rc=$?
@@ -65,8 +71,8 @@ run_checks() {
 
 cmd="${1:-}"; [ $# -gt 0 ] && shift
 case "$cmd" in
-  setup) setup ;;
-  demo) setup; exec "$VENV/bin/petbrain" demo "$@" ;;
+  setup) setup; path_hint ;;
+  demo) setup; path_hint; exec "$VENV/bin/petbrain" demo "$@" ;;
   test) setup; run_tests "$@" ;;
   check) setup; run_checks ;;
   *) echo "usage: bash dev.sh demo|test|check|setup [ARGS]" >&2; exit 2 ;;

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from behaviors.mistakes import top_level_mistake
 from behaviors.schema import Behaviour, Entry, LibraryFile, PosesFile, Temperament, Template
 from behaviors.templates import Expander, TemplateSource, check_holes, name_hint
 from behaviors.yamlfile import (
@@ -206,6 +207,10 @@ class _Loader:
         if document is None:
             self.messages.append(f"{path}:1:1: (document): the file is empty")
             return None
+        mistake = top_level_mistake(path, document)
+        if mistake is not None:
+            self.messages.append(mistake)
+            return None
         try:
             loaded = LibraryFile.model_validate(document)
             templates = loaded.templates
@@ -215,6 +220,7 @@ class _Loader:
             if not isinstance(document, CommentedMap):
                 return None
             templates, entries = _salvage(document)
+            self._check_refs_of_broken(path, document, {index for index, _ in entries})
         for name, template in templates.items():
             if name in self.templates:
                 where = locate_in(path, document, ("templates", name))
@@ -246,6 +252,7 @@ class _Loader:
                 for message in _messages(path, node, error, base, FIELD_NAMES):
                     if message not in self.messages:
                         self.messages.append(message)
+                self._check_refs(path, node, base)  # in the same pass as the schema errors
                 continue
             if entry.name in self.sources:
                 where = locate_in(path, document, ("behaviors", index, "name"))
@@ -264,7 +271,19 @@ class _Loader:
             if name not in known[kind]:
                 hint = name_hint(name, known[kind])
                 where = locate_in(path, node, loc, base)
-                self.messages.append(where.message(f"unknown {kind} '{name}' ({hint})"))
+                message = where.message(f"unknown {kind} '{name}' ({hint})")
+                if message not in self.messages:
+                    self.messages.append(message)
+
+    def _check_refs_of_broken(self, path: Path, document: CommentedMap, valid: set[int]) -> None:
+        """Unknown poses and sounds of the plain behaviours that failed validation."""
+        raw = document.get("behaviors")
+        if not isinstance(raw, CommentedSeq):
+            return
+        for index, node in enumerate(raw):
+            if index in valid or not isinstance(node, CommentedMap) or "use" in node:
+                continue
+            self._check_refs(path, node, locate_in(path, document, ("behaviors", index)))
 
     def check_recent(self, documents: dict[Path, Any]) -> None:
         """``recent: {behaviour: X}`` must name a behaviour of the library."""

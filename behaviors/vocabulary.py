@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sensors.imu.events import HANDLING
-from sensors.touch.events import DIRECTIONS, GESTURES
+from sensors.touch.events import ALL_GESTURES, DIRECTIONS
 from sensors.touch.layout import ZONE_GROUPS, ZONES
 
 # Servo joints of the reference cat, with the range a designer may ask for (degrees).
@@ -21,7 +21,7 @@ JOINT_RANGES_DEG: dict[str, tuple[float, float]] = {
 JOINTS = tuple(JOINT_RANGES_DEG)
 
 TOUCH_ZONES = ZONES + tuple(ZONE_GROUPS)
-TOUCH_GESTURES = GESTURES
+TOUCH_GESTURES = ALL_GESTURES
 TOUCH_DIRECTIONS = DIRECTIONS
 
 VIBRATION_PATTERNS = ("off", "purr", "pulse", "twitch", "constant")

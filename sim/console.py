@@ -13,17 +13,12 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from behaviors.library import BehaviourLibrary, LibraryError, library_sources, load_library
-from behaviors.schema import Behaviour
-from brain.app.runtime import BrainEvent
 from brain.clock import parse_start
 from brain.errors import UserError
 from sim.dashboard.server import is_loopback
 from sim.runner import SimReport, SimSession
 from sim.scenario import Scenario
 from sim.timeline_printer import TimelinePrinter
-
-PLAY_LEAD_IN_MS = 500  # the handshake and torque come first
-PLAY_TAIL_MS = 800  # and the pet settles after the behaviour
 
 
 def library_or_error(paths: Sequence[Path] = ()) -> BehaviourLibrary:
@@ -86,41 +81,17 @@ def write_json(path: Path, data: dict[str, Any]) -> None:
         raise UserError(f"cannot write report {path}: {error}") from error
 
 
-def play_scenario(behaviour: Behaviour, library: BehaviourLibrary) -> Scenario:
-    """A quiet scenario long enough to watch ``behaviour`` once, start to finish."""
-    from brain.behave.timeline import compile_timeline
+def write_outputs(
+    args: Any, report: SimReport, rows: list[dict[str, Any]], out: TextIO = sys.stdout
+) -> None:
+    """The ``--report`` JSON (with the timeline's rows) and the ``--plot`` PNG, when asked for."""
+    if getattr(args, "report", None):
+        write_json(args.report, {**report.to_json(), "timeline": rows})
+    if getattr(args, "plot", None):
+        from sim.timeline_plot import plot_timeline
 
-    timeline = compile_timeline(behaviour, library.poses)
-    return Scenario(
-        name=f"play {behaviour.name}",
-        description=behaviour.description,
-        duration_ms=PLAY_LEAD_IN_MS + timeline.duration_ms + PLAY_TAIL_MS,
-    )
-
-
-class BehaviourPreview:
-    """Tick callback that asks the brain to play one behaviour at ``at_ms`` (``Brain.play``)."""
-
-    def __init__(self, behaviour: Behaviour, at_ms: int = PLAY_LEAD_IN_MS) -> None:
-        self.behaviour = behaviour
-        self.at_ms = at_ms
-        self.done = False
-
-    def __call__(self, session: SimSession, events: list[BrainEvent]) -> None:
-        """Ask for the behaviour once its time has come; it starts at the next step."""
-        if self.done or session.now_ms < self.at_ms:
-            return
-        self.done = True
-        session.brain.play(self.behaviour.name, session.now_ms)
-
-
-def behaviour_or_error(library: BehaviourLibrary, name: str) -> Behaviour:
-    """The behaviour called ``name``, or a UserError listing the known ones."""
-    try:
-        return library.by_name(name)
-    except KeyError:
-        known = ", ".join(sorted(library.names))
-        raise UserError(f"no behaviour called '{name}' (known: {known})") from None
+        plot_timeline(rows, args.plot, f"scenario '{report.scenario}'")
+        print(f"timeline plotted to {args.plot}", file=out)
 
 
 def attach_printer(session: SimSession, quiet: bool, out: TextIO = sys.stdout) -> TimelinePrinter:

@@ -70,7 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="The brain of a companion pet robot: offline, private, fast.",
     )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log what the brain does")
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="log what the brain does, and let native libraries (TFLite, absl, ALSA) talk",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="log errors only")
     top = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     groups = CommandGroups(top)
@@ -93,6 +98,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``petbrain`` console script."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if argv is None and not args.verbose:
+        # The console script (not a test calling main): native libraries' chatter off
+        # the terminal; -v shows it.
+        from brain.cli._stderr import quiet_native_logs
+
+        quiet_native_logs()
     level = logging.INFO if args.verbose else logging.ERROR if args.quiet else logging.WARNING
     logging.basicConfig(level=level, format="petbrain: %(levelname)s: %(message)s")
     if args.version:

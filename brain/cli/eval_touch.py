@@ -1,8 +1,10 @@
-"""``petbrain eval touch``: score the touch classifier on labelled traces.
+"""``petbrain eval touch``: score the touch classifiers on labelled data.
 
-``petbrain eval touch DIR`` reads ``DIR/<gesture>/*.jsonl``;
-``petbrain eval touch --synthetic --seed N --count M`` generates M traces of
-every gesture under freshly drawn, realistic conditions and scores those.
+``petbrain eval touch DIR`` reads labelled recordings (``DIR/*.npz`` with
+``skin.yaml`` and ``labels.yaml``, or several such folders under ``DIR``; see
+``sensors/touch/recording.py``) or pad traces (``DIR/<gesture>/*.jsonl``);
+``petbrain eval touch --synthetic --seed N --count M`` generates M pad traces
+of every gesture under freshly drawn, realistic conditions and scores those.
 """
 
 from __future__ import annotations
@@ -31,7 +33,24 @@ def register(groups: CommandGroups) -> None:
         "touch gestures: accuracy, per-gesture recall and confusion on labelled traces",
         group_help="evaluate perception on labelled data",
     )
-    parser.add_argument("dir", nargs="?", metavar="DIR", help="DIR/<gesture>/*.jsonl traces")
+    parser.add_argument(
+        "dir",
+        nargs="?",
+        metavar="DIR",
+        help="labelled recordings (*.npz + skin.yaml + labels.yaml) or DIR/<gesture>/*.jsonl",
+    )
+    parser.add_argument(
+        "--protocol",
+        choices=("auto", "cv", "shipped"),
+        default="auto",
+        help="recordings: score the shipped model when it never saw them (auto, shipped), "
+        "else nested cross-validation, leave-one-subject-out or leave-recordings-out (cv)",
+    )
+    parser.add_argument(
+        "--folds", type=int, default=5, metavar="K", help="leave-recordings-out folds"
+    )
+    parser.add_argument("--model", metavar="FILE", help="gesture model (default: the shipped one)")
+    parser.add_argument("--plot", metavar="PNG", help="write the confusion matrix as a PNG")
     parser.add_argument("--synthetic", action="store_true", help="generate a fresh labelled set")
     parser.add_argument("--seed", type=int, default=0, help="seed of the synthetic set")
     parser.add_argument(
@@ -45,7 +64,7 @@ def register(groups: CommandGroups) -> None:
         "--min-accuracy",
         type=float,
         metavar="X",
-        help="exit with status 1 when accuracy is below X (0..1), for CI",
+        help="exit with status 1 when accuracy (recordings: balanced accuracy) is below X",
     )
 
 
@@ -102,6 +121,10 @@ def run(args: argparse.Namespace) -> int:
         root = Path(args.dir)
         if not root.is_dir():
             raise UserError(f"{root}: not a folder")
+        from brain.cli.eval_touch_recordings import is_recording_tree, run_recordings
+
+        if is_recording_tree(root):
+            return run_recordings(root, args)
         items = _labelled_dir(root, errors)
     score = TouchScore()
     score.add_all(items)

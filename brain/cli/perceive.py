@@ -18,7 +18,7 @@ from types import ModuleType
 from typing import Any
 
 from brain.cli import CommandGroups
-from brain.errors import UserError
+from brain.errors import UserError, plain_message
 
 # Modules that perceive one kind of file; imported only when a file needs them.
 PERCEIVERS = ("sensors.camera.perceive", "sensors.audio.perceive", "sensors.touch.perceive")
@@ -72,7 +72,10 @@ def expand(paths: list[str]) -> Iterator[Path]:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print one JSON line per perceived item; per-file errors do not stop the run."""
+    """Print one JSON line per perceived item; per-file errors do not stop the run.
+
+    Exit 1 when every input failed, 0 when at least one item was perceived.
+    """
     if args.every < 1:
         raise UserError("--every must be at least 1")
     if args.together:
@@ -85,6 +88,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("give at least one PATH (file or folder)")
     table = perceivers()
     errors = 0
+    perceived = 0
     for path in expand(args.paths):
         module = table.get(path.suffix.lower())
         record: dict[str, Any]
@@ -97,13 +101,16 @@ def run(args: argparse.Namespace) -> int:
         else:
             try:
                 for record in module.perceive_file(path, args):
-                    errors += "error" in record
+                    failed = "error" in record
+                    errors += failed
+                    perceived += not failed
                     print(json.dumps(record), flush=True)
                 continue
             except Exception as error:  # a broken file must not stop the run
-                record = {"path": str(path), "error": f"{type(error).__name__}: {error}"}
+                record = {"path": str(path), "error": plain_message(error)}
         errors += 1
         print(json.dumps(record), flush=True)
     if errors:
         print(f"petbrain perceive: {errors} file(s) had errors", file=sys.stderr)
-    return 0
+    # Some output is a result; nothing perceived at all is a failure (exit 1).
+    return 1 if errors and not perceived else 0

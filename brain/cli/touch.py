@@ -1,8 +1,11 @@
-"""``petbrain touch record`` (a real body's pads to a trace) and ``petbrain touch synth``.
+"""``petbrain touch record`` (a real body's pads), ``touch synth`` and ``touch import``.
 
 A recorded trace holds what the body sent, TOUCH_FRAME deltas and IMU
 messages, in the documented touch-trace format (``sensors/touch/trace.py``);
-no camera or audio data is involved.
+with ``--out NAME.npz`` the touch frames become one labelled recording
+(``sensors/touch/recording.py``) in that folder instead. ``touch import``
+converts a published corpus into labelled recordings. No camera or audio
+data is involved.
 """
 
 from __future__ import annotations
@@ -38,12 +41,20 @@ class _Link(Protocol):
 
 def register(groups: CommandGroups) -> None:
     """Add ``petbrain touch record`` and ``petbrain touch synth``."""
-    help_group = "touch traces: record from a body, synthesise labelled ones"
+    help_group = "touch traces: record from a body, synthesise labelled ones, import corpora"
     record = groups.subcommand(
         "touch", "record", run_record, "record a body's touch pads and IMU to a trace", help_group
     )
     record.add_argument("--port", required=True, metavar="URL", help="serial port or pyserial URL")
-    record.add_argument("--out", required=True, metavar="FILE", help="trace file to write (.jsonl)")
+    record.add_argument(
+        "--out",
+        required=True,
+        metavar="FILE",
+        help="trace file (.jsonl), or a labelled recording (.npz; skin.yaml and labels.yaml "
+        "are written beside it when missing)",
+    )
+    record.add_argument("--label", metavar="NAME", help=".npz: the gesture of the whole recording")
+    record.add_argument("--subject", metavar="ID", help=".npz: who touched (pseudonym)")
     record.add_argument("--seconds", type=float, metavar="N", help="stop after N seconds")
     record.add_argument(
         "--layout", metavar="FILE", help="pad layout JSON (default: reference body)"
@@ -51,6 +62,16 @@ def register(groups: CommandGroups) -> None:
     record.add_argument(
         "--connect-timeout", type=float, default=5.0, metavar="S", help="wait S s for the body"
     )
+    importer = groups.subcommand(
+        "touch",
+        "import",
+        run_import,
+        "convert a published touch corpus into labelled recordings (*.npz, skin.yaml, labels.yaml)",
+        help_group,
+    )
+    importer.add_argument("corpus", choices=("softrobot7",), help="which corpus")
+    importer.add_argument("source", metavar="SRC", help="the corpus folder")
+    importer.add_argument("--out", required=True, metavar="DIR", help="folder to write")
     synth = groups.subcommand(
         "touch", "synth", run_synth, "write a synthetic, labelled trace of one gesture", help_group
     )
@@ -154,8 +175,17 @@ def run_record(args: argparse.Namespace) -> int:
     layout = load_layout(args.layout)
     if args.seconds is not None and args.seconds <= 0:
         raise UserError("--seconds must be positive")
-    link = BodyLink(args.port)
     out = Path(args.out)
+    as_recording = out.suffix.lower() == ".npz"
+    if (args.label or args.subject) and not as_recording:
+        raise UserError("--label and --subject go with a labelled recording (--out NAME.npz)")
+    if as_recording:
+        if not out.parent.is_dir():
+            raise UserError(f"{out.parent}: not a folder")
+        target = out
+        out = out.with_suffix(".recording.jsonl")
+        _check_label(out.parent / "labels.yaml", args.label)  # before, not after, recording
+    link = BodyLink(args.port)
     try:
         stream = open(out, "w", encoding="utf-8")  # noqa: SIM115 (closed below)
     except OSError as error:
@@ -173,7 +203,107 @@ def run_record(args: argparse.Namespace) -> int:
     finally:
         stream.close()
         link.close()
+    if as_recording:
+        try:
+            frames = save_recording(out, target, layout, args.label, args.subject)
+        finally:
+            out.unlink(missing_ok=True)
+        print(f"recorded {frames} touch frames to {target}", file=sys.stderr)
+        return 0
     print(f"recorded {writer.frames} touch frames to {out}", file=sys.stderr)
+    return 0
+
+
+def _check_label(labels_path: Path, label: str | None) -> None:
+    """Refuse a label that neither the pet nor the folder's ``labels.yaml`` knows."""
+    from sensors.touch.events import ALL_GESTURES
+    from sensors.touch.recording import load_label_map
+
+    if label is None or label in ALL_GESTURES:
+        return
+    known: dict[str, str] = {}
+    if labels_path.exists():
+        try:
+            known = load_label_map(labels_path)
+        except ValueError as error:
+            raise UserError(str(error)) from None
+    if label not in known:
+        raise UserError(
+            f"{labels_path}: add {label!r} (map it to one of {', '.join(ALL_GESTURES)})"
+        )
+
+
+def save_recording(
+    trace_path: Path, out: Path, layout: PadLayout, label: str | None, subject: str | None
+) -> int:
+    """Turn a recorded trace into ``out`` (.npz), with ``skin.yaml``/``labels.yaml`` beside it.
+
+    The pads become a 1 x P grid (``skin.yaml`` lists them); ``label`` names
+    the whole recording (``labels.yaml`` maps it to itself when it is one of
+    the pet's gestures). Returns the number of frames written.
+    """
+    import numpy as np
+
+    from sensors.touch.events import ALL_GESTURES
+    from sensors.touch.recording import load_label_map, write_label_map, write_recording
+    from sensors.touch.skin import load_skin, write_skin
+    from sensors.touch.trace import read_trace
+
+    folder = out.parent
+    skin_path = folder / "skin.yaml"
+    if skin_path.exists():
+        try:
+            skin = load_skin(skin_path)
+        except ValueError as error:
+            raise UserError(str(error)) from None
+        if skin.shape != (1, layout.pad_count):
+            raise UserError(f"{skin_path}: describes another skin than {layout.pad_count} pads")
+    else:
+        write_skin(skin_path, layout, "recorded with petbrain touch record")
+    labels_path = folder / "labels.yaml"
+    mapping: dict[str, str] = {}
+    if labels_path.exists():
+        try:
+            mapping = load_label_map(labels_path)
+        except ValueError as error:
+            raise UserError(str(error)) from None
+    if label is not None and label not in mapping:
+        if label not in ALL_GESTURES:
+            raise UserError(
+                f"{labels_path}: add {label!r} (map it to one of {', '.join(ALL_GESTURES)})"
+            )
+        mapping[label] = label
+        write_label_map(labels_path, mapping)
+    elif not labels_path.exists():
+        write_label_map(labels_path, mapping)
+    trace = read_trace(trace_path)
+    frames = np.array([f.values for f in trace.frames], dtype=np.uint16).reshape(
+        -1, 1, layout.pad_count
+    )
+    write_recording(
+        out,
+        frames,
+        layout.frame_rate_hz,
+        label=label,
+        labels=None if label is not None else ["none"] * len(frames),
+        subject=subject,
+    )
+    return int(frames.shape[0])
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """Convert a corpus; one line per problem, the rest is written."""
+    from sensors.touch.importers import import_softrobot7
+
+    source = Path(args.source)
+    if not source.is_dir():
+        raise UserError(f"{source}: not a folder")
+    written, problems = import_softrobot7(source, args.out)
+    for line in problems:
+        print(f"petbrain touch import: {line}", file=sys.stderr)
+    if not written:
+        raise UserError(f"{source}: nothing imported")
+    print(f"imported {written} recordings into {args.out}", file=sys.stderr)
     return 0
 
 

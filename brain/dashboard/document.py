@@ -26,6 +26,17 @@ IMU_EVENT_NAMES = {
     wire.IMU_IMPACT: "impact",
 }
 
+NOT_SURE_BELOW = 0.3
+"""An owner estimate less confident than this is shown as "not sure", its bars grey.
+
+Fused confidence is coverage x certainty x agreement (``brain.fusion.estimate``).
+With the shipped ``models/fusion.onnx`` one modality alone reaches at most its
+quality over the full coverage: touch 0.28 (a weak cue by design: always "not
+sure" alone), voice 0.59, face 0.69; the issue's friendly stroke read 0.11, a
+clear happy face in the demo 0.58. ``tests/brain/dashboard`` checks the touch
+bound against the model, so a retrained model that changes it is noticed.
+"""
+
 # Where each zone's pads sit on the page's drawing, in drawing units (about
 # millimetres). x follows the pad's place along the spine; y is the height of
 # the surface the zone is on (the drawing is a side view, nose on the left).
@@ -94,9 +105,29 @@ def owner_panel(brain: Brain, not_loaded: str = "the fusion model could not be l
     """The fused owner-emotion estimate with each modality's contribution, or why there is none."""
     if brain.fusion is None:
         return {"available": False, "reason": not_loaded}
-    if brain.owner_emotion is None:
+    estimate = brain.owner_emotion
+    if estimate is None:
         return {"available": False, "reason": "no opinion: nothing fresh from face, voice or touch"}
-    return {"available": True, **brain.owner_emotion.to_json()}
+    return {
+        "available": True,
+        **estimate.to_json(),
+        "not_sure": estimate.confidence < NOT_SURE_BELOW,
+    }
+
+
+def touch_panel(event: BrainEvent) -> dict[str, Any] | None:
+    """The gesture a touch event classified (for the drawing), or ``None`` for other events."""
+    data = event.data
+    if event.kind != "touch" or data.get("type") != "gesture":
+        return None
+    zones = data.get("zones") or []
+    return {
+        "t_ms": event.t_ms,
+        "gesture": data.get("gesture"),
+        "zone": zones[0] if zones else None,
+        "direction": data.get("direction"),
+        "ongoing": bool(data.get("ongoing")),
+    }
 
 
 def behaviour_panel(brain: Brain) -> dict[str, Any] | None:
@@ -142,6 +173,17 @@ def learned_panel(brain: Brain) -> dict[str, Any]:
         "learning": doc["learning"],
         "notices": doc["notices"],
         "lines": doc["lines"],
+    }
+
+
+def calendar_panel(brain: Brain, now_ms: int) -> dict[str, Any]:
+    """The home's date and time as the brain sees it, and whether it is simulated."""
+    from brain.clock import SimulatedClock
+
+    home = brain.clock.local_time(now_ms)
+    return {
+        "home_time": home.isoformat(timespec="seconds"),
+        "simulated": isinstance(brain.clock, SimulatedClock),
     }
 
 

@@ -34,6 +34,7 @@ STATIC_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".js": "text/javascript; charset=utf-8",
     ".css": "text/css; charset=utf-8",
+    ".svg": "image/svg+xml",
 }
 FALLBACK_PAGE = """<!doctype html><meta charset="utf-8"><title>petbrain</title>
 <h1>petbrain</h1><pre id="state">connecting...</pre>

@@ -17,9 +17,11 @@ from brain.behave.executor import VIBE_NAMES
 from brain.body.link import BodyLink
 from brain.dashboard.document import (
     brain_panels,
+    calendar_panel,
     describe_event,
     owner_panel,
     pad_points,
+    touch_panel,
     vision_panel,
 )
 from firmware import wire
@@ -90,6 +92,7 @@ class RobotView:
         self.log: deque[dict[str, Any]] = deque(maxlen=log_size)
         self.heard: dict[str, Any] | None = None  # the latest voice (features, never samples)
         self.seen: dict[str, Any] | None = None  # the latest camera frame's numbers
+        self.touch: dict[str, Any] | None = None  # the latest touch gesture (the drawing shows it)
 
     def note(self, value: Any, owner_present: bool) -> None:
         """Keep the latest voice and vision observations for the dashboard's panels."""
@@ -100,6 +103,7 @@ class RobotView:
 
     def on_event(self, event: BrainEvent) -> None:
         """Brain listener: keep a short log of what happened."""
+        self.touch = touch_panel(event) or self.touch
         self.log.append({"t_ms": event.t_ms, "kind": event.kind, "text": describe_event(event)})
 
     def snapshot(self, app: PetApp, now_ms: int) -> dict[str, Any]:
@@ -114,6 +118,7 @@ class RobotView:
         return {
             "t_ms": now_ms,
             **brain_panels(brain),
+            "calendar": calendar_panel(brain, now_ms),
             "joints": {k: round(v, 2) for k, v in brain.executor.pose.items()},
             "vibration": {
                 "level": round(vibe.intensity, 3) if on else 0.0,
@@ -126,6 +131,7 @@ class RobotView:
             "owner": owner_panel(brain, "fusion not loaded (yet)"),
             "heard": self.heard,
             "seen": self.seen,
+            "touch": self.touch,
             "sounds": [],  # the robot's sounds play on its speaker, not in the browser
             "inputs": None,  # read-only: no simulated hand, handling or uploads
             "battery_mv": 0 if status is None else status.battery_mv,

@@ -42,6 +42,10 @@ EXPRESSIONS: tuple[str, ...] = _EXPRESSIONS
 VOICE_CLASSES: tuple[str, ...] = VOICE_EMOTIONS
 """The voice-emotion model's classes (``sensors.classes.VOICE_EMOTIONS``)."""
 
+# Skin gestures the fusion model was not trained on enter as their nearest pad
+# gesture: all three are a whole hand resting firmly on the body.
+SKIN_GESTURE_AS = {"grab": "hold", "squeeze": "hold", "hug": "hold"}
+
 LEARNED_MODALITIES = ("face", "voice", "touch")
 """Modalities the ONNX model reads, in block order."""
 
@@ -102,6 +106,7 @@ def encode_touch_fields(
     duration_ms: float,
 ) -> Vector:
     """One classified gesture as a block (the fields of ``TouchGesture``)."""
+    gesture = SKIN_GESTURE_AS.get(gesture, gesture)
     if gesture not in GESTURES:
         raise ValueError(f"unknown touch gesture {gesture!r}")
     block = np.zeros(TOUCH_SIZE, np.float32)

@@ -14,7 +14,7 @@ import importlib
 from pathlib import Path
 from typing import Any
 
-from brain.errors import UserError
+from brain.errors import UserError, plain_message
 
 PERCEIVER = {
     "face": "sensors.camera.perceive",
@@ -40,7 +40,7 @@ def _perceive(modality: str, path: Path, args: argparse.Namespace) -> dict[str, 
     try:
         record: dict[str, Any] = next(iter(module.perceive_file(path, args)), {})
     except Exception as error:  # a broken file must not stop the estimate
-        return {"path": str(path), "error": f"{type(error).__name__}: {error}"}
+        return {"path": str(path), "error": plain_message(error)}
     return record or {"path": str(path), "error": "nothing perceived"}
 
 

@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 GESTURES = ("stroke", "pat", "scratch", "hold", "poke", "hit", "tickle")
+# Whole-hand gestures real owners make on a pressure skin (grab a handful, squeeze,
+# wrap both arms round); the pad classifier cannot tell them, the skin classifier can.
+SKIN_GESTURES = ("grab", "squeeze", "hug")
+ALL_GESTURES = GESTURES + SKIN_GESTURES
 DIRECTIONS = ("with_fur", "against_fur")
 PAD_FAULTS = ("stuck", "dead", "recovered")
 

@@ -59,7 +59,8 @@ def run_play(args: argparse.Namespace, library: BehaviourLibrary) -> int:
         from difflib import get_close_matches
 
         close = get_close_matches(args.name, library.names, n=3)
-        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        known = ", ".join(sorted(library.names))
+        hint = f" (did you mean {', '.join(close)}?)" if close else f" (known: {known})"
         raise UserError(f"no behaviour called '{args.name}'{hint}") from None
     length_ms = compile_timeline(behaviour, library.poses, random.Random(args.seed)).duration_ms
     shown_ms = min(length_ms, args.max_ms)

@@ -20,6 +20,43 @@ if TYPE_CHECKING:
     TickCallback = Callable[[SimSession, list[BrainEvent]], None]
 
 
+def port_number(text: str) -> int:
+    """An argparse type: a TCP port, 0 (any free one) to 65535."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(
+            f"port {port} is out of range (0-65535; 0 picks any free port)"
+        )
+    return port
+
+
+def refuse_devices_when_headless(args: argparse.Namespace) -> None:
+    """``--mic`` and ``--camera`` listen and watch in real time: not on a simulated clock."""
+    if not getattr(args, "headless", False):
+        return
+    for option in ("mic", "camera"):
+        if getattr(args, option, None) is not None:
+            raise UserError(
+                f"--{option} runs in real time with the dashboard; --headless runs on a "
+                f"simulated clock as fast as it goes: drop one of them"
+            )
+
+
+def add_plot_option(parser: argparse.ArgumentParser) -> None:
+    """``--plot FILE.png``: the session's timeline as a picture."""
+    parser.add_argument(
+        "--plot",
+        type=Path,
+        metavar="PNG",
+        help="draw mood, owner emotion and behaviours over the session into this PNG "
+        "(the same timeline is in --report's JSON: 'petbrain plot REPORT PNG' draws it later); "
+        "with --persona: the learning curve",
+    )
+
+
 def add_scenario_options(parser: argparse.ArgumentParser) -> None:
     """``--start`` and ``--library``: options of every command that runs a scenario."""
     parser.add_argument(
@@ -48,7 +85,12 @@ def add_live_options(parser: argparse.ArgumentParser) -> None:
         "0.0.0.0 opens it to the network)",
     )
     parser.add_argument(
-        "--port", type=int, default=8765, help="dashboard port (default 8765; 0 = any free)"
+        "--port", type=port_number, default=8765, help="dashboard port (default 8765; 0 = any free)"
+    )
+    parser.add_argument(
+        "--start-now",
+        action="store_true",
+        help="start the scenario at once instead of when the first page connects",
     )
     parser.add_argument(
         "--mic",
@@ -83,6 +125,7 @@ def register(groups: CommandGroups) -> None:
     parser.add_argument("--scenario", type=Path, help="a scenario YAML file (default: demo)")
     parser.add_argument("--speed", type=float, default=1.0, help="real-time speed factor")
     parser.add_argument("--report", type=Path, help="write a JSON report of the run here")
+    add_plot_option(parser)
     add_live_options(parser)
     add_scenario_options(parser)
 
@@ -94,6 +137,7 @@ def run_demo(args: argparse.Namespace) -> int:
 
     if args.speed <= 0:
         raise UserError("--speed must be positive")
+    refuse_devices_when_headless(args)
     scenario = with_start(load_scenario(args.scenario or DEMO_SCENARIO), args.start)
     library = library_or_error(args.library)
     if args.headless:
@@ -102,10 +146,13 @@ def run_demo(args: argparse.Namespace) -> int:
 
 
 def _headless(args: argparse.Namespace, scenario: Scenario, library: BehaviourLibrary) -> int:
-    from sim.console import attach_printer, summarise, write_json
+    from sim.console import attach_printer, summarise, write_outputs
     from sim.runner import SimSession
+    from sim.timeline_plot import TimelineRecorder
 
     session = SimSession(scenario, library=library)
+    timeline = TimelineRecorder()
+    session.on_tick.append(timeline)
     attach_printer(session, quiet=False)
     print(
         f"petbrain demo: scenario '{scenario.name}' (headless, simulated clock); "
@@ -118,8 +165,7 @@ def _headless(args: argparse.Namespace, scenario: Scenario, library: BehaviourLi
         return 130
     print()
     summarise(report)
-    if args.report:
-        write_json(args.report, report.to_json())
+    write_outputs(args, report, timeline.history.to_json())
     return 0 if report.passed else 1
 
 
@@ -131,7 +177,7 @@ def run_live(
     extra_ticks: Sequence[TickCallback] = (),
 ) -> int:
     """The scenario in real time with the dashboard, until Ctrl+C."""
-    from sim.console import attach_printer, summarise, warn_if_open, write_json
+    from sim.console import attach_printer, summarise, warn_if_open, write_outputs
     from sim.dashboard.live import LiveSim
 
     warn_if_open(args.host)
@@ -155,6 +201,7 @@ def run_live(
         speed=args.speed,
         microphone=microphone,
         webcam=webcam,
+        wait_for_page=not args.start_now,
         library_paths=getattr(args, "library", ()),
     )
     recorder = None
@@ -165,9 +212,10 @@ def run_live(
     for tick in extra_ticks:
         live.session.on_tick.insert(0, tick)
     printer = attach_printer(live.session, quiet=False)
+    when = "now" if args.start_now else "when the page connects"
     print(
         f"petbrain {command}: dashboard at {live.url} (Ctrl+C to stop); "
-        f"scenario '{scenario.name}' in real time x{args.speed:g}; "
+        f"scenario '{scenario.name}' in real time x{args.speed:g}, starting {when}; "
         f"virtual body on {live.session.body.path}",
         flush=True,
     )
@@ -183,9 +231,11 @@ def run_live(
     if recorder is not None:
         recorder.close(report)
         print(f"recorded {recorder.messages} messages to {recorder.path}")
+    if live.session.now_ms == 0:
+        print("stopped before a page connected: the scenario did not run")
+        return 130
     print()
     summarise(report)
-    if args.report:
-        write_json(args.report, report.to_json())
+    write_outputs(args, report, live.dashboard.publisher.history.to_json())
     sys.stdout.flush()
     return 0 if report.passed else 1

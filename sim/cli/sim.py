@@ -7,7 +7,15 @@ from pathlib import Path
 
 from brain.cli import CommandGroups
 from brain.errors import UserError
-from sim.cli.demo import add_live_options, add_scenario_options, run_live
+from sim.cli.demo import (
+    add_live_options,
+    add_plot_option,
+    add_scenario_options,
+    refuse_devices_when_headless,
+    run_live,
+)
+
+PREVIEW_MAX_MS = 20_000  # as ``behaviors play``'s default --max-ms
 
 
 def register(groups: CommandGroups) -> None:
@@ -22,7 +30,10 @@ def register(groups: CommandGroups) -> None:
     )
     parser.add_argument("--list", action="store_true", help="list the shipped scenarios")
     parser.add_argument(
-        "--play", metavar="BEHAVIOUR", help="preview one behaviour of the library and exit"
+        "--play",
+        metavar="BEHAVIOUR",
+        help="preview one behaviour of the library in the terminal and exit "
+        "(the same as 'petbrain behaviors play BEHAVIOUR')",
     )
     parser.add_argument(
         "--headless",
@@ -36,6 +47,7 @@ def register(groups: CommandGroups) -> None:
     )
     parser.add_argument("--record", type=Path, help="record the session to this MCAP file")
     parser.add_argument("--report", type=Path, help="write a JSON report of the run here")
+    add_plot_option(parser)
     parser.add_argument(
         "--events-only",
         action="store_true",
@@ -53,7 +65,6 @@ def register(groups: CommandGroups) -> None:
         "--memory", type=Path, help="with --persona: owner memory file (default: a temporary one)"
     )
     parser.add_argument("--seed", type=int, help="with --persona: override the persona's seed")
-    parser.add_argument("--plot", type=Path, help="with --persona: write a PNG learning curve")
     parser.add_argument(
         "--split",
         action="store_true",
@@ -91,17 +102,15 @@ def register(groups: CommandGroups) -> None:
 def run_sim(args: argparse.Namespace) -> int:
     """Run a scenario (or a behaviour preview), headless or with the dashboard."""
     from sim.console import (
-        BehaviourPreview,
         attach_printer,
-        behaviour_or_error,
         library_or_error,
-        play_scenario,
         summarise,
         with_start,
-        write_json,
+        write_outputs,
     )
     from sim.runner import SimSession
     from sim.scenario import DEMO_SCENARIO, load_scenario
+    from sim.timeline_plot import TimelineRecorder
 
     if args.list:
         from sim.scenario import load_scenario, shipped_scenarios
@@ -124,35 +133,34 @@ def run_sim(args: argparse.Namespace) -> int:
         return run_perception_process(
             load_scenario(args.scenario or DEMO_SCENARIO), args.pet_id, args.zenoh_port
         )
+    if args.play:
+        if args.pets is not None or args.split:
+            raise UserError("--play previews one behaviour: not with --pets or --split")
+        return _preview(args)
+    refuse_devices_when_headless(args)
+    if args.plot is not None and (args.split or args.pets is not None):
+        raise UserError("--plot draws one in-process session: not with --split or --pets")
     if args.pets is not None:
         from sim.cli.household import run_household
 
         return run_household(args, library_or_error(args.library))
-    if args.play and args.scenario:
-        raise UserError("--play and --scenario do not go together")
     library = library_or_error(args.library)
-    ticks = []
-    if args.play:
-        behaviour = behaviour_or_error(library, args.play)
-        scenario = play_scenario(behaviour, library)
-        ticks.append(BehaviourPreview(behaviour))
-    else:
-        scenario = load_scenario(args.scenario or DEMO_SCENARIO)
-    scenario = with_start(scenario, args.start)
+    scenario = with_start(load_scenario(args.scenario or DEMO_SCENARIO), args.start)
     if args.split:
         from sim.cli.household import run_split
 
         return run_split(args, scenario, library)
     if not args.headless:
         args.speed = args.speed or 1.0
-        return run_live(args, scenario, library, "sim", ticks)
+        return run_live(args, scenario, library, "sim")
     session = SimSession(scenario, library=library)
     recorder = None
     if args.record:
         from sim.record import SessionRecorder
 
         recorder = SessionRecorder(session, args.record)
-    session.on_tick[:0] = ticks
+    timeline = TimelineRecorder()
+    session.on_tick.append(timeline)
     attach_printer(session, quiet=args.events_only)
     print(f"petbrain sim: scenario '{scenario.name}' (headless, simulated clock)")
     report = session.run(realtime_speed=args.speed)
@@ -161,9 +169,27 @@ def run_sim(args: argparse.Namespace) -> int:
         print(f"recorded {recorder.messages} messages to {recorder.path}")
     print()
     summarise(report)
-    if args.report:
-        write_json(args.report, report.to_json())
+    write_outputs(args, report, timeline.history.to_json())
     return 0 if report.passed else 1
+
+
+def _preview(args: argparse.Namespace) -> int:
+    """``sim --play NAME`` is ``behaviors play NAME``: one preview, printed, then exit."""
+    from sim.cli.behaviors_play import run_play
+    from sim.console import library_or_error
+
+    for option in ("scenario", "record", "report", "plot", "mic", "camera", "start"):
+        if getattr(args, option) is not None:
+            raise UserError(f"--play and --{option} do not go together")
+    preview = argparse.Namespace(
+        name=args.play,
+        headless=args.headless,
+        speed=args.speed or 1.0,
+        every_ms=0 if args.events_only else 250,
+        max_ms=PREVIEW_MAX_MS,
+        seed=0,
+    )
+    return run_play(preview, library_or_error(args.library))
 
 
 def run_replay(args: argparse.Namespace) -> int:

@@ -19,7 +19,9 @@ class LiveSim:
 
     ``run`` blocks (the command line's main thread); ``start`` runs it on a
     background thread (tests). The pet lives on after the scenario until
-    ``stop`` or Ctrl+C.
+    ``stop`` or Ctrl+C. With ``wait_for_page`` the scenario's clock starts
+    only when the first page connects to the event stream, so whoever opens
+    the dashboard sees the scenario from its beginning.
     """
 
     def __init__(
@@ -34,6 +36,7 @@ class LiveSim:
         webcam: dict[str, object] | None = None,
         library_paths: Sequence[Path] = (),
         hot_reload: bool = True,
+        wait_for_page: bool = False,
     ) -> None:
         self.hand = BrowserHand(robot.layout)
         self.session = SimSession(
@@ -51,6 +54,7 @@ class LiveSim:
         )
         self.dashboard = Dashboard(self.session, self.hand, host, port)
         self.speed = speed
+        self.wait_for_page = wait_for_page
         self.stop_event = threading.Event()
         self.report: SimReport | None = None
         self._thread: threading.Thread | None = None
@@ -64,6 +68,10 @@ class LiveSim:
         """Serve the dashboard and run until stopped; returns the run's report."""
         self.dashboard.start()
         try:
+            if self.wait_for_page:
+                while not self.dashboard.page_connected.wait(0.2):
+                    if self.stop_event.is_set():
+                        break
             self.report = self.session.run(
                 realtime_speed=self.speed,
                 forever=True,

@@ -7,6 +7,7 @@ an event stream, the mouse comes back as batches of pointer samples.
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import json
 import socket
@@ -21,7 +22,7 @@ from brain.dashboard.document import pad_points
 from brain.dashboard.event_stream import stream_documents
 from brain.errors import UserError
 from sim.dashboard.inputs import DashboardInputs
-from sim.dashboard.state import StatePublisher, owner_state, seen_state
+from sim.dashboard.state import StatePublisher, handling_state, owner_state, seen_state
 from sim.hands import BrowserHand, HandSample
 from sim.runner import SimSession
 
@@ -30,6 +31,9 @@ STATIC_FILES = {
     "/static/cat.js": ("cat.js", "text/javascript; charset=utf-8"),
     "/static/panels.js": ("panels.js", "text/javascript; charset=utf-8"),
     "/static/style.css": ("style.css", "text/css; charset=utf-8"),
+    "/static/timeline.js": ("timeline.js", "text/javascript; charset=utf-8"),
+    "/static/favicon.svg": ("favicon.svg", "image/svg+xml"),
+    "/favicon.ico": ("favicon.svg", "image/svg+xml"),
 }
 MAX_JSON_BYTES = 256 * 1024
 MAX_UPLOAD_BYTES = 32 * 1024 * 1024
@@ -71,19 +75,26 @@ class Dashboard:
         self.publisher.panels["inputs"] = lambda _session: self.inputs.status()
         self.publisher.panels["owner"] = owner_state
         self.publisher.panels["seen"] = seen_state
+        self.publisher.panels["handling"] = handling_state
         session.on_tick.append(self.publisher)
         session.tap.listeners.append(self.publisher.on_body_message)
         if session.audio is not None:
             session.audio.listeners.append(self.publisher.on_audio)
         session.on_tick.append(self.inputs.drain)
         self.stopping = threading.Event()
+        self.page_connected = threading.Event()  # set when a page first opens the event stream
         self.sound_names = {p.stem for p in DEFAULT_SOUNDS_DIR.glob("*.wav")}
         self.config = self._config()
         server_class = _Server6 if ":" in host else _Server
         try:
             self.server: ThreadingHTTPServer = server_class((host, port), _handler_class(self))
         except OSError as error:
-            raise UserError(f"cannot serve the dashboard on {host}:{port}: {error}") from error
+            hint = ""
+            if error.errno == errno.EADDRINUSE:
+                hint = " (another program uses that port: pick another with --port N, or --port 0)"
+            raise UserError(
+                f"cannot serve the dashboard on {host}:{port}: {error.strerror or error}{hint}"
+            ) from error
         self._thread: threading.Thread | None = None
 
     @property
@@ -174,6 +185,8 @@ class _DashboardHandler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.OK, document.encode(), "application/json")
         elif path == "/events":
             self._stream()
+        elif path == "/timeline":
+            self._json(HTTPStatus.OK, self.app.publisher.history.to_json())
         elif path.startswith("/sounds/") and path.endswith(".wav"):
             self._sound(path[len("/sounds/") : -len(".wav")])
         else:
@@ -188,6 +201,7 @@ class _DashboardHandler(BaseHTTPRequestHandler):
         self._send(HTTPStatus.OK, data, "audio/wav")
 
     def _stream(self) -> None:
+        self.app.page_connected.set()
         stream_documents(self, self.app.publisher.wait, self.app.stopping)
 
     def _same_origin(self) -> bool:

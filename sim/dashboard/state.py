@@ -17,12 +17,15 @@ from brain.app.runtime import BrainEvent
 from brain.behave.executor import VIBE_NAMES
 from brain.dashboard.document import (
     brain_panels,
+    calendar_panel,
     describe_event,
     describe_imu,
     owner_panel,
+    touch_panel,
     vision_panel,
 )
 from brain.dashboard.event_stream import StateBoard
+from brain.dashboard.history import SessionHistory
 from firmware import wire
 from sensors.audio.observations import AudioObservation
 from sim.runner import SimSession
@@ -47,6 +50,18 @@ def owner_state(session: SimSession) -> dict[str, Any]:
     return dict(owner_panel(session.brain))
 
 
+def handling_state(session: SimSession) -> dict[str, Any] | None:
+    """How the body is being handled: the virtual IMU's motion and how long it has played.
+
+    The drawing lifts, shakes or drops the cat from this; it is the same
+    motion the body's accelerometer feels, not a guess from the brain.
+    """
+    imu = getattr(session.body, "imu", None)
+    if imu is None or not hasattr(imu, "motion"):
+        return None
+    return {"motion": imu.motion, "since_ms": max(0, session.now_ms - imu.start_ms)}
+
+
 def seen_state(session: SimSession) -> dict[str, Any] | None:
     """What the vision pipeline made of the last frame (numbers only), if the camera is on."""
     camera = session.camera
@@ -68,6 +83,8 @@ class StatePublisher:
         # The pet's sounds, numbered, for the page to play each once.
         self._sounds: deque[dict[str, Any]] = deque(maxlen=8)
         self.heard: dict[str, Any] | None = None  # the latest voice the pipeline heard
+        self.touch: dict[str, Any] | None = None  # the latest touch gesture classified
+        self.history = SessionHistory()  # the timeline plot's rows
         self._sound_seq = 0
 
     def on_audio(self, t_ms: int, observation: AudioObservation) -> None:
@@ -96,6 +113,7 @@ class StatePublisher:
         """Collect this tick's events; publish when a period has passed."""
         self._vibration_peak = max(self._vibration_peak, session.body.motor.level)
         for event in events:
+            self.touch = touch_panel(event) or self.touch
             if event.kind in QUIET_KINDS:
                 continue
             self._log.append(
@@ -112,7 +130,9 @@ class StatePublisher:
                 )
         if session.now_ms >= self._next_ms:
             self._next_ms = session.now_ms + self.period_ms
-            document = json.dumps(self.snapshot(session))
+            state = self.snapshot(session)
+            self.history.note(state)
+            document = json.dumps(state)
             self._vibration_peak = 0.0
             self.board.publish_document(document)
 
@@ -124,6 +144,7 @@ class StatePublisher:
         state: dict[str, Any] = {
             "t_ms": session.now_ms,
             **brain_panels(session.brain),
+            "calendar": calendar_panel(session.brain, session.now_ms),
             "joints": sample.joints_deg,
             "vibration": {
                 "level": round(self._vibration_peak, 3),
@@ -137,6 +158,7 @@ class StatePublisher:
             "events": list(self._log),
             "sounds": list(self._sounds),
             "heard": self.heard,
+            "touch": self.touch,
         }
         for name, source in self.panels.items():
             state[name] = source(session)

@@ -13,6 +13,18 @@ const SEND_EVERY_MS = 25;
 const joints = {};              // latest joint angles (degrees), by name
 let vibrationLevel = 0;
 
+// How the body is handled (the virtual IMU's motion, from the state) and the
+// latest touch gesture, each with the page time it arrived, for the drawing.
+const LIFT_UNITS = 70;          // how high the cat is held, in drawing units
+const LIFT_MS = 350;            // as sim.peripherals.VirtualImu
+const LOWER_MS = 400;
+const FALL_MS = 250;
+const handling = { motion: "rest", since: 0, at: 0, fromLift: 0 };
+let currentLift = 0;
+const touchFx = { seen: false, t: null, gesture: "", zone: "", x: 0, y: 0, at: -1e9, ongoing: false };
+const TOUCH_FX_MS = { hit: 450, pat: 400, tickle: 800 };
+const HEAD_ZONES = ["head", "cheeks", "chin", "neck"];
+
 function byId(id) { return document.getElementById(id); }
 
 // -- drawing -----------------------------------------------------------------
@@ -29,11 +41,69 @@ function torsoPath(archDeg) {
     `L255,258 C190,258 138,236 148,172 Z`;
 }
 
+// Where the handled body is now: lift 0 (floor) .. 1 (held), sideways shake, roll, squash.
+function handlingPose(now) {
+  const t = handling.since + Math.max(0, now - handling.at);
+  const from = handling.fromLift;
+  const pose = { lift: 0, dx: 0, rot: 0, squash: 1, held: false, landing: false };
+  switch (handling.motion) {
+    case "picked_up":
+      pose.lift = from + (1 - from) * Math.min(1, t / LIFT_MS);
+      pose.held = true;
+      if (t >= LIFT_MS) pose.rot = 2 * Math.sin((2 * Math.PI * (t - LIFT_MS)) / 700);
+      break;
+    case "held":
+      pose.lift = 1;
+      pose.held = true;
+      break;
+    case "shaken":
+      pose.lift = 1;
+      pose.held = true;
+      pose.dx = 14 * Math.sin((2 * Math.PI * t) / 200);
+      pose.rot = 6 * Math.sin((2 * Math.PI * t) / 200 + 1);
+      break;
+    case "put_down":
+      pose.lift = from * Math.max(0, 1 - t / LOWER_MS);
+      pose.held = t < LOWER_MS;
+      break;
+    case "falling":
+      pose.lift = from * Math.max(0, 1 - (t / FALL_MS) ** 2);
+      pose.landing = t >= FALL_MS && t < FALL_MS + 500;
+      if (t >= FALL_MS && t < FALL_MS + 180) pose.squash = 0.86;
+      break;
+    case "upside_down":
+      pose.lift = 1;
+      pose.held = true;
+      pose.rot = 180;
+      break;
+    default:
+      break;
+  }
+  return pose;
+}
+
+function touchEffect(now) {
+  const age = now - touchFx.at;
+  const gesture = touchFx.gesture;
+  const limit = TOUCH_FX_MS[gesture];
+  if (limit === undefined || age > limit) return { gesture: "", age };
+  return { gesture, age, f: 1 - age / limit };
+}
+
 function drawCat() {
+  const now = performance.now();
+  const pose = handlingPose(now);
+  currentLift = pose.lift;
+  const fx = touchEffect(now);
+  // A pat presses the head (or the back) down for a moment; a hit makes the body recoil.
+  const patOnHead = fx.gesture === "pat" && HEAD_ZONES.includes(touchFx.zone);
+  const dip = patOnHead ? -10 * fx.f : 0;
+  const press = fx.gesture === "pat" && !patOnHead ? 5 * fx.f : 0;
+  const recoil = fx.gesture === "hit" ? 10 * fx.f : 0;
   // A limp servo (torque off) hangs at rest in the drawing.
   const pitch = angle("head_pitch", 0);
   const yaw = angle("head_yaw", 0);
-  byId("head").setAttribute("transform", `rotate(${-pitch} 170 160)`);
+  byId("head").setAttribute("transform", `rotate(${(-pitch + dip).toFixed(2)} 170 160)`);
   byId("face").setAttribute("transform", `translate(${yaw * 0.35} 0)`);
   byId("ear-left").setAttribute("transform", `rotate(${-angle("ear_left", 0)} 102 100)`);
   byId("ear-right").setAttribute("transform", `rotate(${-angle("ear_right", 0)} 140 100)`);
@@ -45,12 +115,66 @@ function drawCat() {
   const tipX = 70 + swish * 0.6;
   byId("tail-path").setAttribute("d", `M0,0 C40,-5 ${60 + swish * 0.4},-40 ${tipX},-100`);
   byId("torso").setAttribute("d", torsoPath(angle("spine", 0)));
-  // The purr is felt as a fast tremor of the whole body.
-  const amp = vibrationLevel * 2.2;
-  const dx = (Math.random() - 0.5) * amp;
-  const dy = (Math.random() - 0.5) * amp;
-  byId("cat-body").setAttribute("transform", `translate(${dx.toFixed(2)} ${dy.toFixed(2)})`);
+  // The purr is felt as a fast tremor of the whole body; a tickle as a wriggle.
+  const amp = vibrationLevel * 2.2 + (fx.gesture === "tickle" ? 3 * fx.f : 0);
+  const dx = (Math.random() - 0.5) * amp + pose.dx + recoil;
+  const dy = (Math.random() - 0.5) * amp - pose.lift * LIFT_UNITS + press;
+  const squash = pose.squash === 1 ? "" : ` translate(0 292) scale(1 ${pose.squash}) translate(0 -292)`;
+  byId("cat-body").setAttribute(
+    "transform",
+    `translate(${dx.toFixed(2)} ${dy.toFixed(2)}) rotate(${pose.rot.toFixed(2)} 310 200)${squash}`,
+  );
+  byId("holding-hands").setAttribute("visibility", pose.held && pose.lift > 0.2 ? "visible" : "hidden");
+  byId("landing").setAttribute("visibility", pose.landing ? "visible" : "hidden");
+  const shadow = byId("shadow");
+  shadow.setAttribute("rx", (170 * (1 - 0.45 * pose.lift)).toFixed(1));
+  shadow.style.opacity = (1 - 0.6 * pose.lift).toFixed(2);
+  // A hit shows where it landed; a tickle shows fingertips at work.
+  const impact = byId("impact");
+  impact.setAttribute("visibility", fx.gesture === "hit" ? "visible" : "hidden");
+  impact.setAttribute("transform", `translate(${touchFx.x} ${touchFx.y - pose.lift * LIFT_UNITS}) scale(${(0.7 + 0.5 * (fx.f || 0)).toFixed(2)})`);
+  const marks = byId("tickle-marks");
+  marks.setAttribute("visibility", fx.gesture === "tickle" ? "visible" : "hidden");
+  const jitter = ((now / 60) | 0) % 2 ? 3 : -3;
+  marks.setAttribute("transform", `translate(${touchFx.x + jitter} ${touchFx.y - 18 - pose.lift * LIFT_UNITS})`);
+  svg.dataset.handling = handling.motion;
+  svg.dataset.touchEffect = fx.gesture;
+  svg.dataset.headDip = dip.toFixed(1);
   requestAnimationFrame(drawCat);
+}
+
+function zoneCentre(zone, pads) {
+  const inZone = pads.filter((p) => p.zone === zone);
+  if (inZone.length === 0) return { x: 300, y: 150 };
+  const x = inZone.reduce((sum, p) => sum + p.x, 0) / inZone.length;
+  const y = inZone.reduce((sum, p) => sum + p.y, 0) / inZone.length;
+  return { x, y };
+}
+
+function noteHandling(state) {
+  const h = state.handling;
+  if (!h) return;
+  const now = performance.now();
+  if (h.motion !== handling.motion || h.since_ms < handling.since) handling.fromLift = currentLift;
+  handling.motion = h.motion;
+  handling.since = h.since_ms;
+  handling.at = now;
+}
+
+function noteTouch(touch, pads) {
+  const t = touch ? touch.t_ms : null;
+  if (!touchFx.seen) {  // what happened before the page opened is not news
+    touchFx.seen = true;
+    touchFx.t = t;
+    return;
+  }
+  if (t === null || t === touchFx.t) return;
+  touchFx.t = t;
+  const where = zoneCentre(touch.zone, pads);
+  Object.assign(touchFx, { gesture: touch.gesture, zone: touch.zone, ongoing: touch.ongoing });
+  touchFx.x = where.x;
+  touchFx.y = where.y;
+  touchFx.at = performance.now();
 }
 
 function setLeds(leds) {
@@ -201,6 +325,8 @@ window.petCat = {
     byId("purr-waves").classList.toggle("on", state.vibration.on);
     setLeds(state.leds);
     showPadContact(state.pads || [], this.pads);
+    noteHandling(state);
+    noteTouch(state.touch, this.pads);
   },
   start(config) {
     this.pads = config.pads;

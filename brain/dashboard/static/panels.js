@@ -26,9 +26,18 @@ function bars(container, values, lo, hi) {
   }
 }
 
-function showBehaviour(behaviour) {
+function showBehaviour(behaviour, cable) {
   const name = el("behaviour-name");
   const why = el("behaviour-why");
+  // With the cable out the body gets no commands: whatever the brain last chose is not
+  // what the body does, so say what the body does instead.
+  el("behaviour-panel").classList.toggle("stale", !cable);
+  if (!cable) {
+    name.textContent = "cable out";
+    why.textContent = "the body gets no commands and rests; " +
+      (behaviour ? `the brain last chose ${behaviour.name}` : "the brain keeps running");
+    return;
+  }
   if (!behaviour) {
     name.textContent = "idle";
     why.textContent = "breathing, blinking, ear flicks";
@@ -41,9 +50,37 @@ function showBehaviour(behaviour) {
     (lost ? `; over ${lost}` : "") + (behaviour.description ? ` - ${behaviour.description}` : "");
 }
 
+// The pet's home date and time: simulated (the scenario's start plus its clock) or the host's.
+const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+function showCalendar(calendar) {
+  if (!calendar) return;
+  const [date, time] = calendar.home_time.split("T");
+  const [y, m, d] = date.split("-").map(Number);
+  const day = WEEKDAYS[new Date(Date.UTC(y, m - 1, d)).getUTCDay()];
+  const whose = calendar.simulated ? "simulated" : "this machine's clock";
+  el("scenario").textContent = `${scenarioName}, ${day} ${date} ${time.slice(0, 5)} (${whose})`;
+  el("clock").title = `home time ${day} ${date} ${time} (${whose})`;
+}
+
+// The behaviour library: how many behaviours, or (red) why a saved file was not taken.
+function showLibrary(library) {
+  const line = el("library-status");
+  if (!library) { line.textContent = ""; return; }
+  line.classList.toggle("broken", !library.ok);
+  if (library.ok) {
+    line.textContent = `library: ${library.behaviours} behaviours`;
+    line.title = "";
+  } else {
+    const problems = library.problems || [];
+    line.textContent = `library NOT reloaded, last good kept: ${problems[0] || "?"}`;
+    line.title = problems.join("\n");
+  }
+}
+
 function showOwner(owner) {
   const box = el("owner");
   box.replaceChildren();
+  box.classList.toggle("not-sure", Boolean(owner && owner.available && owner.not_sure));
   if (!owner || !owner.available) {
     const note = document.createElement("div");
     note.className = "unavailable";
@@ -51,25 +88,36 @@ function showOwner(owner) {
     box.appendChild(note);
     return;
   }
+  // Below the confidence threshold the estimate is not a label: "not sure", bars grey.
   const head = document.createElement("div");
-  head.className = "why";
-  head.textContent = `${owner.label}, confidence ${owner.confidence.toFixed(2)}` +
+  head.className = "headline";
+  const confidence = `confidence ${owner.confidence.toFixed(2)}`;
+  head.textContent = (owner.not_sure ? `not sure (${confidence})` : `${owner.label}, ${confidence}`) +
     (owner.conflict > 0.2 ? `; ${owner.conflict_between.join(" vs ")} disagree` : "");
   box.appendChild(head);
-  const dims = document.createElement("div");
-  bars(dims, { valence: owner.valence, arousal: owner.arousal }, -1, 1);
-  box.appendChild(dims);
-  const emotions = document.createElement("div");
-  bars(emotions, owner.emotion, 0, 1);
-  box.appendChild(emotions);
+  const grid = document.createElement("div");
+  grid.className = "owner-grid";
+  const left = document.createElement("div");
+  bars(left, owner.emotion, 0, 1);
+  const right = document.createElement("div");
+  bars(right, { valence: owner.valence, arousal: owner.arousal }, -1, 1);
+  // A modality's share of the estimate times its freshness: a touch fades out after
+  // the hand lifts instead of staying at 1.00.
   const title = document.createElement("div");
   title.className = "why";
-  title.textContent = "each modality's contribution";
-  box.appendChild(title);
+  title.textContent = "contribution x freshness";
+  right.appendChild(title);
   const shares = document.createElement("div");
   shares.id = "contributions";
-  bars(shares, owner.contributions, 0, 1);
-  box.appendChild(shares);
+  const weights = owner.weights || {};
+  const faded = {};
+  for (const [name, share] of Object.entries(owner.contributions)) {
+    faded[name] = share * (name in weights ? weights[name] : 1);
+  }
+  bars(shares, faded, 0, 1);
+  right.appendChild(shares);
+  grid.append(left, right);
+  box.appendChild(grid);
 }
 
 function showLearned(learned) {
@@ -140,6 +188,7 @@ function showLink(link) {
   }
 }
 
+let scenarioName = "";
 let lastLogKey = "";
 function showLog(events) {
   const key = events.length ? `${events.length}:${events[events.length - 1].t_ms}:${events[events.length - 1].text}` : "";
@@ -194,6 +243,7 @@ function apply(state) {
   playSounds(state.sounds);
   window.petCat.apply(state);
   el("clock").textContent = `t = ${(state.t_ms / 1000).toFixed(1)} s`;
+  showCalendar(state.calendar);
   const torque = el("torque");
   torque.textContent = state.torque ? "torque on" : "torque off";
   torque.classList.toggle("on", state.torque);
@@ -206,7 +256,8 @@ function apply(state) {
   purr.dataset.on = String(state.vibration.on);
   purr.textContent = state.vibration.on
     ? `vibration ${state.vibration.pattern} ${state.vibration.level.toFixed(2)}` : "vibration off";
-  showBehaviour(state.behaviour);
+  showBehaviour(state.behaviour, state.cable);
+  showLibrary(state.library);
   bars(el("mood"), state.mood, -1, 1);
   showOwner(state.owner);
   showLearned(state.learned);
@@ -215,6 +266,7 @@ function apply(state) {
   showLink(state.link);
   showLog(state.events);
   showInputs(state.inputs);
+  window.petTimeline.add(state);
 }
 
 async function post(path, body, contentType) {
@@ -236,18 +288,34 @@ el("cable-button").addEventListener("click", () => {
   const plugged = el("cable-button").dataset.plugged === "true";
   post("/cable", JSON.stringify({ plugged: !plugged }), "application/json");
 });
+// A thumbnail of the face shown to the camera stays in this page only (never uploaded twice,
+// never stored: the object URL lives as long as the page).
+let faceThumbUrl = null;
+function showFaceThumbnail(file) {
+  if (faceThumbUrl) URL.revokeObjectURL(faceThumbUrl);
+  faceThumbUrl = URL.createObjectURL(file);
+  const thumb = el("face-thumb");
+  thumb.src = faceThumbUrl;
+  thumb.hidden = false;
+}
+
 for (const kind of ["face", "voice"]) {
   el(`${kind}-file`).addEventListener("change", (event) => {
     const file = event.target.files[0];
-    if (file) post(`/${kind}`, file, file.type || "application/octet-stream");
+    if (file) {
+      if (kind === "face") showFaceThumbnail(file);
+      post(`/${kind}`, file, file.type || "application/octet-stream");
+    }
     event.target.value = "";
   });
 }
 
 async function main() {
   const config = await (await fetch("/config")).json();
-  el("scenario").textContent = `scenario: ${config.scenario}`;
+  scenarioName = `scenario: ${config.scenario}`;
+  el("scenario").textContent = scenarioName;
   window.petCat.start(config);
+  await window.petTimeline.start(config);
   const stream = new EventSource("/events");
   stream.onmessage = (message) => apply(JSON.parse(message.data));
   stream.onerror = () => { el("clock").textContent = "reconnecting..."; };

@@ -25,6 +25,10 @@ SITUATIONS: dict[str, tuple[list[str], dict[str, float], str]] = {
     # ... but a tickle on the belly from someone it does not trust is a trap.
     "belly_touch_wary": (["touch:tickle@belly"], {"affection": 0.0}, "14:00"),
     "startle_when_hit": (["touch:hit*0.95"], {}, "14:00"),
+    "hug_melt": (["touch:hug@back_middle"], {"affection": 0.6}, "14:00"),
+    "hug_squirm": (["touch:hug@back_middle"], {"affection": 0.0}, "14:00"),
+    "squeeze_protest": (["touch:squeeze@back_middle"], {}, "14:00"),
+    "grabbed_look_back": (["touch:grab@back_middle"], {}, "14:00"),
     "poke_flinch": (["touch:poke@head"], {}, "14:00"),
     "look_at_pat": (["touch:pat@head"], {}, "14:00"),
     "startle_loud_sound": (["sound:90"], {}, "14:00"),

@@ -175,3 +175,55 @@ def test_record_rejects_a_broken_layout_file(
     )
     assert code == 1
     assert "unknown zone" in capsys.readouterr().err
+
+
+def test_record_to_a_labelled_recording_from_a_virtual_body(tmp_path: Path) -> None:
+    from brain.cli.touch import save_recording
+    from sensors.touch.recording import instances, load_folder
+
+    stroke = Stroke(DEFAULT_LAYOUT, 800, 100, 380, speed_mm_per_s=250)
+    body = VirtualBody(14, 4, contact=stroke)
+    link = BodyLink(body.path)
+    now = [0]
+
+    def clock() -> int:
+        now[0] += 1
+        return now[0]
+
+    trace = tmp_path / "raw.jsonl"
+    with open(trace, "w", encoding="utf-8") as stream:
+        try:
+            record(
+                link,
+                DEFAULT_LAYOUT,
+                stream,
+                duration_ms=2500,
+                connect_timeout_ms=2000,
+                clock_ms=clock,
+                on_idle=body.tick,
+            )
+        finally:
+            link.close()
+            body.close()
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    frames = save_recording(trace, folder / "stroke_1.npz", DEFAULT_LAYOUT, "stroke", "me")
+    assert frames > 150
+    loaded = load_folder(folder)
+    assert loaded.errors == []
+    (recording,) = loaded.recordings
+    assert recording.frames.shape == (frames, 1, 14) and recording.subject == "me"
+    assert [i.gesture for i in instances(recording)] == ["stroke"]
+    assert recording.frames.max() > 100  # the stroke reached the pads
+
+
+def test_record_refuses_an_unknown_label_before_it_records(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "wave_1.npz"
+    code = main(
+        ["touch", "record", "--port", "loop://", "--out", str(out), "--label", "wave"]
+    )  # fmt: skip
+    assert code == 1
+    assert "labels.yaml: add 'wave'" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

@@ -325,3 +325,13 @@ def test_a_late_older_observation_does_not_replace_a_newer_one(fusion: OwnerFusi
     fusion.update_voice(HAPPY_VOICE, 0.5, 0.7, 5000.0)
     fusion.update_voice(SAD_VOICE, -0.5, -0.7, 1000.0)  # delivered late
     assert fusion.estimate(5000.0).label == "happy"
+
+
+def test_skin_gestures_enter_fusion_as_a_resting_hand() -> None:
+    from brain.fusion.features import encode_touch_fields
+
+    hug = encode_touch_fields("hug", 0.8, None, 0.0, 2000.0)
+    hold = encode_touch_fields("hold", 0.8, None, 0.0, 2000.0)
+    assert (hug == hold).all()
+    with pytest.raises(ValueError, match="unknown touch gesture"):
+        encode_touch_fields("wave", 0.5, None, 0.0, 100.0)

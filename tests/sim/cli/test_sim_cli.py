@@ -23,13 +23,24 @@ def petbrain(*args: str) -> subprocess.CompletedProcess[str]:
 def test_headless_sim_records_reports_and_replays_identically(tmp_path: Path) -> None:
     recording = tmp_path / "demo.mcap"
     report_path = tmp_path / "report.json"
+    plot = tmp_path / "timeline.png"
     done = petbrain(
         "sim", "--headless", "--events-only", "--record", str(recording),
-        "--report", str(report_path),
+        "--report", str(report_path), "--plot", str(plot),
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert f"to {recording}" in done.stdout
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     report = json.loads(report_path.read_text())
+    # The report carries the timeline's rows (one per 250 ms), which 'petbrain plot' draws.
+    timeline = report["timeline"]
+    assert [r["t_ms"] for r in timeline[:3]] == [0, 250, 500]
+    assert "purr_when_stroked" in {r["behaviour"] for r in timeline}
+    again = tmp_path / "again.png"
+    plotted = petbrain("plot", str(report_path), str(again))
+    assert plotted.returncode == 0, plotted.stderr
+    assert again.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert petbrain("plot", str(recording), str(again)).returncode == 1
     behaviours = [b["behaviour"] for b in report["behaviours"]]
     assert "purr_when_stroked" in behaviours
     latency = report["reaction_latency"]
@@ -56,6 +67,15 @@ def test_play_of_an_unknown_behaviour_lists_the_known_ones() -> None:
     assert "purr_when_stroked" in done.stderr
 
 
+def test_play_without_headless_previews_in_the_terminal_and_exits() -> None:
+    # The same preview as 'behaviors play': the body's timeline, then exit (no dashboard).
+    done = petbrain("sim", "--play", "look_at_pat", "--speed", "20")
+    assert done.returncode == 0, done.stderr
+    assert "petbrain behaviors play: look_at_pat" in done.stdout
+    assert "played on request" in done.stdout
+    assert "dashboard" not in done.stdout
+
+
 def test_play_and_scenario_are_exclusive() -> None:
     done = petbrain("sim", "--play", "look_at_pat", "--scenario", "x.yaml")
     assert done.returncode == 1
@@ -74,8 +94,15 @@ def test_live_demo_serves_the_dashboard_and_stops_cleanly_on_ctrl_c() -> None:
         first = process.stdout.readline()
         assert "dashboard at http://127.0.0.1:" in first, first
         url = first.split("dashboard at ", 1)[1].split()[0]
+        assert "starting when the page connects" in first
         with urllib.request.urlopen(url + "config", timeout=10) as response:
             assert json.loads(response.read())["scenario"] == "demo"
+        # The scenario waits for a page: opening the event stream starts its clock at 0.
+        with urllib.request.urlopen(url + "events", timeout=10) as stream:
+            line = stream.readline()
+            while not line.startswith(b"data: "):
+                line = stream.readline()
+            assert json.loads(line[len(b"data: ") :])["t_ms"] < 2000
         lines = []
         for line in process.stdout:
             lines.append(line)
