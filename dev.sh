@@ -14,8 +14,9 @@ VENV="${PETBRAIN_VENV:-.venv}"
 PYTHON="${PETBRAIN_PYTHON:-python3.11}"
 # Debian packages: PortAudio headers for PyAudio, espeak-ng for synthetic
 # speech in tests, Chromium for the dashboard's browser tests, faketime to
-# prove in tests that a simulation never depends on the host's clock.
-APT_PACKAGES=(portaudio19-dev espeak-ng chromium faketime)
+# prove in tests that a simulation never depends on the host's clock, strace
+# for the privacy audit (tests/test_privacy.py: no network, no stray file).
+APT_PACKAGES=(portaudio19-dev espeak-ng chromium faketime strace)
 
 log() { printf '\033[1mdev.sh:\033[0m %s\n' "$*" >&2; }
 

@@ -194,7 +194,7 @@ class Behaviour(Strict):
 class TemplatedBehaviour(Strict):
     """A behaviour made from a template: ``use:`` it ``with:`` parameters; other fields override."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, strict=True)
 
     name: str = Field(pattern=NAME_PATTERN)
     use: str

@@ -141,7 +141,7 @@ class ChooseStep(Strict):
 class UseStep(Strict):
     """Timeline step ``use: TEMPLATE`` with parameters ``with:`` (expanded when loading)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, strict=True)
 
     use: str
     with_: dict[str, Any] = Field(default_factory=dict, alias="with")

@@ -9,6 +9,7 @@ line and path, and says where it was used.
 from __future__ import annotations
 
 import re
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import get_close_matches
@@ -74,14 +75,75 @@ def set_origin(
         container.lc.add_kv_line_col(key, [line, col, line, col])
 
 
+# Limits for every YAML file petbrain reads (behaviours, scenarios, robot.yaml).
+# The shipped files are under 10 KB; a 50 MB file hung `behaviors check` and
+# cost a running pet 2.2 GB, and ruamel's time grows faster than the size.
+MAX_YAML_BYTES = 256 * 1024
+# Nodes a document may have once aliases are expanded (an alias bomb is a
+# few lines that expand to billions of nodes when something walks them).
+MAX_YAML_NODES = 200_000
+
+
+def read_bounded(path: Path, max_bytes: int = MAX_YAML_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``max_bytes``; anything else is a YamlError.
+
+    A named pipe, a device (a link to /dev/zero) or a directory is refused
+    before it is opened, so nothing blocks or fills memory.
+    """
+    where = f"{path}:1:1: (file)"
+    try:
+        info = path.stat()
+    except OSError as error:
+        raise YamlError([f"{where}: cannot read: {error.strerror or error}"]) from error
+    if not stat.S_ISREG(info.st_mode):
+        raise YamlError([f"{where}: not a regular file (a pipe, device or directory)"])
+    if info.st_size > max_bytes:
+        raise YamlError([f"{where}: {info.st_size} bytes is over the {max_bytes} byte limit"])
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(max_bytes + 1)
+    except OSError as error:
+        raise YamlError([f"{where}: cannot read: {error.strerror or error}"]) from error
+    if len(data) > max_bytes:
+        raise YamlError([f"{where}: over the {max_bytes} byte limit"])
+    return data
+
+
+def expanded_size(document: Any, limit: int = MAX_YAML_NODES) -> int:
+    """Nodes of ``document`` with every alias expanded (counting stops past ``limit``)."""
+    sizes: dict[int, int] = {}
+
+    def size(node: Any) -> int:
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        total = 1
+        if isinstance(node, dict):
+            for key, value in node.items():
+                total += size(key) + size(value)
+                if total > limit:
+                    break
+        elif isinstance(node, list):
+            for value in node:
+                total += size(value)
+                if total > limit:
+                    break
+        if isinstance(node, dict | list):
+            sizes[id(node)] = total
+        return total
+
+    return size(document)
+
+
 def load_yaml(path: Path) -> Any:
     """Parse ``path`` keeping positions; syntax errors raise :class:`YamlError`."""
+    data = read_bounded(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
         raise YamlError([f"{path}:1:1: (file): cannot read: {error}"]) from error
     try:
-        return YAML(typ="rt").load(text)
+        document = YAML(typ="rt").load(text)
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -90,8 +152,19 @@ def load_yaml(path: Path) -> Any:
         if error.problem and error.context and context is not None and context is not mark:
             problem += f" ({error.context} at line {context.line + 1})"
         raise YamlError([f"{path}:{line}:{col}: (syntax): {problem}"]) from error
+    except RecursionError as error:
+        raise YamlError([f"{path}:1:1: (syntax): nested too deeply"]) from error
     except Exception as error:  # ruamel raises a few unmarked kinds too
         raise YamlError([f"{path}:1:1: (syntax): {error}"]) from error
+    try:
+        nodes = expanded_size(document)
+    except RecursionError as error:
+        raise YamlError([f"{path}:1:1: (document): nested too deeply"]) from error
+    if nodes > MAX_YAML_NODES:
+        raise YamlError(
+            [f"{path}:1:1: (document): aliases expand to more than {MAX_YAML_NODES} nodes"]
+        )
+    return document
 
 
 def key_position(node: CommentedMap, key: Any) -> tuple[int, int] | None:

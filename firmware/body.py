@@ -5,13 +5,30 @@ board; the simulator calls ``tick`` on its clock. Safety lives here:
 
 * torque is off at boot and only enabled after a HELLO with our protocol major;
 * every servo target is clamped and slew-limited by ``ServoBank``;
-* no valid traffic for ``link_timeout_ms``: ease to rest, then release torque;
+* no valid traffic for ``link_timeout_ms``: ease to rest for at most
+  ``rest_move_ms``, then release torque (see ``LINK_TIMEOUT_MS``);
 * low battery: reported, then a safe rest.
 """
 
 from firmware import wire
 
 FIRMWARE_VERSION = (0, 1, 0)
+
+# Goal: the body is at rest with torque off at most 300 ms after the brain's
+# last valid frame (a crashed or killed brain must not leave the cat stiff).
+#
+# No valid frame for LINK_TIMEOUT_MS ends the session and starts the rest
+# move. The brain sends a frame at least every 40 ms (heartbeats; servo
+# targets every 20 ms while it moves the pet), so 120 ms of silence is three
+# lost frames in a row: at 5 % frame loss about once in 5 minutes, on a
+# healthy USB cable never.
+LINK_TIMEOUT_MS = 120
+# The rest move then lasts at most REST_MOVE_MS; torque goes off when every
+# joint is at rest or when the time is up, wherever a slow joint got to (the
+# spine's 45 deg/s needs 450 ms for 20 deg, so waiting for "at rest" alone
+# took up to 900 ms). 120 + 150 ms + one 5 ms link pass leaves 25 ms of the
+# 300 ms for scheduling jitter; 150 ms is still a visible ease, not a drop.
+REST_MOVE_MS = 150
 
 
 class Body:
@@ -27,8 +44,8 @@ class Body:
         leds=None,
         imu=None,
         battery=None,
-        link_timeout_ms=300,
-        rest_move_ms=600,
+        link_timeout_ms=LINK_TIMEOUT_MS,
+        rest_move_ms=REST_MOVE_MS,
         touch_period_ms=10,
         heartbeat_period_ms=100,
         status_period_ms=1000,
@@ -55,8 +72,11 @@ class Body:
         self.faults = 0
         self.battery_mv = 0
         self.last_rx_ms = None
+        # When the current rest move began (None: not easing to rest).
+        self._rest_started_ms = None
         # Set by ENTER_REPL; main.py then reboots the board into the REPL.
         self.repl_requested = False
+        self.applied_commands = 0
         self._next_touch_ms = 0
         self._next_heartbeat_ms = 0
         self._next_status_ms = 0
@@ -135,7 +155,7 @@ class Body:
                 self.link.send(wire.Nack(message.seq, t, wire.NACK_BAD_VALUE))
                 return
             self.session = True
-            self.link.reset_session()
+            self.link.reset_session(message.minor)
             self.link.send(
                 wire.HelloAck(
                     wire.PROTOCOL_MAJOR,
@@ -176,12 +196,16 @@ class Body:
             self.repl_requested = True
 
     def handle_command(self, message, now_ms):
-        """Acknowledged commands; a resent duplicate is acknowledged, not re-applied."""
+        """Acknowledged commands, applied only when newer than the last of their kind.
+
+        A resend of an applied command, or an older command resent after a
+        newer one of its kind was applied, is acknowledged but not applied.
+        """
         t = message.TYPE
         if not self.session:
             self.link.send(wire.Nack(message.seq, t, wire.NACK_NO_HELLO))
             return
-        if self.link.is_duplicate(message):
+        if self.link.is_stale(message):
             self.link.send(wire.Ack(message.seq, t))
             return
         if t == wire.TORQUE:
@@ -195,6 +219,8 @@ class Body:
                 self.servos.configure(channel, lo, hi, rest, speed)
         elif t == wire.LED and self.leds is not None:
             self.leds.show(now_ms, message.pattern, message.period_ms, message.colours)
+        self.link.applied(message)
+        self.applied_commands += 1
         self.link.send(wire.Ack(message.seq, t))
 
     def battery_low(self):
@@ -209,11 +235,13 @@ class Body:
             self.session = False
             self.vibration.stop()
         if (silent or self.battery_low()) and self.servos.torque:
-            if not self.resting:
+            if not self.resting or self._rest_started_ms is None:
                 self.resting = True
+                self._rest_started_ms = now_ms
                 self.servos.go_rest(self.rest_move_ms)
-            elif self.servos.at_rest():
+            elif self.servos.at_rest() or now_ms - self._rest_started_ms >= self.rest_move_ms:
                 self.servos.set_torque(False)
+                self._rest_started_ms = None
         elif not silent:
             self.faults &= ~wire.FAULT_LINK_LOST
 

@@ -1,4 +1,4 @@
-"""Body end of the serial link: frames in and out, sequence numbers, duplicate commands.
+"""Body end of the serial link: frames in and out, sequence numbers, newest command wins.
 
 ``port`` is anything with ``read() -> bytes | None`` (non-blocking, whatever is
 waiting) and ``write(data)``: a UART, USB CDC stdio, or a pseudo-terminal in
@@ -18,9 +18,13 @@ class BrainLink:
         self.port = port
         self.decoder = wire.Decoder()
         self._seq = 0
-        # Last sequence number applied per command type, so a resent command
-        # is acknowledged again but not applied twice.
+        # Last sequence number applied per command type. The brain numbers each
+        # command type on its own, so a resent older command (its first copy
+        # lost, a newer one of its kind applied since) is acknowledged but not
+        # applied: the newest command of each kind wins, whatever the losses.
         self._last_command_seq = {}
+        # Newest-wins needs per-type numbering (brains of protocol minor >= 2).
+        self.ordered_commands = True
         self.frames_out = 0
         self.bytes_out = 0
         self.bytes_in = 0
@@ -50,14 +54,24 @@ class BrainLink:
         self.frames_out += 1
         self.bytes_out += len(frame)
 
-    def is_duplicate(self, message):
-        """True when this command was already applied (a resend); records it otherwise."""
-        last = self._last_command_seq.get(message.TYPE)
-        if last == message.seq:
-            return True
-        self._last_command_seq[message.TYPE] = message.seq
-        return False
+    def is_stale(self, message):
+        """True when this command is not newer than the last applied one of its kind.
 
-    def reset_session(self):
+        Sequence numbers compare modulo 2**16 (RFC 1982): newer means 1..32767 ahead.
+        """
+        last = self._last_command_seq.get(message.TYPE)
+        if last is None:
+            return False
+        if not self.ordered_commands:
+            return last == message.seq  # an older brain: skip exact resends only
+        ahead = (message.seq - last) & 0xFFFF
+        return ahead == 0 or ahead >= 0x8000
+
+    def applied(self, message):
+        """Record that ``message`` was applied (newest of its kind from now on)."""
+        self._last_command_seq[message.TYPE] = message.seq
+
+    def reset_session(self, brain_minor=2):
         """Forget applied commands (a new HELLO starts a new session)."""
         self._last_command_seq = {}
+        self.ordered_commands = brain_minor >= 2

@@ -305,14 +305,21 @@ def reboot_into_repl(machine, os_module, path=REPL_FLAG):
     machine.reset()
 
 
-def run(board="pico"):
-    """Boot the body on a real board: build, then run forever under the watchdog."""
-    import os
+def run(board="pico", machine=None, neopixel=None, os_module=None, repl_flag=REPL_FLAG):
+    """Boot the body: build, then run forever under the watchdog.
 
-    import machine
-    import neopixel
+    On a board every argument after ``board`` is left out (the real modules
+    are imported); the simulator's MicroPython body passes its own ``machine``
+    and ``neopixel``, whose peripherals live in the host.
+    """
+    if os_module is None:
+        import os as os_module
+    if machine is None:
+        import machine
+    if neopixel is None:
+        import neopixel
 
-    if take_repl_flag(os):
+    if take_repl_flag(os_module, repl_flag):
         print("petbrain: REPL requested; body firmware not started")
         return
     profile = boards.PROFILES[board]
@@ -322,4 +329,6 @@ def run(board="pico"):
     clock = Clock()
     health = Health()
     wdt = machine.WDT(timeout=profile["wdt_timeout_ms"])
-    asyncio.run(main(body, clock, health, wdt, lambda: reboot_into_repl(machine, os)))
+    asyncio.run(
+        main(body, clock, health, wdt, lambda: reboot_into_repl(machine, os_module, repl_flag))
+    )

@@ -135,6 +135,60 @@ def check_unknown_type_and_version():
     assert decoder.unknown_type == 1 and decoder.version_errors == 1
 
 
+def _raw_frame(type_id, payload, seq=1):
+    """A frame with a valid CRC around any payload (what a buggy or hostile sender makes)."""
+    import struct
+
+    body = struct.pack("<BBHH", wire.PROTOCOL_MAJOR, type_id, seq, len(payload)) + payload
+    return wire.cobs_encode(body + struct.pack("<H", wire.crc16(body))) + b"\x00"
+
+
+def check_exact_sizes_and_ranges():
+    """Trailing bytes, short payloads and out-of-range values are dropped on every interpreter."""
+    # MicroPython's struct.unpack ignores trailing bytes: wire.py checks sizes itself.
+    bad = [
+        (wire.TORQUE, b"\x01\x00"),
+        (wire.TORQUE, b"\x02"),
+        (wire.TORQUE, b""),
+        (wire.HEARTBEAT, b"\x01\x02\x03\x04\x05"),
+        (wire.ENTER_REPL, wire.EnterRepl().pack() + b"\x00"),
+        (wire.HELLO, b"\x01\x01\x01"),
+        (wire.VIBRATE, b"\x09\x00\x00\x00\x00\x00"),
+        (wire.LED, b"\x07\x00\x00\x00"),
+        (wire.LED, b"\x01\x00"),
+        (wire.SERVO_TARGETS, b""),
+        (wire.SERVO_TARGETS, b"\x01\x10\x00\x00\x00\x00\x00"),
+        (wire.CONFIG, b"\x01\x00\x10\x00\x00\x00\x00\x00\x01\x00"),
+        (wire.STATUS, b"\x00\x00\x00\x00\x04"),
+        (wire.ACK, b"\x01\x00\x13\x00"),
+        (wire.NACK, b"\x01\x00\x13"),
+        (wire.IMU, bytes(19)),
+        (wire.TOUCH_FRAME, b"\x00\x00\x00"),
+        (wire.LOG, b""),
+    ]
+    decoder = wire.Decoder()
+    for type_id, payload in bad:
+        assert decoder.feed(_raw_frame(type_id, payload)) == [], (type_id, payload)
+    assert decoder.framing_errors == len(bad)
+    # The same payloads at their exact sizes are taken.
+    good = decoder.feed(_raw_frame(wire.TORQUE, b"\x01") + _raw_frame(wire.HEARTBEAT, bytes(4)))
+    assert good == [wire.Torque(True), wire.Heartbeat(0)]
+
+
+def check_frame_size_limit_whatever_the_reads():
+    """A frame over the limit is dropped whether it arrives in one read or in pieces."""
+    big = _raw_frame(wire.LOG, b"\x14" + b"x" * 1000)
+    whole = wire.Decoder()
+    assert whole.feed(big) == [] and whole.framing_errors == 1
+    pieces = wire.Decoder()
+    out = []
+    for i in range(0, len(big), 7):
+        out += pieces.feed(big[i : i + 7])
+    assert out == [] and pieces.framing_errors >= 1
+    after = wire.encode(wire.Heartbeat(1), 2)
+    assert whole.feed(after) == [wire.Heartbeat(1)] and pieces.feed(after) == [wire.Heartbeat(1)]
+
+
 def check_body_session_and_safety():
     """No torque before HELLO; clamp and slew; silence eases to rest, then limp."""
     from firmware.body import Body
@@ -352,6 +406,8 @@ CHECKS = [
     check_damage_is_dropped_and_decoding_resumes,
     check_garbage_then_resync,
     check_unknown_type_and_version,
+    check_exact_sizes_and_ranges,
+    check_frame_size_limit_whatever_the_reads,
     check_body_session_and_safety,
     check_drivers_motion_and_leds,
     check_outputs_and_ports,

@@ -15,8 +15,11 @@ under MicroPython: no dataclasses, no typing at run time, no enum.
 import struct
 
 PROTOCOL_MAJOR = 1
-# Minor 1 added ENTER_REPL.
-PROTOCOL_MINOR = 1
+# Minor 1 added ENTER_REPL. Minor 2: each command type has its own sequence
+# numbers and the body applies a command only when it is newer than the last
+# applied one of its type (a brain of minor < 2 numbers all frames together,
+# so its body only skips exact duplicates).
+PROTOCOL_MINOR = 2
 
 HEADER_FORMAT = "<BBHH"
 HEADER_SIZE = 6
@@ -172,6 +175,31 @@ def cobs_decode(data: bytes) -> bytes:
     return bytes(out)
 
 
+# Servo channels a frame may name (the PCA9685 has 16 outputs).
+MAX_SERVO_CHANNELS = 16
+
+
+def _exact(payload, fmt, name):
+    """``struct.unpack(fmt, payload)``, the size checked here.
+
+    MicroPython's ``struct.unpack`` ignores trailing bytes (CPython's raises),
+    so every payload size is checked explicitly and both sides agree.
+    """
+    if len(payload) != struct.calcsize(fmt):
+        raise ValueError("bad %s length" % name)
+    return struct.unpack(fmt, payload)
+
+
+def _at_least(payload, size, name):
+    if len(payload) < size:
+        raise ValueError("short %s" % name)
+
+
+def _check(ok, what):
+    if not ok:
+        raise ValueError(what)
+
+
 class Message:
     """Base of every message: a type id, a sequence number and a payload."""
 
@@ -214,7 +242,7 @@ class Hello(Message):
 
     @classmethod
     def unpack(cls, payload: bytes) -> "Hello":
-        major, minor = struct.unpack("<BB", payload)
+        major, minor = _exact(payload, "<BB", "HELLO")
         return cls(major, minor)
 
 
@@ -274,7 +302,7 @@ class HelloAck(Message):
 
     @classmethod
     def unpack(cls, payload: bytes) -> "HelloAck":
-        values = struct.unpack("<BBBBB16sIIBB", payload)
+        values = _exact(payload, "<BBBBB16sIIBB", "HELLO_ACK")
         board = bytes(values[5]).split(b"\x00")[0].decode()
         return cls(
             values[0],
@@ -303,7 +331,7 @@ class Heartbeat(Message):
 
     @classmethod
     def unpack(cls, payload: bytes) -> "Heartbeat":
-        return cls(struct.unpack("<I", payload)[0])
+        return cls(_exact(payload, "<I", "HEARTBEAT")[0])
 
 
 class ServoTargets(Message):
@@ -328,11 +356,13 @@ class ServoTargets(Message):
 
     @classmethod
     def unpack(cls, payload: bytes) -> "ServoTargets":
+        _at_least(payload, 1, "SERVO_TARGETS")
         count = payload[0]
         if len(payload) != 1 + 5 * count:
             raise ValueError("bad SERVO_TARGETS length")
         targets = []
         for i in range(count):
+            # An unknown channel is the body's to ignore (a stream keeps its other targets).
             targets.append(struct.unpack_from("<BhH", payload, 1 + 5 * i))
         return cls(tuple(targets))
 
@@ -361,7 +391,9 @@ class Vibrate(Message):
 
     @classmethod
     def unpack(cls, payload: bytes) -> "Vibrate":
-        return cls(*struct.unpack("<BBHH", payload))
+        pattern, intensity, duration_ms, period_ms = _exact(payload, "<BBHH", "VIBRATE")
+        _check(pattern <= VIBE_CONSTANT, "unknown vibration pattern")
+        return cls(pattern, intensity, duration_ms, period_ms)
 
 
 class Led(Message):
@@ -384,7 +416,9 @@ class Led(Message):
 
     @classmethod
     def unpack(cls, payload: bytes) -> "Led":
+        _at_least(payload, 4, "LED")
         pattern, period_ms, count = struct.unpack_from("<BHB", payload, 0)
+        _check(pattern <= LED_BLINK, "unknown LED pattern")
         if len(payload) != 4 + 3 * count:
             raise ValueError("bad LED length")
         colours = []
@@ -413,7 +447,7 @@ class EnterRepl(Message):
 
     @classmethod
     def unpack(cls, payload: bytes) -> "EnterRepl":
-        return cls(struct.unpack("<I", payload)[0])
+        return cls(_exact(payload, "<I", "ENTER_REPL")[0])
 
 
 class Torque(Message):
@@ -431,7 +465,9 @@ class Torque(Message):
 
     @classmethod
     def unpack(cls, payload: bytes) -> "Torque":
-        return cls(struct.unpack("<B", payload)[0] != 0)
+        enabled = _exact(payload, "<B", "TORQUE")[0]
+        _check(enabled <= 1, "TORQUE is 0 or 1")
+        return cls(enabled == 1)
 
 
 class Config(Message):
@@ -457,12 +493,16 @@ class Config(Message):
 
     @classmethod
     def unpack(cls, payload: bytes) -> "Config":
+        _at_least(payload, 1, "CONFIG")
         count = payload[0]
         if len(payload) != 1 + 9 * count:
             raise ValueError("bad CONFIG length")
         channels = []
         for i in range(count):
-            channels.append(struct.unpack_from("<BhhhH", payload, 1 + 9 * i))
+            channel, lo, hi, rest, speed = struct.unpack_from("<BhhhH", payload, 1 + 9 * i)
+            _check(channel < MAX_SERVO_CHANNELS, "servo channel out of range")
+            _check(lo <= rest <= hi, "CONFIG needs min <= rest <= max")
+            channels.append((channel, lo, hi, rest, speed))
         return cls(tuple(channels))
 
 
@@ -487,6 +527,7 @@ class TouchFrame(Message):
 
     @classmethod
     def unpack(cls, payload: bytes) -> "TouchFrame":
+        _at_least(payload, 5, "TOUCH_FRAME")
         t_ms, n = struct.unpack_from("<IB", payload, 0)
         if len(payload) != 5 + 2 * n:
             raise ValueError("bad TOUCH_FRAME length")
@@ -536,7 +577,7 @@ class Imu(Message):
 
     @classmethod
     def unpack(cls, payload: bytes) -> "Imu":
-        v = struct.unpack("<I3h3hBB", payload)
+        v = _exact(payload, "<I3h3hBB", "IMU")
         return cls(v[0], v[1:4], v[4:7], v[7], v[8])
 
 
@@ -561,7 +602,8 @@ class Status(Message):
 
     @classmethod
     def unpack(cls, payload: bytes) -> "Status":
-        battery_mv, faults, flags = struct.unpack("<HHB", payload)
+        battery_mv, faults, flags = _exact(payload, "<HHB", "STATUS")
+        _check(flags <= 3, "unknown STATUS flags")
         return cls(battery_mv, faults, bool(flags & 1), bool(flags & 2))
 
 
@@ -581,7 +623,7 @@ class Ack(Message):
 
     @classmethod
     def unpack(cls, payload: bytes) -> "Ack":
-        return cls(*struct.unpack("<HB", payload))
+        return cls(*_exact(payload, "<HB", "ACK"))
 
 
 class Nack(Message):
@@ -601,7 +643,7 @@ class Nack(Message):
 
     @classmethod
     def unpack(cls, payload: bytes) -> "Nack":
-        return cls(*struct.unpack("<HBB", payload))
+        return cls(*_exact(payload, "<HBB", "NACK"))
 
 
 class Log(Message):
@@ -620,6 +662,7 @@ class Log(Message):
 
     @classmethod
     def unpack(cls, payload: bytes) -> "Log":
+        _at_least(payload, 1, "LOG")
         return cls(payload[0], bytes(payload[1:]).decode())
 
 
@@ -707,6 +750,8 @@ class Decoder:
                 break
             if self._discarding:
                 self._discarding = False
+            elif len(buffer) + end - start > self.max_encoded_bytes:
+                self.framing_errors += 1  # oversize, whether it came in one read or many
             else:
                 buffer.extend(data[start:end])
                 if buffer:

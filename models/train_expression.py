@@ -11,7 +11,14 @@ why the deployed model is the converted mini-Xception. Output input/format:
 weights stored as float16 (cast to float32 in the graph).
 
     python models/train_expression.py ../shared/data/fer2013 /tmp/expression_cnn.onnx \
-      --minutes 22 --width 24 --threads 2
+      --minutes 22 --width 24 --threads 2 [--checkpoint /tmp/expression.ckpt]
+
+With ``--checkpoint`` the whole state (weights, optimiser, random generator,
+epoch, time spent, best epoch so far) is saved after every epoch and the run
+resumes from it when started again with the same arguments, so a long budget
+can be spent in several sittings. torch is a training-only tool: install it
+into the venv (``.venv/bin/pip install torch==2.13.0+cpu``), never into the
+product's dependencies.
 """
 
 from __future__ import annotations
@@ -188,6 +195,12 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--batch", type=int, default=128)
     parser.add_argument("--seed", type=int, default=4)
+    parser.add_argument(
+        "--checkpoint",
+        type=Path,
+        help="save the whole training state here after every epoch, and resume from it when "
+        "it exists (same arguments); --minutes is then the budget over all sittings",
+    )
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -206,12 +219,21 @@ def main() -> None:
     generator = torch.Generator().manual_seed(args.seed)
     x_tensor, y_tensor = torch.from_numpy(x_train).float()[:, None], torch.from_numpy(y_train)
     best, best_state = -1.0, None
-    start = time.monotonic()
     budget_s = args.minutes * 60
-    # The learning rate follows elapsed time, not steps: on a shared, busy CPU the
-    # run still warms up, anneals and ends on time, however many epochs fit.
-    epoch, done = 0, False
-    while not done:
+    epoch, done, spent_s = 0, False, 0.0
+    if args.checkpoint is not None and args.checkpoint.exists():
+        state = torch.load(args.checkpoint, weights_only=False)
+        model.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        generator.set_state(state["generator"])
+        epoch, spent_s = state["epoch"], state["spent_s"]
+        best, best_state = state["best"], state["best_state"]
+        print(f"resumed after epoch {epoch} ({spent_s:.0f} s spent)", flush=True)
+    start = time.monotonic() - spent_s
+    # The learning rate follows elapsed training time, not steps: on a shared, busy
+    # CPU the run still warms up, anneals and ends on time, however many epochs fit.
+    # Time spent in earlier sittings counts (it is stored in the checkpoint).
+    while not done and time.monotonic() - start < budget_s:
         epoch += 1
         t0 = time.monotonic()
         model.train()
@@ -241,7 +263,22 @@ def main() -> None:
         )
         if held_acc > best:
             best, best_state = held_acc, {k: v.clone() for k, v in model.state_dict().items()}
-    assert best_state is not None
+        if args.checkpoint is not None:
+            partial = args.checkpoint.with_name(args.checkpoint.name + ".partial")
+            torch.save(
+                {
+                    "model": model.state_dict(),
+                    "optimizer": optimizer.state_dict(),
+                    "generator": generator.get_state(),
+                    "epoch": epoch,
+                    "spent_s": time.monotonic() - start,
+                    "best": best,
+                    "best_state": best_state,
+                },
+                partial,
+            )
+            partial.replace(args.checkpoint)  # atomic: a kill mid-save keeps the last one
+    assert best_state is not None, "no epoch finished within the budget"
     model.load_state_dict(best_state)
     print(f"selected held-out accuracy {best:.4f}", flush=True)
     x_test, y_test = load_split(args.data / "publictest")

@@ -1,16 +1,21 @@
-"""Train ``models/voice_emotion.onnx`` on EmoDB, evaluated leave-one-speaker-out.
+"""Train ``models/voice_emotion.onnx`` on EmoDB + TESS + EMOVO, evaluated leave-one-corpus-out.
 
-    .venv/bin/python models/train_voice_emotion.py [--data ../shared/data/emodb]
+    .venv/bin/python models/voice_corpus_features.py       # runtime chunk features, cached
+    /tmp/smile/bin/python models/voice_egemaps.py           # baseline features (own venv)
+    .venv/bin/python models/train_voice_emotion.py [--plot-dir docs/img]
 
-Runs in the project's own environment (numpy, scipy, onnx from the dev extra).
-Features come from the runtime code (``sensors.audio``), computed on each
-clip clean, with pink noise at 20 dB SNR, and band-limited to 300-3400 Hz
-with noise at 25 dB SNR, so the model does not lean on one microphone.
-Normalisation is per speaker with the runtime's shrinkage rule; training
-samples are normalised against 0, 1, 3, 8 and all of the speaker's other
-utterances so the model works both for a new voice and a familiar one.
-The model is a class-balanced, L2-regularised multinomial logistic regression
-plus two linear heads (arousal, valence), written to ONNX by hand.
+Runs in the project's own environment (numpy, scipy, onnx from the dev
+extra). Features are the runtime's (``sensors.audio.prosody``) computed from
+the cached per-chunk table, so the model sees exactly what the pet computes.
+Normalisation is per speaker with the runtime's shrinkage rule
+(:class:`~sensors.audio.emotion.SessionNormaliser`); training samples are
+normalised against 0, 1, 3, 8, 30 and all of the speaker's other utterances,
+so one model serves a stranger's first sentence and an owner heard for weeks.
+The model is a class-balanced, L2-regularised multinomial logistic
+regression, a binary arousal head and a ridge valence head, written to ONNX
+by hand. The evaluation (``models/voice_loco.py``) holds out one corpus at a
+time and compares with openSMILE eGeMAPS + the same linear heads on the same
+folds; the L2 weight is chosen inside each fold.
 """
 
 from __future__ import annotations
@@ -21,119 +26,45 @@ import os
 import sys
 from pathlib import Path
 
-os.environ.setdefault("OMP_NUM_THREADS", "2")
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "2")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np
-from scipy.optimize import minimize
-from scipy.signal import butter, sosfilt
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sensors.audio.clips import analyse_clip  # noqa: E402
-from sensors.audio.emotion import CLASSES, SessionNormaliser, normalise_group  # noqa: E402
-from sensors.audio.prosody import FEATURE_NAMES  # noqa: E402
-from sensors.audio.sources import load_wav  # noqa: E402
-from sensors.audio.vad import SileroVad  # noqa: E402
+from models.voice_corpus_features import from_rows  # noqa: E402
+from models.voice_loco import (  # noqa: E402
+    CLASSES,
+    CORPORA,
+    FOUR,
+    Heads,
+    choose_l2,
+    fit_heads,
+    scores,
+)
+from sensors.audio.emotion import SessionNormaliser, normalise_group  # noqa: E402
+from sensors.audio.prosody import FEATURE_NAMES, feature_vector, utterance_features  # noqa: E402
 
-# EmoDB letter -> our class; None = not used by the class head (still used for arousal/valence).
-CLASS_OF = {
-    "W": "angry",
-    "F": "happy",
-    "T": "sad",
-    "A": "afraid",
-    "N": "calm",
-    "L": "calm",
-    "E": None,
-}
-# Arousal, valence targets per EmoDB emotion (circumplex placements, Russell 1980).
-AROUSAL_VALENCE = {
-    "W": (0.8, -0.6),
-    "F": (0.5, 0.8),
-    "T": (-0.6, -0.7),
-    "A": (0.6, -0.7),
-    "N": (-0.2, 0.1),
-    "L": (-0.7, -0.3),
-    "E": (0.2, -0.7),
-}
 PRIOR_WEIGHT = 4.0
-L2 = 1.0  # per-feature weight penalty, relative to the mean loss over samples x 100
-RIDGE = 1.0
-SESSION_SIZES = (0, 1, 3, 8, -1)  # -1 = all the speaker's other utterances
-VERSIONS = ("clean", "noise20", "phone25")  # used in training
-UNSEEN = "room"  # evaluation only: a recording condition the model never trained on
+MAX_COUNT = 60.0  # SessionNormaliser's default: older utterances fade past this many
+SESSION_SIZES = (0, 1, 3, 8, 30, -1)  # -1 = all the speaker's other utterances
+MODES = ("session", "online", "utterance")
+ARTIFACTS = ROOT / "artifacts" / "voice"
 
 
-def pink_noise(n: int, rng: np.random.Generator) -> np.ndarray:
-    """1/f noise by spectral shaping of white noise."""
-    spectrum = np.fft.rfft(rng.normal(size=n))
-    spectrum /= np.sqrt(np.maximum(np.arange(spectrum.size), 1.0))
-    noise = np.fft.irfft(spectrum, n)
-    return noise / (np.std(noise) + 1e-12)
-
-
-def degrade(x: np.ndarray, version: str, rng: np.random.Generator) -> np.ndarray:
-    """The clip as another microphone and room might deliver it."""
-    if version == "clean":
-        return x
-    speech_rms = np.sqrt(np.mean(x[np.abs(x) > 0.01 * np.max(np.abs(x))] ** 2))
-    if version == UNSEEN:
-        return room(x, speech_rms, rng)
-    if version == "phone25":
-        x = sosfilt(butter(4, [300, 3400], btype="band", fs=16000, output="sos"), x)
-        snr_db = 25.0
-    else:
-        snr_db = 20.0
-    noisy = x + pink_noise(x.size, rng) * speech_rms * 10 ** (-snr_db / 20)
-    return np.asarray(noisy / max(1.0, np.max(np.abs(noisy))), dtype=np.float32)
-
-
-def room(x: np.ndarray, speech_rms: float, rng: np.random.Generator) -> np.ndarray:
-    """A room and microphone unlike any training version.
-
-    Reverberation (RT60 0.5 s, direct-to-reverberant +3 dB), a small microphone's
-    band (150 Hz-6 kHz) and rumbling 1/f^2 noise at 15 dB SNR.
-    """
-    t = np.arange(int(0.5 * 16000)) / 16000.0
-    tail = rng.normal(size=t.size) * np.exp(-6.9 * t / 0.5)
-    tail[0] = 0.0
-    tail *= np.sqrt(0.5 / np.sum(tail**2))
-    rir = tail
-    rir[0] = 1.0
-    wet = np.convolve(x, rir)[: x.size]
-    wet = sosfilt(butter(2, [150, 6000], btype="band", fs=16000, output="sos"), wet)
-    spectrum = np.fft.rfft(rng.normal(size=x.size)) / np.maximum(np.arange(x.size // 2 + 1), 1.0)
-    rumble = np.fft.irfft(spectrum, x.size)
-    rumble /= np.std(rumble) + 1e-12
-    wet_rms = speech_rms * np.sqrt(1.5)
-    noisy = wet + rumble * wet_rms * 10 ** (-15.0 / 20)
-    return np.asarray(noisy / max(1.0, np.max(np.abs(noisy))), dtype=np.float32)
-
-
-def extract(data: Path) -> dict[str, list]:
-    """Features of every clip and version."""
-    vad = SileroVad()
-    rng = np.random.default_rng(0)
-    rng_unseen = np.random.default_rng(100)  # separate, so the training versions stay the same
-    rows: dict[str, list] = {"file": [], "speaker": [], "letter": [], "version": [], "x": []}
-    files = sorted(data.glob("*.wav"))
-    for n, path in enumerate(files):
-        samples = load_wav(path)
-        for version in (*VERSIONS, UNSEEN):
-            noise = rng_unseen if version == UNSEEN else rng
-            clip = analyse_clip(degrade(samples, version, noise), vad)
-            if not clip.has_speech:
-                print(f"  no speech found in {path.name} ({version}); skipped", file=sys.stderr)
-                continue
-            rows["file"].append(path.name)
-            rows["speaker"].append(path.name[:2])
-            rows["letter"].append(path.name[5])
-            rows["version"].append(version)
-            rows["x"].append(clip.vector)
-        if n % 100 == 0:
-            print(f"  features: {n}/{len(files)} files", file=sys.stderr, flush=True)
-    return rows
+def load_table(path: Path) -> dict[str, np.ndarray]:
+    """Utterance features (runtime code) and metadata of every cached clip."""
+    data = np.load(path)
+    chunks, offsets = data["chunks"], data["offsets"]
+    x = np.array(
+        [
+            feature_vector(utterance_features(*from_rows(chunks[offsets[i] : offsets[i + 1]])))
+            for i in range(len(offsets) - 1)
+        ]
+    )
+    return {"x": x, **{k: data[k] for k in ("corpus", "name", "label", "speaker")}}
 
 
 def stats(x: np.ndarray, speakers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -149,163 +80,172 @@ def stats(x: np.ndarray, speakers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.nan_to_num(pop), np.where(np.isfinite(within) & (within > 0), within, 1.0)
 
 
-def training_set(x, speakers, files, rng, pop, within):
-    """Each utterance normalised against several amounts of its speaker's other speech."""
-    norm = SessionNormaliser(pop, within, PRIOR_WEIGHT)
+def training_rows(
+    x: np.ndarray, speakers: np.ndarray, pop: np.ndarray, within: np.ndarray, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each utterance normalised against several amounts of its speaker's other speech.
+
+    The baseline is the runtime's rule: (sum of seen + k * population) / (count + k),
+    with the count capped at ``MAX_COUNT`` as the runtime's fading does.
+    """
+    rng = np.random.default_rng(seed)
     out, index = [], []
-    for i in range(len(x)):
-        others = np.flatnonzero((speakers == speakers[i]) & (files != files[i]))
-        for size in SESSION_SIZES:
-            norm.reset()
-            chosen = others if size < 0 else rng.choice(others, min(size, others.size), False)
-            for j in chosen:
-                norm.update(x[j])
-            out.append(norm.normalise(x[i]))
-            index.append(i)
+    finite = np.isfinite(x)
+    xz = np.where(finite, x, 0.0)
+    for s in np.unique(speakers):
+        members = np.flatnonzero(speakers == s)
+        for i in members:
+            others = members[members != i]
+            for size in SESSION_SIZES:
+                chosen = others if size < 0 else rng.choice(others, min(size, others.size), False)
+                count = finite[chosen].sum(axis=0).astype(float)
+                total = xz[chosen].sum(axis=0)
+                scale = np.minimum(1.0, MAX_COUNT / np.maximum(count, 1.0))
+                base = (total * scale + PRIOR_WEIGHT * pop) / (count * scale + PRIOR_WEIGHT)
+                z = (x[i] - base) / within
+                out.append(np.clip(np.where(np.isfinite(z), z, 0.0), -4.0, 4.0))
+                index.append(i)
     return np.array(out), np.array(index)
 
 
-def fit_softmax(z: np.ndarray, y: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Class-balanced multinomial logistic regression with an L2 penalty, by L-BFGS."""
-    n, d = z.shape
-    weights = np.bincount(y, minlength=k).astype(float)
-    sample_w = (n / (k * np.maximum(weights, 1)))[y]
-    onehot = np.eye(k)[y]
-
-    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
-        w, b = theta[: d * k].reshape(d, k), theta[d * k :]
-        logits = z @ w + b
-        logits -= logits.max(axis=1, keepdims=True)
-        p = np.exp(logits)
-        p /= p.sum(axis=1, keepdims=True)
-        nll = -np.sum(sample_w * np.log(p[np.arange(n), y] + 1e-12)) / n
-        g = (p - onehot) * sample_w[:, None] / n
-        reg = L2 / 100.0
-        return nll + 0.5 * reg * np.sum(w * w), np.concatenate(
-            [(z.T @ g + reg * w).ravel(), g.sum(axis=0)]
-        )
-
-    theta = minimize(loss, np.zeros(d * k + k), jac=True, method="L-BFGS-B").x
-    return theta[: d * k].reshape(d, k), theta[d * k :]
+def test_rows(
+    x: np.ndarray, speakers: np.ndarray, pop: np.ndarray, within: np.ndarray, mode: str
+) -> np.ndarray:
+    """Held-out clips normalised by the runtime code, speaker by speaker, in a fixed shuffle."""
+    norm = SessionNormaliser(pop, within, PRIOR_WEIGHT, MAX_COUNT)
+    z = np.zeros_like(x, dtype=np.float32)
+    for s in np.unique(speakers):
+        idx = np.flatnonzero(speakers == s)
+        idx = np.random.default_rng(7).permutation(idx)  # corpora sort by emotion: shuffle
+        z[idx] = normalise_group(x[idx].astype(np.float32), norm, mode)
+    return z
 
 
-def fit_ridge(z: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Linear least squares with an L2 penalty (targets [N, 2])."""
-    zc = np.hstack([z, np.ones((len(z), 1))])
-    penalty = RIDGE * len(z) / 100.0 * np.eye(zc.shape[1])
-    penalty[-1, -1] = 0.0
-    coef = np.linalg.solve(zc.T @ zc + penalty, zc.T @ t)
-    return coef[:-1], coef[-1]
+def fit(x: np.ndarray, meta: dict[str, np.ndarray], mask: np.ndarray, l2: float) -> dict:
+    """Normalisation constants and heads trained on the clips in ``mask``."""
+    pop, within = stats(x[mask], meta["speaker"][mask])
+    z, idx = training_rows(x[mask], meta["speaker"][mask], pop, within, seed=1)
+    heads = fit_heads(z, meta["label"][mask][idx], meta["corpus"][mask][idx], l2)
+    return {"pop": pop, "within": within, "heads": heads, "l2": l2}
 
 
-def train(x, speakers, letters, files, rng):
-    """Normalisation constants and the fitted weights."""
-    pop, within = stats(x, speakers)
-    z, idx = training_set(x, speakers, files, rng, pop, within)
-    targets = np.array([AROUSAL_VALENCE[letter] for letter in letters])[idx]
-    cls = np.array([CLASSES.index(CLASS_OF[ltr]) if CLASS_OF[ltr] else -1 for ltr in letters])[idx]
-    keep = cls >= 0
-    w, b = fit_softmax(z[keep], cls[keep], len(CLASSES))
-    wv, bv = fit_ridge(z, targets)
-    return {"pop": pop, "within": within, "w": w, "b": b, "wv": wv, "bv": bv}
+def ours_l2(x: np.ndarray, meta: dict[str, np.ndarray], mask: np.ndarray) -> float:
+    """L2 chosen by inner leave-one-corpus-out on the training corpora only."""
+    xs, spk = x[mask], meta["speaker"][mask]
+    sub = {k: v[mask] for k, v in meta.items()}
+
+    def train_z(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        pop, within = stats(xs[m], spk[m])
+        z, idx = training_rows(xs[m], spk[m], pop, within, seed=1)
+        train_z.pop_within = (pop, within)  # type: ignore[attr-defined]
+        return z, np.flatnonzero(m)[idx]
+
+    def test_z(m: np.ndarray) -> np.ndarray:
+        pop, within = train_z.pop_within  # type: ignore[attr-defined]
+        return test_rows(xs[m], spk[m], pop, within, "session")
+
+    return choose_l2(xs, sub["label"], sub["corpus"], train_z, test_z)
 
 
-def predict(model, z):
-    """Probabilities and clipped arousal/valence, as the ONNX graph computes them."""
-    logits = z @ model["w"] + model["b"]
-    p = np.exp(logits - logits.max(axis=1, keepdims=True))
-    return p / p.sum(axis=1, keepdims=True), np.clip(z @ model["wv"] + model["bv"], -1, 1)
+def baseline_z(x: np.ndarray, speakers: np.ndarray, mode: str, ref: tuple) -> np.ndarray:
+    """Baseline z-scores: per speaker (session) or against the training population (utterance)."""
+    if mode == "utterance":
+        mean, std = ref
+        return np.clip(np.nan_to_num((x - mean) / std), -4, 4)
+    z = np.zeros_like(x)
+    for s in np.unique(speakers):
+        m = speakers == s
+        z[m] = (x[m] - x[m].mean(axis=0)) / (x[m].std(axis=0) + 1e-9)
+    return np.clip(np.nan_to_num(z), -4, 4)
 
 
-def evaluate(rows, rng) -> dict:
-    """Leave-one-speaker-out: train on nine speakers' clips (all versions), test on the tenth."""
-    x = np.array(rows["x"])
-    speakers, letters = np.array(rows["speaker"]), np.array(rows["letter"])
-    versions, files = np.array(rows["version"]), np.array(rows["file"])
+def baseline_fold(g: np.ndarray, meta: dict[str, np.ndarray], held: str) -> dict[str, dict]:
+    """The eGeMAPS + linear baseline on one fold, both normalisation modes."""
+    tr, te = meta["corpus"] != held, meta["corpus"] == held
+    spk, lab, cor = meta["speaker"], meta["label"], meta["corpus"]
+    ref = (g[tr].mean(axis=0), g[tr].std(axis=0) + 1e-9)
+    ztr = baseline_z(g[tr], spk[tr], "session", ref)
+
+    def train_z(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return ztr[m], np.flatnonzero(m)
+
+    def test_z(m: np.ndarray) -> np.ndarray:
+        return ztr[m]
+
+    l2 = choose_l2(ztr, lab[tr], cor[tr], train_z, test_z)
+    heads = fit_heads(ztr, lab[tr], cor[tr], l2)
+    return {
+        mode: {**scores(heads, baseline_z(g[te], spk[te], mode, ref), lab[te]), "l2": l2}
+        for mode in ("session", "utterance")
+    }
+
+
+def evaluate(x: np.ndarray, meta: dict[str, np.ndarray], g: np.ndarray | None) -> dict:
+    """Leave-one-corpus-out: ours in three normalisation modes, the baseline in two."""
     results: dict = {}
-    for test_version in (*VERSIONS, UNSEEN):
-        for mode in ("session", "online", "utterance"):
-            results[(test_version, mode)] = {
-                "true": [],
-                "pred": [],
-                "ar_t": [],
-                "ar_p": [],
-                "va_t": [],
-                "va_p": [],
+    for held in CORPORA:
+        tr = meta["corpus"] != held
+        model = fit(x, meta, tr, ours_l2(x, meta, tr))
+        te = ~tr
+        for mode in MODES:
+            z = test_rows(x[te], meta["speaker"][te], model["pop"], model["within"], mode)
+            results[("ours", held, mode)] = {
+                **scores(model["heads"], z, meta["label"][te]),
+                "l2": model["l2"],
             }
-    for held in np.unique(speakers):
-        train_mask = (speakers != held) & (versions != UNSEEN)
-        model = train(
-            x[train_mask], speakers[train_mask], letters[train_mask], files[train_mask], rng
-        )
-        norm = SessionNormaliser(model["pop"], model["within"], PRIOR_WEIGHT)
-        for test_version in (*VERSIONS, UNSEEN):
-            test = np.flatnonzero((speakers == held) & (versions == test_version))
-            test = test[np.argsort(files[test])]
-            for mode in ("session", "online", "utterance"):
-                z = normalise_group(x[test].astype(np.float32), norm, mode)
-                p, av = predict(model, z)
-                r = results[(test_version, mode)]
-                for j, i in enumerate(test):
-                    r["ar_t"].append(AROUSAL_VALENCE[letters[i]][0])
-                    r["va_t"].append(AROUSAL_VALENCE[letters[i]][1])
-                    r["ar_p"].append(av[j, 0])
-                    r["va_p"].append(av[j, 1])
-                    if CLASS_OF[letters[i]]:
-                        r["true"].append(CLASSES.index(CLASS_OF[letters[i]]))
-                        r["pred"].append(int(np.argmax(p[j])))
+        if g is not None:
+            for mode, s in baseline_fold(g, meta, held).items():
+                results[("egemaps", held, mode)] = s
+        print(f"  fold {held} done", file=sys.stderr, flush=True)
     return results
 
 
 def summarise(results: dict) -> str:
-    """A markdown table of the leave-one-speaker-out results, plus the clean/session confusion."""
+    """Markdown tables: per fold and mean over held-out corpora."""
     lines = [
-        "| test audio | normalisation | accuracy | UAR | "
-        + " | ".join(f"recall {c}" for c in CLASSES)
-        + " | arousal sign agreement | arousal r | valence r |",
-        "|---" * (7 + len(CLASSES)) + "|",
+        "| recipe | normalisation | held-out corpus | arousal bal. acc. | (disgust as high) "
+        "| 4-class bal. acc. | " + " | ".join(f"recall {c}" for c in FOUR) + " | L2 |",
+        "|---" * (6 + len(FOUR)) + "|",
     ]
-    for (version, mode), r in results.items():
-        t, p = np.array(r["true"]), np.array(r["pred"])
-        recalls = [float(np.mean(p[t == k] == k)) for k in range(len(CLASSES))]
-        at, ap = np.array(r["ar_t"]), np.array(r["ar_p"])
-        vt, vp = np.array(r["va_t"]), np.array(r["va_p"])
+    keys = sorted({(r, m) for r, _, m in results}, key=lambda k: (k[0] != "ours", k[1]))
+    for recipe, mode in keys:
+        rows = [results[(recipe, h, mode)] for h in CORPORA if (recipe, h, mode) in results]
+        for held, r in zip(CORPORA, rows, strict=False):
+            lines.append(
+                f"| {recipe} | {mode} | {held} | {r['arousal']:.3f} | {r['arousal_dis']:.3f} | "
+                f"{r['four']:.3f} | "
+                + " | ".join(f"{v:.2f}" for v in r["four_recall"])
+                + f" | {r['l2']} |"
+            )
+        arousal = np.mean([r["arousal"] for r in rows])
         lines.append(
-            f"| {version} | {mode} | {np.mean(t == p):.3f} | {np.mean(recalls):.3f} | "
-            + " | ".join(f"{v:.2f}" for v in recalls)
-            + f" | {np.mean((at > 0) == (ap > 0)):.3f} | {np.corrcoef(at, ap)[0, 1]:.3f}"
-            + f" | {np.corrcoef(vt, vp)[0, 1]:.3f} |"
+            f"| **{recipe}** | **{mode}** | **mean** | **{arousal:.3f}**"
+            f" | {np.mean([r['arousal_dis'] for r in rows]):.3f}"
+            f" | **{np.mean([r['four'] for r in rows]):.3f}** |" + " |" * (len(FOUR) + 1)
         )
-    r = results[("clean", "session")]
-    t, p = np.array(r["true"]), np.array(r["pred"])
-    lines += ["", "Confusion (clean, session; rows true, columns predicted):", ""]
-    lines.append("| true \\ pred | " + " | ".join(CLASSES) + " |")
-    lines.append("|---" * (len(CLASSES) + 1) + "|")
-    for k, name in enumerate(CLASSES):
-        counts = [int(np.sum((t == k) & (p == j))) for j in range(len(CLASSES))]
-        lines.append(f"| {name} | " + " | ".join(map(str, counts)) + " |")
     return "\n".join(lines)
 
 
 def export(model: dict, path: Path) -> None:
-    """Write the ONNX graph (Gemm + Softmax, Gemm + Clip) with its normalisation metadata."""
+    """ONNX: Gemm + Softmax (classes), Gemm + Tanh (arousal = 2 P(high) - 1, valence)."""
     import onnx
     from onnx import TensorProto, helper, numpy_helper
 
-    d, k = model["w"].shape
+    heads: Heads = model["heads"]
+    d, k = heads.w.shape
+    wav = np.stack([heads.wa / 2.0, heads.wv], axis=1)  # tanh(l/2) = 2 sigmoid(l) - 1
+    bav = np.array([heads.ba / 2.0, heads.bv])
     inits = [
-        numpy_helper.from_array(model["w"].astype(np.float32), "W"),
-        numpy_helper.from_array(model["b"].astype(np.float32), "B"),
-        numpy_helper.from_array(model["wv"].astype(np.float32), "WV"),
-        numpy_helper.from_array(model["bv"].astype(np.float32), "BV"),
-        numpy_helper.from_array(np.array(-1.0, np.float32), "LO"),
-        numpy_helper.from_array(np.array(1.0, np.float32), "HI"),
+        numpy_helper.from_array(heads.w.astype(np.float32), "W"),
+        numpy_helper.from_array(heads.b.astype(np.float32), "B"),
+        numpy_helper.from_array(wav.astype(np.float32), "WAV"),
+        numpy_helper.from_array(bav.astype(np.float32), "BAV"),
     ]
     nodes = [
         helper.make_node("Gemm", ["features", "W", "B"], ["logits"]),
         helper.make_node("Softmax", ["logits"], ["probabilities"], axis=1),
-        helper.make_node("Gemm", ["features", "WV", "BV"], ["av_raw"]),
-        helper.make_node("Clip", ["av_raw", "LO", "HI"], ["arousal_valence"]),
+        helper.make_node("Gemm", ["features", "WAV", "BAV"], ["av_raw"]),
+        helper.make_node("Tanh", ["av_raw"], ["arousal_valence"]),
     ]
     graph = helper.make_graph(
         nodes,
@@ -326,6 +266,7 @@ def export(model: dict, path: Path) -> None:
         "population_mean": json.dumps([round(float(v), 6) for v in model["pop"]]),
         "within_std": json.dumps([round(float(v), 6) for v in model["within"]]),
         "prior_weight": str(PRIOR_WEIGHT),
+        "training_corpora": json.dumps(list(model.get("corpora", CORPORA))),
     }
     helper.set_model_props(onnx_model, meta)
     onnx.checker.check_model(onnx_model)
@@ -333,48 +274,61 @@ def export(model: dict, path: Path) -> None:
 
 
 def main() -> int:
-    """Extract, evaluate leave-one-speaker-out, train on everyone, export."""
+    """Evaluate leave-one-corpus-out, train on all three corpora, export."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "emodb")
+    parser.add_argument("--chunks", type=Path, default=ARTIFACTS / "chunks.npz")
+    parser.add_argument("--egemaps", type=Path, default=ARTIFACTS / "egemaps.npz")
     parser.add_argument("--out", type=Path, default=ROOT / "models" / "voice_emotion.onnx")
     parser.add_argument(
-        "--features",
+        "--loco-models",
         type=Path,
-        help="cache of the extracted features (.npz): read when it exists, else written",
+        default=ARTIFACTS,
+        help="also write the three leave-one-corpus-out models here (for the fusion pairs)",
     )
+    parser.add_argument("--skip-eval", action="store_true", help="only train and export")
     args = parser.parse_args()
-    if not args.data.is_dir():
-        print(f"no EmoDB at {args.data}", file=sys.stderr)
-        return 1
-    if args.features is not None and args.features.is_file():
-        cached = np.load(args.features)
-        rows = {key.removeprefix("col_"): list(cached[key]) for key in cached.files}
-    else:
-        rows = extract(args.data)
-        if args.features is not None:
-            columns = {f"col_{key}": np.array(value) for key, value in rows.items()}
-            np.savez(args.features, **columns)  # prefixed: "file" is savez's own argument
-    print(f"{len(rows['x'])} clip versions from {len(set(rows['file']))} files", file=sys.stderr)
-    print(summarise(evaluate(rows, np.random.default_rng(1))))
-    keep = np.array(rows["version"]) != UNSEEN
-    model = train(
-        np.array(rows["x"])[keep],
-        np.array(rows["speaker"])[keep],
-        np.array(rows["letter"])[keep],
-        np.array(rows["file"])[keep],
-        np.random.default_rng(2),
-    )
-    export(model, args.out)
-    weights = {
-        name: [round(float(v), 3) for v in model["w"][i]] for i, name in enumerate(FEATURE_NAMES)
-    }
-    print("\nclass weights per feature (" + ", ".join(CLASSES) + "):")
-    for name, row in weights.items():
+    if not args.chunks.is_file():
         print(
-            f"  {name:20s} {row}  arousal {model['wv'][FEATURE_NAMES.index(name), 0]:+.3f}"
-            f"  valence {model['wv'][FEATURE_NAMES.index(name), 1]:+.3f}"
+            f"no feature cache at {args.chunks}: run models/voice_corpus_features.py",
+            file=sys.stderr,
         )
-    print(f"wrote {args.out}", file=sys.stderr)
+        return 1
+    meta = load_table(args.chunks)
+    x = meta.pop("x")
+    print(f"{len(x)} clips, {x.shape[1]} features", file=sys.stderr)
+    g = None
+    if args.egemaps.is_file():
+        cached = np.load(args.egemaps)
+        by_file = {
+            (c, f): i for i, (c, f) in enumerate(zip(cached["corpus"], cached["name"], strict=True))
+        }
+        g = np.array(
+            [
+                cached["x"][by_file[(c, f)]]
+                for c, f in zip(meta["corpus"], meta["name"], strict=True)
+            ]
+        )
+    else:
+        print(f"no eGeMAPS cache at {args.egemaps}: baseline rows left out", file=sys.stderr)
+    if not args.skip_eval:
+        results = evaluate(x, meta, g)
+        print(summarise(results))
+        for held in CORPORA:
+            c = results[("ours", held, "session")]["confusion"]
+            print(f"\nconfusion, ours, session, held-out {held} (rows true {FOUR}):\n{c}")
+    everyone = np.ones(len(x), dtype=bool)
+    l2 = ours_l2(x, meta, everyone)
+    export({**fit(x, meta, everyone, l2), "corpora": CORPORA}, args.out)
+    print(f"wrote {args.out} (L2 {l2})", file=sys.stderr)
+    if args.loco_models is not None:
+        args.loco_models.mkdir(parents=True, exist_ok=True)
+        for held in CORPORA:
+            tr = meta["corpus"] != held
+            model = fit(x, meta, tr, ours_l2(x, meta, tr))
+            kept = tuple(c for c in CORPORA if c != held)
+            export(
+                {**model, "corpora": kept}, args.loco_models / f"voice_emotion_without_{held}.onnx"
+            )
     return 0
 
 

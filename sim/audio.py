@@ -11,18 +11,14 @@ startle also reaches the brain as a ``LoudSound``.
 
 from __future__ import annotations
 
-import io
-import wave
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
-from brain.errors import UserError
 from sensors.audio import SAMPLE_RATE_HZ
 from sensors.audio.observations import AudioObservation, SoundEvent
-from sensors.audio.sources import resample
 
 if TYPE_CHECKING:
     from brain.app.runtime import BrainEvent
@@ -36,29 +32,6 @@ SAMPLES_PER_MS = SAMPLE_RATE_HZ // 1000
 
 Samples = npt.NDArray[np.float32]
 AudioListener = Callable[[int, AudioObservation], None]
-
-
-def decode_wav(data: bytes) -> Samples:
-    """A PCM wav file's bytes (8/16/32-bit, any rate, any channels) as 16 kHz mono float32."""
-    try:
-        with wave.open(io.BytesIO(data), "rb") as wav:
-            rate, channels, width = wav.getframerate(), wav.getnchannels(), wav.getsampwidth()
-            raw = wav.readframes(wav.getnframes())
-    except (wave.Error, EOFError) as error:
-        raise UserError(f"not a readable PCM wav file ({error})") from error
-    if width == 1:
-        values = (np.frombuffer(raw, np.uint8).astype(np.float32) - 128.0) / 128.0
-    elif width == 2:
-        values = np.frombuffer(raw, "<i2").astype(np.float32) / 32768.0
-    elif width == 4:
-        values = (np.frombuffer(raw, "<i4").astype(np.float64) / 2.0**31).astype(np.float32)
-    else:
-        raise UserError(f"wav sample width of {width} bytes is not supported (8, 16 or 32 bit)")
-    if rate < 4000 or channels < 1:
-        raise UserError(f"wav at {rate} Hz with {channels} channels is not usable")
-    usable = (values.size // channels) * channels
-    mono = values[:usable].reshape(-1, channels).mean(axis=1).astype(np.float32)
-    return resample(mono, rate)
 
 
 def bang(level_db_spl: float, duration_ms: int, seed: int) -> Samples:

@@ -7,6 +7,7 @@ is replaced: the simulator calls ``Body.tick`` on its own clock instead.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Protocol
 
 from firmware.body import Body
 from firmware.leds import Leds
@@ -27,6 +28,60 @@ from sim.peripherals import (
 )
 from sim.pty import PtyPort
 
+BODY_KINDS = ("cpython", "micropython")
+
+
+class SimBody(Protocol):
+    """What the simulator, its tap and its dashboard use of a virtual body."""
+
+    @property
+    def realtime(self) -> bool:
+        """True when the body runs on the wall clock rather than on ``tick``."""
+
+    now_ms: int
+    path: str
+    port: PtyPort
+    motor: VirtualMotor
+    imu: VirtualImu
+    battery: VirtualBattery
+    led_strip: FakeNeoPixel
+
+    def tick(self, now_ms: int) -> None:
+        """Advance to ``now_ms`` (the simulator's clock)."""
+
+    def set_contact(self, contact: Callable[[int], Sequence[float]]) -> None:
+        """Replace what the virtual hand is doing."""
+
+    def servo_angles_deg(self) -> dict[int, float | None]:
+        """Where each servo is now, in degrees (None when limp)."""
+
+    def torque_on(self) -> bool:
+        """True while the servos hold torque."""
+
+    def vibration_pattern(self) -> int | None:
+        """The current ``VIBE_*`` pattern, None when it cannot be seen."""
+
+    def close(self) -> None:
+        """Stop the body and close its pty."""
+
+
+def make_body(
+    kind: str, pad_count: int, servo_count: int, contact: ContactFunction | None, seed: int
+) -> SimBody:
+    """A virtual body of ``kind``.
+
+    ``cpython`` (the default) runs the firmware classes on the simulated
+    clock; ``micropython`` runs firmware/main.py under the MicroPython Unix
+    port, in real time.
+    """
+    if kind == "cpython":
+        return VirtualBody(pad_count, servo_count, contact, seed=seed)
+    if kind == "micropython":
+        from sim.mp_body import MicroPythonBody
+
+        return MicroPythonBody(pad_count, servo_count, contact, seed=seed)
+    raise ValueError(f"unknown body {kind!r}; one of {', '.join(BODY_KINDS)}")
+
 
 def _no_contact(pad_count: int) -> ContactFunction:
     zeros = [0.0] * pad_count
@@ -45,6 +100,9 @@ class VirtualBody:
     MPU6050 driver reads it through an emulated chip), two LED eyes
     (``led_strip.shown``) and a battery (``battery.mv``).
     """
+
+    # Stepped by the simulator's clock (``MicroPythonBody`` runs on the wall clock).
+    realtime = False
 
     def __init__(
         self,
@@ -96,6 +154,14 @@ class VirtualBody:
         """Run one pass of the firmware's main loop at ``now_ms``."""
         self.now_ms = now_ms
         self.firmware.tick(now_ms)
+
+    def torque_on(self) -> bool:
+        """True while the servos hold torque."""
+        return bool(self.firmware.servos.torque)
+
+    def vibration_pattern(self) -> int | None:
+        """The firmware's current vibration pattern (``VIBE_*``)."""
+        return int(self.firmware.vibration.pattern)
 
     def servo_angles_deg(self) -> dict[int, float | None]:
         """Where each servo is now, in degrees (None when limp)."""

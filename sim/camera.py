@@ -47,16 +47,6 @@ def read_face(path: Path) -> Frame:
         raise UserError(f"{path}: {error}") from error
 
 
-def decode_image(data: bytes) -> Frame:
-    """Uploaded image bytes (JPEG, PNG...) as a BGR frame, in memory only."""
-    import cv2
-
-    frame = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
-    if frame is None:
-        raise UserError("not an image OpenCV can read (JPEG, PNG, BMP...)")
-    return np.asarray(frame, dtype=np.uint8)
-
-
 class _Restamped:
     """A live camera whose frames are stamped on the simulator's clock."""
 

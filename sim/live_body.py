@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from sensors.touch.layout import DEFAULT_LAYOUT, PadLayout
-from sim.body import VirtualBody
+from sim.body import SimBody, VirtualBody, make_body
+from sim.mp_body import MicroPythonBody
 
 
 class LiveBody:
@@ -34,8 +35,11 @@ class LiveBody:
         servo_count: int = 8,
         tick_ms: float = 2.0,
         seed: int = 0,
+        kind: str = "cpython",
     ) -> None:
         self.link_path = link_path
+        # "cpython" (firmware classes ticked here) or "micropython" (main.py in its process).
+        self.kind = kind
         self.layout = layout
         self.servo_count = servo_count
         self.tick_ms = tick_ms
@@ -45,7 +49,7 @@ class LiveBody:
         self._thread: threading.Thread | None = None
         self._start = time.monotonic()
         self._contact: Callable[[int], Sequence[float]] | None = None
-        self.body: VirtualBody | None = None
+        self.body: SimBody | None = None
         self.boots = 0
         # Wall-clock time (time.monotonic()) of the first brain message of each kind.
         self.first_seen_s: dict[str, float] = {}
@@ -65,10 +69,11 @@ class LiveBody:
 
     def plug(self) -> None:
         """Boot a fresh body on a new pty and point ``link_path`` at it."""
-        body = VirtualBody(
-            self.layout.pad_count, self.servo_count, self._contact_now, seed=self.seed
+        body = make_body(
+            self.kind, self.layout.pad_count, self.servo_count, self._contact_now, self.seed
         )
-        self._watch(body)
+        if isinstance(body, VirtualBody):
+            self._watch(body)
         tmp = self.link_path.with_name(self.link_path.name + ".new")
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
@@ -120,7 +125,18 @@ class LiveBody:
     def torque(self) -> bool:
         """True while the current body's servos hold torque."""
         with self._lock:
-            return self.body is not None and bool(self.body.firmware.servos.torque)
+            return self.body is not None and self.body.torque_on()
+
+    def last_brain_frame_s(self) -> float | None:
+        """Wall-clock time (``time.monotonic()``) of the last frame the body took from the brain."""
+        with self._lock:
+            body = self.body
+        if isinstance(body, VirtualBody):
+            last_ms = body.firmware.last_rx_ms
+            return None if last_ms is None else self._start + last_ms / 1000
+        if isinstance(body, MicroPythonBody):
+            return body.last_brain_bytes_s
+        return None
 
     # -- internals -------------------------------------------------------
 

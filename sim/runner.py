@@ -29,7 +29,7 @@ from brain.errors import UserError
 from sensors.touch.synthetic import Contact, combine
 from sim.actions import AUDIO_ACTIONS, CAMERA_ACTIONS, ScenarioDriver, check_runnable
 from sim.audio import SPL_AT_0_DBFS
-from sim.body import VirtualBody
+from sim.body import SimBody, make_body
 from sim.hands import ContactLog
 from sim.scenario import Scenario, ScenarioEvent
 from sim.tap import BodyTap
@@ -67,6 +67,8 @@ class SimReport:
     samples: list[Sample] = field(default_factory=list)
     link: dict[str, object] = field(default_factory=dict)
     settle_timeouts: int = 0
+    # Stopped early (Ctrl+C, SIGTERM): the run covers duration_ms only.
+    interrupted: bool = False
     expectations: list[dict[str, object]] = field(default_factory=list)
     latencies: dict[str, object] = field(default_factory=dict)
 
@@ -89,6 +91,7 @@ class SimReport:
             "events": [e.to_json() for e in self.events],
             "link": self.link,
             "settle_timeouts": self.settle_timeouts,
+            "interrupted": self.interrupted,
             "expectations": self.expectations,
             "passed": self.passed,
         }
@@ -105,6 +108,9 @@ class SimSession:
     ``camera`` runs the simulated camera through the real vision pipeline
     (default: when the scenario shows faces or the owner); ``webcam`` is a
     camera source config for a real camera instead (``{"type": "opencv"}``).
+    ``body`` is ``"cpython"`` (the default: firmware classes stepped on the
+    simulated clock) or ``"micropython"`` (firmware/main.py under MicroPython,
+    on the wall clock: the session then runs in real time).
     """
 
     def __init__(
@@ -122,6 +128,7 @@ class SimSession:
         webcam: dict[str, object] | None = None,
         hot_reload: bool = False,
         library_paths: Sequence[Path] = (),
+        body: str = "cpython",
     ) -> None:
         self.scenario = scenario
         self.robot = robot
@@ -133,8 +140,8 @@ class SimSession:
             check_runnable(scenario)
             contact = combine(layout, [*contact_scripts(scenario, layout), *hands])
         self.contact = ContactLog(contact)
-        self.body = VirtualBody(
-            layout.pad_count, len(robot.joints), self.contact, seed=scenario.seed
+        self.body: SimBody = make_body(
+            body, layout.pad_count, len(robot.joints), self.contact, scenario.seed
         )
         self.tap = BodyTap(self.body)
         self.link = BodyLink(self.body.path)
@@ -232,9 +239,12 @@ class SimSession:
         t = self.now_ms
         self.clock.now_ms = t
         self.body.tick(t)
-        self._settle(self._body_bytes_arrived, self.link.fileno())
+        if not self.body.realtime:
+            self._settle(self._body_bytes_arrived, self.link.fileno())
         events = self.brain.step(t)
-        if self.body.port.connected:
+        if self.body.realtime:
+            pass  # the relay carries (or, cable out, discards) the brain's bytes
+        elif self.body.port.connected:
             self._settle(self._brain_bytes_arrived, self.link.fileno())
         else:
             self._discard_brain_bytes()
@@ -268,6 +278,8 @@ class SimSession:
         dashboard) until ``stop`` is set; ``on_scenario_end`` is called once
         when the scenario's duration has passed.
         """
+        if self.body.realtime:
+            realtime_speed = 1.0  # the MicroPython body keeps its own real-time clock
         start = time.monotonic()
         ended = False
         while not (stop is not None and stop.is_set()):
@@ -277,6 +289,11 @@ class SimSession:
                     on_scenario_end(self)
                 if not forever:
                     break
+            if self.body.realtime:
+                # The body samples the hand on the wall clock: a late tick is skipped,
+                # never replayed faster (that would squeeze a pat into a poke).
+                wall_ms = int((time.monotonic() - start) * 1000)
+                self.now_ms = max(self.now_ms, wall_ms - wall_ms % self.tick_ms)
             self.step()
             if realtime_speed:
                 due = start + self.now_ms / 1000.0 / realtime_speed

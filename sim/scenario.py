@@ -18,7 +18,9 @@ file is an error before the run starts.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
+from difflib import get_close_matches
 from pathlib import Path
 from typing import Any, Literal
 
@@ -209,9 +211,14 @@ def _media_problems(path: Path, document: Any, scenario: Scenario) -> tuple[list
             if value is None:
                 continue
             resolved = value if value.is_absolute() else (path.parent / value)
-            if not resolved.is_file():
+            problem = (
+                f"file not found: {resolved}"
+                if not resolved.is_file()
+                else _content_problem(action, name, resolved)
+            )
+            if problem is not None:
                 line, col, dotted = locate(document, ["events", i, action, name])
-                problems.append(f"{path}:{line}:{col}: {dotted}: file not found: {resolved}")
+                problems.append(f"{path}:{line}:{col}: {dotted}: {problem}")
             data["events"][i][action][name] = resolved.resolve()
         if action == "face" and event.face is not None and event.face.expression is not None:
             found = bundled_face(event.face.expression)
@@ -223,6 +230,68 @@ def _media_problems(path: Path, document: Any, scenario: Scenario) -> tuple[list
                     f"'{event.face.expression}' (known: {known})"
                 )
     return problems, Scenario.model_validate(data)
+
+
+# Media a scenario plays are read whole before the run; larger files are refused.
+MAX_MEDIA_BYTES = 32 * 1024 * 1024
+
+
+def _content_problem(action: str, field_name: str, path: Path) -> str | None:
+    """Why ``path`` cannot be played as this event's media (checked before the run)."""
+    if field_name == "video":
+        return None  # decoded by ffmpeg while it plays; an outage is reported once
+    if path.stat().st_size > MAX_MEDIA_BYTES:
+        return f"{path} is over the {MAX_MEDIA_BYTES} byte limit"
+    try:
+        if action == "touch_trace":
+            from sensors.touch.trace import read_trace
+
+            read_trace(path)
+        elif action == "face":
+            from sim.media import decode_image
+
+            decode_image(path.read_bytes())
+        else:
+            from sim.media import decode_wav
+
+            decode_wav(path.read_bytes())
+    except UserError as error:
+        return f"{path}: {error}"
+    except (OSError, ValueError, KeyError, TypeError, UnicodeError) as error:
+        # read_trace's TraceError is a ValueError; garbage JSON raises ValueError too.
+        return f"{path}: {error}"
+    return None
+
+
+def _plan_problems(
+    path: Path, document: Any, scenario: Scenario, behaviours: Collection[str] | None
+) -> list[str]:
+    """Events after the end, and expectations no run could meet, as located messages."""
+    problems: list[str] = []
+    end = scenario.duration_ms
+    for i, event in enumerate(scenario.events):
+        if event.at_ms >= end:
+            line, col, dotted = locate(document, ["events", i, "at_ms"])
+            problems.append(
+                f"{path}:{line}:{col}: {dotted}: {event.at_ms} ms is not before the "
+                f"scenario's end (duration_ms {end})"
+            )
+    for i, expect in enumerate(scenario.expect):
+        if expect.after_ms >= end:
+            line, col, dotted = locate(document, ["expect", i, "after_ms"])
+            problems.append(
+                f"{path}:{line}:{col}: {dotted}: {expect.after_ms} ms is not before the "
+                f"scenario's end (duration_ms {end})"
+            )
+        if behaviours is not None and expect.behaviour not in behaviours:
+            line, col, dotted = locate(document, ["expect", i, "behaviour"])
+            close = get_close_matches(expect.behaviour, list(behaviours), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            problems.append(
+                f"{path}:{line}:{col}: {dotted}: no behaviour '{expect.behaviour}' "
+                f"in the library{hint}"
+            )
+    return problems
 
 
 def bundled_expressions() -> list[str]:
@@ -246,8 +315,12 @@ def shipped_scenarios() -> list[str]:
     return sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml"))
 
 
-def load_scenario(path: Path) -> Scenario:
-    """Load and validate ``path`` (or a shipped scenario's name); problems raise UserError."""
+def load_scenario(path: Path, behaviours: Collection[str] | None = None) -> Scenario:
+    """Load and validate ``path`` (or a shipped scenario's name); problems raise UserError.
+
+    With ``behaviours`` (the library's names) an expectation naming another
+    behaviour is an error too, before anything runs.
+    """
     if not path.exists() and path.suffix == "" and (SCENARIO_DIR / f"{path}.yaml").exists():
         path = SCENARIO_DIR / f"{path}.yaml"
     if not path.exists():
@@ -261,6 +334,7 @@ def load_scenario(path: Path) -> Scenario:
         except ValidationError as error:
             raise YamlError(validation_messages(path, document, error)) from error
         problems, scenario = _media_problems(path, document, scenario)
+        problems += _plan_problems(path, document, scenario, behaviours)
         if problems:
             raise YamlError(problems)
     except YamlError as error:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from firmware import wire
-from sim.body import VirtualBody
+from sim.body import SimBody
 
 TOUCH_ONSET_COUNTS = 60  # the classifier's touch threshold (sensors.touch.classifier)
 
@@ -48,7 +48,7 @@ class BodyTap:
     ``direction`` is ``"up"`` (body to brain) or ``"down"`` (brain to body).
     """
 
-    body: VirtualBody
+    body: SimBody
     latencies: list[ReactionLatency] = field(default_factory=list)
     listeners: list[MessageListener] = field(default_factory=list)
     _pending_onset_ms: int | None = None
@@ -83,7 +83,8 @@ class BodyTap:
         if isinstance(message, wire.TouchFrame):
             touched = max(message.values, default=0) >= TOUCH_ONSET_COUNTS
             if touched and not self._touched and self._pending_onset_ms is None:
-                self._pending_onset_ms = message.t_ms
+                # The CPython body's clock is the simulator's; a real-time body has its own.
+                self._pending_onset_ms = now if self.body.realtime else message.t_ms
             self._touched = touched
         for listener in self.listeners:
             listener(now, "up", message)

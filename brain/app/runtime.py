@@ -120,6 +120,9 @@ class Brain:
         self._next_servo_ms = 0
         self._now_ms = 0
         self._pending_ready_ms: int | None = None
+        # The calibration goes with every handshake: the link is ready only
+        # once the body took it (resent with back-off until acknowledged).
+        link.setup_commands = [robot.config_message()]
         link.on_ready.append(self._on_body_ready)
         link.on_lost.append(self._on_body_lost)
 
@@ -136,11 +139,8 @@ class Brain:
         self._emit(self._now_ms, "body_lost", {"reason": reason})
 
     def _configure_body(self, now_ms: int) -> None:
-        def after_config(ok: bool) -> None:
-            if ok:
-                self.link.send_command(wire.Torque(True), now_ms, self._after_torque)
-
-        self.link.send_command(self.robot.config_message(), now_ms, after_config)
+        # The link already delivered CONFIG; TORQUE is resent until acknowledged.
+        self.link.send_command(wire.Torque(True), now_ms, self._after_torque)
 
     def _after_torque(self, ok: bool) -> None:
         self.torque = ok

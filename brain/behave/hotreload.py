@@ -129,4 +129,8 @@ class LibraryWatcher:
             library = self.load()
         except LibraryError as error:
             return Reload(now_ms, None, tuple(error.messages), changed)
+        except Exception as error:  # a loader bug must not end hot reload for good
+            where = changed[0] if changed else "behaviour library"
+            text = f"{where}:1:1: (file): not loaded: {type(error).__name__}: {error}"
+            return Reload(now_ms, None, (text,), changed)
         return Reload(now_ms, library, (), changed)

@@ -92,8 +92,13 @@ def load_library_or_error(paths: list[Path]) -> BehaviourLibrary:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from behaviors.library import LibraryError, load_library
+    from behaviors.library import LibraryError, library_files, load_library
 
+    empty = [p for p in args.paths if p.is_dir() and not library_files([p])]
+    if empty:
+        for path in empty:
+            print(f"{path}: no behaviour files (*.yaml) in this folder")
+        return 1
     try:
         library = load_library(**_split(list(args.paths)))
     except LibraryError as error:

@@ -35,13 +35,16 @@ class Evidence:
     ``weights`` are each modality's freshness x reliability (0 = absent);
     ``blocks`` the learned modalities' encoded observations (None = never
     seen); ``body_cues`` the latest posture cues (empty = never seen);
-    ``startle_age_ms`` how long ago the last startle was (inf = none).
+    ``startle_age_ms`` how long ago the last startle was (inf = none);
+    ``unscored`` the modalities whose latest observation has not yet been
+    compared with the fused reading (see ``brain/fusion/reliability.py``).
     """
 
     weights: Mapping[str, float]
     blocks: Mapping[str, npt.NDArray[np.float32] | None]
     body_cues: Mapping[str, float] = field(default_factory=dict)
     startle_age_ms: float = math.inf
+    unscored: frozenset[str] = frozenset()  # new observations to score for agreement
 
 
 def full_coverage(model: FusionModel) -> float:
@@ -139,8 +142,14 @@ def instant_estimate(
     config: FusionConfig,
     baseline: OwnerBaseline,
     now_ms: float,
+    agreements: dict[str, float] | None = None,
 ) -> OwnerEmotion:
-    """The unsmoothed estimate at ``now_ms`` from ``evidence``, by ``model`` and ``config``."""
+    """The unsmoothed estimate at ``now_ms`` from ``evidence``, by ``model`` and ``config``.
+
+    When ``agreements`` is given, it receives, for each modality in
+    ``evidence.unscored`` that met another present modality, the probability
+    its own reading gives the fused conclusion (0..1).
+    """
     weights = dict(evidence.weights)
     blocks = evidence.blocks
     present = [m for m in LEARNED_MODALITIES if weights[m] > 0.0 and blocks[m] is not None]
@@ -160,6 +169,9 @@ def instant_estimate(
             n = len(present)
             for i, m in enumerate(present):
                 contributions[m] = _influence(p, probs[1 + i], va[0] - va[1 + i])
+                if agreements is not None and m in evidence.unscored:
+                    # A new observation: what its own reading gives the fused conclusion.
+                    agreements[m] = float(probs[1 + n + i][int(np.argmax(probs[0]))])
             for (i, a), (j, b) in combinations(enumerate(present), 2):
                 amount = _conflict(probs[1 + n + i], probs[1 + n + j], weights[a], weights[b])
                 if amount > conflict:

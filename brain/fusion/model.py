@@ -34,7 +34,9 @@ class FusionModelError(RuntimeError):
 
 def cpu_session(path: Path) -> Any:
     """An onnxruntime session on one thread without spinning (a tiny model on a busy CPU)."""
-    import onnxruntime as ort
+    from sensors.onnx_runtime import onnxruntime
+
+    ort = onnxruntime()
 
     options = ort.SessionOptions()
     options.intra_op_num_threads = 1
@@ -91,6 +93,14 @@ class FusionModel:
             raise FusionModelError(f"fusion model {self.path}: precision table of the wrong size")
         self.face_population_mean = np.asarray(face_mean, np.float32)
         """Mean expression distribution of the training faces (the calibration's reference)."""
+        try:
+            agreement = json.loads(meta.get("modality_agreement", "{}"))
+            self.agreement: dict[str, float] = {
+                m: float(agreement[m]) for m in LEARNED_MODALITIES if m in agreement
+            }
+            """Typical agreement of each modality alone with the others (training pairs)."""
+        except (ValueError, TypeError) as error:
+            raise FusionModelError(f"fusion model {self.path}: bad modality_agreement") from error
         self.face_model = meta.get("face_model", "?")
         self.size_bytes = self.path.stat().st_size
 

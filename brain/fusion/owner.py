@@ -61,6 +61,7 @@ from brain.fusion.features import (
 )
 from brain.fusion.model import FusionModel
 from brain.fusion.observe import ObservationRouter
+from brain.fusion.reliability import AgreementTracker, TrustConfig
 
 
 @dataclass
@@ -71,6 +72,7 @@ class _Slot:
     end_ms: float
     reliability: float = 1.0
     extra: dict[str, float] = field(default_factory=dict)
+    scored: bool = False  # its agreement with the other senses has been measured
 
 
 class OwnerFusion:
@@ -81,10 +83,12 @@ class OwnerFusion:
         model: FusionModel,
         config: FusionConfig | None = None,
         baseline: OwnerBaseline | None = None,
+        trust: TrustConfig | None = None,
     ) -> None:
         self.model = model
         self.config = config or FusionConfig()
         self.tracker = BaselineTracker()
+        self.trust = AgreementTracker(model.agreement, trust)
         self._baseline = baseline or OwnerBaseline()
         self._face_factor = self._baseline.face_correction(model.face_population_mean)
         self._slots: dict[str, _Slot] = {}
@@ -187,6 +191,17 @@ class OwnerFusion:
         self._startle_ms = end_ms
         self._fast_until_ms = end_ms + self.config.fast_window_ms
 
+    def unscored(self) -> set[str]:
+        """Learned modalities whose latest observation has not yet been compared with the others."""
+        return {m for m in LEARNED_MODALITIES if (s := self._slots.get(m)) and not s.scored}
+
+    def note_agreement(self, modality: str, agreement: float, now_ms: float) -> None:
+        """Record how well the latest observation of ``modality`` agreed with the others."""
+        slot = self._slots.get(modality)
+        if slot is not None and not slot.scored:
+            slot.scored = True
+            self.trust.observe(modality, agreement, now_ms)
+
     def drop(self, modalities: tuple[str, ...]) -> None:
         """Forget these modalities now (their source is gone): their weight is 0 at once."""
         for modality in modalities:
@@ -195,19 +210,27 @@ class OwnerFusion:
     def forget(self) -> None:
         """Drop every observation and the smoothed state (a new owner, a new session)."""
         self._slots.clear()
+        self.trust.reset()
         self._state = None
         self._fast_until_ms = self._startle_ms = -math.inf
 
     # -- output -------------------------------------------------------------
 
     def weights(self, now_ms: float) -> dict[str, float]:
-        """Each modality's current weight (freshness x reliability), 0 when absent."""
+        """Each modality's current weight (freshness x reliability x trust), 0 when absent.
+
+        Trust is the modality's recent agreement with the other senses
+        (:class:`~brain.fusion.reliability.AgreementTracker`): a sense that keeps
+        contradicting the others over the last minutes counts for less.
+        """
         out = {}
         for m in MODALITIES:
             slot = self._slots.get(m)
             w = 0.0
             if slot is not None:
                 w = self.config.freshness(m).weight(now_ms - slot.end_ms) * slot.reliability
+                if m in LEARNED_MODALITIES:
+                    w *= self.trust.trust(m)
             out[m] = w if w >= self.config.min_weight else 0.0
         return out
 
@@ -218,8 +241,15 @@ class OwnerFusion:
             blocks=self.blocks(),
             body_cues=self.body_cues(),
             startle_age_ms=self.startle_age_ms(now_ms),
+            unscored=frozenset(self.unscored()),
         )
-        return instant_estimate(evidence, self.model, self.config, self._baseline, now_ms)
+        agreements: dict[str, float] = {}
+        estimate = instant_estimate(
+            evidence, self.model, self.config, self._baseline, now_ms, agreements
+        )
+        for modality, agreement in agreements.items():
+            self.note_agreement(modality, agreement, now_ms)
+        return estimate
 
     def estimate(self, now_ms: float) -> OwnerEmotion:
         """The published, smoothed estimate at ``now_ms`` (call at >= 10 Hz)."""

@@ -74,6 +74,10 @@ def board_capacity(board: str) -> tuple[int, int | None]:
     return channels, (len(pad_source) if pad_source is not None else None)
 
 
+# Largest angle CONFIG and SERVO_TARGETS can carry (int16 centidegrees).
+WIRE_MAX_DEG = 327.67
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -85,8 +89,11 @@ class BodySection(_Strict):
     # `petbrain service install`); /dev/ttyACM0 may change between boots.
     port: str = Field(min_length=1)
     board: Literal["pico", "esp32s3"] = "pico"  # firmware profile the body was flashed with
-    baudrate: int = Field(115200, gt=0)
-    heartbeat_period_ms: int = Field(100, ge=10, le=250)  # the body rests after 300 ms silence
+    # UART speeds a Pico or ESP32-S3 runs (USB CDC ignores it); 1e20 is a typo.
+    baudrate: int = Field(115200, gt=0, le=4_000_000)
+    # The body ends the session after 120 ms without a frame (firmware/body.py
+    # LINK_TIMEOUT_MS): beats at most 60 ms apart keep it through one lost frame.
+    heartbeat_period_ms: int = Field(40, ge=10, le=60)
     body_timeout_ms: int = Field(1000, ge=200, le=10_000)  # silent body: handshake again
     reconnect_period_ms: int = Field(500, ge=50, le=60_000)  # retry a missing port this often
 
@@ -96,9 +103,13 @@ class ServoSection(_Strict):
 
     name: str  # a joint of behaviors/vocabulary.py (head_yaw, ear_left, ...)
     channel: int = Field(ge=0, lt=MAX_SERVO_CHANNELS)
-    min_deg: float  # calibrated mechanical limit: the body never goes below it
-    max_deg: float  # ... nor above it
-    rest_deg: float  # where the joint eases to when the brain goes quiet
+    # Calibrated mechanical limits: the body never goes below min_deg nor above
+    # max_deg. CONFIG carries angles as int16 hundredths of a degree, so
+    # anything past +-327.67 (or inf, nan) could not reach the body intact.
+    min_deg: float = Field(ge=-WIRE_MAX_DEG, le=WIRE_MAX_DEG, allow_inf_nan=False)
+    max_deg: float = Field(ge=-WIRE_MAX_DEG, le=WIRE_MAX_DEG, allow_inf_nan=False)
+    # Where the joint eases to when the brain goes quiet.
+    rest_deg: float = Field(ge=-WIRE_MAX_DEG, le=WIRE_MAX_DEG, allow_inf_nan=False)
     max_speed_deg_per_s: float = Field(300.0, gt=0, le=2000)  # slew cap the body enforces
 
     @field_validator("name")

@@ -60,7 +60,7 @@ def render_config(report: DeviceReport, name: str = "pet", port: str | None = No
         f"  port: {_yaml_scalar(port)}",
         f"  board: {board}              # firmware profile: pico | esp32s3",
         "  baudrate: 115200",
-        "  heartbeat_period_ms: 100   # the body rests and drops torque after 300 ms of silence",
+        "  heartbeat_period_ms: 40    # the body rests, torque off, <= 300 ms after the last frame",
         "  body_timeout_ms: 1000      # no frame from the body this long: handshake again",
         "  reconnect_period_ms: 500   # how often a missing port is looked for",
         "",

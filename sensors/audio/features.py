@@ -28,6 +28,45 @@ _FREQS = np.fft.rfftfreq(CHUNK_SAMPLES, 1.0 / SAMPLE_RATE_HZ)
 _LOW_BAND = (_FREQS >= 50) & (_FREQS < 1000)
 _HIGH_BAND = (_FREQS >= 1000) & (_FREQS < 5000)
 _CENTROID_BAND = (_FREQS >= 50) & (_FREQS < 8000)
+_SLOPE_LOW = (_FREQS > 0) & (_FREQS <= 500)
+_SLOPE_MID = (_FREQS > 500) & (_FREQS <= 1500)
+_HAMMARBERG_LOW = (_FREQS > 0) & (_FREQS <= 2000)
+_HAMMARBERG_HIGH = (_FREQS > 2000) & (_FREQS <= 5000)
+MEL_BANDS = 24  # triangular bands, 50 Hz - 8 kHz, for the cepstral coefficients
+MFCC_COUNT = 4  # cepstral coefficients 1..4 (as eGeMAPS): the coarse spectral envelope
+MEL_RANGE = 1e-6  # mel bands are floored 60 dB below the strongest: empty bands do not dominate
+
+
+def _mel(hz: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    out: npt.NDArray[np.float64] = 2595.0 * np.log10(1.0 + hz / 700.0)
+    return out
+
+
+def _mel_filterbank() -> npt.NDArray[np.float64]:
+    """[MEL_BANDS, bins] triangular weights on the rfft bins of one chunk."""
+    edges_mel = np.linspace(_mel(np.array(50.0)), _mel(np.array(8000.0)), MEL_BANDS + 2)
+    edges = 700.0 * (10.0 ** (edges_mel / 2595.0) - 1.0)
+    bank = np.zeros((MEL_BANDS, _FREQS.size))
+    for b in range(MEL_BANDS):
+        lo, mid, hi = edges[b], edges[b + 1], edges[b + 2]
+        rise = (_FREQS - lo) / (mid - lo)
+        fall = (hi - _FREQS) / (hi - mid)
+        bank[b] = np.clip(np.minimum(rise, fall), 0.0, None)
+    return bank
+
+
+_MEL_BANK = _mel_filterbank()
+_DCT = np.cos(
+    np.pi / MEL_BANDS * np.outer(np.arange(1, MFCC_COUNT + 1), np.arange(MEL_BANDS) + 0.5)
+)  # DCT-II rows 1..MFCC_COUNT (row 0, the overall level, is left out: gain-dependent)
+
+
+def _slope_db_per_khz(power_db: npt.NDArray[np.float64], band: npt.NDArray[np.bool_]) -> float:
+    """Least-squares slope of the log power spectrum over ``band``, dB per kHz."""
+    f = _FREQS[band] / 1000.0
+    y = power_db[band]
+    fc = f - f.mean()
+    return float(np.dot(fc, y - y.mean()) / np.dot(fc, fc))
 
 
 def level_db(samples: npt.NDArray[np.float32]) -> float:
@@ -97,6 +136,10 @@ class ChunkFeatures:
     centroid_hz: float  # spectral centroid, 50 Hz - 8 kHz
     alpha_db: float  # energy 1-5 kHz over 50 Hz-1 kHz: vocal effort, gain-invariant
     flatness: float  # spectral flatness 0..1: tonal vs noisy
+    mfcc: npt.NDArray[np.float64]  # cepstral coefficients 1..4 of the log mel spectrum
+    slope_low_db_per_khz: float  # spectral slope 0-500 Hz
+    slope_mid_db_per_khz: float  # spectral slope 500-1500 Hz
+    hammarberg_db: float  # strongest peak 0-2 kHz over strongest 2-5 kHz
 
     @property
     def voiced(self) -> bool:
@@ -121,4 +164,19 @@ def chunk_features(
     centroid = float(np.dot(_FREQS[_CENTROID_BAND], band) / np.sum(band))
     alpha = 10.0 * float(np.log10(np.sum(power[_HIGH_BAND]) / np.sum(power[_LOW_BAND])))
     flatness = float(np.exp(np.mean(np.log(band))) / np.mean(band))
-    return ChunkFeatures(level, blocks, f0, aperiodicity, centroid, alpha, flatness)
+    power_db = 10.0 * np.log10(power)
+    mel = _MEL_BANK @ power
+    mfcc = _DCT @ np.log(np.maximum(mel, MEL_RANGE * float(np.max(mel))))
+    return ChunkFeatures(
+        level,
+        blocks,
+        f0,
+        aperiodicity,
+        centroid,
+        alpha,
+        flatness,
+        mfcc,
+        _slope_db_per_khz(power_db, _SLOPE_LOW),
+        _slope_db_per_khz(power_db, _SLOPE_MID),
+        float(np.max(power_db[_HAMMARBERG_LOW]) - np.max(power_db[_HAMMARBERG_HIGH])),
+    )

@@ -1,10 +1,13 @@
-"""``petbrain perceive clip.wav``: the voice pipeline over a wav file, one JSON line per file.
+"""``petbrain perceive clip.wav``: the voice pipeline over an audio file, one JSON line per file.
 
 The clip is streamed through the live pipeline chunk by chunk (segments,
 startles, background level) and, for the file-level estimate, its whole
-speech span is summarised at once. Each file is judged alone: its speaker is
-unknown, so the file-level emotion uses the population baseline (see
-``petbrain eval voice --normalise`` for per-speaker normalisation).
+speech span is summarised at once. Each file is judged alone (the per-file
+mode): its speaker is unknown, so the file-level emotion uses the population
+baseline, while the per-segment estimates adapt to the speaker over the
+file's segments as the live pipeline does (a running baseline started fresh
+for each file). See ``petbrain eval voice --normalise`` for per-speaker
+normalisation over many clips.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from sensors.audio.source import CHUNK_MS, CHUNK_SAMPLES
 from sensors.audio.sources import load_wav
 from sensors.audio.vad import VoiceActivity
 
-SUFFIXES = (".wav",)
+SUFFIXES = (".wav", ".flac", ".ogg")
 
 
 @cache

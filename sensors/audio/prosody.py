@@ -32,6 +32,21 @@ FEATURE_NAMES = (
     "aperiodicity",  # YIN aperiodicity of voiced chunks (breathy, rough voice)
     "rate_hz",  # loudness peaks per second of speech (syllable-rate proxy)
     "pause_fraction",  # share of non-speech inside the stretch
+    "loudness_mean_db",  # mean chunk level, dBFS: gain-dependent, only meaningful per speaker
+    "loudness_std_db",  # spread of chunk level, dB
+    "alpha_std_db",  # spread of the spectral balance, dB
+    "mfcc1_mean",  # spectral envelope: cepstral coefficients 1-4 of the log mel spectrum
+    "mfcc2_mean",
+    "mfcc3_mean",
+    "mfcc4_mean",
+    "mfcc1_std",
+    "mfcc2_std",
+    "mfcc3_std",
+    "mfcc4_std",
+    "slope_low_db_per_khz",  # spectral slope 0-500 Hz
+    "slope_mid_db_per_khz",  # spectral slope 500-1500 Hz
+    "hammarberg_db",  # strongest peak 0-2 kHz over 2-5 kHz (vocal effort)
+    "spectral_change",  # mean chunk-to-chunk change of the cepstrum (articulation, flux)
 )
 
 ENVELOPE_PEAK_DB = 3.0  # a syllable nucleus rises this much over the dip before it
@@ -114,6 +129,18 @@ def utterance_features(frames: Sequence[ChunkFeatures], speech: Sequence[bool]) 
     inside = np.flatnonzero(flags)
     span = flags[inside[0] : inside[-1] + 1]
     out["pause_fraction"] = float(1.0 - np.mean(span))
+    out["loudness_mean_db"] = float(np.mean(levels))
+    out["loudness_std_db"] = float(np.std(levels))
+    out["alpha_std_db"] = float(np.std([f.alpha_db for f in voiced_speech]))
+    mfcc = np.array([f.mfcc for f in voiced_speech])
+    for i in range(mfcc.shape[1]):
+        out[f"mfcc{i + 1}_mean"] = float(np.mean(mfcc[:, i]))
+        out[f"mfcc{i + 1}_std"] = float(np.std(mfcc[:, i]))
+    out["slope_low_db_per_khz"] = float(np.mean([f.slope_low_db_per_khz for f in voiced_speech]))
+    out["slope_mid_db_per_khz"] = float(np.mean([f.slope_mid_db_per_khz for f in voiced_speech]))
+    out["hammarberg_db"] = float(np.mean([f.hammarberg_db for f in voiced_speech]))
+    change = np.linalg.norm(np.diff(mfcc, axis=0), axis=1) if len(mfcc) > 1 else np.zeros(1)
+    out["spectral_change"] = float(np.mean(change))
     return out
 
 

@@ -37,8 +37,35 @@ def resample(samples: npt.NDArray[np.float32], rate_hz: int) -> npt.NDArray[np.f
     return np.asarray(out, dtype=np.float32)
 
 
+SOUNDFILE_SUFFIXES = (".flac", ".ogg")  # read through libsndfile (the soundfile package)
+
+
+def _load_soundfile(path: Path) -> npt.NDArray[np.float32]:
+    """A FLAC or Ogg file as 16 kHz mono float32 (soundfile is imported only here)."""
+    import soundfile
+
+    try:
+        info = soundfile.info(str(path))
+        if info.samplerate < 4000:
+            raise AudioFileError(f"sample rate {info.samplerate} Hz is too low")
+        if info.duration > MAX_FILE_SECONDS:
+            raise AudioFileError(
+                f"{info.duration:.0f} s is longer than the {MAX_FILE_SECONDS:.0f} s limit"
+            )
+        data, rate = soundfile.read(str(path), dtype="float32", always_2d=True)
+    except soundfile.LibsndfileError as error:
+        raise AudioFileError(f"not a readable {path.suffix} file ({error})") from error
+    return resample(np.asarray(data.mean(axis=1), dtype=np.float32), int(rate))
+
+
 def load_wav(path: Path | str) -> npt.NDArray[np.float32]:
-    """Read a PCM wav file (8/16/24/32-bit, any rate, any channels) as 16 kHz mono float32."""
+    """Read an audio file as 16 kHz mono float32.
+
+    PCM wav (8/16/24/32-bit, any rate, any channels) is read by the standard
+    library; FLAC and Ogg (:data:`SOUNDFILE_SUFFIXES`) through libsndfile.
+    """
+    if Path(path).suffix.lower() in SOUNDFILE_SUFFIXES:
+        return _load_soundfile(Path(path))
     try:
         with wave.open(str(path), "rb") as wav:
             rate = wav.getframerate()

@@ -40,7 +40,9 @@ class VoiceActivity(Protocol):
 
 def cpu_session(path: Path) -> object:
     """An onnxruntime session on one CPU thread (the budgets are per core)."""
-    import onnxruntime as ort
+    from sensors.onnx_runtime import onnxruntime
+
+    ort = onnxruntime()
 
     if not path.is_file():
         raise ModelLoadError(f"model file {path} is missing")

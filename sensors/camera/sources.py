@@ -7,6 +7,7 @@ Each registers itself in :data:`~sensors.camera.source.CAMERAS` under its
 from __future__ import annotations
 
 import importlib.util
+import os
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -137,6 +138,9 @@ class OpenCvCamera:
             self._capture = None
 
 
+FFMPEG_QUIET = "-8"  # AV_LOG_QUIET
+
+
 @CAMERAS.register("video")
 class VideoFileCamera:
     """A video file, frame after frame; ``read`` returns None at the end."""
@@ -163,6 +167,9 @@ class VideoFileCamera:
         """Open the file."""
         if not self._path.is_file():
             raise CameraError(f"{self._path}: no such video file")
+        # FFmpeg prints its own complaint ("moov atom not found") on every try;
+        # the CameraError below says it once, through the resilient camera.
+        os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", FFMPEG_QUIET)
         capture = cv2.VideoCapture(str(self._path))
         if not capture.isOpened():
             raise CameraError(f"{self._path}: not a readable video")

@@ -90,7 +90,9 @@ class OnnxGestureModel:
     """
 
     def __init__(self, path: str | Path = MODEL_PATH) -> None:
-        import onnxruntime as ort
+        from sensors.onnx_runtime import onnxruntime
+
+        ort = onnxruntime()
 
         options = ort.SessionOptions()
         options.intra_op_num_threads = 1

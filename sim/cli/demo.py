@@ -201,6 +201,7 @@ def run_live(
         speed=args.speed,
         microphone=microphone,
         webcam=webcam,
+        body=getattr(args, "body", "cpython"),
         wait_for_page=not args.start_now,
         library_paths=getattr(args, "library", ()),
     )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import signal
+import threading
 from pathlib import Path
 
 from brain.cli import CommandGroups
@@ -16,6 +18,7 @@ from sim.cli.demo import (
 )
 
 PREVIEW_MAX_MS = 20_000  # as ``behaviors play``'s default --max-ms
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def register(groups: CommandGroups) -> None:
@@ -44,6 +47,13 @@ def register(groups: CommandGroups) -> None:
         "--speed",
         type=float,
         help="real-time speed factor (dashboard default 1; headless default: as fast as possible)",
+    )
+    parser.add_argument(
+        "--body",
+        choices=("cpython", "micropython"),
+        default="cpython",
+        help="cpython (default, fast): the firmware classes on the simulated clock; "
+        "micropython: firmware/main.py under the MicroPython Unix port, in real time",
     )
     parser.add_argument("--record", type=Path, help="record the session to this MCAP file")
     parser.add_argument("--report", type=Path, help="write a JSON report of the run here")
@@ -145,7 +155,8 @@ def run_sim(args: argparse.Namespace) -> int:
 
         return run_household(args, library_or_error(args.library))
     library = library_or_error(args.library)
-    scenario = with_start(load_scenario(args.scenario or DEMO_SCENARIO), args.start)
+    names = [b.name for b in library.behaviours]
+    scenario = with_start(load_scenario(args.scenario or DEMO_SCENARIO, names), args.start)
     if args.split:
         from sim.cli.household import run_split
 
@@ -153,7 +164,7 @@ def run_sim(args: argparse.Namespace) -> int:
     if not args.headless:
         args.speed = args.speed or 1.0
         return run_live(args, scenario, library, "sim")
-    session = SimSession(scenario, library=library)
+    session = SimSession(scenario, library=library, body=args.body)
     recorder = None
     if args.record:
         from sim.record import SessionRecorder
@@ -162,14 +173,28 @@ def run_sim(args: argparse.Namespace) -> int:
     timeline = TimelineRecorder()
     session.on_tick.append(timeline)
     attach_printer(session, quiet=args.events_only)
-    print(f"petbrain sim: scenario '{scenario.name}' (headless, simulated clock)")
-    report = session.run(realtime_speed=args.speed)
+    clock = "real time" if session.body.realtime else "simulated clock"
+    print(f"petbrain sim: scenario '{scenario.name}' (headless, {clock}, {args.body} body)")
+    # Ctrl+C or SIGTERM ends the run at a tick boundary: the recording and the
+    # report are still finished (and the recording replays up to that point).
+    stop = threading.Event()
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in STOP_SIGNALS}
+    try:
+        report = session.run(realtime_speed=args.speed, stop=stop)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    report.interrupted = stop.is_set()
+    if report.interrupted:
+        print(f"\ninterrupted at {report.duration_ms} ms: finishing the recording and report")
     if recorder is not None:
         recorder.close(report)
         print(f"recorded {recorder.messages} messages to {recorder.path}")
     print()
     summarise(report)
     write_outputs(args, report, timeline.history.to_json())
+    if report.interrupted:
+        return 130  # the shell's code for a run ended by Ctrl+C
     return 0 if report.passed else 1
 
 

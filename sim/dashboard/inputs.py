@@ -105,7 +105,7 @@ class DashboardInputs:
         status = self.face_status()
         if not status.available:
             raise UserError(f"faces not available: {status.reason}")
-        from sim.camera import decode_image
+        from sim.media import decode_image
 
         frame = decode_image(data)  # in memory only, never written anywhere
 
@@ -121,7 +121,8 @@ class DashboardInputs:
         status = self.voice_status()
         if not status.available:
             raise UserError(f"voices not available: {status.reason}")
-        from sim.audio import SAMPLES_PER_MS, decode_wav
+        from sim.audio import SAMPLES_PER_MS
+        from sim.media import decode_wav
 
         samples = decode_wav(data)
 

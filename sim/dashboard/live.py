@@ -34,6 +34,7 @@ class LiveSim:
         speed: float = 1.0,
         microphone: dict[str, object] | None = None,
         webcam: dict[str, object] | None = None,
+        body: str = "cpython",
         library_paths: Sequence[Path] = (),
         hot_reload: bool = True,
         wait_for_page: bool = False,
@@ -48,6 +49,7 @@ class LiveSim:
             microphone=microphone,
             camera=True,
             webcam=webcam,
+            body=body,
             # A designer previewing sees each save, as on the robot (`petbrain run`).
             hot_reload=hot_reload,
             library_paths=library_paths,

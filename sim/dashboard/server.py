@@ -38,6 +38,8 @@ STATIC_FILES = {
 MAX_JSON_BYTES = 256 * 1024
 MAX_UPLOAD_BYTES = 32 * 1024 * 1024
 DEFAULT_PORT = 8765
+# Open event streams at once (each holds a thread); more get 503.
+MAX_STREAMS = 8
 
 
 class _Server(ThreadingHTTPServer):
@@ -46,6 +48,31 @@ class _Server(ThreadingHTTPServer):
 
 class _Server6(_Server):
     address_family = socket.AF_INET6
+
+
+def host_allowed(host_header: str | None) -> bool:
+    """True when the Host header names this machine by address or ``localhost``.
+
+    A DNS-rebinding page reaches a loopback server under its own domain name:
+    refusing every Host that is not an IP literal or ``localhost`` shuts it
+    out, whatever address the dashboard listens on.
+    """
+    if not host_header:
+        return False
+    host = host_header.strip()
+    if host.startswith("["):  # [v6]:port
+        host = host[1 : host.find("]")] if "]" in host else ""
+    elif host.count(":") == 1:
+        host, port = host.split(":")
+        if not port.isdigit():
+            return False
+    if host == "localhost":
+        return True
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def is_loopback(host: str) -> bool:
@@ -82,6 +109,7 @@ class Dashboard:
             session.audio.listeners.append(self.publisher.on_audio)
         session.on_tick.append(self.inputs.drain)
         self.stopping = threading.Event()
+        self.streams = threading.BoundedSemaphore(MAX_STREAMS)
         self.page_connected = threading.Event()  # set when a page first opens the event stream
         self.sound_names = {p.stem for p in DEFAULT_SOUNDS_DIR.glob("*.wav")}
         self.config = self._config()
@@ -170,10 +198,31 @@ class _DashboardHandler(BaseHTTPRequestHandler):
             raise UserError(f"request body of {length} bytes is over the {limit} byte limit")
         return self.rfile.read(length)
 
+    def _object(self) -> dict[str, Any]:
+        """The request's JSON body, which must be an object."""
+        try:
+            payload = json.loads(self._body(MAX_JSON_BYTES) or b"{}")
+        except RecursionError as error:
+            raise UserError("JSON nested too deeply") from error
+        if not isinstance(payload, dict):
+            raise UserError("the request body must be a JSON object")
+        return payload
+
+    def _host_ok(self) -> bool:
+        if host_allowed(self.headers.get("Host")):
+            return True
+        self._json(
+            HTTPStatus.FORBIDDEN,
+            {"error": "unknown Host: open the dashboard by address (127.0.0.1) or localhost"},
+        )
+        return False
+
     # -- routes -------------------------------------------------------------
 
     def do_GET(self) -> None:
         """Static files, configuration, state and the event stream."""
+        if not self._host_ok():
+            return
         path = self.path.split("?", 1)[0]
         if path in STATIC_FILES:
             name, content_type = STATIC_FILES[path]
@@ -201,8 +250,17 @@ class _DashboardHandler(BaseHTTPRequestHandler):
         self._send(HTTPStatus.OK, data, "audio/wav")
 
     def _stream(self) -> None:
+        if not self.app.streams.acquire(blocking=False):
+            self._json(
+                HTTPStatus.SERVICE_UNAVAILABLE,
+                {"error": f"too many open event streams (at most {MAX_STREAMS})"},
+            )
+            return
         self.app.page_connected.set()
-        stream_documents(self, self.app.publisher.wait, self.app.stopping)
+        try:
+            stream_documents(self, self.app.publisher.wait, self.app.stopping)
+        finally:
+            self.app.streams.release()
 
     def _same_origin(self) -> bool:
         # A page from elsewhere must not be able to poke the pet through the browser.
@@ -214,12 +272,14 @@ class _DashboardHandler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         """The hand, handling, faces and voices."""
         path = self.path.split("?", 1)[0]
+        if not self._host_ok():
+            return
         if not self._same_origin():
             self._json(HTTPStatus.FORBIDDEN, {"error": "requests from another origin are refused"})
             return
         try:
             if path == "/hand":
-                payload = json.loads(self._body(MAX_JSON_BYTES) or b"{}")
+                payload = self._object()
                 samples = [
                     HandSample(
                         float(s["t"]),
@@ -233,10 +293,10 @@ class _DashboardHandler(BaseHTTPRequestHandler):
                 self.app.hand.feed(samples)
                 self._json(HTTPStatus.OK, {"ok": True, "samples": len(samples)})
             elif path == "/handling":
-                payload = json.loads(self._body(MAX_JSON_BYTES) or b"{}")
+                payload = self._object()
                 self._json(HTTPStatus.OK, self.app.inputs.handle(str(payload.get("action"))))
             elif path == "/cable":
-                payload = json.loads(self._body(MAX_JSON_BYTES) or b"{}")
+                payload = self._object()
                 plugged = payload.get("plugged")
                 if not isinstance(plugged, bool):
                     raise UserError('cable needs {"plugged": true|false}')
@@ -255,5 +315,5 @@ class _DashboardHandler(BaseHTTPRequestHandler):
                 self._json(HTTPStatus.NOT_FOUND, {"error": f"no such action: {path}"})
         except UserError as error:
             self._json(HTTPStatus.BAD_REQUEST, {"error": str(error)})
-        except (ValueError, KeyError, TypeError) as error:
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
             self._json(HTTPStatus.BAD_REQUEST, {"error": f"bad request: {error}"})

@@ -139,8 +139,10 @@ class StatePublisher:
     def snapshot(self, session: SimSession) -> dict[str, Any]:
         """The state document (called on the simulator's thread)."""
         sample = session.sample()
-        vibration = session.body.firmware.vibration
-        pattern = VIBE_NAMES.get(vibration.pattern, str(vibration.pattern))
+        code = session.body.vibration_pattern()
+        if code is None:  # not visible from outside the firmware: say what the motor does
+            code = wire.VIBE_CONSTANT if sample.vibration > 0 else wire.VIBE_OFF
+        pattern = VIBE_NAMES.get(code, str(code))
         state: dict[str, Any] = {
             "t_ms": session.now_ms,
             **brain_panels(session.brain),

@@ -121,3 +121,69 @@ def test_a_slow_short_move_still_arrives_so_torque_can_be_released() -> None:
         now_ms += 5
         bank.update(now_ms)
     assert bank.at_rest() and now_ms <= 650
+
+
+def _send(body: Body, port: Port, now_ms: int, message: wire.Message, seq: int) -> list:
+    """Deliver one frame, run one pass; return the ACKs and NACKs it produced."""
+    port.rx += wire.encode(message, seq)
+    body.tick(now_ms)
+    replies = wire.Decoder().feed(bytes(port.tx))
+    port.tx.clear()
+    return [m for m in replies if isinstance(m, wire.Ack | wire.Nack)]
+
+
+def test_an_older_command_resent_after_a_newer_one_is_acknowledged_not_applied() -> None:
+    body, port, _driver = make_body()
+    _send(body, port, 0, wire.Hello(), 100)
+    assert _send(body, port, 5, wire.Torque(True), 8)[-1] == wire.Ack(8, wire.TORQUE)
+    assert _send(body, port, 10, wire.Torque(False), 9)[-1] == wire.Ack(9, wire.TORQUE)
+    # TORQUE 8's ACK was lost: its resend arrives after 9 and must not undo it.
+    assert _send(body, port, 15, wire.Torque(True), 8)[-1] == wire.Ack(8, wire.TORQUE)
+    assert not body.servos.torque and body.applied_commands == 2
+    # Newer is 1..32767 ahead modulo 2**16: 3 follows 65530.
+    assert _send(body, port, 20, wire.Torque(True), 65530)[-1] == wire.Ack(65530, wire.TORQUE)
+    assert not body.servos.torque  # 65530 is 32775 "ahead" of 9: older
+    _send(body, port, 25, wire.Torque(True), 20000)
+    _send(body, port, 30, wire.Torque(False), 40000)
+    _send(body, port, 35, wire.Torque(True), 3)
+    assert body.servos.torque and body.applied_commands == 5
+    # Each type has its own numbers: an LED numbered 1 is new.
+    replies = _send(body, port, 40, wire.Led(wire.LED_SOLID, 0, ((1, 2, 3),)), 1)
+    assert replies[-1] == wire.Ack(1, wire.LED) and body.applied_commands == 6
+
+
+def test_a_brain_of_protocol_minor_1_gets_the_duplicate_only_rule() -> None:
+    body, port, _driver = make_body()
+    _send(body, port, 0, wire.Hello(1, 1), 100)
+    _send(body, port, 5, wire.Torque(True), 8)
+    _send(body, port, 10, wire.Torque(True), 8)  # an exact resend: not applied twice
+    assert body.applied_commands == 1
+    _send(body, port, 15, wire.Torque(False), 3)  # one sequence for all frames: may wrap
+    assert not body.servos.torque and body.applied_commands == 2
+
+
+def test_silence_rests_and_releases_torque_within_300_ms_of_the_last_frame() -> None:
+    # The spine-like channel (45 deg/s, 20 deg from rest) cannot reach rest in
+    # time: torque goes off anyway when the rest move's time is up.
+    port = Port()
+    driver = VirtualServoDriver()
+    body = Body(
+        BrainLink(port),
+        ServoBank(driver, [ServoChannel(0, -2000, 2000, 0, 45), ServoChannel(1, -4500, 4500, 0)]),
+        TouchScanner(Pads(), 4),
+        Vibration(VirtualMotor()),
+    )
+    _send(body, port, 0, wire.Hello(), 1)
+    _send(body, port, 5, wire.Torque(True), 1)
+    now_ms = 5
+    for now_ms in range(10, 600, 5):
+        port.rx += wire.encode(wire.ServoTargets(((0, 2000, 0), (1, 3000, 0))), now_ms)
+        body.tick(now_ms)
+    last_frame_ms = now_ms
+    assert driver.angles_cdeg[0] == 2000
+    while driver.angles_cdeg[0] is not None:
+        now_ms += 5
+        body.tick(now_ms)
+        assert now_ms - last_frame_ms <= 300, "torque still on"
+    assert all(angle is None for angle in driver.angles_cdeg.values())
+    assert now_ms - last_frame_ms >= 120 + 150  # it did ease first

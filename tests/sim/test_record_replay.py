@@ -153,3 +153,40 @@ def test_a_loud_sound_heard_by_the_pipeline_is_replayed_from_its_observation(
     assert len([o for _, o in recording.heard if isinstance(o, SoundEvent)]) == 1
     result = replay(recording)
     assert result.matches, result.differences
+
+
+@pytest.mark.slow
+def test_ctrl_c_mid_run_still_finishes_a_replayable_recording_and_the_report(
+    tmp_path: Path,
+) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    record, report = tmp_path / "run.mcap", tmp_path / "report.json"
+    command = [sys.executable, "-m", "brain.cli", "sim", "--headless", "--events-only"]
+    command += ["--scenario", "demo", "--speed", "1", "--record", str(record)]
+    command += ["--report", str(report)]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
+    )
+    assert process.stdout is not None
+    deadline = time.monotonic() + 60
+    for line in process.stdout:  # wait until the pet has purred (~1 s of the 9 s demo)
+        assert time.monotonic() < deadline, "no purr"
+        if "purr_when_stroked" in line:
+            break
+    process.send_signal(signal.SIGINT)
+    rest, _ = process.communicate(timeout=60)
+    assert process.returncode == 130, rest
+    assert "interrupted at" in rest
+    data = json.loads(report.read_text())
+    assert data["interrupted"] and 0 < data["duration_ms"] < 9000
+    recording = load_recording(record)
+    assert recording.scenario.duration_ms == data["duration_ms"]
+    result = replay(recording)
+    assert result.matches, result.differences
+    assert any(name == "purr_when_stroked" for _, name in result.replayed)

@@ -57,7 +57,13 @@ def test_a_missing_media_file_is_located_before_the_run(tmp_path: Path) -> None:
 
 
 def test_media_paths_resolve_next_to_the_scenario_file(tmp_path: Path) -> None:
-    (tmp_path / "hello.wav").write_bytes(b"RIFF")
+    import wave
+
+    with wave.open(str(tmp_path / "hello.wav"), "wb") as wav:  # media are checked at load
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(16000)
+        wav.writeframes(b"\x00\x00" * 1600)
     path = _write(
         tmp_path,
         "name: x\nduration_ms: 1000\nevents:\n  - at_ms: 10\n    voice: {file: hello.wav}\n",

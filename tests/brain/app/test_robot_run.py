@@ -219,3 +219,53 @@ def test_a_robot_yaml_that_does_not_match_the_body_is_said_plainly(tmp_path: Pat
     assert "14 pads in robot.yaml, the body scans 13" in log
     assert log.count("brain step failed") == 1, log
     assert [e["kind"] for e in pet.events()].count("step_error") == 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["cpython", "micropython"])
+def test_kill_9_mid_purr_the_body_is_limp_within_300_ms(tmp_path: Path, kind: str) -> None:
+    if kind == "micropython":
+        import importlib.util
+        import platform
+
+        if platform.machine() != "x86_64" and importlib.util.find_spec("micropython_unix") is None:
+            pytest.skip("no MicroPython Unix port wheel for this machine")
+    with LiveBody(tmp_path / "petbody", kind=kind) as live:
+        config = tmp_path / "robot.yaml"
+        config.write_text(robot_yaml(live.link_path))
+        pet = RunningPet(config, tmp_path)
+        try:
+            deadline = time.monotonic() + 20
+            while not live.torque() and time.monotonic() < deadline:
+                time.sleep(0.02)
+            assert live.torque(), pet.stderr()
+            for attempt in range(3):  # a loaded machine may blur one stroke
+                live.set_contact(_stroke(live))
+                try:
+                    pet.wait_for(
+                        lambda e: (
+                            e["kind"] == "decision" and e.get("behaviour") == "purr_when_stroked"
+                        ),
+                        timeout_s=6,
+                    )
+                    break
+                except AssertionError:
+                    assert attempt < 2, "no purr after three strokes"
+            time.sleep(0.3)  # purring, servos streaming
+            assert live.torque()
+            pet.process.send_signal(signal.SIGKILL)
+            killed_s = time.monotonic()
+            while live.torque():
+                assert time.monotonic() - killed_s < 2.0, "torque never released"
+                time.sleep(0.001)
+            off_s = time.monotonic()
+        finally:
+            pet.kill()
+        last_s = live.last_brain_frame_s()
+        assert last_s is not None and last_s <= killed_s + 0.01
+        took_ms = (off_s - last_s) * 1000
+        # The body's rule: 120 ms of silence, then at most 150 ms of easing, then
+        # limp (275 ms with its 5 ms link pass). Measured on the wall clock of a
+        # shared machine, by a poll every millisecond: a little slack.
+        print(f"{kind} body: last brain frame to torque off {took_ms:.0f} ms")
+        assert 120 + 150 - 10 <= took_ms <= 300 + 20, took_ms

@@ -100,3 +100,27 @@ def test_emodb_two_speakers_beat_chance_by_far(tmp_path: Path) -> None:
     assert report["clips"] > 80 and not report["skipped"]
     assert report["accuracy"] > 0.45  # chance is 0.2
     assert report["arousal_agreement"] > 0.75
+
+
+SHARED = Path(__file__).resolve().parents[3].parent / "shared" / "data"
+
+
+@pytest.mark.parametrize("corpus", ["tess", "emovo"])
+def test_eval_voice_takes_a_shared_corpus_by_name_and_plots(tmp_path: Path, corpus: str) -> None:
+    import os
+
+    root = Path(os.environ.get("PETBRAIN_DATA", SHARED))
+    if not (root / corpus).is_dir():
+        pytest.skip(f"{corpus} not found under {root}")
+    # A few clips per speaker (symlinks), so the by-name path runs in seconds.
+    for speaker in sorted(p for p in (root / corpus).iterdir() if p.is_dir())[:2]:
+        (tmp_path / corpus / speaker.name).mkdir(parents=True)
+        for clip in sorted(speaker.glob("*.flac"))[::60][:8]:
+            (tmp_path / corpus / speaker.name / clip.name).symlink_to(clip)
+    png = tmp_path / "confusion.png"
+    done = petbrain("eval", "voice", corpus, "--data", str(tmp_path), "--plot", str(png))
+    assert done.returncode == 0, done.stderr
+    assert "4-class balanced accuracy" in done.stdout and "arousal high/low" in done.stdout
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    done = petbrain("eval", "voice", corpus, "--data", str(tmp_path / "nowhere"))
+    assert done.returncode == 1 and f"corpus {corpus} not found" in done.stderr

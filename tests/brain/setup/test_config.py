@@ -53,6 +53,15 @@ def test_servo_range_errors_are_located(tmp_path: Path) -> None:
         (("zone: chin,", "zone: nose,"), "pads[3].zone", "unknown zone 'nose'"),
         (("port: ", "prot: "), "body.prot", "unknown field 'prot'"),
         (("port: ", "prot: "), "body", "missing field 'port'"),
+        (("max_deg: 60,", "max_deg: 400,"), "servos[0].max_deg", "327.67"),
+        (("max_deg: 60,", "max_deg: .inf,"), "servos[0].max_deg", ""),
+        (("min_deg: -60,", "min_deg: -328,"), "servos[0].min_deg", "-327.67"),
+        (("board: pico\n", "board: pico\n  baudrate: 1e20\n"), "body.baudrate", ""),
+        (
+            ("board: pico\n", "board: pico\n  baudrate: 100000000\n"),
+            "body.baudrate",
+            "above the maximum",
+        ),
     ],
 )
 def test_broken_fields_name_their_path(

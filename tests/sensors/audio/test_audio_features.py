@@ -145,3 +145,20 @@ def test_words_at_the_usual_voice_level_stop_being_startles_once_speech_was_hear
     assert events[0] == pytest.approx(onsets[0] / 16.0, abs=4.0)  # no voice heard yet: startle
     assert len(events) == 2  # later words, as loud as the first, are not startles
     assert events[-1] == pytest.approx(clap_at / 16.0, abs=4.0)  # a louder bang still is one
+
+
+def test_spectral_envelope_features_follow_the_tilt() -> None:
+    # A steeper spectral tilt: lower slope 500-1500 Hz, larger Hammarberg index, and a
+    # different cepstrum; the same tilt at another level gives the same cepstrum 1-4.
+    t = np.arange(1024) / 16000
+    dull = sum(np.sin(2 * np.pi * k * 150 * t) / k**2 for k in range(1, 30)).astype(np.float32)
+    bright = sum(np.sin(2 * np.pi * k * 150 * t) / k**0.5 for k in range(1, 30))
+    bright = (bright / np.max(np.abs(bright))).astype(np.float32)
+    fd = chunk_features(dull[512:], dull[:512])
+    fb = chunk_features(bright[512:], bright[:512])
+    assert fb.hammarberg_db < fd.hammarberg_db - 10
+    assert fb.slope_mid_db_per_khz > fd.slope_mid_db_per_khz
+    assert fd.mfcc.shape == (4,) and np.all(np.isfinite(fd.mfcc))
+    quiet = chunk_features(0.1 * bright[512:], 0.1 * bright[:512])
+    assert np.allclose(quiet.mfcc, fb.mfcc, atol=1e-3)  # gain moves only coefficient 0
+    assert np.linalg.norm(fb.mfcc - fd.mfcc) > 1.0

@@ -60,11 +60,12 @@ def test_the_model_file_is_small_and_matches_its_own_weights() -> None:
     estimates = model.predict(z)
     logits = z @ weights["W"] + weights["B"]
     expected = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
-    arousal_valence = z @ weights["WV"] + weights["BV"]
+    arousal_valence = np.tanh(z @ weights["WAV"] + weights["BAV"])
     for estimate, row, av in zip(estimates, expected, arousal_valence, strict=True):
         assert list(estimate.probabilities) == list(CLASSES)
         assert [estimate.probabilities[c] for c in CLASSES] == pytest.approx(row, abs=1e-5)
-        assert estimate.arousal == pytest.approx(np.clip(av[0], -1, 1), abs=1e-5)
+        assert estimate.arousal == pytest.approx(av[0], abs=1e-5)
+        assert estimate.valence == pytest.approx(av[1], abs=1e-5)
         assert -1.0 <= estimate.valence <= 1.0
 
 

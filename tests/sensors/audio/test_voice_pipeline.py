@@ -24,7 +24,9 @@ def _voice(path: Path) -> dict:
 
 
 def test_silero_model_has_the_v5_signature_the_wrapper_feeds() -> None:
-    import onnxruntime as ort
+    from sensors.onnx_runtime import onnxruntime
+
+    ort = onnxruntime()
 
     from sensors.audio.vad import SILERO_PATH
 

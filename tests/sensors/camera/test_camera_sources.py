@@ -153,3 +153,28 @@ def test_opencv_camera_reports_an_unplugged_device() -> None:
         camera.read()
     with pytest.raises(CameraError, match="could not be opened"):
         camera.connect()
+
+
+def test_a_broken_video_is_reported_by_us_once_not_by_ffmpeg_on_every_try(
+    tmp_path: Path,
+) -> None:
+    import subprocess
+    import sys
+
+    broken = tmp_path / "broken.mp4"
+    broken.write_bytes(b"not a movie at all")
+    code = (
+        "import sys\n"
+        "from sensors.camera.source import CameraError\n"
+        "from sensors.camera.sources import VideoFileCamera\n"
+        "for _ in range(3):\n"
+        "    try:\n"
+        f"        VideoFileCamera({str(broken)!r}).connect()\n"
+        "    except CameraError as error:\n"
+        "        print(error)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.count("not a readable video") == 3
+    assert "moov" not in done.stderr, done.stderr

@@ -142,9 +142,10 @@ def test_face_cues_separate_fer2013_classes(fer_root: Path) -> None:
 
 
 def test_the_expression_crop_is_levelled_whatever_the_head_roll(portrait: np.ndarray) -> None:
-    import mediapipe as mp
-
     from sensors.camera.face import aligned_crop
+    from sensors.camera.mediapipe_import import mediapipe
+
+    mp = mediapipe()
 
     height, width = portrait.shape[:2]
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
+import struct
 import time
 import urllib.error
 import urllib.request
+import wave
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +19,28 @@ import pytest
 from sim.dashboard.live import LiveSim
 from sim.dashboard.server import is_loopback
 from sim.scenario import Scenario, bundled_face
+
+
+def _png_header(width: int, height: int) -> bytes:
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    chunk = b"IHDR" + ihdr
+    return (
+        b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + chunk + struct.pack(">I", zlib.crc32(chunk))
+    )
+
+
+def _wav(seconds: float, rate: int = 4000) -> bytes:
+    out = io.BytesIO()
+    with wave.open(out, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(1)
+        wav.setframerate(rate)
+        wav.writeframes(b"\x80" * int(seconds * rate))
+    return out.getvalue()
+
+
+PNG_20000_SQUARE = _png_header(20000, 20000)  # a decompression bomb's header
+LONG_WAV = _wav(61.0)
 
 
 @pytest.fixture(scope="module")
@@ -106,8 +132,13 @@ def test_the_event_stream_sends_state_documents(live: LiveSim) -> None:
         ("/hand", b"{not json", "bad request"),
         ("/hand", b'{"samples": [{"t": 1}]}', "bad request"),
         ("/handling", b'{"action": "juggle"}', "unknown handling action"),
-        ("/face", b"\xff\xd8", "not an image OpenCV can read"),
+        ("/face", b"\xff\xd8", "not a JPEG, PNG, BMP or GIF image"),
+        ("/face", b"", "the image is empty"),
+        ("/face", PNG_20000_SQUARE, "over the limit"),
         ("/voice", b"RIFF", "not a readable PCM wav file"),
+        ("/voice", LONG_WAV, "over the 60 s limit"),
+        ("/handling", b"[1, 2]", "must be a JSON object"),
+        ("/hand", b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
         ("/nowhere", b"", "no such action"),
     ],
 )
@@ -120,6 +151,37 @@ def test_bad_requests_get_a_clear_error_and_the_pet_keeps_running(
     assert message in json.loads(caught.value.read())["error"]
     before = _get(live, "/state")["t_ms"]
     _wait_state(live, lambda s: s["t_ms"] > before)
+
+
+def test_a_host_that_is_not_an_address_is_refused(live: LiveSim) -> None:
+    # DNS rebinding: a page on evil.example resolved to 127.0.0.1 sends Host: evil.example.
+    port = live.url.rsplit(":", 1)[1].strip("/")
+    for host, code in (("evil.example:" + port, 403), ("localhost:" + port, 200)):
+        for method, data in (("GET", None), ("POST", b'{"action": "pick_up"}')):
+            path = "state" if method == "GET" else "handling"
+            request = urllib.request.Request(
+                live.url + path, data=data, headers={"Host": host}, method=method
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=5) as response:
+                    got = response.status
+            except urllib.error.HTTPError as error:
+                got = error.code
+                assert "Host" in json.loads(error.read())["error"]
+            assert got == code, (host, method)
+
+
+def test_event_streams_are_capped(live: LiveSim) -> None:
+    from sim.dashboard.server import MAX_STREAMS
+
+    opened = [urllib.request.urlopen(live.url + "events", timeout=5) for _ in range(MAX_STREAMS)]
+    try:
+        with pytest.raises(urllib.error.HTTPError) as caught:
+            urllib.request.urlopen(live.url + "events", timeout=5)
+        assert caught.value.code == 503
+    finally:
+        for response in opened:
+            response.close()
 
 
 def test_posts_from_another_origin_are_refused(live: LiveSim) -> None:

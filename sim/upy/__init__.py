@@ -1,0 +1,1 @@
+"""Code that runs inside the MicroPython body process (``petbrain sim --body micropython``)."""
