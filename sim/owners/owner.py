@@ -154,8 +154,8 @@ class SimulatedOwner:
         if answer == "ignored" or self.rng.random() < self.persona.senses.missed_detection:
             return None
         if answer == "warm":
-            gesture, zone = self.rng.choice(self.persona.warm_gestures)
-            return gesture_event(t_ms, gesture, zone)
+            touch = self.rng.choice(self.persona.warm_touches)
+            return gesture_event(t_ms, touch.gesture, touch.zone)
         return HandlingEvent(t_ms, self.rng.choice(self.persona.cold_handling))
 
     def emotion(self, mood: str, t_ms: int) -> OwnerEmotion | None:

@@ -56,6 +56,13 @@ class TouchHabit(TimeOfDay):
     per_hour: float = Field(gt=0.0, le=60.0)
 
 
+class WarmTouch(Strict):
+    """A touch a warm answer can be: ``gesture`` on ``zone``."""
+
+    gesture: Gesture
+    zone: Zone
+
+
 class Answer(Strict):
     """How the owner answers the pet's proactive ``behaviours`` in a context.
 
@@ -110,8 +117,12 @@ class Persona(Strict):
     touches: list[TouchHabit] = Field(default_factory=list)
     answers: list[Answer] = Field(min_length=1)
     # How the owner shows each answer: warm touches, cold handling, and the rest.
-    warm_gestures: list[tuple[Gesture, Zone]] = Field(
-        default_factory=lambda: [("stroke", "back"), ("scratch", "chin")]
+    warm_touches: list[WarmTouch] = Field(
+        default_factory=lambda: [
+            WarmTouch(gesture="stroke", zone="back"),
+            WarmTouch(gesture="scratch", zone="chin"),
+        ],
+        min_length=1,
     )
     cold_handling: list[Handling] = Field(default_factory=lambda: ["put_down"])
     senses: Senses = Field(default_factory=Senses)
