@@ -38,14 +38,16 @@ setup_apt() {
 setup_venv() {
   command -v "$PYTHON" >/dev/null || { log "$PYTHON not found: petbrain needs Python 3.11"; return 1; }
   local stamp="$VENV/.petbrain-stamp"
-  local want; want="$(sha256sum pyproject.toml | cut -c1-16)"
+  local want; want="$(cat pyproject.toml robot-no-deps.txt | sha256sum | cut -c1-16)"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x "$VENV/bin/petbrain" ]; then
     return 0
   fi
   log "creating the virtual environment in $VENV"
   [ -d "$VENV" ] || "$PYTHON" -m venv "$VENV"
   "$VENV/bin/python" -m pip install -q --upgrade pip
-  "$VENV/bin/python" -m pip install -q -e ".[robot,dev]"
+  # The robot install (mediapipe without its unused jax/jaxlib, see
+  # robot-no-deps.txt), editable, with the development tools.
+  bash scripts/install_robot.sh "$VENV" "robot,dev" --editable
   echo "$want" > "$stamp"
 }
 

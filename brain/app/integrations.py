@@ -2,13 +2,17 @@
 
 Each part is imported when present; one that is not in this build is listed
 in :attr:`Integrations.missing` and said once at start, and the pet runs
-without it. This is the one place that knows the other packages' entry points.
+without it. This is the one place that knows the other packages' entry points,
+and where the camera and microphone workers a ``robot.yaml`` asks for are
+built (:func:`build_workers`), in the brain's process or in the perception
+process.
 """
 
 from __future__ import annotations
 
 import importlib
 import logging
+import queue
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,13 +20,15 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from brain.app.workers import Perceive
+from brain.app.health import DeviceHealth
+from brain.app.workers import Observation, Perceive, SourceWorker
+from brain.clock import SystemClock
 from brain.dashboard import STATIC_DIR
 from sensors.registry import Registry
 
 if TYPE_CHECKING:
     from brain.app.pet import PetApp
-    from brain.setup.config import CameraSection
+    from brain.setup.config import CameraSection, RobotFile
 
 log = logging.getLogger("petbrain")
 
@@ -73,7 +79,9 @@ class Integrations:
 
         def make() -> Perceive | None:
             pipeline_module = importlib.import_module("sensors.camera.pipeline")
-            config = pipeline_module.VisionConfig(hfov_deg=camera.hfov_deg)
+            config = pipeline_module.VisionConfig(
+                hfov_deg=camera.hfov_deg, frame_rate_hz=float(camera.fps)
+            )
             pipeline = pipeline_module.build_vision(config)  # logs why when it is None
             if pipeline is None:
                 return None
@@ -139,3 +147,92 @@ def load_integrations() -> Integrations:
         found.missing.append("speaker")
     found.dashboard_static = STATIC_DIR
     return found
+
+
+def build_workers(
+    config: RobotFile,
+    integrations: Integrations,
+    health: DeviceHealth,
+    out: queue.Queue[Observation],
+    clock_ms: Callable[[], float],
+) -> list[SourceWorker]:
+    """The camera and microphone workers ``config`` asks for (not started).
+
+    A device switched off or not in this build is said on ``health`` here.
+    """
+    workers = [
+        _camera_worker(config, integrations, health, out, clock_ms),
+        _microphone_worker(config, integrations, health, out, clock_ms),
+    ]
+    return [w for w in workers if w is not None]
+
+
+def build_in_child(
+    config: RobotFile, health: DeviceHealth, out: queue.Queue[Observation], clock: SystemClock
+) -> list[SourceWorker]:
+    """:func:`build_workers` inside the perception process (its own integrations).
+
+    The child imports only this module's world (sensor registries, workers),
+    not the brain, dashboard or behaviour library.
+    """
+    return build_workers(config, load_integrations(), health, out, clock.monotonic_ms)
+
+
+def _camera_worker(
+    config: RobotFile,
+    integrations: Integrations,
+    health: DeviceHealth,
+    out: queue.Queue[Observation],
+    clock_ms: Callable[[], float],
+) -> SourceWorker | None:
+    cam = config.camera
+    if not cam.enabled:
+        health.off("camera", "off in robot.yaml (type: none)")
+        return None
+    registry = integrations.camera_registry
+    if registry is None:
+        health.down("camera", "camera support (sensors.camera) is not in this build")
+        return None
+
+    def clock_int() -> int:
+        return int(clock_ms())
+
+    return SourceWorker(
+        "camera",
+        lambda: registry.create({**cam.source_config(), "clock": clock_int}),
+        health,
+        out,
+        clock_ms,
+        period_ms=1000.0 / cam.fps,
+        make_perceive=integrations.camera_perceive(cam),
+        retry_ms=cam.retry_ms,
+        stale_ms=cam.stale_ms,
+    )
+
+
+def _microphone_worker(
+    config: RobotFile,
+    integrations: Integrations,
+    health: DeviceHealth,
+    out: queue.Queue[Observation],
+    clock_ms: Callable[[], float],
+) -> SourceWorker | None:
+    mic = config.microphone
+    if not mic.enabled:
+        health.off("microphone", "off in robot.yaml (type: none)")
+        return None
+    registry = integrations.audio_registry
+    if registry is None:
+        health.down("microphone", "audio support (sensors.audio) is not in this build")
+        return None
+    return SourceWorker(
+        "microphone",
+        lambda: registry.create(mic.source_config()),
+        health,
+        out,
+        clock_ms,
+        period_ms=integrations.audio_chunk_ms,
+        make_perceive=integrations.audio_perceive,
+        retry_ms=mic.retry_ms,
+        stale_ms=mic.stale_ms,
+    )

@@ -3,13 +3,17 @@
 One main thread steps :class:`brain.app.runtime.Brain` on the monotonic clock and
 owns the body link; the camera and the microphone each run in a worker thread
 (:mod:`brain.app.workers`) that keeps frames and audio in RAM only and hands typed
-observations to the main loop through a bounded queue. Each device that is
-missing or fails is reported once (:mod:`brain.app.health`) and picked up again
-when it returns; the body's own safety never depends on this process.
+observations to the main loop. On the robot those threads live in a separate,
+lower-priority perception process (:mod:`brain.app.process`), so the touch →
+servo path never waits for the GIL behind perception; with an injected clock
+(tests) they run in this process. Each device that is missing or fails is
+reported once (:mod:`brain.app.health`) and picked up again when it returns;
+the body's own safety never depends on this process.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import queue
 import signal
@@ -21,7 +25,14 @@ from typing import IO, Any
 from behaviors.library import BehaviourLibrary
 from brain.app.assembly import Pet, PetParts
 from brain.app.health import DeviceHealth
-from brain.app.integrations import Integrations, load_integrations
+from brain.app.integrations import (
+    Integrations,
+    build_in_child,
+    build_workers,
+    load_integrations,
+)
+from brain.app.process import PerceptionProcess
+from brain.app.realtime import ReactionPriority, normal_priority, prefer_reaction_path
 from brain.app.runtime import BrainEvent
 from brain.app.support import EventLog, body_mismatches
 from brain.app.workers import Observation, SourceWorker, wait_all
@@ -57,11 +68,23 @@ class PetApp:
         seed: int = 0,
         library_paths: list[Path] | None = None,
         memory_path: Path | None = None,
+        perception_process: bool | None = None,
+        realtime: bool = True,
     ) -> None:
         self.config = config
         self.health = DeviceHealth()
         self.health.listeners.append(self._on_health)
         self.clock: Clock = clock or SystemClock()
+        # Perception in its own process reads the same system clock there (a
+        # simulated clock cannot cross a process boundary: then threads).
+        if perception_process is None:
+            perception_process = isinstance(self.clock, SystemClock)
+        if perception_process and not isinstance(self.clock, SystemClock):
+            raise ValueError("perception in a process needs the system clock")
+        self.perception_process = perception_process
+        self.realtime = realtime  # ask for SCHED_FIFO for the main loop (where allowed)
+        self.priority = ReactionPriority(0, False, "not started")
+        self._perception: PerceptionProcess | None = None
         body = config.body
         self.link = ObservedLink(
             body.port,
@@ -147,9 +170,20 @@ class PetApp:
             self.config.body.board,
         )
         self._emit("starting", {"name": self.config.name, "port": self.config.body.port})
+        self.workers = build_workers(
+            self.config, self.integrations, self.health, self.observations, self.clock_ms
+        )
+        if self.perception_process and self.workers:
+            # The same workers, built again in the child (these stay unstarted). It
+            # starts now, before the port and any thread are opened, so it can fork;
+            # it loads nothing until _start_workers says go.
+            assert isinstance(self.clock, SystemClock)
+            self._perception = PerceptionProcess(
+                functools.partial(build_in_child, self.config), self.clock, self.health
+            )
+            self._perception.start()
         now = int(self.clock_ms())
         self.link.open(now)
-        self.workers = [w for w in (self._camera_worker(), self._microphone_worker()) if w]
         self._workers_due_ms = now + WORKERS_GRACE_MS
         if self.speaker is not None:
             self.speaker.start()
@@ -171,11 +205,14 @@ class PetApp:
     def run(self) -> int:
         """Start, loop until asked to stop, shut down; the exit code."""
         self.start()
+        self.priority = prefer_reaction_path(realtime=self.realtime)  # gc.freeze; SCHED_FIFO
         try:
             while not self._stop.is_set():
                 self.step()
         finally:
             self.shutdown()
+            if self.priority.realtime:
+                normal_priority()  # the caller's thread goes on at its usual priority
         return 0
 
     def step(self) -> None:
@@ -223,6 +260,13 @@ class PetApp:
         """Camera and microphone threads: after the handshake, so the body is never kept waiting."""
         self._workers_started = True
         self.pet.load_fusion_in_background()
+        if self._perception is not None:
+            if self.workers:
+                self._perception.go()
+            else:  # an integration took the devices over (a perception node runs them)
+                self._perception.stop()
+                self._perception = None
+            return
         for worker in self.workers:
             worker.start()
 
@@ -240,6 +284,8 @@ class PetApp:
         # after which it would refuse the TORQUE command: so torque goes first.
         released = self._release_torque()
         stuck = wait_all(self.workers, timeout_s=2.0)
+        if self._perception is not None:
+            stuck += self._perception.stop(timeout_s=3.0)
         if stuck:
             log.warning("worker(s) did not stop in time: %s", ", ".join(stuck))
         self.integrations.stop(self)
@@ -274,48 +320,6 @@ class PetApp:
 
     # -- devices ---------------------------------------------------------
 
-    def _camera_worker(self) -> SourceWorker | None:
-        cam = self.config.camera
-        if not cam.enabled:
-            self.health.off("camera", "off in robot.yaml (type: none)")
-            return None
-        registry = self.integrations.camera_registry
-        if registry is None:
-            self.health.down("camera", "camera support (sensors.camera) is not in this build")
-            return None
-        return SourceWorker(
-            "camera",
-            lambda: registry.create({**cam.source_config(), "clock": self._clock_int}),
-            self.health,
-            self.observations,
-            self.clock_ms,
-            period_ms=1000.0 / cam.fps,
-            make_perceive=self.integrations.camera_perceive(cam),
-            retry_ms=cam.retry_ms,
-            stale_ms=cam.stale_ms,
-        )
-
-    def _microphone_worker(self) -> SourceWorker | None:
-        mic = self.config.microphone
-        if not mic.enabled:
-            self.health.off("microphone", "off in robot.yaml (type: none)")
-            return None
-        registry = self.integrations.audio_registry
-        if registry is None:
-            self.health.down("microphone", "audio support (sensors.audio) is not in this build")
-            return None
-        return SourceWorker(
-            "microphone",
-            lambda: registry.create(mic.source_config()),
-            self.health,
-            self.observations,
-            self.clock_ms,
-            period_ms=self.integrations.audio_chunk_ms,
-            make_perceive=self.integrations.audio_perceive,
-            retry_ms=mic.retry_ms,
-            stale_ms=mic.stale_ms,
-        )
-
     def _on_body_ready(self, info: BodyInfo) -> None:
         firmware = ".".join(map(str, info.firmware))
         self.health.up("body", f"{info.board} firmware {firmware} on {self.link.url}")
@@ -336,13 +340,22 @@ class PetApp:
             self.health.down("body", error, self.link.reconnect_period_ms / 1000.0)
         self._last_body_error = error if self.link.state == "closed" else None
 
+    def _next_observations(self, limit: int) -> list[Observation]:
+        """What the workers (threads here, or the perception process) have said since."""
+        found: list[Observation] = []
+        if self._perception is not None:
+            found = self._perception.drain(limit)
+        # Integrations (a remote perception node) put theirs on the queue.
+        while len(found) < limit:
+            try:
+                found.append(self.observations.get_nowait())
+            except queue.Empty:
+                break
+        return found
+
     def _perceive(self) -> None:
         """Worker observations to the brain's fusion; owner presence and loud sounds as events."""
-        for _ in range(64):
-            try:
-                item = self.observations.get_nowait()
-            except queue.Empty:
-                return
+        for item in self._next_observations(64):
             self.pet.sense(item.value)
             self.view.note(item.value, self.pet.owner_present)
             to_json = getattr(item.value, "to_json", None)

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from brain.bench.budgets import Budget, budget_for
 from brain.plugins import BENCH_GROUP, plugin_modules
 
 
@@ -27,14 +28,44 @@ class Reference:
 
 @dataclass(frozen=True)
 class Result:
-    """One measured figure; ``budget`` is the design budget in words, when there is one."""
+    """One measured figure; ``note`` says what bounds it when it has no design budget.
+
+    The design budget itself is looked up by name in :mod:`brain.bench.budgets`
+    (one source of truth), never written here.
+    """
 
     name: str
     value: float
     unit: str
     reference: Reference | None = None
-    budget: str | None = None
+    note: str | None = None
     details: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def budget(self) -> Budget | None:
+        """The design budget that judges this figure, if any."""
+        return budget_for(self.name)
+
+    @property
+    def ok(self) -> bool | None:
+        """Within its budget (None when the figure has no budget)."""
+        budget = self.budget
+        if budget is None:
+            return None
+        return budget.meets(self.value, None if self.reference is None else self.reference.value)
+
+    @property
+    def verdict(self) -> str:
+        """``pass``, ``FAIL``, ``FAIL (within must)`` or ``-`` without a budget."""
+        budget = self.budget
+        if budget is None or self.ok is None:
+            return "-"
+        if self.ok:
+            return "pass"
+        reference = None if self.reference is None else self.reference.value
+        if budget.must is not None and budget.meets_must(self.value, reference):
+            return "FAIL (within must)"
+        return "FAIL"
 
     @property
     def ratio(self) -> float | None:
@@ -57,8 +88,15 @@ class Result:
         }
         if self.ratio is not None:
             out["ratio"] = self.ratio
-        if self.budget:
-            out["budget"] = self.budget
+        budget = self.budget
+        if budget is not None:
+            out["budget"] = budget.text
+            out["ok"] = self.ok
+            if budget.must is not None:
+                reference = None if self.reference is None else self.reference.value
+                out["must_ok"] = budget.meets_must(self.value, reference)
+        if self.note:
+            out["note"] = self.note
         if self.details:
             out["details"] = self.details
         return out
@@ -66,9 +104,35 @@ class Result:
 
 @dataclass(frozen=True)
 class BenchOptions:
-    """Knobs every benchmark honours: ``quick`` trades precision for a short run."""
+    """Knobs every benchmark honours: ``quick`` trades precision for a short run.
+
+    ``profile`` names a device profile (see :data:`PROFILES`): the run is
+    pinned to one core and ``camera_scale`` multiplies the camera's frame
+    rate, so this machine's core carries the vision load a slower core would.
+    """
 
     quick: bool = False
+    profile: str | None = None
+    camera_scale: float = 1.0
+
+
+@dataclass(frozen=True)
+class DeviceProfile:
+    """A target device: how much slower one of its cores is than one here."""
+
+    name: str
+    slowdown: float  # this machine's single-core speed / the device's
+    source: str  # where the ratio comes from (docs/robot.md has the details)
+
+
+PROFILES = {
+    "pi5": DeviceProfile(
+        "pi5",
+        1.5,
+        "Geekbench 6 single-core, Raspberry Pi 5 (Cortex-A76, 2.4 GHz) ~760-800 vs "
+        "AMD EPYC 7002 (Zen 2) cloud cores ~1100-1300; see docs/robot.md",
+    ),
+}
 
 
 BenchFunction = Callable[[BenchOptions], list[Result]]

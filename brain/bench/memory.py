@@ -113,7 +113,6 @@ def memory(options: BenchOptions) -> list[Result]:
             current,
             "MiB",
             Reference("bare python3.11 interpreter", bare),
-            budget="<= 400 MB with all models",
             details={"peak_mib": peak, "modules_loaded": float(len(loaded.split(",")))},
         )
     ]

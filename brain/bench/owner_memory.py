@@ -113,22 +113,23 @@ def bench_owner_memory(options: BenchOptions) -> list[Result]:
     plain_ms = _selection_ms(False, repeat)
     return [
         Result(
-            "memory write per episode (WAL, synchronous=FULL)",
+            "owner_memory_write_ms",
             write_ms,
             "ms",
             Reference("append one line + fsync", fsync_ms),
+            note="one episode, WAL, synchronous=FULL (a few episodes an hour)",
         ),
         Result(
-            "selection on an idle tick with learned gating",
+            "selection_with_learned_gating_ms",
             gated_ms,
             "ms",
             Reference("the same selection without owner memory", plain_ms),
+            note="an idle tick every 10 simulated minutes, a month of answers pooled",
         ),
         Result(
-            "owner memory file after a simulated month (20 episodes a day)",
+            "owner_memory_month_kib",
             size / 1024.0,
             "KiB",
             Reference("an empty memory file", empty / 1024.0),
-            budget="< 1024 KiB after a simulated year",
         ),
     ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import statistics
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,6 +23,7 @@ import numpy.typing as npt
 from brain.bench import BenchOptions, Reference, Result, benchmark
 
 FRAME_SIZE = (640, 480)
+FRAME_MS = 1000.0 / 15.0  # the robot's camera runs at 15 Hz
 SHARED_FER = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "fer2013"
 
 
@@ -72,15 +74,36 @@ def one_core() -> Iterator[None]:
 def per_frame_ms(
     step: Callable[[int, npt.NDArray[np.uint8]], object], frames: list[npt.NDArray[np.uint8]]
 ) -> list[float]:
-    """Wall time of ``step`` on each frame, after two warm-up frames."""
+    """Wall time of ``step`` on each frame (15 Hz time stamps), after two warm-up frames."""
     for i, frame in enumerate(frames[:2]):
-        step(i * 33, frame)
+        step(int(i * FRAME_MS), frame)
     samples = []
     for i, frame in enumerate(frames):
         start = time.perf_counter()
-        step((i + 2) * 33, frame)
+        step(int((i + 2) * FRAME_MS), frame)
         samples.append((time.perf_counter() - start) * 1000.0)
     return samples
+
+
+def per_frame_pair_ms(
+    ours: Callable[[int, npt.NDArray[np.uint8]], object],
+    theirs: Callable[[int, npt.NDArray[np.uint8]], object],
+    frames: list[npt.NDArray[np.uint8]],
+) -> tuple[list[float], list[float]]:
+    """Wall times of ``ours`` and ``theirs`` on each frame, one right after the other."""
+    for i, frame in enumerate(frames[:2]):
+        ours(int(i * FRAME_MS), frame)
+        theirs(int(i * FRAME_MS), frame)
+    mine, other = [], []
+    for i, frame in enumerate(frames):
+        t_ms = int((i + 2) * FRAME_MS)
+        start = time.perf_counter()
+        ours(t_ms, frame)
+        middle = time.perf_counter()
+        theirs(t_ms, frame)
+        mine.append((middle - start) * 1000.0)
+        other.append((time.perf_counter() - middle) * 1000.0)
+    return mine, other
 
 
 def rss_mb() -> float:
@@ -102,23 +125,38 @@ def vision(options: BenchOptions) -> list[Result]:
     results = []
     with one_core():
         face_only = VisionPipeline(VisionConfig())
-        ours = per_frame_ms(lambda t, f: face_only.process(t, f, with_body=False), frames)
-        found = sum(face_only.process(0, f, with_body=False).face.present for f in frames[:10])
-        face_only.close()
         reference = make_reference()
-        theirs = per_frame_ms(lambda _t, f: reference.detect_emotions(f), frames)
+        # Interleaved frame by frame, so both see the same load on a shared machine.
+        ours, theirs = per_frame_pair_ms(
+            lambda t, f: face_only.process(t, f, with_body=False),
+            lambda _t, f: reference.detect_emotions(f),
+            frames,
+        )
+        found = sum(
+            face_only.process(int(100_000 + i * FRAME_MS), f, with_body=False).face.present
+            for i, f in enumerate(frames[:10])
+        )
+        face_only.close()
         their_found = sum(bool(reference.detect_emotions(f)) for f in frames[:10])
+        config = VisionConfig()
+        # Mean, not median: most frames skip the mesh, the mean charges its cost to all.
         results.append(
             Result(
                 "face_pipeline_ms",
-                statistics.median(ours),
+                statistics.fmean(ours),
                 "ms",
-                Reference(reference.name, statistics.median(theirs)),
-                budget="aim: 10x faster than fer's FER() at equal or better accuracy",
-                details={"faces_found_of_10": found, "reference_faces_found_of_10": their_found},
+                Reference(f"{reference.name}, mean per frame", statistics.fmean(theirs)),
+                details={
+                    "faces_found_of_10": found,
+                    "reference_faces_found_of_10": their_found,
+                    "p50_ms": statistics.median(ours),
+                    "max_ms": max(ours),
+                    "face_period_ms": config.face_period_ms,
+                    "reference_p50_ms": statistics.median(theirs),
+                },
             )
         )
-        full = VisionPipeline(VisionConfig())
+        full = VisionPipeline(config)
         samples = per_frame_ms(full.process, frames)
         mean_ms = statistics.fmean(samples)
         results.append(
@@ -126,17 +164,22 @@ def vision(options: BenchOptions) -> list[Result]:
                 "vision_frame_ms",
                 mean_ms,
                 "ms",
-                None,
-                budget="<= 40 ms compute per frame on one core (>= 15 Hz sustained)",
+                Reference("fer FER() per frame (face only), same frames", statistics.fmean(theirs)),
                 details={
                     "p50_ms": statistics.median(samples),
                     "p95_ms": float(np.percentile(samples, 95)),
+                    "max_ms": max(samples),
                     "sustained_hz": 1000.0 / mean_ms,
-                    "pose_every": full.config.pose_every,
+                    "face_period_ms": config.face_period_ms,
+                    "pose_period_ms": config.pose_period_ms,
                 },
             )
         )
         full.close()
+    if options.profile is not None:
+        # One core of the device is camera_scale times slower than one here.
+        for result in results:
+            result.details[f"implied_{options.profile}_ms"] = result.value * options.camera_scale
     loaded, bare = _memory_in_fresh_process()
     results.append(
         Result(
@@ -144,7 +187,7 @@ def vision(options: BenchOptions) -> list[Result]:
             loaded,
             "MB",
             Reference("same process before building the pipeline", bare),
-            budget="whole brain with all models <= 400 MB",
+            note="the whole brain is judged by brain_rss_mib and run_pss_mib",
         )
     )
     results.extend(_accuracy(options))
@@ -184,7 +227,7 @@ def _accuracy(options: BenchOptions) -> list[Result]:
 
     folder = SHARED_FER / "publictest"
     if not folder.is_dir():
-        print(f"vision: {folder} absent, skipping expression accuracy")
+        print(f"vision: {folder} absent, skipping expression accuracy", file=sys.stderr)
         return []
     items, _ = collect(folder, {}, 60 if options.quick else None)
     ours = evaluate(items, DEFAULT_MODEL, mode="crops")
@@ -195,7 +238,6 @@ def _accuracy(options: BenchOptions) -> list[Result]:
             ours.accuracy,
             "fraction",
             Reference("fer mini-Xception, same crops", theirs.accuracy),
-            budget=">= 0.66 on FER2013 publictest (7 classes)",
             details={"images": ours.total},
         )
     ]

@@ -67,6 +67,7 @@ def load_config_or_fail(path: Path) -> object:
 
 def run_pet(args: argparse.Namespace) -> int:
     """Load robot.yaml and the behaviours, then run until stopped."""
+    from behaviors.cache import default_cache_dir
     from behaviors.library import LibraryError, load_library
     from brain.app.pet import PetApp
     from brain.app.support import events_file
@@ -96,7 +97,9 @@ def run_pet(args: argparse.Namespace) -> int:
         return run_household(config, base)
     paths = config.library_paths(base)
     try:
-        library = load_library(paths)
+        # The checked library is kept in the cache folder while no file changes:
+        # parsing the YAML again at every start costs a second of the first heartbeat.
+        library = load_library(paths, cache_dir=default_cache_dir())
     except LibraryError as error:
         raise UserError("behaviour library has errors:\n" + "\n".join(error.messages)) from error
     with events_file(args.events) as events:

@@ -72,6 +72,9 @@ TimeoutStopSec=10
 Restart=on-failure
 RestartSec=2
 Environment=PYTHONUNBUFFERED=1
+# Lets the main loop (touch -> servo) ask for real-time priority (SCHED_FIFO 20)
+# without root; perception runs in its own process at nice +10.
+LimitRTPRIO=20
 StandardOutput=journal
 StandardError=journal
 SyslogIdentifier=petbrain

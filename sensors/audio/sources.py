@@ -30,7 +30,7 @@ def resample(samples: npt.NDArray[np.float32], rate_hz: int) -> npt.NDArray[np.f
     """Resample mono float32 samples from ``rate_hz`` to 16 kHz (polyphase, anti-aliased)."""
     if rate_hz == SAMPLE_RATE_HZ or samples.size == 0:
         return samples.astype(np.float32, copy=False)
-    from scipy.signal import resample_poly
+    from sensors.audio.resample import resample_poly
 
     common = gcd(rate_hz, SAMPLE_RATE_HZ)
     out = resample_poly(samples, SAMPLE_RATE_HZ // common, rate_hz // common)

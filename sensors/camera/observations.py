@@ -57,6 +57,7 @@ class FaceObservation:
     expression: dict[str, float] = field(default_factory=dict)  # class -> probability
     cues: FaceCues = field(default_factory=FaceCues)
     faces_seen: int = 0  # how many faces were in the frame (the closest, most engaged is followed)
+    stale_ms: int = 0  # age of the mesh and expression (on video they run every few frames)
 
     @property
     def top_expression(self) -> str | None:

@@ -145,7 +145,7 @@ def _owner_emotion_rate(quick: bool) -> list[Result]:
             remote,
             "1/s",
             Reference("fed in-process", local),
-            budget="fusion publishes at 10 Hz",
+            note="fusion publishes at 10 Hz",
         )
     ]
 

@@ -31,7 +31,7 @@ from brain.setup.devices import DeviceReport
 from sim.live_body import LiveBody
 
 HEARTBEAT_TIMEOUT_S = 30.0
-SETTLE_S = 6.0  # after the first heartbeat, long enough for the vision and audio models
+SETTLE_S = 8.0  # after the first heartbeat, long enough for the vision and audio models
 
 
 def _time_command(args: list[str]) -> float:
@@ -99,10 +99,54 @@ def _rss_mib(pid: int) -> float:
     return float("nan")
 
 
-def _time_to_heartbeat(folder: Path, settle_s: float) -> tuple[float, float, float]:
-    """(ms to the first HELLO, ms to the first HEARTBEAT, MiB resident after ``settle_s``)."""
+def _pss_mib(pid: int) -> float:
+    """Proportional set size: shared pages divided among the processes that map them."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return float("nan")
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and all its descendants (from /proc)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text(encoding="ascii", errors="replace")
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    tree, frontier = [pid], [pid]
+    while frontier:
+        children = [child for child, parent in parents.items() if parent in frontier]
+        tree.extend(children)
+        frontier = children
+    return tree
+
+
+def tree_memory_mib(pid: int) -> dict[str, float]:
+    """Memory of ``pid`` with its children (the perception process): PSS sum, RSS sum, main."""
+    tree = process_tree(pid)
+    return {
+        "pss_sum_mib": sum(_pss_mib(p) for p in tree),
+        "rss_sum_mib": sum(_rss_mib(p) for p in tree),
+        "main_rss_mib": _rss_mib(pid),
+        "processes": float(len(tree)),
+    }
+
+
+def _time_to_heartbeat(folder: Path, settle_s: float) -> tuple[float, float, dict[str, float]]:
+    """(ms to the first HELLO, ms to the first HEARTBEAT, memory after ``settle_s``)."""
+    from sim.bench.loaded import write_config
+
     with LiveBody(folder / "petbody") as body:
-        config = _config(folder, body.link_path)
+        # A face in front of the camera and a voice in the microphone: every model works.
+        config = write_config(folder, str(body.link_path))
         start = time.monotonic()
         process = subprocess.Popen(
             [sys.executable, "-m", "brain.cli", "run", "--config", str(config)],
@@ -116,13 +160,13 @@ def _time_to_heartbeat(folder: Path, settle_s: float) -> tuple[float, float, flo
                     raise RuntimeError("petbrain run never sent a heartbeat")
                 time.sleep(0.002)
             time.sleep(settle_s)  # the workers load their models meanwhile
-            rss = _rss_mib(process.pid)
+            memory = tree_memory_mib(process.pid)
         finally:
             process.terminate()
             process.wait(10)
         hello = body.first_seen_s.get("HELLO", float("nan"))
         heartbeat = body.first_seen_s["HEARTBEAT"]
-        return (hello - start) * 1000.0, (heartbeat - start) * 1000.0, rss
+        return (hello - start) * 1000.0, (heartbeat - start) * 1000.0, memory
 
 
 @benchmark("startup")
@@ -133,13 +177,14 @@ def startup(options: BenchOptions) -> list[Result]:
     version = statistics.median(
         _time_command([sys.executable, "-m", "brain.cli", "--version"]) for _ in range(runs)
     )
-    hellos, heartbeats, rss = [], [], []
+    hellos, heartbeats, memories = [], [], []
     for _ in range(runs):
         with tempfile.TemporaryDirectory(prefix="petbrain-startup-") as folder:
-            hello_ms, heartbeat_ms, rss_mib = _time_to_heartbeat(Path(folder), SETTLE_S)
+            hello_ms, heartbeat_ms, memory = _time_to_heartbeat(Path(folder), SETTLE_S)
         hellos.append(hello_ms)
         heartbeats.append(heartbeat_ms)
-        rss.append(rss_mib)
+        memories.append(memory)
+    worst = max(memories, key=lambda m: m["pss_sum_mib"])
     bare_rss = _bare_rss_mib()
     return [
         Result(
@@ -147,7 +192,6 @@ def startup(options: BenchOptions) -> list[Result]:
             statistics.median(heartbeats),
             "ms",
             Reference("python -c pass", bare),
-            budget="<= 3 s",
             details={
                 "first_hello_ms": statistics.median(hellos),
                 "petbrain_version_ms": version,
@@ -156,12 +200,11 @@ def startup(options: BenchOptions) -> list[Result]:
             },
         ),
         Result(
-            "run_rss_mib",
-            max(rss),
+            "run_pss_mib",
+            worst["pss_sum_mib"],
             "MiB",
-            Reference("bare python3.11 interpreter", bare_rss),
-            budget="<= 400 MB with all models",
-            details={"settle_s": SETTLE_S},
+            Reference("bare python3.11 interpreter (RSS)", bare_rss),
+            details={"settle_s": SETTLE_S, **worst},
         ),
     ]
 

@@ -86,7 +86,7 @@ def test_with_several_people_the_closest_one_is_followed(portrait: np.ndarray) -
 
 
 def test_pose_is_interleaved_and_reports_its_age(portrait: np.ndarray) -> None:
-    pipeline = VisionPipeline(VisionConfig(pose_every=3))
+    pipeline = VisionPipeline(VisionConfig(pose_period_ms=90.0))
     try:
         frame = canvas((portrait, 0.9, 320))
         bodies = [pipeline.process(t, frame).body for t in (0, 33, 66, 99)]
