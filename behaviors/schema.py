@@ -53,10 +53,13 @@ from behaviors.triggers import (
     OwnerTrigger,
     Range,
     RecentSpec,
+    RhythmSpec,
+    RhythmTrigger,
     Strict,
     TimeOfDay,
     TouchTrigger,
     Trigger,
+    WelcomeSpec,
     Zone,
 )
 from behaviors.vocabulary import RETRIGGER_MODES
@@ -93,6 +96,8 @@ __all__ = [
     "PosesFile",
     "Range",
     "RecentSpec",
+    "RhythmSpec",
+    "RhythmTrigger",
     "RhythmWindow",
     "SequenceStep",
     "SoundSpec",
@@ -113,12 +118,15 @@ __all__ = [
     "VibrationPattern",
     "WaitSpec",
     "WaitStep",
+    "WelcomeSpec",
     "Zone",
     "walk_steps",
 ]
 
 Mode = Literal[RETRIGGER_MODES]  # type: ignore[valid-type]
 NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
+# Trigger kinds by which the pet acts on its own initiative (welcome learning applies).
+PROACTIVE_TRIGGERS = ("idle", "mood", "time_of_day", "rhythm")
 
 
 class MoodEffect(Strict):
@@ -163,7 +171,24 @@ class Behaviour(Strict):
     interruptible: bool = True
     habituation: Habituation | None = None
     mood_effect: MoodEffect = Field(default_factory=MoodEffect)
+    # Started on the pet's own initiative: owner memory learns how welcome it is and may
+    # hold it back. Unset: derived from the triggers (idle, mood, time_of_day, rhythm, or
+    # a persisting owner_emotion). Reflexes and answers to the owner are never held back.
+    proactive: bool | None = None
     do: list[Step] = Field(min_length=1)
+
+    @property
+    def is_proactive(self) -> bool:
+        """Whether owner memory judges this behaviour (see ``proactive``)."""
+        if self.reflex:
+            return False
+        if self.proactive is not None:
+            return self.proactive
+        return all(
+            t.kind() in PROACTIVE_TRIGGERS
+            or (t.owner_emotion is not None and t.owner_emotion.for_ms > 0)
+            for t in self.when
+        )
 
 
 class TemplatedBehaviour(Strict):
@@ -186,6 +211,7 @@ class TemplatedBehaviour(Strict):
     interruptible: bool | None = None
     habituation: Habituation | None = None
     mood_effect: MoodEffect | None = None
+    proactive: bool | None = None
     do: list[Step] | None = None
 
 

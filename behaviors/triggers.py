@@ -147,6 +147,9 @@ class OwnerEmotionSpec(Strict):
     surprised: Range | None = None
     calm: Range | None = None
     min_confidence: float = Field(0.3, ge=0.0, le=1.0)
+    # Persisting: every estimate of the last for_ms must hold (0: the latest alone).
+    # At most 3 minutes: the history the brain keeps of the owner's emotion.
+    for_ms: int = Field(0, ge=0, le=180_000)
 
     @model_validator(mode="after")
     def _some(self) -> OwnerEmotionSpec:
@@ -222,6 +225,12 @@ class IdleTrigger(Strict):
     for_ms: int = Field(ge=1000, le=86_400_000)
 
 
+class RhythmTrigger(Strict):
+    """The owner, away now, usually arrives within ``owner_due_within_ms`` (learned rhythm)."""
+
+    owner_due_within_ms: int = Field(ge=60_000, le=7_200_000)
+
+
 class Trigger(OneOf):
     """One way a behaviour can start; exactly one kind per entry, plus an optional chance."""
 
@@ -235,6 +244,7 @@ class Trigger(OneOf):
     mood: MoodSpec | None = None
     time_of_day: TimeOfDay | None = None
     idle: IdleTrigger | None = None
+    rhythm: RhythmTrigger | None = None
     chance: float = Field(1.0, gt=0.0, le=1.0)
 
     @classmethod
@@ -261,6 +271,30 @@ class RecentSpec(OneOf):
         return ("within_ms",)
 
 
+class WelcomeSpec(Strict):
+    """What the owner memory learned: how welcome a behaviour is here and now."""
+
+    welcome: Range
+    # Which behaviour (default: the one that holds the condition).
+    behaviour: str | None = None
+    # Answers needed in this context before the condition can hold.
+    min_answers: int = Field(0, ge=0, le=1000)
+
+
+class RhythmSpec(OneOf):
+    """The owner's learned rhythm: due home soon, or a usual quiet (asleep or away) time."""
+
+    owner_due_within_ms: int | None = Field(None, ge=60_000, le=7_200_000)
+    quiet_hours: Literal[True] | None = None
+    # With quiet_hours: the window used until the rhythm is learned (a clock rule).
+    until_learned: TimeOfDay | None = None
+
+    @classmethod
+    def shared_fields(cls) -> tuple[str, ...]:
+        """``until_learned`` goes with ``quiet_hours``."""
+        return ("until_learned",)
+
+
 class Condition(OneOf):
     """A state checked when choosing; exactly one kind per entry."""
 
@@ -269,3 +303,5 @@ class Condition(OneOf):
     owner_present: bool | None = None
     time_of_day: TimeOfDay | None = None
     recent: RecentSpec | None = None
+    learned: WelcomeSpec | None = None
+    rhythm: RhythmSpec | None = None

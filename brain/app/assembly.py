@@ -10,6 +10,8 @@ the behaviour library's files — and :class:`Pet` builds the rest from it:
 * the brain (touch classifier, handling, fusion, mood, selector, executor);
 * hot reload of the behaviour library (a valid save is swapped in, a broken
   one reported and the last good library kept);
+* owner memory's learner, when the parts bring a memory (what the pet learns
+  of its owner, judged in selection);
 * the one sensor → event path: every observation goes to fusion, and
   :class:`brain.app.perception.PerceptionEvents` turns vision into owner
   presence (a face *or* a body in view) and startles into loud sounds.
@@ -32,6 +34,7 @@ from brain.body.link import BodyLink
 from brain.body.sound import SoundPlayer
 from brain.clock import Clock
 from brain.events import PetEvent
+from brain.memory import Learner, OwnerMemory
 from sensors.touch.classifier import TouchClassifier, TouchThresholds
 
 log = logging.getLogger("petbrain")
@@ -63,6 +66,8 @@ class PetParts:
     touch_thresholds: TouchThresholds | None = None
     seed: int = 0
     servo_period_ms: int = 20
+    # Owner memory (the robot's file, or a simulation's); None: the pet learns nothing.
+    memory: OwnerMemory | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -78,6 +83,12 @@ class Pet:
                 background=parts.reload_in_background,
                 **library_sources(parts.library_paths),
             )
+        # Owner memory reads the home's calendar from the same one clock.
+        self.learner = (
+            Learner(parts.memory, parts.clock.local_time, seed=parts.seed)
+            if parts.memory is not None
+            else None
+        )
         library = parts.library
         if library is None and self.watcher is None:
             library = load_library(**library_sources(parts.library_paths))
@@ -91,6 +102,7 @@ class Pet:
             sound_player=parts.sound_player,
             clock=parts.clock,
             fusion=parts.fusion == "now",
+            learner=self.learner,
             **parts.extra,
         )
         self.perception = PerceptionEvents(parts.spl_offset_db)

@@ -40,6 +40,7 @@ from brain.body.link import BodyInfo
 from brain.clock import Clock, SystemClock
 from brain.dashboard.server import RobotDashboard
 from brain.dashboard.view import ObservedLink, RobotView, dashboard_config
+from brain.memory import OwnerMemory
 from brain.setup.config import RobotFile
 from firmware import wire
 
@@ -66,6 +67,7 @@ class PetApp:
         clock: Clock | None = None,
         seed: int = 0,
         library_paths: list[Path] | None = None,
+        memory_path: Path | None = None,
         perception_process: bool | None = None,
         realtime: bool = True,
     ) -> None:
@@ -95,6 +97,7 @@ class PetApp:
         self.integrations: Integrations = load_integrations()
         self.speaker = self.integrations.make_speaker(self)
         behaviours = config.behaviours
+        self.memory = self._open_memory(memory_path)
         # The one assembly (shared with the simulator); fusion loads after the
         # handshake, off the main loop (see _start_workers).
         self.pet = Pet(
@@ -112,6 +115,7 @@ class PetApp:
                 spl_offset_db=config.microphone.spl_offset_db,
                 touch_thresholds=config.touch_thresholds(),
                 seed=seed,
+                memory=self.memory,
             )
         )
         self.brain = self.pet.brain
@@ -185,6 +189,18 @@ class PetApp:
             self.speaker.start()
         self._start_dashboard()
         self.integrations.start(self)
+
+    def _open_memory(self, path: Path | None) -> OwnerMemory | None:
+        """The owner memory file (never fatal: a bad file is set aside or learning is off)."""
+        if path is None or not self.config.memory.enabled:
+            return None
+
+        def stamp() -> str:
+            return self.clock.local_time(0).strftime("%Y%m%dT%H%M%S")
+
+        # Its notices (a damaged file set aside, a newer schema, a read-only disk) are
+        # logged once by the store and shown on the dashboard's "learned" panel.
+        return OwnerMemory(path, retention_days=self.config.memory.retention_days, stamp=stamp)
 
     def run(self) -> int:
         """Start, loop until asked to stop, shut down; the exit code."""
@@ -278,6 +294,8 @@ class PetApp:
         if self.speaker is not None:
             self.speaker.close()
         self.link.close()
+        if self.memory is not None:
+            self.memory.close()
         self.stopped_cleanly = released and not stuck
         self._emit("stopped", {"torque_released": released, "workers_stuck": stuck})
         log.info("petbrain stopped (torque %s)", "released" if released else "left to the body")

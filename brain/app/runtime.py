@@ -27,6 +27,7 @@ from brain.clock import Clock, SimulatedClock, minute_of_day
 from brain.events import OwnerEmotion, PetEvent, Tick
 from brain.fusion.model import FusionModel, FusionModelError
 from brain.fusion.owner import OwnerFusion
+from brain.memory import Learner
 from firmware import wire
 from sensors.imu import HandlingDetector
 from sensors.touch.classifier import TouchClassifier
@@ -78,6 +79,7 @@ class Brain:
         tick_ms: int = 1000,
         fusion: OwnerFusion | bool | None = True,
         fusion_period_ms: int = 100,
+        learner: Learner | None = None,
     ) -> None:
         self.link = link
         self.robot = robot
@@ -85,6 +87,9 @@ class Brain:
         self.classifier = TouchClassifier(robot.layout)
         self.handling = HandlingDetector()
         self.selector = Selector(self.library, seed=seed)
+        # Owner memory: answers close episodes, the selector asks it about proactive behaviours.
+        self.learner = learner
+        self.selector.context.learned = learner
         self.executor = Executor(robot, self.library, period_ms=servo_period_ms, seed=seed)
         self.mood = Mood.from_temperament(self.library.temperament)
         self.watcher = watcher
@@ -269,6 +274,8 @@ class Brain:
             return False  # pad faults are shown, not acted on
         if isinstance(event, TouchGesture) and self.fusion is not None:
             self.fusion.update(event, now_ms)
+        if self.learner is not None:
+            self.learner.observe(event, now_ms)
         return self._decide(event, now_ms) or isinstance(event, TouchOnset)
 
     def _fuse(self, now_ms: int) -> bool:
@@ -279,6 +286,8 @@ class Brain:
             return False
         while self._sensed:
             fusion.update(self._sensed.popleft(), now_ms)
+        if self.learner is not None:
+            self.learner.sync_baseline(fusion, now_ms)
         if now_ms < self._next_fusion_ms:
             return False
         self._next_fusion_ms = now_ms + self.fusion_period_ms
@@ -297,6 +306,11 @@ class Brain:
                 self._next_emotion_event_ms = now_ms + 1000
         else:
             show = not isinstance(event, Tick)
+        if self.learner is not None:
+            if isinstance(event, Tick):
+                self.learner.tick(now_ms)
+            else:
+                self.learner.observe(event, now_ms)
         if show:
             data = event.to_json()
             data.pop("t_ms", None)
@@ -321,6 +335,8 @@ class Brain:
             if timeline.choices:
                 why["variants"] = list(timeline.choices)
         self.mood.apply(decision.behaviour.mood_effect, decision.factor)
+        if self.learner is not None:
+            self.learner.started(decision.behaviour.name, decision.behaviour.is_proactive, now_ms)
         self._emit(now_ms, "decision", why)
         return decision.action != "queue"
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from behaviors.schema import Condition, MoodSpec, OwnerEmotionChange, OwnerEmotionSpec, Trigger
 from brain.events import (
@@ -24,6 +25,27 @@ from sensors.touch.events import TouchGesture, TouchOnset
 from sensors.touch.layout import zone_matches
 
 EMOTION_HISTORY_MS = 600_000
+UNTRAINED_WELCOME = 0.8  # the welcome prior's mean (brain.memory.welcome: Beta(4, 1))
+
+
+class Learned(Protocol):
+    """What owner memory tells the selector (``brain.memory.Learner`` implements it)."""
+
+    def welcome(self, behaviour: str, now_ms: int) -> tuple[float, float, str]:
+        """(posterior mean, answers, words) of ``behaviour`` in the current context."""
+        ...
+
+    def owner_due(self, within_ms: int, now_ms: int) -> tuple[bool, str]:
+        """Whether the away owner usually arrives within ``within_ms``, and the words."""
+        ...
+
+    def quiet(self, now_ms: int) -> tuple[bool | None, str]:
+        """Whether now is a usual quiet time (None: not learned yet), and the words."""
+        ...
+
+    def judge(self, behaviour: str, now_ms: int) -> tuple[bool, str]:
+        """Whether proactive ``behaviour`` may start now (welcome learning), and the words."""
+        ...
 
 
 @dataclass
@@ -39,6 +61,10 @@ class WorldContext:
     last_loud_ms: int | None = None
     last_started_ms: dict[str, int] = field(default_factory=dict)
     minute_of_day: float | None = None
+    # Owner memory, when the pet has one (conditions ``learned`` and ``rhythm``).
+    learned: Learned | None = None
+    # The words of the last learned condition checked, for the decision's ``why``.
+    learned_notes: list[str] = field(default_factory=list)
 
     def observe(self, event: PetEvent, now_ms: int) -> None:
         """Remember ``event``, seen at ``now_ms`` on the brain's clock."""
@@ -79,6 +105,57 @@ def emotion_holds(spec: OwnerEmotionSpec, emotion: OwnerEmotion | None) -> bool:
     return all(r.holds(emotion.value(name)) for name, r in spec.ranges().items())
 
 
+def emotion_persists(spec: OwnerEmotionSpec, history: deque[OwnerEmotion]) -> bool:
+    """True when every estimate of the last ``spec.for_ms`` satisfies ``spec``.
+
+    The history must reach back that far (a minute of sadness is not two).
+    """
+    if not history:
+        return False
+    latest = history[-1].t_ms
+    if latest - history[0].t_ms < spec.for_ms:
+        return False
+    for emotion in reversed(history):
+        if latest - emotion.t_ms > spec.for_ms:
+            return True
+        if not emotion_holds(spec, emotion):
+            return False
+    return True
+
+
+def learned_holds(
+    condition: Condition, context: WorldContext, now_ms: int, behaviour: str | None
+) -> bool:
+    """A ``learned`` or ``rhythm`` condition; notes what was learned in ``learned_notes``."""
+    learned = context.learned
+    if condition.learned is not None:
+        spec = condition.learned
+        name = spec.behaviour or behaviour
+        if name is None:
+            return False
+        if learned is None:
+            mean, answers, words = UNTRAINED_WELCOME, 0.0, f"{name}: nothing learned"
+        else:
+            mean, answers, words = learned.welcome(name, now_ms)
+        context.learned_notes.append(words)
+        return answers >= spec.min_answers and spec.welcome.holds(mean)
+    rhythm = condition.rhythm
+    assert rhythm is not None
+    if rhythm.owner_due_within_ms is not None:
+        if learned is None:
+            return False
+        due, words = learned.owner_due(rhythm.owner_due_within_ms, now_ms)
+        context.learned_notes.append(words)
+        return due
+    quiet, words = (None, "") if learned is None else learned.quiet(now_ms)
+    if quiet is None:
+        window = rhythm.until_learned
+        minute = context.minute_of_day
+        return window is not None and minute is not None and window.holds(minute)
+    context.learned_notes.append(words)
+    return quiet
+
+
 def emotion_changed(spec: OwnerEmotionChange, history: deque[OwnerEmotion]) -> bool:
     """True when the latest estimate moved by ``spec.by`` within ``spec.within_ms``."""
     if not history or history[-1].confidence < spec.min_confidence:
@@ -98,12 +175,20 @@ def emotion_changed(spec: OwnerEmotionChange, history: deque[OwnerEmotion]) -> b
 
 
 def condition_holds(
-    condition: Condition, context: WorldContext, mood: Mapping[str, float], now_ms: int
+    condition: Condition,
+    context: WorldContext,
+    mood: Mapping[str, float],
+    now_ms: int,
+    behaviour: str | None = None,
 ) -> bool:
-    """True when ``condition`` holds now."""
+    """True when ``condition`` holds now (``behaviour``: whose condition it is)."""
     if condition.mood is not None:
         return mood_holds(condition.mood, mood)
+    if condition.learned is not None or condition.rhythm is not None:
+        return learned_holds(condition, context, now_ms, behaviour)
     if condition.owner_emotion is not None:
+        if condition.owner_emotion.for_ms > 0:
+            return emotion_persists(condition.owner_emotion, context.emotion_history)
         return emotion_holds(condition.owner_emotion, context.owner_emotion)
     if condition.owner_present is not None:
         return context.owner_present == condition.owner_present
@@ -161,6 +246,8 @@ def state_holds(
     if trigger.owner_emotion is not None:
         if not isinstance(event, OwnerEmotion):
             return None
+        if trigger.owner_emotion.for_ms > 0:
+            return emotion_persists(trigger.owner_emotion, context.emotion_history)
         return emotion_holds(trigger.owner_emotion, context.owner_emotion)
     if trigger.owner_emotion_change is not None:
         if not isinstance(event, OwnerEmotion):
@@ -172,6 +259,13 @@ def state_holds(
         return mood_holds(trigger.mood, mood)
     if trigger.time_of_day is not None:
         return trigger.time_of_day.holds(event.minute_of_day)
+    if trigger.rhythm is not None:
+        if context.learned is None:
+            return False
+        due, words = context.learned.owner_due(trigger.rhythm.owner_due_within_ms, event.t_ms)
+        if due:
+            context.learned_notes.append(words)
+        return due
     return None
 
 

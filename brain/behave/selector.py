@@ -50,6 +50,7 @@ class Decision:
     event: str = ""
     matched: tuple[tuple[str, str], ...] = ()
     preempted: str | None = None
+    learned: tuple[str, ...] = ()  # what owner memory said about it, in words
 
     def why(self) -> dict[str, object]:
         """A JSON-friendly explanation for logs, CLI and dashboard."""
@@ -69,6 +70,10 @@ class Decision:
             out["reflex"] = True
         if self.preempted is not None:
             out["preempted"] = self.preempted
+        if self.behaviour.is_proactive:
+            out["proactive"] = True
+        if self.learned:
+            out["learned"] = list(self.learned)
         return out
 
 
@@ -90,6 +95,7 @@ class _Candidate:
     behaviour: Behaviour
     trigger: str
     factor: float
+    learned: tuple[str, ...] = ()
 
     @property
     def score(self) -> float:
@@ -106,6 +112,9 @@ class Selector:
     _edges: dict[tuple[str, int], bool] = field(default_factory=dict)
     _starts: dict[str, deque[int]] = field(default_factory=dict)
     _idle_periods: dict[tuple[str, int], int] = field(default_factory=dict)
+    # A proactive behaviour held back by owner memory waits out its cooldown as if it
+    # had played: the pet decided not to ask, rather than asking again at every chance.
+    _held_until_ms: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._rng = random.Random(self.seed)
@@ -190,6 +199,7 @@ class Selector:
         losers: list[tuple[str, str]] = []
         candidates: list[_Candidate] = []
         for behaviour in self.library.behaviours:
+            self.context.learned_notes = []
             fired = self._fired(behaviour, event, mood)
             if fired is None and running is None and event.kind == "tick":
                 fired = self._idle_fired(behaviour, now_ms)
@@ -200,11 +210,14 @@ class Selector:
                 losers.append((behaviour.name, "chance: not this time"))
                 continue
             reason = self._blocked(behaviour, now_ms, running, mood)
+            if reason is None:
+                reason = self._unwelcome(behaviour, now_ms)
             if reason is not None:
                 losers.append((behaviour.name, reason))
                 continue
             factor = self.habituation(behaviour, now_ms)
-            candidates.append(_Candidate(behaviour, fired.text, factor))
+            notes = tuple(self.context.learned_notes)
+            candidates.append(_Candidate(behaviour, fired.text, factor, notes))
         self.considered = {
             "event": event.kind,
             "matched": [{"behaviour": n, "trigger": t} for n, t in matched],
@@ -245,7 +258,20 @@ class Selector:
             event.kind,
             tuple(matched),
             preempted,
+            winner.learned,
         )
+
+    def _unwelcome(self, behaviour: Behaviour, now_ms: int) -> str | None:
+        """Owner memory's verdict on a proactive behaviour (reactive ones: never held back)."""
+        learned = self.context.learned
+        if learned is None or not behaviour.is_proactive:
+            return None
+        allow, words = learned.judge(behaviour.name, now_ms)
+        self.context.learned_notes.append(words)
+        if allow:
+            return None
+        self._held_until_ms[behaviour.name] = now_ms + behaviour.cooldown_ms
+        return words
 
     def _blocked(
         self,
@@ -257,13 +283,17 @@ class Selector:
         last = self.context.last_started_ms.get(behaviour.name)
         if last is not None and now_ms - last < behaviour.cooldown_ms:
             return f"cooling down ({behaviour.cooldown_ms - (now_ms - last)} ms left)"
+        held = self._held_until_ms.get(behaviour.name)
+        if held is not None and now_ms < held:
+            return f"held back by what I learned ({held - now_ms} ms left)"
         if running is not None and running.name == behaviour.name and behaviour.mode == "single":
             return "already running (mode single)"
         for condition in behaviour.unless:
-            if condition_holds(condition, self.context, mood, now_ms):
-                return f"unless {describe(condition)}"
+            if condition_holds(condition, self.context, mood, now_ms, behaviour.name):
+                learned = self.context.learned_notes
+                return f"unless {describe(condition)}" + (f": {learned[-1]}" if learned else "")
         for condition in behaviour.only_if:
-            if not condition_holds(condition, self.context, mood, now_ms):
+            if not condition_holds(condition, self.context, mood, now_ms, behaviour.name):
                 return f"only_if {describe(condition)} does not hold"
         return None
 

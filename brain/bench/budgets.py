@@ -163,6 +163,22 @@ BUDGETS: tuple[Budget, ...] = (
         "max",
         "ms",
     ),
+    Budget(
+        "persona_14_days_cpu_s",
+        "14 simulated days with a persona (closed loop: the assembly, owner memory, the "
+        "persona answering), CPU on one core",
+        600.0,
+        "max",
+        "s",
+    ),
+    Budget(
+        "owner_memory_month_kib",
+        "owner memory file (with its WAL) after a simulated month at 20 answered episodes a day "
+        "(a simulated year stays under 1 MiB: tests/brain/memory/test_store.py)",
+        1024.0,
+        "max",
+        "KiB",
+    ),
 )
 
 BY_FIGURE: dict[str, Budget] = {budget.figure: budget for budget in BUDGETS}

@@ -103,7 +103,10 @@ def run_pet(args: argparse.Namespace) -> int:
     except LibraryError as error:
         raise UserError("behaviour library has errors:\n" + "\n".join(error.messages)) from error
     with events_file(args.events) as events:
-        app = PetApp(config, library, events_out=events, library_paths=paths)
+        memory_path = config.memory.file(base)
+        app = PetApp(
+            config, library, events_out=events, library_paths=paths, memory_path=memory_path
+        )
         if role == "core" or config.network.listen or config.network.connect:
             from brain.net.roles import attach_core
 

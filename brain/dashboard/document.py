@@ -161,6 +161,21 @@ def vision_panel(observation: Any, owner_present: bool) -> dict[str, Any]:
     }
 
 
+def learned_panel(brain: Brain) -> dict[str, Any]:
+    """What owner memory has learned, in plain words ("what I've learned about you")."""
+    if brain.learner is None:
+        return {"available": False, "reason": "no owner memory: this pet learns nothing"}
+    from brain.memory.beliefs import cached_beliefs
+
+    doc = cached_beliefs(brain.learner.memory)
+    return {
+        "available": True,
+        "learning": doc["learning"],
+        "notices": doc["notices"],
+        "lines": doc["lines"],
+    }
+
+
 def calendar_panel(brain: Brain, now_ms: int) -> dict[str, Any]:
     """The home's date and time as the brain sees it, and whether it is simulated."""
     from brain.clock import SimulatedClock
@@ -175,6 +190,7 @@ def calendar_panel(brain: Brain, now_ms: int) -> dict[str, Any]:
 def brain_panels(brain: Brain) -> dict[str, Any]:
     """Every part of the document that comes from the brain itself."""
     return {
+        "learned": learned_panel(brain),
         "torque": brain.torque,
         "behaviour": behaviour_panel(brain),
         "mood": brain.mood.as_json(),

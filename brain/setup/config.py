@@ -322,6 +322,21 @@ class BehavioursSection(_Strict):
     reload_interval_ms: int = Field(1000, ge=100, le=600_000)
 
 
+class MemorySection(_Strict):
+    """Owner memory (docs/memory.md): what the pet learns of its owner, on this device only."""
+
+    enabled: bool = True
+    # The SQLite file; relative paths are relative to robot.yaml.
+    path: str = "owner-memory.db"
+    # Raw episodes and presence older than this are folded into summaries and deleted.
+    retention_days: int = Field(30, ge=1, le=3650)
+
+    def file(self, base: Path) -> Path:
+        """The database path, resolved against ``base`` (robot.yaml's folder)."""
+        path = Path(self.path).expanduser()
+        return path if path.is_absolute() else base / path
+
+
 class RobotFile(_Strict):
     """The whole ``robot.yaml``."""
 
@@ -335,6 +350,7 @@ class RobotFile(_Strict):
     speaker: SpeakerSection = SpeakerSection()
     dashboard: DashboardSection = DashboardSection()
     behaviours: BehavioursSection = BehavioursSection()
+    memory: MemorySection = MemorySection()
     network: NetworkSection = NetworkSection()  # absent: all in one process, no network
 
     @field_validator("servos")

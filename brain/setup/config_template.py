@@ -157,5 +157,11 @@ def render_config(report: DeviceReport, name: str = "pet", port: str | None = No
         "  port: 8765",
         "  token: null                # >= 16 characters, required when bind is not loopback",
         "",
+        "memory:",
+        "  # What the pet learns of its owner, on this device only (docs/memory.md).",
+        "  enabled: true",
+        "  path: owner-memory.db      # relative to this file",
+        "  retention_days: 30         # older episodes are folded into summaries",
+        "",
     ]
     return "\n".join(lines)

@@ -52,7 +52,8 @@ def add_plot_option(parser: argparse.ArgumentParser) -> None:
         type=Path,
         metavar="PNG",
         help="draw mood, owner emotion and behaviours over the session into this PNG "
-        "(the same timeline is in --report's JSON: 'petbrain plot REPORT PNG' draws it later)",
+        "(the same timeline is in --report's JSON: 'petbrain plot REPORT PNG' draws it later); "
+        "with --persona: the learning curve",
     )
 
 

@@ -64,6 +64,18 @@ def register(groups: CommandGroups) -> None:
         help="print events only, not the body's state every 250 ms",
     )
     parser.add_argument(
+        "--persona",
+        type=Path,
+        nargs="+",
+        metavar="FILE",
+        help="simulated owners (persona YAML, or shipped names; 'all'): closed-loop learning run",
+    )
+    parser.add_argument("--days", type=int, default=14, help="with --persona: simulated days")
+    parser.add_argument(
+        "--memory", type=Path, help="with --persona: owner memory file (default: a temporary one)"
+    )
+    parser.add_argument("--seed", type=int, help="with --persona: override the persona's seed")
+    parser.add_argument(
         "--split",
         action="store_true",
         help="run the perception role (microphone, camera) in a second process, over Zenoh "
@@ -117,6 +129,10 @@ def run_sim(args: argparse.Namespace) -> int:
             description = " ".join(load_scenario(Path(name)).description.split())
             print(f"{name:<20} {description}")
         return 0
+    if args.persona:
+        from sim.owners.cli import run_personas
+
+        return run_personas(args)
     if args.speed is not None and args.speed <= 0:
         raise UserError("--speed must be positive")
     if args.role == "perception":

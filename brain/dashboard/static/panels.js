@@ -120,6 +120,19 @@ function showOwner(owner) {
   box.appendChild(grid);
 }
 
+function showLearned(learned) {
+  const box = el("learned");
+  box.replaceChildren();
+  const lines = learned && learned.available ? [...learned.notices, ...learned.lines]
+    : [(learned && learned.reason) || "no owner memory"];
+  for (const text of lines) {
+    const line = document.createElement("div");
+    line.className = learned && learned.available ? "why" : "unavailable";
+    line.textContent = text;
+    box.appendChild(line);
+  }
+}
+
 function showHeard(heard) {
   const box = el("heard");
   if (!heard) {
@@ -247,6 +260,7 @@ function apply(state) {
   showLibrary(state.library);
   bars(el("mood"), state.mood, -1, 1);
   showOwner(state.owner);
+  showLearned(state.learned);
   showHeard(state.heard);
   showSeen(state.seen);
   showLink(state.link);

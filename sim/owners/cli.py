@@ -1,0 +1,91 @@
+"""``petbrain sim --persona FILE... --days N --headless --report out.json [--plot png]``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from brain.errors import UserError
+
+
+def run_personas(args: argparse.Namespace) -> int:
+    """Run each persona for ``--days`` days; print and write the learning report."""
+    from behaviors.yamlfile import YamlError
+    from sim.owners.loop import OwnerLoop, open_memory
+    from sim.owners.persona import load_persona, shipped_personas
+    from sim.owners.report import plot, summarise
+
+    if args.days < 1:
+        raise UserError("--days must be at least 1")
+    if args.memory is not None and len(args.persona) > 1:
+        raise UserError("--memory goes with one persona (each owner has their own memory)")
+    paths: list[Path] = []
+    for path in args.persona:
+        paths += shipped_personas() if str(path) == "all" else [path]
+    personas = []
+    for path in paths:
+        try:
+            personas.append(load_persona(path))
+        except YamlError as error:
+            raise UserError("\n".join(error.messages)) from error
+    summaries: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="petbrain-memory-") as scratch:
+        for persona in personas:
+            db = args.memory or Path(scratch) / f"{persona.name}.db"
+            memory = open_memory(db)
+            loop = OwnerLoop(persona, memory, seed=args.seed)
+            result = loop.run(args.days)  # its cost: `petbrain bench --only personas`
+            summary = summarise(result)
+            summary["memory_bytes"] = memory.store.size_bytes()
+            summary["notices"] = list(memory.notices)
+            memory.close()
+            summaries.append(summary)
+            _print(summary)
+    if args.report:
+        document = {"days": args.days, "personas": summaries}
+        try:
+            args.report.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+        except OSError as error:
+            raise UserError(f"cannot write {args.report}: {error}") from error
+        print(f"report: {args.report}")
+    if args.plot:
+        plot(summaries, args.plot)
+        print(f"plot: {args.plot}")
+    return 0
+
+
+def _print(summary: dict[str, Any]) -> None:
+    print(f"{summary['persona']}: {summary['days']} simulated days, {summary['steps']} steps")
+    for key in ("unwelcome_per_day", "warm_per_day"):
+        if key in summary:
+            item = summary[key]
+            print(
+                f"  {key.replace('_', ' ')}: days 1-2 {item['days_1_2']}, "
+                f"days 8-14 {item['days_8_14']} (ratio {item['ratio']}, goal {item['goal']})"
+            )
+    same = summary.get("same_weekdays")
+    if same:
+        print(
+            f"  same weekdays a week later (days 8-9 / 1-2): unwelcome ratio "
+            f"{same['unwelcome_ratio']}, warm ratio {same['warm_ratio']}"
+        )
+    share = summary.get("unwelcome_share")
+    if share:
+        print(
+            f"  unwelcome share of attempts: days 1-2 {share['days_1_2']:.0%}, "
+            f"days 8-14 {share['days_8_14']:.0%}"
+        )
+    for week in ("arrivals_week_1", "arrivals_week_2"):
+        if week in summary:
+            item = summary[week]
+            print(
+                f"  {week.replace('_', ' ')}: {item['arrivals']} arrivals, waiting "
+                f"{item['waiting']:.0%}, waiting or greeting within a minute "
+                f"{item['waiting_or_greeting']:.0%}"
+            )
+    met = {k: v for k, v in summary["goals_met"].items() if v is not None}
+    if met:
+        print("  goals: " + ", ".join(f"{k} {'met' if v else 'MISSED'}" for k, v in met.items()))

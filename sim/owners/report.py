@@ -1,0 +1,141 @@
+"""What a persona run shows: pestering stopped, what is loved kept, the door learned.
+
+Per day: proactive attempts the owner saw, and how unwelcome and how warm
+they were. "Unwelcome" and "warm" are the persona's own probabilities of a
+cold and of a warm answer for each attempt in its context (their expected
+counts: less noisy than the drawn answers, which are reported too). The
+goals (docs/simulator.md):
+
+- unwelcome attempts per day, days 8-14, at most 25 % of days 1-2;
+- warm-answered attempts per day, days 8-14, at least 80 % of days 1-2;
+- arrivals in week 2 with the pet already waiting or greeting within a minute: >= 70 %.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from brain.errors import UserError
+from sim.owners.loop import LoopResult
+
+UNWELCOME_GOAL = 0.25
+WARM_GOAL = 0.8
+ARRIVAL_GOAL = 0.7
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+def per_day(result: LoopResult) -> list[dict[str, float]]:
+    """Attempts, expected unwelcome and warm answers, drawn answers, for each day."""
+    days: list[dict[str, float]] = [
+        {"attempts": 0, "unwelcome": 0.0, "warm": 0.0, "cold_drawn": 0, "warm_drawn": 0}
+        for _ in range(result.days)
+    ]
+    for attempt in result.attempts:
+        day = days[attempt.day]
+        day["attempts"] += 1
+        day["unwelcome"] += attempt.p_cold
+        day["warm"] += attempt.p_warm
+        day["cold_drawn"] += attempt.answer == "cold"
+        day["warm_drawn"] += attempt.answer == "warm"
+    return [{k: round(v, 3) for k, v in d.items()} for d in days]
+
+
+def summarise(result: LoopResult) -> dict[str, Any]:
+    """The report of one persona run (JSON-ready)."""
+    days = per_day(result)
+    start = days[:2]
+    late = days[7:14]
+    out: dict[str, Any] = {"persona": result.persona, "days": result.days, "per_day": days}
+    if len(late) >= 1:
+        unwelcome_start = _mean([d["unwelcome"] for d in start])
+        unwelcome_late = _mean([d["unwelcome"] for d in late])
+        warm_start = _mean([d["warm"] for d in start])
+        warm_late = _mean([d["warm"] for d in late])
+        out["unwelcome_per_day"] = {
+            "days_1_2": round(unwelcome_start, 3),
+            "days_8_14": round(unwelcome_late, 3),
+            "ratio": round(unwelcome_late / unwelcome_start, 3) if unwelcome_start else None,
+            "goal": f"<= {UNWELCOME_GOAL}",
+        }
+        out["warm_per_day"] = {
+            "days_1_2": round(warm_start, 3),
+            "days_8_14": round(warm_late, 3),
+            "ratio": round(warm_late / warm_start, 3) if warm_start else None,
+            "goal": f">= {WARM_GOAL}",
+        }
+    if len(days) >= 9:
+        # Like for like: days 1-2 are two weekdays, days 8-14 hold a weekend (more time
+        # at home, more attempts). The same two weekdays a week later compare fairly.
+        start_u = _mean([d["unwelcome"] for d in start])
+        same_u = _mean([d["unwelcome"] for d in days[7:9]])
+        start_w = _mean([d["warm"] for d in start])
+        same_w = _mean([d["warm"] for d in days[7:9]])
+        out["same_weekdays"] = {
+            "unwelcome_days_1_2": round(start_u, 3),
+            "unwelcome_days_8_9": round(same_u, 3),
+            "unwelcome_ratio": round(same_u / start_u, 3) if start_u else None,
+            "warm_days_1_2": round(start_w, 3),
+            "warm_days_8_9": round(same_w, 3),
+            "warm_ratio": round(same_w / start_w, 3) if start_w else None,
+        }
+        attempts_start = sum(d["attempts"] for d in start)
+        attempts_late = sum(d["attempts"] for d in late)
+        out["unwelcome_share"] = {
+            "days_1_2": round(sum(d["unwelcome"] for d in start) / max(1, attempts_start), 3),
+            "days_8_14": round(sum(d["unwelcome"] for d in late) / max(1, attempts_late), 3),
+        }
+    for week, (lo, hi) in (("week_1", (0, 7)), ("week_2", (7, 14))):
+        arrivals = [a for a in result.arrivals if lo <= a.day < hi]
+        if not arrivals:
+            continue
+        out[f"arrivals_{week}"] = {
+            "arrivals": len(arrivals),
+            "waiting": round(_mean([float(a.waiting) for a in arrivals]), 3),
+            "waiting_or_greeting": round(
+                _mean([float(a.waiting or a.greeted) for a in arrivals]), 3
+            ),
+        }
+    out["goals_met"] = goals_met(out)
+    out["steps"] = result.steps
+    return out
+
+
+def goals_met(summary: dict[str, Any]) -> dict[str, bool | None]:
+    """Each goal: met, missed, or None when the run is too short to say."""
+    unwelcome = summary.get("unwelcome_per_day", {}).get("ratio")
+    warm = summary.get("warm_per_day", {}).get("ratio")
+    arrivals = summary.get("arrivals_week_2", {}).get("waiting_or_greeting")
+    return {
+        "unwelcome": None if unwelcome is None else unwelcome <= UNWELCOME_GOAL,
+        "warm": None if warm is None else warm >= WARM_GOAL,
+        "arrivals": None if arrivals is None else arrivals >= ARRIVAL_GOAL,
+    }
+
+
+def plot(summaries: list[dict[str, Any]], path: Path) -> None:
+    """A PNG learning curve: unwelcome and warm attempts per day, one line per persona."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError as error:
+        raise UserError(f"--plot needs matplotlib ({error})") from error
+    figure, (top, bottom) = plt.subplots(2, 1, figsize=(8, 6), sharex=True)
+    for summary in summaries:
+        days = summary["per_day"]
+        x = list(range(1, len(days) + 1))
+        top.plot(x, [d["unwelcome"] for d in days], marker="o", label=summary["persona"])
+        bottom.plot(x, [d["warm"] for d in days], marker="o", label=summary["persona"])
+    top.set_ylabel("unwelcome attempts / day")
+    bottom.set_ylabel("warm attempts / day")
+    bottom.set_xlabel("simulated day")
+    top.legend(fontsize="small")
+    top.set_title("What the pet learns of its owner")
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
