@@ -102,6 +102,20 @@ class _Candidate:
         return self.behaviour.priority * self.factor
 
 
+# A rhythm trigger (``owner_due_within_ms``) is re-armed: it fires at every tick while
+# the owner is due, not once on its edge. A learned hold then lasts this long (not the
+# whole cooldown) where it is usually welcome, so one held-back draw does not cost
+# the day's wait by the door.
+RHYTHM_REARM_MS = 300_000
+REARM_WELCOME = 0.7  # ... only where it is clearly welcome (posterior warm share)
+UNWELCOME_HOLD_MS = 3_600_000  # elsewhere a hold outlasts the arrival window: one try a day
+
+
+def _rearms(trigger: Trigger) -> bool:
+    """Whether ``trigger`` fires while it holds rather than on its rising edge."""
+    return trigger.rhythm is not None and trigger.rhythm.owner_due_within_ms is not None
+
+
 @dataclass
 class Selector:
     """Chooses among the library's behaviours; remembers cooldowns, edges and repeats."""
@@ -154,6 +168,8 @@ class Selector:
                     continue
                 key = (behaviour.name, index)
                 hit = now and not self._edges.get(key, False)
+                if now and _rearms(trigger):
+                    hit = True  # fires while it holds; cooldowns and learned holds pace it
                 self._edges[key] = now
             if hit and fired is None:
                 fired = _Fired(describe(trigger), self._roll(trigger.chance))
@@ -270,7 +286,17 @@ class Selector:
         self.context.learned_notes.append(words)
         if allow:
             return None
-        self._held_until_ms[behaviour.name] = now_ms + behaviour.cooldown_ms
+        hold_ms = behaviour.cooldown_ms
+        if any(_rearms(t) for t in behaviour.when):
+            # Held back by chance where it is clearly welcome: try again across the
+            # arrival window. Held back anywhere else: not again in this window
+            # (re-drawing every few minutes would turn a rare try into a daily one).
+            mean, _, _ = learned.welcome(behaviour.name, now_ms)
+            if mean >= REARM_WELCOME:
+                hold_ms = min(hold_ms, RHYTHM_REARM_MS)
+            else:
+                hold_ms = max(hold_ms, UNWELCOME_HOLD_MS)
+        self._held_until_ms[behaviour.name] = now_ms + hold_ms
         return words
 
     def _blocked(
