@@ -103,45 +103,10 @@ def perception_workers(
     health: Any,
     clock_ms: Callable[[], float],
 ) -> list[SourceWorker]:
-    """The camera and microphone workers of ``config`` (as ``petbrain run`` builds them)."""
-    from brain.app.integrations import load_integrations
-    from brain.app.workers import SourceWorker
+    """The camera and microphone workers of ``config``, built exactly as ``petbrain run`` does."""
+    from brain.app.integrations import build_workers, load_integrations
 
-    integrations = load_integrations()
-    workers: list[SourceWorker] = []
-    cam, mic = config.camera, config.microphone
-    camera_registry, audio_registry = integrations.camera_registry, integrations.audio_registry
-    if cam.enabled and camera_registry is not None:
-        workers.append(
-            SourceWorker(
-                "camera",
-                lambda: camera_registry.create(
-                    {**cam.source_config(), "clock": lambda: int(clock_ms())}
-                ),
-                health,
-                out,
-                clock_ms,
-                period_ms=1000.0 / cam.fps,
-                make_perceive=integrations.camera_perceive(cam),
-                retry_ms=cam.retry_ms,
-                stale_ms=cam.stale_ms,
-            )
-        )
-    if mic.enabled and audio_registry is not None:
-        workers.append(
-            SourceWorker(
-                "microphone",
-                lambda: audio_registry.create(mic.source_config()),
-                health,
-                out,
-                clock_ms,
-                period_ms=integrations.audio_chunk_ms,
-                make_perceive=integrations.audio_perceive,
-                retry_ms=mic.retry_ms,
-                stale_ms=mic.stale_ms,
-            )
-        )
-    return workers
+    return build_workers(config, load_integrations(), health, out, clock_ms)
 
 
 def run_perception_node(
