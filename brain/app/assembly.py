@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -68,7 +68,6 @@ class PetParts:
     servo_period_ms: int = 20
     # Owner memory (the robot's file, or a simulation's); None: the pet learns nothing.
     memory: OwnerMemory | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class Pet:
@@ -103,7 +102,6 @@ class Pet:
             clock=parts.clock,
             fusion=parts.fusion == "now",
             learner=self.learner,
-            **parts.extra,
         )
         self.perception = PerceptionEvents(parts.spl_offset_db)
         self.new_classifier()
