@@ -22,7 +22,7 @@ import numpy.typing as npt
 
 from brain.app.health import DeviceHealth
 from brain.body.audio_quiet import silence_audio_libraries
-from sensors.audio.microphone import find_portaudio_device
+from sensors.audio.microphone import close_portaudio, find_portaudio_device
 
 log = logging.getLogger(__name__)
 
@@ -184,11 +184,4 @@ class SpeakerPlayer:
     def _close(self) -> None:
         stream, pa = self._stream, self._pa
         self._stream = self._pa = None
-        if stream is not None:
-            with contextlib.suppress(OSError):
-                stream.stop_stream()
-            with contextlib.suppress(OSError):
-                stream.close()
-        if pa is not None:
-            with contextlib.suppress(OSError):
-                pa.terminate()
+        close_portaudio(stream, pa)

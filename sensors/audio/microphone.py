@@ -194,12 +194,19 @@ class PyAudioSource:
     def _close(self) -> None:
         stream, pa = self._stream, self._pa
         self._stream = self._pa = None
-        if stream is not None:
-            # A vanished device may fail to close; it is gone either way.
-            with contextlib.suppress(OSError):
-                stream.stop_stream()
-            with contextlib.suppress(OSError):
-                stream.close()
-        if pa is not None:
-            with contextlib.suppress(OSError):
-                pa.terminate()
+        close_portaudio(stream, pa)
+
+
+def close_portaudio(stream: Any, pa: Any) -> None:
+    """Stop and close a PortAudio stream, then its PyAudio instance (either may be None).
+
+    A vanished device may fail to close; it is gone either way, so OS errors are ignored.
+    """
+    if stream is not None:
+        with contextlib.suppress(OSError):
+            stream.stop_stream()
+        with contextlib.suppress(OSError):
+            stream.close()
+    if pa is not None:
+        with contextlib.suppress(OSError):
+            pa.terminate()
