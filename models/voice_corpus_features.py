@@ -41,7 +41,7 @@ COLUMNS = (
     + [f"block{i}_db" for i in range(8)]
     + ["f0_hz", "aperiodicity", "centroid_hz", "alpha_db", "flatness"]
     + [f"mfcc{i}" for i in range(1, 5)]
-    + ["slope_low_db_per_khz", "slope_mid_db_per_khz", "hammarberg_db", "flux"]
+    + ["slope_low_db_per_khz", "slope_mid_db_per_khz", "hammarberg_db", "flux", "loudness"]
     + ["hnr_db", "jitter", "shimmer_db"]
     + [f"f{i}_hz" for i in range(1, FORMANTS + 1)]
     + [f"bw{i}_hz" for i in range(1, FORMANTS + 1)]
@@ -65,6 +65,7 @@ def chunk_row(f: ChunkFeatures, speech: bool) -> list[float]:
         f.slope_mid_db_per_khz,
         f.hammarberg_db,
         f.flux,
+        f.loudness,
         f.quality.hnr_db,
         f.quality.jitter,
         f.quality.shimmer_db,
@@ -93,20 +94,21 @@ def from_rows(table: npt.NDArray[np.float64]) -> tuple[list[ChunkFeatures], list
             float(r[19]),
             float(r[20]),
             float(r[21]),
+            float(r[22]),
             VoiceQuality(
-                float(r[22]),
                 float(r[23]),
                 float(r[24]),
-                r[25:28].copy(),
-                r[28:31].copy(),
-                r[31:34].copy(),
-                float(r[34]),
+                float(r[25]),
+                r[26:29].copy(),
+                r[29:32].copy(),
+                r[32:35].copy(),
                 float(r[35]),
+                float(r[36]),
             ),
         )
         for r in table
     ]
-    return frames, [bool(r[36]) for r in table]
+    return frames, [bool(r[37]) for r in table]
 
 
 def main() -> int:

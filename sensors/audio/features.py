@@ -64,6 +64,19 @@ def _mel_filterbank() -> npt.NDArray[np.float64]:
 
 
 _MEL_BANK = _mel_filterbank()
+
+
+def _equal_loudness() -> npt.NDArray[np.float64]:
+    """Hermansky's (1990) equal-loudness weight at each mel band's centre, peak 1."""
+    edges_mel = np.linspace(_mel(np.array(50.0)), _mel(np.array(8000.0)), MEL_BANDS + 2)
+    w2 = (2.0 * np.pi * 700.0 * (10.0 ** (edges_mel[1:-1] / 2595.0) - 1.0)) ** 2
+    e = (w2 + 56.8e6) * w2**2 / ((w2 + 6.3e6) ** 2 * (w2 + 0.38e9))
+    out: npt.NDArray[np.float64] = e / np.max(e)
+    return out
+
+
+_LOUDNESS_WEIGHT = _equal_loudness()
+LOUDNESS_EXPONENT = 0.33  # Stevens' power law: intensity to loudness, as eGeMAPS
 _DCT = np.cos(
     np.pi / MEL_BANDS * np.outer(np.arange(1, MFCC_COUNT + 1), np.arange(MEL_BANDS) + 0.5)
 )  # DCT-II rows 1..MFCC_COUNT (row 0, the overall level, is left out: gain-dependent)
@@ -159,6 +172,7 @@ class ChunkFeatures:
     slope_mid_db_per_khz: float  # spectral slope 500-1500 Hz
     hammarberg_db: float  # strongest peak 0-2 kHz over strongest 2-5 kHz
     flux: float  # spectral change from the previous chunk (unit-norm magnitude spectra)
+    loudness: float  # psychoacoustic: sum of equal-loudness-weighted mel band energies ^ 0.33
     quality: VoiceQuality  # HNR, jitter, shimmer, formants, harmonic levels (NaN if unvoiced)
 
     @property
@@ -192,6 +206,7 @@ def chunk_features(
     flatness = float(np.exp(np.mean(np.log(band))) / np.mean(band))
     power_db = 10.0 * np.log10(power)
     mel = _MEL_BANK @ power
+    loudness = float(np.sum((_LOUDNESS_WEIGHT * mel) ** LOUDNESS_EXPONENT))
     mfcc = _DCT @ np.log(np.maximum(mel, MEL_RANGE * float(np.max(mel))))
     return ChunkFeatures(
         level,
@@ -206,5 +221,6 @@ def chunk_features(
         _slope_db_per_khz(power_db, _SLOPE_MID),
         float(np.max(power_db[_HAMMARBERG_LOW]) - np.max(power_db[_HAMMARBERG_HIGH])),
         flux,
+        loudness,
         quality,
     )

@@ -2,7 +2,8 @@
 
 :mod:`sensors.audio.prosody` holds the original 29 functionals; this module
 adds what the eGeMAPS parameter set (Eyben et al., 2016) has and they lacked:
-percentiles and rising/falling slopes of pitch and loudness; voice quality
+percentiles and rising/falling slopes of pitch and of a psychoacoustic
+loudness; voice quality
 (HNR, jitter, shimmer); formants F1-F3 with bandwidths and levels; H1-H2 and
 H1-A3; spectral shape split over voiced and unvoiced chunks; spectral flux;
 and the lengths of voiced and unvoiced segments. All come from the per-chunk
@@ -17,8 +18,8 @@ from itertools import pairwise
 import numpy as np
 import numpy.typing as npt
 
-from sensors.audio.features import BLOCK_SAMPLES, ChunkFeatures
-from sensors.audio.source import CHUNK_MS, SAMPLE_RATE_HZ
+from sensors.audio.features import ChunkFeatures
+from sensors.audio.source import CHUNK_MS
 from sensors.audio.voice_quality import FORMANTS
 
 EXTRA_FEATURE_NAMES = (
@@ -26,13 +27,15 @@ EXTRA_FEATURE_NAMES = (
     "f0_p80_st",  # 80th percentile
     "f0_rise_st_per_s",  # mean slope of the rising stretches of the pitch contour
     "f0_fall_st_per_s",  # mean slope of the falling stretches (positive number)
-    "loudness_p20_db",  # percentiles of the chunk level, dBFS (gain-dependent, per speaker)
-    "loudness_p50_db",
-    "loudness_p80_db",
-    "loudness_rise_db_per_s",  # mean slope of the rising stretches of the 8 ms envelope
-    "loudness_rise_std_db_per_s",
-    "loudness_fall_db_per_s",
-    "loudness_fall_std_db_per_s",
+    "loudness_sone",  # psychoacoustic loudness of speech chunks: mean (gain-dependent)
+    "loudness_cv",  # its coefficient of variation (gain-invariant)
+    "loudness_p20_sone",  # its percentiles
+    "loudness_p50_sone",
+    "loudness_p80_sone",
+    "loudness_rise_per_s",  # mean slope of the rising stretches of the loudness contour
+    "loudness_rise_std_per_s",
+    "loudness_fall_per_s",
+    "loudness_fall_std_per_s",
     "hnr_db",  # harmonics-to-noise ratio of voiced chunks
     "hnr_std_db",
     "jitter",  # relative cycle-to-cycle period change
@@ -113,16 +116,6 @@ def _std(values: Sequence[float] | npt.NDArray[np.float64]) -> float:
     return float(np.std(a)) if a.size else float("nan")
 
 
-def _envelope_db(frames: Sequence[ChunkFeatures]) -> npt.NDArray[np.float64]:
-    """8 ms loudness envelope (pairs of 4 ms blocks), lightly smoothed, dBFS."""
-    blocks = np.concatenate([f.block_db for f in frames])
-    pairs = blocks[: blocks.size // 2 * 2].reshape(-1, 2)
-    env: npt.NDArray[np.float64] = 10.0 * np.log10(np.mean(10.0 ** (pairs / 10.0), axis=1))
-    if env.size >= 3:
-        env = np.convolve(env, np.ones(3) / 3.0, mode="valid")
-    return env
-
-
 def extra_features(frames: Sequence[ChunkFeatures], speech: Sequence[bool]) -> dict[str, float]:
     """The :data:`EXTRA_FEATURE_NAMES` functionals of a stretch (NaN where not measurable)."""
     out = dict.fromkeys(EXTRA_FEATURE_NAMES, float("nan"))
@@ -134,14 +127,15 @@ def extra_features(frames: Sequence[ChunkFeatures], speech: Sequence[bool]) -> d
     voiced_flags = np.array([s and f.voiced for f, s in zip(frames, speech, strict=True)])
     voiced = [f for f in talk if f.voiced]
     unvoiced = [f for f in talk if not f.voiced]
-    levels = np.array([f.level_db for f in talk])
+    loud = np.array([f.loudness for f in talk])
+    out["loudness_sone"] = float(np.mean(loud))
+    out["loudness_cv"] = float(np.std(loud) / max(float(np.mean(loud)), 1e-9))
     for p in (20, 50, 80):
-        out[f"loudness_p{p}_db"] = float(np.percentile(levels, p))
-    env_step_s = 2 * BLOCK_SAMPLES / SAMPLE_RATE_HZ
-    pieces = [_envelope_db(frames[a:b]) for a, b in runs(flags)]
-    rise, fall = contour_slopes(pieces, env_step_s)
-    out["loudness_rise_db_per_s"], out["loudness_rise_std_db_per_s"] = _mean(rise), _std(rise)
-    out["loudness_fall_db_per_s"], out["loudness_fall_std_db_per_s"] = _mean(fall), _std(fall)
+        out[f"loudness_p{p}_sone"] = float(np.percentile(loud, p))
+    pieces = [np.array([f.loudness for f in frames[a:b]]) for a, b in runs(flags)]
+    rise, fall = contour_slopes(pieces, chunk_s)
+    out["loudness_rise_per_s"], out["loudness_rise_std_per_s"] = _mean(rise), _std(rise)
+    out["loudness_fall_per_s"], out["loudness_fall_std_per_s"] = _mean(fall), _std(fall)
     spans = runs(voiced_flags)
     if voiced:
         st = 12.0 * np.log2(np.array([f.f0_hz for f in voiced]) / 100.0)
