@@ -152,7 +152,7 @@ def voice_table(chunks: Path) -> dict[str, np.ndarray]:
     out_av = np.zeros((len(x), 2, 2), np.float32)
     for held in CORPORA:
         train = table["corpus"] != held
-        model = recipe.fit(x, table, train, recipe.ours_choice(x, table, train))
+        model = recipe.fit(x, table, train, recipe.ours_l2(x, table, train))
         test = ~train
         for m, mode in enumerate(("utterance", "session")):
             z = recipe.test_rows(

@@ -9,15 +9,13 @@ extra). Features are the runtime's (``sensors.audio.prosody``) computed from
 the cached per-chunk table, so the model sees exactly what the pet computes.
 Normalisation is per speaker with the runtime's shrinkage rule
 (:class:`~sensors.audio.emotion.SessionNormaliser`); training samples are
-normalised either against 0, 1, 3, 8, 30 and all of the speaker's other
-utterances ("mixed": one model for a stranger's first sentence and an owner
-heard for weeks) or against all of them ("session"); which, and the L2
-weight, an inner leave-one-corpus-out on the training corpora chooses.
+normalised against 0, 1, 3, 8, 30 and all of the speaker's other utterances,
+so one model serves a stranger's first sentence and an owner heard for weeks.
 The model is a class-balanced, L2-regularised multinomial logistic
 regression, a binary arousal head and a ridge valence head, written to ONNX
 by hand. The evaluation (``models/voice_loco.py``) holds out one corpus at a
 time and compares with openSMILE eGeMAPS + the same linear heads on the same
-folds; the L2 weight (and row recipe) is chosen inside each fold.
+folds; the L2 weight is chosen inside each fold.
 """
 
 from __future__ import annotations
@@ -27,7 +25,6 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import NamedTuple
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -42,7 +39,6 @@ from models.voice_loco import (  # noqa: E402
     CLASSES,
     CORPORA,
     FOUR,
-    L2_GRID,
     Heads,
     choose_l2,
     fit_heads,
@@ -54,10 +50,6 @@ from sensors.audio.prosody import FEATURE_NAMES, feature_vector, utterance_featu
 PRIOR_WEIGHT = 4.0
 MAX_COUNT = 60.0  # SessionNormaliser's default: older utterances fade past this many
 SESSION_SIZES = (0, 1, 3, 8, 30, -1)  # -1 = all the speaker's other utterances
-# How training utterances are normalised: against several amounts of their speaker's speech
-# (as the running normaliser sees them), or only against all of it (as the baseline does).
-ROW_RECIPES: dict[str, tuple[int, ...]] = {"mixed": SESSION_SIZES, "session": (-1,)}
-CHOICE_MODES = ("session", "online", "utterance")  # the inner score averages all three
 MODES = ("session", "online", "utterance")
 ARTIFACTS = ROOT / "artifacts" / "voice"
 
@@ -88,24 +80,8 @@ def stats(x: np.ndarray, speakers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.nan_to_num(pop), np.where(np.isfinite(within) & (within > 0), within, 1.0)
 
 
-class Choice(NamedTuple):
-    """The hyper-parameters of one fit, chosen by inner leave-one-corpus-out."""
-
-    l2: float
-    rows: str  # a key of ROW_RECIPES
-
-    def text(self) -> str:
-        """For the tables."""
-        return f"{self.l2:g}, {self.rows}"
-
-
 def training_rows(
-    x: np.ndarray,
-    speakers: np.ndarray,
-    pop: np.ndarray,
-    within: np.ndarray,
-    seed: int,
-    sizes: tuple[int, ...] = SESSION_SIZES,
+    x: np.ndarray, speakers: np.ndarray, pop: np.ndarray, within: np.ndarray, seed: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each utterance normalised against several amounts of its speaker's other speech.
 
@@ -120,7 +96,7 @@ def training_rows(
         members = np.flatnonzero(speakers == s)
         for i in members:
             others = members[members != i]
-            for size in sizes:
+            for size in SESSION_SIZES:
                 chosen = others if size < 0 else rng.choice(others, min(size, others.size), False)
                 count = finite[chosen].sum(axis=0).astype(float)
                 total = xz[chosen].sum(axis=0)
@@ -145,39 +121,37 @@ def test_rows(
     return z
 
 
-def fit(x: np.ndarray, meta: dict[str, np.ndarray], mask: np.ndarray, choice: Choice) -> dict:
+def fit(x: np.ndarray, meta: dict[str, np.ndarray], mask: np.ndarray, l2: float) -> dict:
     """Normalisation constants and heads trained on the clips in ``mask``."""
     pop, within = stats(x[mask], meta["speaker"][mask])
-    sizes = ROW_RECIPES[choice.rows]
-    z, idx = training_rows(x[mask], meta["speaker"][mask], pop, within, seed=1, sizes=sizes)
-    heads = fit_heads(z, meta["label"][mask][idx], meta["corpus"][mask][idx], choice.l2)
-    return {"pop": pop, "within": within, "heads": heads, "choice": choice}
+    z, idx = training_rows(x[mask], meta["speaker"][mask], pop, within, seed=1)
+    heads = fit_heads(z, meta["label"][mask][idx], meta["corpus"][mask][idx], l2)
+    return {"pop": pop, "within": within, "heads": heads, "l2": l2}
 
 
-def ours_choice(x: np.ndarray, meta: dict[str, np.ndarray], mask: np.ndarray) -> Choice:
-    """L2 weight and training-row recipe by inner leave-one-corpus-out on the training corpora.
+def ours_l2(x: np.ndarray, meta: dict[str, np.ndarray], mask: np.ndarray) -> float:
+    """L2 chosen by inner leave-one-corpus-out on the training corpora only.
 
-    Every inner fold trains on one of the training corpora and scores (4-class
-    plus arousal balanced accuracy, averaged over the three normalisation
-    modes) on another; the held-out corpus of the outer fold is never used.
+    Scored over all three normalisation modes (:data:`MODES`): one model
+    serves a lone clip, a new speaker and a familiar owner, and the fusion
+    reads its lone-clip outputs. (Scored on the session mode alone, the
+    choice gave models whose lone-clip outputs misled the fusion; see
+    models/voice_emotion.md.)
     """
-    xs, spk, lab, cor = x[mask], meta["speaker"][mask], meta["label"][mask], meta["corpus"][mask]
-    totals: dict[Choice, float] = {}
-    for held in sorted(set(cor)):
-        tr = cor != held
-        pop, within = stats(xs[tr], spk[tr])
-        tests = {m: test_rows(xs[~tr], spk[~tr], pop, within, m) for m in CHOICE_MODES}
-        for rows, sizes in ROW_RECIPES.items():
-            z, idx = training_rows(xs[tr], spk[tr], pop, within, seed=1, sizes=sizes)
-            for l2 in L2_GRID:
-                heads = fit_heads(z, lab[tr][idx], cor[tr][idx], l2)
-                for zt in tests.values():
-                    s = scores(heads, zt, lab[~tr])
-                    value = float(s["four"]) + float(s["arousal"])  # type: ignore[arg-type]
-                    totals[Choice(l2, rows)] = totals.get(Choice(l2, rows), 0.0) + value
-    best = max(totals, key=lambda c: totals[c])
-    print(f"  chosen on {'+'.join(sorted(set(cor)))}: {best.text()}", file=sys.stderr, flush=True)
-    return best
+    xs, spk = x[mask], meta["speaker"][mask]
+    sub = {k: v[mask] for k, v in meta.items()}
+
+    def train_z(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        pop, within = stats(xs[m], spk[m])
+        z, idx = training_rows(xs[m], spk[m], pop, within, seed=1)
+        train_z.pop_within = (pop, within)  # type: ignore[attr-defined]
+        return z, np.flatnonzero(m)[idx]
+
+    def test_z(m: np.ndarray) -> list[np.ndarray]:
+        pop, within = train_z.pop_within  # type: ignore[attr-defined]
+        return [test_rows(xs[m], spk[m], pop, within, mode) for mode in MODES]
+
+    return choose_l2(xs, sub["label"], sub["corpus"], train_z, test_z)
 
 
 def baseline_z(x: np.ndarray, speakers: np.ndarray, mode: str, ref: tuple) -> np.ndarray:
@@ -218,13 +192,13 @@ def evaluate(x: np.ndarray, meta: dict[str, np.ndarray], g: np.ndarray | None) -
     results: dict = {}
     for held in CORPORA:
         tr = meta["corpus"] != held
-        model = fit(x, meta, tr, ours_choice(x, meta, tr))
+        model = fit(x, meta, tr, ours_l2(x, meta, tr))
         te = ~tr
         for mode in MODES:
             z = test_rows(x[te], meta["speaker"][te], model["pop"], model["within"], mode)
             results[("ours", held, mode)] = {
                 **scores(model["heads"], z, meta["label"][te]),
-                "l2": model["choice"].text(),
+                "l2": model["l2"],
             }
         if g is not None:
             for mode, s in baseline_fold(g, meta, held).items():
@@ -237,7 +211,7 @@ def summarise(results: dict) -> str:
     """Markdown tables: per fold and mean over held-out corpora."""
     lines = [
         "| recipe | normalisation | held-out corpus | arousal bal. acc. | (disgust as high) "
-        "| 4-class bal. acc. | " + " | ".join(f"recall {c}" for c in FOUR) + " | L2, rows |",
+        "| 4-class bal. acc. | " + " | ".join(f"recall {c}" for c in FOUR) + " | L2 |",
         "|---" * (6 + len(FOUR)) + "|",
     ]
     keys = sorted({(r, m) for r, _, m in results}, key=lambda k: (k[0] != "ours", k[1]))
@@ -299,7 +273,6 @@ def export(model: dict, path: Path) -> None:
         "population_mean": json.dumps([round(float(v), 6) for v in model["pop"]]),
         "within_std": json.dumps([round(float(v), 6) for v in model["within"]]),
         "prior_weight": str(PRIOR_WEIGHT),
-        "training_choice": json.dumps(list(model["choice"])) if "choice" in model else "null",
         "training_corpora": json.dumps(list(model.get("corpora", CORPORA))),
     }
     helper.set_model_props(onnx_model, meta)
@@ -351,14 +324,14 @@ def main() -> int:
             c = results[("ours", held, "session")]["confusion"]
             print(f"\nconfusion, ours, session, held-out {held} (rows true {FOUR}):\n{c}")
     everyone = np.ones(len(x), dtype=bool)
-    choice = ours_choice(x, meta, everyone)
-    export({**fit(x, meta, everyone, choice), "corpora": CORPORA}, args.out)
-    print(f"wrote {args.out} (L2, rows: {choice.text()})", file=sys.stderr)
+    l2 = ours_l2(x, meta, everyone)
+    export({**fit(x, meta, everyone, l2), "corpora": CORPORA}, args.out)
+    print(f"wrote {args.out} (L2 {l2})", file=sys.stderr)
     if args.loco_models is not None:
         args.loco_models.mkdir(parents=True, exist_ok=True)
         for held in CORPORA:
             tr = meta["corpus"] != held
-            model = fit(x, meta, tr, ours_choice(x, meta, tr))
+            model = fit(x, meta, tr, ours_l2(x, meta, tr))
             kept = tuple(c for c in CORPORA if c != held)
             export(
                 {**model, "corpora": kept}, args.loco_models / f"voice_emotion_without_{held}.onnx"

@@ -6,7 +6,15 @@ import numpy as np
 import pytest
 
 from models import train_voice_emotion as recipe
-from models.voice_loco import CLASSES, Heads, arousal_target, class_index, fit_heads, scores
+from models.voice_loco import (
+    CLASSES,
+    L2_GRID,
+    Heads,
+    arousal_target,
+    class_index,
+    fit_heads,
+    scores,
+)
 from sensors.audio.emotion import SessionNormaliser, VoiceEmotionModel
 from sensors.audio.prosody import FEATURE_NAMES
 
@@ -81,7 +89,7 @@ def test_the_inner_choice_never_looks_at_the_held_out_corpus() -> None:
     x[:, 0] += [centre[k] for k in labels]
     meta = {"corpus": corpus, "speaker": speaker, "label": labels}
     train = corpus != "c"
-    first = recipe.ours_choice(x, meta, train)
+    first = recipe.ours_l2(x, meta, train)
     x[~train] = rng.normal(size=(n, D)) * 10.0  # anything at all in the held-out corpus
-    assert recipe.ours_choice(x, meta, train) == first
-    assert first.rows in recipe.ROW_RECIPES and first.l2 > 0
+    assert recipe.ours_l2(x, meta, train) == first
+    assert first in L2_GRID
