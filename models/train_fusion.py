@@ -28,6 +28,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("OMP_NUM_THREADS", "2")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "2")
@@ -349,6 +350,11 @@ def main() -> int:
     parser.add_argument(
         "--fresh", action="store_true", help="recompute the cached tables (after sensor changes)"
     )
+    parser.add_argument(
+        "--evaluate-only",
+        type=Path,
+        help="score this existing fusion ONNX on the held-out pairs (no training, nothing written)",
+    )
     args = parser.parse_args()
     for need in (args.data / "fer2013", args.voice_chunks, args.face_model):
         if not need.exists():
@@ -358,6 +364,9 @@ def main() -> int:
         for stale in args.cache.glob("*.npz"):
             stale.unlink()
     tables = build(args.data, args.face_model, args.cache, args.voice_chunks)
+    if args.evaluate_only is not None:
+        print(evaluate_existing(args.evaluate_only, tables))
+        return 0
     rng = np.random.default_rng(7)
     train_pools = Pools(tables, held_out=False, rng=rng)
     labels = rng.integers(len(EMOTIONS), size=args.pairs)
@@ -397,6 +406,22 @@ def main() -> int:
         args.report.write_text(report + "\n", encoding="utf-8")
     print(f"wrote {args.out} ({args.out.stat().st_size} bytes)", file=sys.stderr)
     return 0
+
+
+def evaluate_existing(path: Path, tables: dict) -> str:
+    """The held-out tables (as in the card) for a fusion ONNX file, e.g. after a voice change."""
+    from sensors.audio.vad import cpu_session
+
+    session: Any = cpu_session(path)
+
+    def onnx_forward(params: list[np.ndarray], x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        del params
+        probs, va = session.run(None, {"features": x.astype(np.float32)})
+        return probs, va
+
+    results = evaluate([], onnx_forward, Pools(tables, True, np.random.default_rng(99)), tables)
+    evaluate_runtime(results, path)
+    return markdown(results)
 
 
 def train_pools_mean(pools: Pools) -> np.ndarray:
