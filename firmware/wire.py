@@ -14,6 +14,9 @@ under MicroPython: no dataclasses, no typing at run time, no enum.
 
 import struct
 
+# Framing lives in its own module; its functions are part of this codec's API.
+from firmware.framing import _crc16_table, cobs_decode, cobs_encode, crc16  # noqa: F401
+
 PROTOCOL_MAJOR = 1
 # Minor 1 added ENTER_REPL. Minor 2: each command type has its own sequence
 # numbers and the body applies a command only when it is newer than the last
@@ -103,76 +106,8 @@ REPL_MAGIC = 0x4C504552  # b"REPL" little-endian
 COMMAND_TYPES = (HELLO, TORQUE, CONFIG, LED)
 
 
-def _make_crc_table() -> list:
-    table = []
-    for byte in range(256):
-        crc = byte << 8
-        for _ in range(8):
-            crc = ((crc << 1) ^ 0x1021) if crc & 0x8000 else (crc << 1)
-        table.append(crc & 0xFFFF)
-    return table
-
-
-_CRC_TABLE = _make_crc_table()
 # MicroPython's struct raises ValueError and has no struct.error.
 _STRUCT_ERROR = getattr(struct, "error", ValueError)
-
-
-def _crc16_table(data: bytes, crc: int = 0xFFFF) -> int:
-    table = _CRC_TABLE
-    for byte in data:
-        crc = ((crc << 8) & 0xFFFF) ^ table[((crc >> 8) ^ byte) & 0xFF]
-    return crc
-
-
-try:  # CPython's C implementation of the same CRC (MicroPython has none).
-    from binascii import crc_hqx as _crc_hqx
-except ImportError:
-    _crc_hqx = None
-
-
-def crc16(data: bytes, crc: int = 0xFFFF) -> int:
-    """CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF, no reflection, no xor-out)."""
-    if _crc_hqx is not None:
-        return _crc_hqx(data, crc)
-    return _crc16_table(data, crc)
-
-
-def cobs_encode(data: bytes) -> bytes:
-    """Consistent-overhead byte stuffing: the result contains no 0x00 byte."""
-    out = bytearray()
-    # Each zero-free run becomes code + run; a run of 254 bytes gets code 0xFF
-    # (no zero implied) and continues in the next block.
-    for run in bytes(data).split(b"\x00"):
-        while len(run) >= 254:
-            out.append(0xFF)
-            out.extend(run[:254])
-            run = run[254:]
-        out.append(len(run) + 1)
-        out.extend(run)
-    return bytes(out)
-
-
-def cobs_decode(data: bytes) -> bytes:
-    """Inverse of :func:`cobs_encode`; raises ``ValueError`` on a malformed block."""
-    out = bytearray()
-    index = 0
-    length = len(data)
-    while index < length:
-        code = data[index]
-        if code == 0:
-            raise ValueError("zero byte inside COBS block")
-        end = index + code
-        if end > length + 1:
-            raise ValueError("COBS block overruns frame")
-        chunk = data[index + 1 : end]
-        if 0 in chunk:
-            raise ValueError("zero byte inside COBS block")
-        out.extend(chunk)
-        index = end
-        if code != 0xFF and index < length:
-            out.append(0)
-    return bytes(out)
 
 
 # Servo channels a frame may name (the PCA9685 has 16 outputs).
