@@ -21,8 +21,12 @@ PROTOCOL_MAJOR = 1
 # Minor 1 added ENTER_REPL. Minor 2: each command type has its own sequence
 # numbers and the body applies a command only when it is newer than the last
 # applied one of its type (a brain of minor < 2 numbers all frames together,
-# so its body only skips exact duplicates).
-PROTOCOL_MINOR = 2
+# so its body only skips exact duplicates). Minor 3 added TOUCH_GRID (taxel
+# grid frames in row chunks) and CAP_TOUCH_GRID; a body sends TOUCH_GRID only
+# to a brain whose HELLO says minor >= 3 (MINOR_TOUCH_GRID), so an older brain
+# never sees it, and a newer brain simply gets no grid from an older body.
+PROTOCOL_MINOR = 3
+MINOR_TOUCH_GRID = 3
 
 HEADER_FORMAT = "<BBHH"
 HEADER_SIZE = 6
@@ -46,6 +50,7 @@ ENTER_REPL = 0x15
 TOUCH_FRAME = 0x20
 IMU = 0x21
 STATUS = 0x22
+TOUCH_GRID = 0x23
 ACK = 0x30
 NACK = 0x31
 LOG = 0x32
@@ -57,6 +62,7 @@ CAP_IMU = 0x04
 CAP_VIBRATION = 0x08
 CAP_LEDS = 0x10
 CAP_BATTERY = 0x20
+CAP_TOUCH_GRID = 0x40  # the body scans taxel grids and streams TOUCH_GRID (since 1.3)
 
 # Fault bits in STATUS.
 FAULT_LOW_BATTERY = 0x01
@@ -516,6 +522,118 @@ class Imu(Message):
         return cls(v[0], v[1:4], v[4:7], v[7], v[8])
 
 
+# TOUCH_GRID payload header: t_ms, grid, frame, row_start, rows, cols, flags.
+GRID_HEADER_FORMAT = "<IBHBBBB"
+GRID_HEADER_SIZE = 11
+GRID_WIDE = 0x01  # flags bit 0: cells are uint16 (little-endian), else uint8
+GRID_MAX_CELL_BYTES = MAX_PAYLOAD_BYTES - GRID_HEADER_SIZE  # 493
+
+
+def grid_rows_per_chunk(cols, wide=False):
+    """How many whole rows of ``cols`` cells one TOUCH_GRID carries at most."""
+    rows = GRID_MAX_CELL_BYTES // (cols * (2 if wide else 1)) if cols > 0 else 0
+    if rows < 1 or cols > 255:
+        raise ValueError("a grid row of %d cells does not fit one TOUCH_GRID" % cols)
+    return min(rows, 255)
+
+
+class TouchGrid(Message):
+    """Body -> brain stream (since 1.3): some rows of one taxel grid frame.
+
+    A frame of ``rows`` x ``cols`` cells is larger than one message (a
+    19 x 27 grid is 513 cells), so the body sends it as chunks of whole rows
+    (:func:`grid_chunks`); every chunk carries the grid's index, the frame's
+    number (``frame``, u16, wraps) and its scan time ``t_ms``, and the brain
+    uses a frame only once all its rows of that number arrived. ``cells`` are
+    the chunk's rows, row-major: pressure above the cell's untouched baseline
+    (0 = free), uint8, or uint16 when ``wide``.
+    """
+
+    TYPE = TOUCH_GRID
+    NAME = "TOUCH_GRID"
+    FIELDS = ("t_ms", "grid", "frame", "row_start", "rows", "cols", "wide", "cells")
+
+    def __init__(
+        self,
+        t_ms: int = 0,
+        grid: int = 0,
+        frame: int = 0,
+        row_start: int = 0,
+        rows: int = 1,
+        cols: int = 1,
+        wide: bool = False,
+        cells: tuple = (0,),
+    ):
+        self.t_ms = t_ms
+        self.grid = grid
+        self.frame = frame
+        self.row_start = row_start
+        self.rows = rows  # rows of the whole frame
+        self.cols = cols
+        self.wide = bool(wide)
+        self.cells = tuple(cells)
+
+    @property
+    def row_count(self) -> int:
+        """Rows in this chunk."""
+        return len(self.cells) // self.cols if self.cols else 0
+
+    def pack(self) -> bytes:
+        n = len(self.cells)
+        header = struct.pack(
+            GRID_HEADER_FORMAT,
+            self.t_ms & 0xFFFFFFFF,
+            self.grid,
+            self.frame & 0xFFFF,
+            self.row_start,
+            self.rows,
+            self.cols,
+            GRID_WIDE if self.wide else 0,
+        )
+        return header + struct.pack(("<%dH" if self.wide else "<%dB") % n, *self.cells)
+
+    @classmethod
+    def unpack(cls, payload: bytes) -> "TouchGrid":
+        _at_least(payload, GRID_HEADER_SIZE, "TOUCH_GRID")
+        t_ms, grid, frame, row_start, rows, cols, flags = struct.unpack_from(
+            GRID_HEADER_FORMAT, payload, 0
+        )
+        _check(flags <= GRID_WIDE, "unknown TOUCH_GRID flags")
+        _check(rows >= 1 and cols >= 1, "TOUCH_GRID of no rows or columns")
+        width = 2 if flags & GRID_WIDE else 1
+        size = len(payload) - GRID_HEADER_SIZE
+        row_bytes = cols * width
+        if size < row_bytes or size % row_bytes:
+            raise ValueError("bad TOUCH_GRID length: not whole rows")
+        _check(row_start + size // row_bytes <= rows, "TOUCH_GRID rows past the frame's end")
+        n = size // width
+        cells = struct.unpack_from(
+            ("<%dH" if width == 2 else "<%dB") % n, payload, GRID_HEADER_SIZE
+        )
+        return cls(t_ms, grid, frame, row_start, rows, cols, width == 2, cells)
+
+
+def grid_chunks(t_ms, grid, frame, rows, cols, cells, wide=False):
+    """The TOUCH_GRID messages of one frame (``cells``: rows x cols, row-major), rows balanced.
+
+    19 x 27 uint8 cells go as two chunks of 10 and 9 rows (280 and 254 bytes).
+    """
+    if len(cells) != rows * cols:
+        raise ValueError(
+            "a %d x %d frame has %d cells, not %d" % (rows, cols, rows * cols, len(cells))
+        )
+    per = grid_rows_per_chunk(cols, wide)
+    chunks = (rows + per - 1) // per
+    out = []
+    start = 0
+    for i in range(chunks):
+        count = (rows - start + chunks - i - 1) // (chunks - i)
+        cut = cells[start * cols : (start + count) * cols]
+        out.append(TouchGrid(t_ms, grid, frame, start, rows, cols, wide, cut))
+        start += count
+    return out
+
+
 class Status(Message):
     """Body -> brain stream, ~1 Hz: battery, fault bits, torque and rest state."""
 
@@ -616,6 +734,7 @@ MESSAGE_TYPES = {
         TouchFrame,
         Imu,
         Status,
+        TouchGrid,
         Ack,
         Nack,
         Log,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from firmware import wire
 from sensors.touch.layout import DEFAULT_LAYOUT, PadLayout
+from sensors.touch.skin import BodySkin, TaxelGrid
 
 
 @dataclass(frozen=True)
@@ -29,10 +30,18 @@ class Joint:
 
 @dataclass(frozen=True)
 class RobotConfig:
-    """Everything about one physical pet the brain needs: joints and pads."""
+    """Everything about one physical pet the brain needs: joints, pads and taxel grids.
+
+    ``grids[i]`` is the grid the body streams as TOUCH_GRID number ``i``; a
+    zone has pads or a grid, never both.
+    """
 
     joints: tuple[Joint, ...]
     layout: PadLayout
+    grids: tuple[TaxelGrid, ...] = ()
+
+    def __post_init__(self) -> None:
+        BodySkin(self.layout, self.grids)  # raises ValueError for a zone with pads and a grid
 
     def joint(self, name: str) -> Joint:
         """The joint called ``name``."""

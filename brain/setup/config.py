@@ -31,6 +31,7 @@ from brain.setup.network import NetworkSection
 from sensors.touch.classifier import TouchThresholds
 from sensors.touch.layout import ZONES, Pad, PadLayout
 from sensors.touch.pads import PadThresholds
+from sensors.touch.skin import TaxelGrid
 
 BOARDS = ("pico", "esp32s3")
 ROTATIONS_DEG = (0, 90, 180, 270)
@@ -172,6 +173,23 @@ class TouchSection(_Strict):
     touch_noise_sigmas: float = Field(5.0, gt=0, le=50)  # ... or above this many noise sigmas
     release_fraction: float = Field(0.6, gt=0, lt=1)  # free again below this x the threshold
     full_scale_counts: int = Field(420, gt=0)  # a firm palm: intensity 1.0
+    # Taxel grids (pressure mats), in the body's TOUCH_GRID numbering: zone, rows,
+    # cols, pitch_mm, rate_hz, along, head_at, full_scale, origin_mm (docs/touch.md).
+    grids: list[dict[str, Any]] = Field(default_factory=list, max_length=8)
+
+    @field_validator("grids")
+    @classmethod
+    def _grids_valid(cls, grids: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        for i, raw in enumerate(grids):
+            try:
+                TaxelGrid.from_json(raw)
+            except ValueError as error:
+                raise ValueError(f"grid {i}: {error}") from None
+        return grids
+
+    def taxel_grids(self) -> tuple[TaxelGrid, ...]:
+        """The grids as the runtime uses them."""
+        return tuple(TaxelGrid.from_json(raw) for raw in self.grids)
 
     @model_validator(mode="after")
     def _hysteresis(self) -> TouchSection:
@@ -369,6 +387,29 @@ class RobotFile(_Strict):
                 )
         return servos
 
+    @model_validator(mode="after")
+    def _grids_fit(self) -> RobotFile:
+        from firmware import boards
+
+        scanned = boards.PROFILES[self.body.board].get("grids", ())
+        grids = self.touch.taxel_grids()
+        if len(grids) > len(scanned):
+            raise ValueError(
+                f"touch.grids: board {self.body.board} scans {len(scanned)} taxel grid(s), "
+                f"the config declares {len(grids)}"
+            )
+        for i, grid in enumerate(grids):
+            if (scanned[i]["rows"], scanned[i]["cols"]) != grid.shape:
+                raise ValueError(
+                    f"touch.grids[{i}]: board {self.body.board} scans {scanned[i]['rows']} x "
+                    f"{scanned[i]['cols']} taxels, the config says {grid.rows} x {grid.cols}"
+                )
+        pad_zones = {p.zone for p in self.pads}
+        both = sorted(pad_zones & {g.zone for g in grids})
+        if both:
+            raise ValueError(f"zone(s) {', '.join(both)} have pads and a taxel grid: give one")
+        return self
+
     @field_validator("pads")
     @classmethod
     def _pads_fit(cls, pads: list[PadSection], info: ValidationInfo) -> list[PadSection]:
@@ -388,7 +429,7 @@ class RobotFile(_Strict):
             tuple(Pad(i, p.name, p.zone, p.position_mm) for i, p in enumerate(self.pads)),
             frame_rate_hz=self.touch.frame_rate_hz,
         )
-        return RobotConfig(tuple(s.joint() for s in self.servos), layout)
+        return RobotConfig(tuple(s.joint() for s in self.servos), layout, self.touch.taxel_grids())
 
     def touch_thresholds(self) -> TouchThresholds:
         """The classifier's thresholds from the ``touch`` section."""
