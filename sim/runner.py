@@ -33,6 +33,7 @@ from sim.body import SimBody, make_body
 from sim.hands import ContactLog
 from sim.scenario import Scenario, ScenarioEvent
 from sim.tap import BodyTap
+from sim.taxel_mat import GridPressureFunction
 from sim.touches import contact_scripts
 
 if TYPE_CHECKING:
@@ -110,7 +111,9 @@ class SimSession:
     camera source config for a real camera instead (``{"type": "opencv"}``).
     ``body`` is ``"cpython"`` (the default: firmware classes stepped on the
     simulated clock) or ``"micropython"`` (firmware/main.py under MicroPython,
-    on the wall clock: the session then runs in real time).
+    on the wall clock: the session then runs in real time). A robot with
+    taxel ``grids`` gets a body with those mats; ``grid_pressure[i]`` is the
+    hands on grid ``i`` (:mod:`sensors.touch.grid_hands`).
     """
 
     def __init__(
@@ -129,6 +132,7 @@ class SimSession:
         hot_reload: bool = False,
         library_paths: Sequence[Path] = (),
         body: str = "cpython",
+        grid_pressure: Sequence[GridPressureFunction | None] = (),
     ) -> None:
         self.scenario = scenario
         self.robot = robot
@@ -141,7 +145,13 @@ class SimSession:
             contact = combine(layout, [*contact_scripts(scenario, layout), *hands])
         self.contact = ContactLog(contact)
         self.body: SimBody = make_body(
-            body, layout.pad_count, len(robot.joints), self.contact, scenario.seed
+            body,
+            layout.pad_count,
+            len(robot.joints),
+            self.contact,
+            scenario.seed,
+            robot.grids,
+            grid_pressure,
         )
         self.tap = BodyTap(self.body)
         self.link = BodyLink(self.body.path)

@@ -54,7 +54,7 @@ class VirtualTaxelMat:
         self._channels = int(mux.get("channels", 16))
         stages = 8 * ((self.rows + 7) // 8)  # whole 74HC595s
         self._shift = [0] * stages
-        self._outputs = [0] * stages
+        self._driven: list[int] = []  # the rows the registers' outputs drive high
         self._levels: dict[int, int] = {}
         self._channel = 0
         self.pressure = pressure
@@ -96,7 +96,7 @@ class VirtualTaxelMat:
         if gpio == self._clock and level and not before:
             self._shift = [self._levels.get(self._data, 0), *self._shift[:-1]]
         elif gpio == self._latch and level and not before:
-            self._outputs = list(self._shift)
+            self._driven = [r for r in range(self.rows) if self._shift[r]]
         elif gpio in self._select:
             self._channel = sum(
                 self._levels.get(pin, 0) << bit for bit, pin in enumerate(self._select)
@@ -116,7 +116,7 @@ class VirtualTaxelMat:
         """What multiplexer ``mux``'s ADC reads now (0..65535)."""
         self.reads += 1
         col = mux * self._channels + self._channel
-        driven = [r for r in range(self.rows) if self._outputs[r]]
+        driven = self._driven
         if len(driven) != 1 or col >= self.cols:
             return int(max(0.0, self._rng.normal(200.0, self.noise_counts)))
         value = self._frame()[driven[0], col] + self._rng.normal(0.0, self.noise_counts)
@@ -172,3 +172,49 @@ class MatAdc:
     def read_u16(self) -> int:
         """One conversion."""
         return self.mat.read(self.mux)
+
+
+class MatMachine:
+    """Just the ``machine`` that ``firmware.main.build_grid`` needs: the mat's pins and ADCs."""
+
+    def __init__(self, mat: VirtualTaxelMat) -> None:
+        class Pin(MatPin):
+            def __init__(self, gpio: int, mode: int = -1) -> None:
+                super().__init__(mat, gpio)
+
+        self.Pin = Pin
+
+        def adc(pin: MatPin) -> MatAdc:
+            return mat.adc(pin.id)
+
+        self.ADC = adc
+
+
+def board_grid_conf(grid: TaxelGrid, first_gpio: int = 100) -> dict[str, Any]:
+    """A board ``grids`` entry for ``grid``: the reference wiring, sized to fit any shape.
+
+    The shape and rate are the grid's; the pins are numbers of the simulated
+    board (from ``first_gpio`` on), as many multiplexers as the columns need.
+    """
+    from firmware import boards
+
+    conf = dict(boards.BACK_GRID)
+    muxes = (grid.cols + 15) // 16
+    conf.update(
+        rows=grid.rows,
+        cols=grid.cols,
+        rate_hz=max(1, round(grid.rate_hz)),
+        row_drive={
+            "kind": "shift595",
+            "data": first_gpio,
+            "clock": first_gpio + 1,
+            "latch": first_gpio + 2,
+        },
+        mux={
+            "select": tuple(range(first_gpio + 3, first_gpio + 7)),
+            "adc_pins": tuple(range(first_gpio + 7, first_gpio + 7 + muxes)),
+            "channels": 16,
+        },
+        settle_us=0,
+    )
+    return conf
