@@ -84,10 +84,12 @@ class MuxTaxelMatrix:
         self._out = [0] * cols
 
     def _select(self, channel):
+        # Only the lines that change are written; no iterator objects (no garbage per taxel).
         changed = channel ^ self._channel if self._channel >= 0 else 0xFFFF
-        for bit, pin in enumerate(self.select_pins):
+        pins = self.select_pins
+        for bit in range(len(pins)):
             if changed & (1 << bit):
-                pin.value((channel >> bit) & 1)
+                pins[bit].value((channel >> bit) & 1)
         self._channel = channel
 
     def read_row(self, row):
