@@ -67,9 +67,7 @@ MESSAGES = {
                     u16,
                     st.integers(0, 255 - count - 10),
                     st.integers(0, 10),
-                    st.lists(
-                        u16 if wide else u8, min_size=count * cols, max_size=count * cols
-                    ),
+                    st.lists(u16 if wide else u8, min_size=count * cols, max_size=count * cols),
                 )
             )
         )
