@@ -33,7 +33,7 @@ from sensors.touch.layout import ZONES, Pad, PadLayout
 from sensors.touch.pads import PadThresholds
 from sensors.touch.skin import TaxelGrid
 
-BOARDS = ("pico", "esp32s3")
+BOARDS = ("pico", "esp32s3", "pico_grid")
 ROTATIONS_DEG = (0, 90, 180, 270)
 # A LAN-reachable dashboard must be behind a token at least this long.
 MIN_TOKEN_CHARS = 16
@@ -89,7 +89,8 @@ class BodySection(_Strict):
     # Prefer a stable name: /dev/serial/by-id/... or /dev/petbody (udev rule from
     # `petbrain service install`); /dev/ttyACM0 may change between boots.
     port: str = Field(min_length=1)
-    board: Literal["pico", "esp32s3"] = "pico"  # firmware profile the body was flashed with
+    # Firmware profile the body was flashed with (pico_grid: a pressure mat on the back).
+    board: Literal["pico", "esp32s3", "pico_grid"] = "pico"
     # UART speeds a Pico or ESP32-S3 runs (USB CDC ignores it); 1e20 is a typo.
     baudrate: int = Field(115200, gt=0, le=4_000_000)
     # The body ends the session after 120 ms without a frame (firmware/body.py
