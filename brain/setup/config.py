@@ -392,7 +392,8 @@ class RobotFile(_Strict):
     def _grids_fit(self) -> RobotFile:
         from firmware import boards
 
-        scanned = boards.PROFILES[self.body.board].get("grids", ())
+        profile: dict[str, Any] = boards.PROFILES[self.body.board]
+        scanned: tuple[dict[str, Any], ...] = tuple(profile.get("grids", ()))
         grids = self.touch.taxel_grids()
         if len(grids) > len(scanned):
             raise ValueError(
