@@ -97,8 +97,8 @@ BACK_GRID = {
     "rows": 19,
     "cols": 27,
     "rate_hz": 10,  # whole frames per second (the brain's grid config says the same)
-    # Rows read per pass of the 10 ms touch task: ~0.7 ms a row on a Pico, so at
-    # most ~3 ms of the task's 10 ms; 19 rows take 5 passes, well inside 100 ms.
+    # Rows read per pass of the 10 ms touch task (27 ADC reads and ~30 pin writes a
+    # row; not yet timed on a board): 19 rows take 5 passes, well inside 100 ms.
     "rows_per_scan": 4,
     "row_drive": {"kind": "shift595", "data": 6, "clock": 7, "latch": 8},
     "mux": {"select": (10, 11, 12, 13), "adc_pins": (27, 28), "channels": 16},

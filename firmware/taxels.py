@@ -149,7 +149,7 @@ class GridScanner:
         self.cols = cols
         self.index = index  # the grid's number on the wire (TOUCH_GRID.grid)
         self.period_ms = period_ms
-        # Rows read per call: the touch task's time budget (about 0.7 ms a row on a Pico).
+        # Rows read per call: the touch task's time budget for the mat.
         self.rows_per_scan = rows_per_scan
         self.touch_threshold = touch_threshold
         self.baseline_shift = baseline_shift
