@@ -100,6 +100,9 @@ BACK_GRID = {
     # Rows read per pass of the 10 ms touch task (27 ADC reads and ~30 pin writes a
     # row; not yet timed on a board): 19 rows take 5 passes, well inside 100 ms.
     "rows_per_scan": 4,
+    # ... and a pass stops after the row that takes it past this, whatever rows_per_scan
+    # says: a slow ADC or bus slows the grid's frame rate, never the pads or the servos.
+    "scan_budget_us": 2000,
     "row_drive": {"kind": "shift595", "data": 6, "clock": 7, "latch": 8},
     "mux": {"select": (10, 11, 12, 13), "adc_pins": (27, 28), "channels": 16},
     "settle_us": 20,  # after driving a row, before reading it

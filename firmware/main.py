@@ -284,6 +284,10 @@ def build_grid(machine, conf, index, sleep_us=None):
         touch_threshold=conf.get("touch_threshold", 1024),
         value_shift=conf.get("value_shift", 8),
         max_value=conf.get("max_value", 255),
+        # On a board the pass also stops once it has taken scan_budget_us (CPython: no ticks).
+        budget_us=conf.get("scan_budget_us", 0),
+        ticks_us=getattr(time, "ticks_us", None),
+        ticks_diff=getattr(time, "ticks_diff", None),
     )
 
 

@@ -123,11 +123,13 @@ class GridScanner:
 
     ``scan(now_ms)`` starts a frame every ``period_ms`` and returns the
     finished frame's cells (row-major, 0..``max_value``) on the call that
-    reads its last row, else None. A cell's value is its rise above its
-    untouched baseline, shifted right by ``value_shift`` (16-bit ADC counts
-    to 0..255 with the default 8). The baseline follows the cell slowly
-    while it reads below ``touch_threshold`` counts above it, and freezes
-    under a touch, as the pad scanner does.
+    reads its last row, else None. A call reads at most ``rows_per_scan``
+    rows, and with ``budget_us`` (and the board's ``ticks_us``/``ticks_diff``)
+    stops after the row that takes it past that many microseconds. A cell's
+    value is its rise above its untouched baseline, shifted right by
+    ``value_shift`` (16-bit ADC counts to 0..255 with the default 8). The
+    baseline follows the cell slowly while it reads below ``touch_threshold``
+    counts above it, and freezes under a touch, as the pad scanner does.
     """
 
     def __init__(
@@ -143,6 +145,9 @@ class GridScanner:
         value_shift=8,
         max_value=255,
         settle_frames=4,
+        budget_us=0,
+        ticks_us=None,
+        ticks_diff=None,
     ):
         self.matrix = matrix
         self.rows = rows
@@ -157,6 +162,11 @@ class GridScanner:
         self.max_value = max_value
         self.wide = max_value > 255
         self.settle_frames = settle_frames
+        # Time budget of one call (0: rows only): once a row ends past it, the rest of the
+        # frame waits for the next call, so a slow bus slows the grid, never the pads.
+        self.budget_us = budget_us if ticks_us is not None and ticks_diff is not None else 0
+        self.ticks_us = ticks_us
+        self.ticks_diff = ticks_diff
         self.cells = [0] * (rows * cols)
         self.frame = 0  # number of the last finished frame (wraps at 2**16)
         self.frame_t_ms = 0  # when the last finished frame's scan began
@@ -189,8 +199,11 @@ class GridScanner:
         settling = self._frames < self.settle_frames
         end = self._row + self.rows_per_scan
         end = min(end, self.rows)
+        budget = self.budget_us
+        started = self.ticks_us() if budget else 0
         try:
-            for row in range(self._row, end):
+            row = self._row
+            while row < end:
                 raw = self.matrix.read_row(row)
                 i = row * cols
                 for c in range(cols):
@@ -207,6 +220,9 @@ class GridScanner:
                         delta >>= vshift
                         cells[i] = top if delta > top else delta
                     i += 1
+                row += 1
+                if budget and self.ticks_diff(self.ticks_us(), started) >= budget:
+                    end = row  # out of time: the next call goes on from here
         except OSError:
             # A bus or ADC error: this frame is abandoned, counted, reported as FAULT_TOUCH.
             self.errors += 1

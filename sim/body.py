@@ -91,12 +91,9 @@ def make_body(
     if kind == "micropython":
         from sim.mp_body import MicroPythonBody
 
-        if grids:
-            from brain.errors import UserError
-
-            raise UserError("the MicroPython body has no taxel grid yet: use the CPython body")
-
-        return MicroPythonBody(pad_count, servo_count, contact, seed=seed)
+        return MicroPythonBody(
+            pad_count, servo_count, contact, seed=seed, grids=grids, grid_pressure=grid_pressure
+        )
     raise ValueError(f"unknown body {kind!r}; one of {', '.join(BODY_KINDS)}")
 
 

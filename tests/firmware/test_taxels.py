@@ -97,3 +97,38 @@ def test_the_body_streams_grid_chunks_one_per_pass_to_a_minor_3_brain_only() -> 
             assert sum(per_pass) == len(chunks) and len(chunks) % 2 == 0
             assert {(c.row_start, c.row_count) for c in chunks} == {(0, 10), (10, 9)}
             assert body.grid_frames_dropped == 0  # type: ignore[attr-defined]
+
+
+def test_a_slow_mat_slows_the_grid_not_the_loop_a_pass_stops_at_its_time_budget() -> None:
+    from firmware.taxels import GridScanner
+
+    clock_us = [0]
+
+    class SlowMatrix:
+        """Each row takes 900 us (a slow ADC)."""
+
+        def read_row(self, row: int) -> list[int]:
+            clock_us[0] += 900
+            return [1000] * 5
+
+        def release(self) -> None:
+            pass
+
+    scanner = GridScanner(
+        SlowMatrix(),
+        8,
+        5,
+        rows_per_scan=4,
+        budget_us=2000,
+        ticks_us=lambda: clock_us[0],
+        ticks_diff=lambda a, b: a - b,
+    )
+    rows_per_pass = []
+    done_at = None
+    for t in range(0, 100, 10):
+        before = clock_us[0]
+        if scanner.scan(t) is not None and done_at is None:
+            done_at = t
+        rows_per_pass.append((clock_us[0] - before) // 900)
+    # 3 rows reach 2700 us > 2000: the pass stops there; 8 rows take 3 passes, not 2.
+    assert rows_per_pass[:3] == [3, 3, 2] and done_at == 20

@@ -5,10 +5,20 @@ reassembly's edge cases)."""
 
 from __future__ import annotations
 
+import importlib.util
+import platform
+
+import pytest
+
 from brain.body.joints import BACK_GRID, GRID_BACK_ROBOT
 from sensors.touch.grid_hands import GridPress, GridStroke, combine_grid
 from sim.runner import SimSession
 from sim.scenario import Scenario
+
+# As in test_mp_body.py: the Unix port wheel exists for x86_64 only.
+NO_UNIX_PORT = (
+    platform.machine() != "x86_64" and importlib.util.find_spec("micropython_unix") is None
+)
 
 STROKE_MS = 500
 HUG_MS = 2800
@@ -46,3 +56,25 @@ def test_a_stroke_and_a_hug_on_the_back_grid_reach_the_selector() -> None:
     stats = session.brain.grid_touch.stats.as_json()
     assert stats["frames"] >= 55 and stats["chunks"] == 2 * stats["frames"]
     assert all(stats[kind] == 0 for kind in ("unknown_grid", "wrong_shape", "incomplete"))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(NO_UNIX_PORT, reason="no MicroPython Unix port wheel here")
+def test_the_micropython_body_scans_the_grid_with_main_py_and_the_brain_names_a_stroke() -> None:
+    # firmware/main.py under MicroPython, board pico_grid: the mat's pins and ADC reads go
+    # through the remote machine to the same virtual mat; the session runs in real time.
+    stroke = GridStroke(BACK_GRID, 1500, 160.0, 400.0, 300.0, 0.85, 60.0)
+    session = SimSession(
+        Scenario(name="grid-upy", duration_ms=4000, seed=3),
+        robot=GRID_BACK_ROBOT,
+        grid_pressure=[stroke],
+        body="micropython",
+    )
+    report = session.run()
+    gestures = [
+        e.to_json() for e in report.events if e.kind == "touch" and e.data["type"] == "gesture"
+    ]
+    assert [(g["gesture"], g["zones"], g["direction"]) for g in gestures] == [
+        ("stroke", ["back_middle"], "with_fur")
+    ]
+    assert "purr_when_stroked" in [name for _, name in report.decisions()]
