@@ -158,8 +158,9 @@ class MicroPythonBody:
         if board not in MP_BOARDS:
             raise UserError(f"the MicroPython body emulates {' and '.join(MP_BOARDS)} only")
         self.board = board
-        profile = self.profile = boards.PROFILES[board]
-        scanned = profile.get("grids", ())
+        profile: dict[str, Any] = boards.PROFILES[board]
+        self.profile = profile
+        scanned: tuple[dict[str, Any], ...] = tuple(profile.get("grids", ()))
         if len(grids) != len(scanned):
             raise UserError(
                 f"the MicroPython body's {board} board scans {len(scanned)} taxel grid(s), "
