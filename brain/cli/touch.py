@@ -60,6 +60,13 @@ def register(groups: CommandGroups) -> None:
         "--layout", metavar="FILE", help="pad layout JSON (default: reference body)"
     )
     record.add_argument(
+        "--grid",
+        type=int,
+        metavar="N",
+        help="record taxel grid N of --layout (a robot.yaml with touch.grids) instead of the "
+        "pads, to a labelled recording (.npz)",
+    )
+    record.add_argument(
         "--connect-timeout", type=float, default=5.0, metavar="S", help="wait S s for the body"
     )
     importer = groups.subcommand(
@@ -172,9 +179,13 @@ def run_record(args: argparse.Namespace) -> int:
     """Open the body, record, report how much was written."""
     from brain.body.link import BodyLink
 
-    layout = load_layout(args.layout)
     if args.seconds is not None and args.seconds <= 0:
         raise UserError("--seconds must be positive")
+    if args.grid is not None:
+        from brain.cli.touch_grid import run_record_grid
+
+        return run_record_grid(args)
+    layout = load_layout(args.layout)
     out = Path(args.out)
     as_recording = out.suffix.lower() == ".npz"
     if (args.label or args.subject) and not as_recording:
@@ -233,33 +244,11 @@ def _check_label(labels_path: Path, label: str | None) -> None:
         )
 
 
-def save_recording(
-    trace_path: Path, out: Path, layout: PadLayout, label: str | None, subject: str | None
-) -> int:
-    """Turn a recorded trace into ``out`` (.npz), with ``skin.yaml``/``labels.yaml`` beside it.
-
-    The pads become a 1 x P grid (``skin.yaml`` lists them); ``label`` names
-    the whole recording (``labels.yaml`` maps it to itself when it is one of
-    the pet's gestures). Returns the number of frames written.
-    """
-    import numpy as np
-
+def ensure_labels(folder: Path, label: str | None) -> None:
+    """Write or extend ``folder/labels.yaml`` so that ``label`` maps onto a pet gesture."""
     from sensors.touch.events import ALL_GESTURES
-    from sensors.touch.recording import load_label_map, write_label_map, write_recording
-    from sensors.touch.skin import load_skin, write_skin
-    from sensors.touch.trace import read_trace
+    from sensors.touch.recording import load_label_map, write_label_map
 
-    folder = out.parent
-    skin_path = folder / "skin.yaml"
-    if skin_path.exists():
-        try:
-            skin = load_skin(skin_path)
-        except ValueError as error:
-            raise UserError(str(error)) from None
-        if skin.shape != (1, layout.pad_count):
-            raise UserError(f"{skin_path}: describes another skin than {layout.pad_count} pads")
-    else:
-        write_skin(skin_path, layout, "recorded with petbrain touch record")
     labels_path = folder / "labels.yaml"
     mapping: dict[str, str] = {}
     if labels_path.exists():
@@ -276,6 +265,35 @@ def save_recording(
         write_label_map(labels_path, mapping)
     elif not labels_path.exists():
         write_label_map(labels_path, mapping)
+
+
+def save_recording(
+    trace_path: Path, out: Path, layout: PadLayout, label: str | None, subject: str | None
+) -> int:
+    """Turn a recorded trace into ``out`` (.npz), with ``skin.yaml``/``labels.yaml`` beside it.
+
+    The pads become a 1 x P grid (``skin.yaml`` lists them); ``label`` names
+    the whole recording (``labels.yaml`` maps it to itself when it is one of
+    the pet's gestures). Returns the number of frames written.
+    """
+    import numpy as np
+
+    from sensors.touch.recording import write_recording
+    from sensors.touch.skin import load_skin, write_skin
+    from sensors.touch.trace import read_trace
+
+    folder = out.parent
+    skin_path = folder / "skin.yaml"
+    if skin_path.exists():
+        try:
+            skin = load_skin(skin_path)
+        except ValueError as error:
+            raise UserError(str(error)) from None
+        if skin.shape != (1, layout.pad_count):
+            raise UserError(f"{skin_path}: describes another skin than {layout.pad_count} pads")
+    else:
+        write_skin(skin_path, layout, "recorded with petbrain touch record")
+    ensure_labels(folder, label)
     trace = read_trace(trace_path)
     frames = np.array([f.values for f in trace.frames], dtype=np.uint16).reshape(
         -1, 1, layout.pad_count
