@@ -130,3 +130,10 @@ def test_protocol_1_3_adds_the_grid_and_keeps_the_older_rules() -> None:
     )
     assert wire.TOUCH_GRID >> 4 == 2  # a body -> brain stream
     assert wire.TOUCH_GRID not in wire.COMMAND_TYPES
+
+
+def test_link_probe_names_every_capability_bit_the_wire_defines() -> None:
+    from brain.cli.link import CAPABILITY_NAMES
+
+    bits = {value for name, value in vars(wire).items() if name.startswith("CAP_")}
+    assert {bit for bit, _ in CAPABILITY_NAMES} == bits
