@@ -26,6 +26,7 @@ from brain.body.joints import DEFAULT_ROBOT, RobotConfig
 from brain.body.link import BodyLink
 from brain.clock import SimulatedClock
 from brain.errors import UserError
+from sensors.touch.grid_hands import combine_grid
 from sensors.touch.synthetic import Contact, combine
 from sim.actions import AUDIO_ACTIONS, CAMERA_ACTIONS, ScenarioDriver, check_runnable
 from sim.audio import SPL_AT_0_DBFS
@@ -34,7 +35,7 @@ from sim.hands import ContactLog
 from sim.scenario import Scenario, ScenarioEvent
 from sim.tap import BodyTap
 from sim.taxel_mat import GridPressureFunction
-from sim.touches import contact_scripts
+from sim.touches import contact_scripts, grid_scripts
 
 if TYPE_CHECKING:
     from sim.audio import SimAudio
@@ -98,6 +99,19 @@ class SimReport:
         }
 
 
+def _grid_hands(
+    scenario: Scenario, robot: RobotConfig, given: Sequence[GridPressureFunction | None]
+) -> list[GridPressureFunction | None]:
+    """Per grid of ``robot``: the scenario's touches on it and the hands ``given`` for it."""
+    on_grids = grid_scripts(scenario, robot.grids)
+    out: list[GridPressureFunction | None] = []
+    for i, grid in enumerate(robot.grids):
+        extra = given[i] if i < len(given) else None
+        scripts = [*on_grids[i], *([extra] if extra is not None else [])]
+        out.append(combine_grid(grid, scripts) if scripts else None)
+    return out
+
+
 class SimSession:
     """A brain and a virtual body joined by a pseudo-terminal.
 
@@ -142,7 +156,9 @@ class SimSession:
         replaying = contact is not None
         if contact is None:
             check_runnable(scenario)
-            contact = combine(layout, [*contact_scripts(scenario, layout), *hands])
+            contact = combine(layout, [*contact_scripts(scenario, layout, robot.grids), *hands])
+            # Scenario touches on a zone a taxel grid covers press that grid.
+            grid_pressure = _grid_hands(scenario, robot, grid_pressure)
         self.contact = ContactLog(contact)
         self.body: SimBody = make_body(
             body,
