@@ -1,8 +1,24 @@
-"""Byte framing of the body link: CRC-16/CCITT-FALSE and COBS, nothing about messages.
+"""Byte framing of the body link: frames in and out, nothing about what messages mean.
 
-``firmware.wire`` builds frames from these (and re-exports them). Like
-``wire``, this module runs unchanged under MicroPython.
+Frame on the wire::
+
+    COBS( header | payload | crc16 ) 0x00
+
+    header  = version:u8  type:u8  seq:u16  length:u16      (little-endian)
+    crc16   = CRC-16/CCITT-FALSE over header + payload       (little-endian)
+
+:func:`encode_frame` builds one; :class:`FrameDecoder` finds them in a byte
+stream, checks COBS, length and CRC, and hands each good frame's header and
+payload to :meth:`FrameDecoder.message`, which ``firmware.wire.Decoder``
+fills in with the protocol's messages. ``wire`` re-exports what is public
+here. Like ``wire``, this module runs unchanged under MicroPython.
 """
+
+import struct
+
+HEADER_FORMAT = "<BBHH"
+HEADER_SIZE = 6
+CRC_SIZE = 2
 
 
 def _make_crc_table() -> list:
@@ -73,3 +89,79 @@ def cobs_decode(data: bytes) -> bytes:
         if code != 0xFF and index < length:
             out.append(0)
     return bytes(out)
+
+
+def encode_frame(version, type_id, seq, payload):
+    """One complete frame (delimiter included) around ``payload``."""
+    header = struct.pack(HEADER_FORMAT, version, type_id, seq & 0xFFFF, len(payload))
+    body = header + payload
+    return cobs_encode(body + struct.pack("<H", crc16(body))) + b"\x00"
+
+
+class FrameDecoder:
+    """Streaming frame finder: ``feed`` bytes, get back what :meth:`message` made of each frame.
+
+    A frame that is not COBS, too short, of the wrong length or oversize
+    counts as ``framing_errors``, a checksum mismatch as ``crc_errors``; it is
+    dropped alone and decoding resynchronises at the next 0x00 delimiter.
+    """
+
+    def __init__(self, max_frame_bytes):
+        self.max_encoded_bytes = max_frame_bytes + max_frame_bytes // 254 + 2
+        self._buffer = bytearray()
+        self._discarding = False
+        self.frames = 0
+        self.crc_errors = 0
+        self.framing_errors = 0
+
+    def message(self, version, type_id, seq, payload):
+        """What a checked frame carries (None: dropped, counted by the subclass)."""
+        raise NotImplementedError
+
+    def feed(self, data: bytes) -> list:
+        """Consume ``data``; return the complete, valid messages it finished."""
+        messages = []
+        buffer = self._buffer
+        start = 0
+        while True:
+            end = data.find(b"\x00", start)
+            if end < 0:
+                break
+            if self._discarding:
+                self._discarding = False
+            elif len(buffer) + end - start > self.max_encoded_bytes:
+                self.framing_errors += 1  # oversize, whether it came in one read or many
+            else:
+                buffer.extend(data[start:end])
+                if buffer:
+                    message = self._decode_frame(bytes(buffer))
+                    if message is not None:
+                        messages.append(message)
+            buffer = self._buffer = bytearray()
+            start = end + 1
+        if start < len(data) and not self._discarding:
+            buffer.extend(data[start:])
+            if len(buffer) > self.max_encoded_bytes:
+                self.framing_errors += 1
+                self._buffer = bytearray()
+                self._discarding = True
+        return messages
+
+    def _decode_frame(self, frame):
+        try:
+            body = cobs_decode(frame)
+        except ValueError:
+            self.framing_errors += 1
+            return None
+        if len(body) < HEADER_SIZE + CRC_SIZE:
+            self.framing_errors += 1
+            return None
+        content = body[:-CRC_SIZE]
+        if crc16(content) != struct.unpack("<H", body[-CRC_SIZE:])[0]:
+            self.crc_errors += 1
+            return None
+        version, type_id, seq, length = struct.unpack_from(HEADER_FORMAT, content, 0)
+        if length != len(content) - HEADER_SIZE:
+            self.framing_errors += 1
+            return None
+        return self.message(version, type_id, seq, content[HEADER_SIZE:])

@@ -1,11 +1,8 @@
 """The body link's one codec, shared by the brain (CPython) and the body (MicroPython).
 
-Frame on the wire::
-
-    COBS( header | payload | crc16 ) 0x00
-
-    header  = version:u8  type:u8  seq:u16  length:u16      (little-endian)
-    crc16   = CRC-16/CCITT-FALSE over header + payload       (little-endian)
+Frames (COBS, header, CRC) are :mod:`firmware.framing`'s; this module holds
+the protocol: versions, type ids, constants, the messages, ``encode`` and
+``Decoder``.
 
 Every message is a small class with a ``TYPE`` id, plain attributes and
 ``pack``/``unpack`` of its ``struct`` payload. This module must run unchanged
@@ -15,7 +12,17 @@ under MicroPython: no dataclasses, no typing at run time, no enum.
 import struct
 
 # Framing lives in its own module; its functions are part of this codec's API.
-from firmware.framing import _crc16_table, cobs_decode, cobs_encode, crc16  # noqa: F401
+from firmware.framing import (  # noqa: F401
+    CRC_SIZE,
+    HEADER_FORMAT,
+    HEADER_SIZE,
+    FrameDecoder,
+    _crc16_table,
+    cobs_decode,
+    cobs_encode,
+    crc16,
+    encode_frame,
+)
 
 PROTOCOL_MAJOR = 1
 # Minor 1 added ENTER_REPL. Minor 2: each command type has its own sequence
@@ -28,9 +35,6 @@ PROTOCOL_MAJOR = 1
 PROTOCOL_MINOR = 3
 MINOR_TOUCH_GRID = 3
 
-HEADER_FORMAT = "<BBHH"
-HEADER_SIZE = 6
-CRC_SIZE = 2
 # Largest decoded frame (header + payload + crc) a receiver accepts; longer
 # runs without a delimiter are line noise and are dropped.
 MAX_FRAME_BYTES = 512
@@ -763,28 +767,21 @@ def encode(message: Message, seq: int = -1) -> bytes:
         raise ValueError("payload too large: %d bytes" % len(payload))
     if seq < 0:
         seq = message.seq
-    header = struct.pack(HEADER_FORMAT, PROTOCOL_MAJOR, message.TYPE, seq & 0xFFFF, len(payload))
-    body = header + payload
-    return cobs_encode(body + struct.pack("<H", crc16(body))) + b"\x00"
+    return encode_frame(PROTOCOL_MAJOR, message.TYPE, seq, payload)
 
 
-class Decoder:
-    """Streaming frame decoder: ``feed`` bytes, get back every valid message.
+class Decoder(FrameDecoder):
+    """Streaming decoder of this protocol's messages: ``feed`` bytes, get back every valid one.
 
     Anything wrong with a frame drops that frame alone and is counted:
     ``crc_errors`` (checksum mismatch), ``framing_errors`` (bad COBS, bad
     length, oversize, unparsable payload), ``unknown_type`` (valid frame of a
     type this side does not know), ``version_errors`` (another protocol major).
-    Decoding resynchronises at the next 0x00 delimiter.
+    Decoding resynchronises at the next 0x00 delimiter (:class:`FrameDecoder`).
     """
 
     def __init__(self, max_frame_bytes: int = MAX_FRAME_BYTES):
-        self.max_encoded_bytes = max_frame_bytes + max_frame_bytes // 254 + 2
-        self._buffer = bytearray()
-        self._discarding = False
-        self.frames = 0
-        self.crc_errors = 0
-        self.framing_errors = 0
+        FrameDecoder.__init__(self, max_frame_bytes)
         self.unknown_type = 0
         self.version_errors = 0
 
@@ -793,52 +790,8 @@ class Decoder:
         """Total frames dropped for any reason."""
         return self.crc_errors + self.framing_errors + self.unknown_type + self.version_errors
 
-    def feed(self, data: bytes) -> list:
-        """Consume ``data``; return the complete, valid messages it finished."""
-        messages = []
-        buffer = self._buffer
-        start = 0
-        while True:
-            end = data.find(b"\x00", start)
-            if end < 0:
-                break
-            if self._discarding:
-                self._discarding = False
-            elif len(buffer) + end - start > self.max_encoded_bytes:
-                self.framing_errors += 1  # oversize, whether it came in one read or many
-            else:
-                buffer.extend(data[start:end])
-                if buffer:
-                    message = self._decode_frame(bytes(buffer))
-                    if message is not None:
-                        messages.append(message)
-            buffer = self._buffer = bytearray()
-            start = end + 1
-        if start < len(data) and not self._discarding:
-            buffer.extend(data[start:])
-            if len(buffer) > self.max_encoded_bytes:
-                self.framing_errors += 1
-                self._buffer = bytearray()
-                self._discarding = True
-        return messages
-
-    def _decode_frame(self, frame: bytes) -> "Message | None":
-        try:
-            body = cobs_decode(frame)
-        except ValueError:
-            self.framing_errors += 1
-            return None
-        if len(body) < HEADER_SIZE + CRC_SIZE:
-            self.framing_errors += 1
-            return None
-        content = body[:-CRC_SIZE]
-        if crc16(content) != struct.unpack("<H", body[-CRC_SIZE:])[0]:
-            self.crc_errors += 1
-            return None
-        version, type_id, seq, length = struct.unpack_from(HEADER_FORMAT, content, 0)
-        if length != len(content) - HEADER_SIZE:
-            self.framing_errors += 1
-            return None
+    def message(self, version, type_id, seq, payload):
+        """The message of one checked frame, or None (counted) when this side cannot use it."""
         if version != PROTOCOL_MAJOR:
             self.version_errors += 1
             return None
@@ -847,7 +800,7 @@ class Decoder:
             self.unknown_type += 1
             return None
         try:
-            message = cls.unpack(content[HEADER_SIZE:])
+            message = cls.unpack(payload)
         except (ValueError, IndexError, _STRUCT_ERROR, UnicodeError):
             self.framing_errors += 1
             return None

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Protocol
 
 from brain.cli import CommandGroups
+from brain.cli._touch_labels import check_label, ensure_labels
 from brain.errors import UserError
 
 if TYPE_CHECKING:
@@ -182,7 +183,7 @@ def run_record(args: argparse.Namespace) -> int:
     if args.seconds is not None and args.seconds <= 0:
         raise UserError("--seconds must be positive")
     if args.grid is not None:
-        from brain.cli.touch_grid import run_record_grid
+        from brain.cli._touch_grid import run_record_grid
 
         return run_record_grid(args)
     layout = load_layout(args.layout)
@@ -195,7 +196,7 @@ def run_record(args: argparse.Namespace) -> int:
             raise UserError(f"{out.parent}: not a folder")
         target = out
         out = out.with_suffix(".recording.jsonl")
-        _check_label(out.parent / "labels.yaml", args.label)  # before, not after, recording
+        check_label(out.parent / "labels.yaml", args.label)  # before, not after, recording
     link = BodyLink(args.port)
     try:
         stream = open(out, "w", encoding="utf-8")  # noqa: SIM115 (closed below)
@@ -223,48 +224,6 @@ def run_record(args: argparse.Namespace) -> int:
         return 0
     print(f"recorded {writer.frames} touch frames to {out}", file=sys.stderr)
     return 0
-
-
-def _check_label(labels_path: Path, label: str | None) -> None:
-    """Refuse a label that neither the pet nor the folder's ``labels.yaml`` knows."""
-    from sensors.touch.events import ALL_GESTURES
-    from sensors.touch.recording import load_label_map
-
-    if label is None or label in ALL_GESTURES:
-        return
-    known: dict[str, str] = {}
-    if labels_path.exists():
-        try:
-            known = load_label_map(labels_path)
-        except ValueError as error:
-            raise UserError(str(error)) from None
-    if label not in known:
-        raise UserError(
-            f"{labels_path}: add {label!r} (map it to one of {', '.join(ALL_GESTURES)})"
-        )
-
-
-def ensure_labels(folder: Path, label: str | None) -> None:
-    """Write or extend ``folder/labels.yaml`` so that ``label`` maps onto a pet gesture."""
-    from sensors.touch.events import ALL_GESTURES
-    from sensors.touch.recording import load_label_map, write_label_map
-
-    labels_path = folder / "labels.yaml"
-    mapping: dict[str, str] = {}
-    if labels_path.exists():
-        try:
-            mapping = load_label_map(labels_path)
-        except ValueError as error:
-            raise UserError(str(error)) from None
-    if label is not None and label not in mapping:
-        if label not in ALL_GESTURES:
-            raise UserError(
-                f"{labels_path}: add {label!r} (map it to one of {', '.join(ALL_GESTURES)})"
-            )
-        mapping[label] = label
-        write_label_map(labels_path, mapping)
-    elif not labels_path.exists():
-        write_label_map(labels_path, mapping)
 
 
 def save_recording(

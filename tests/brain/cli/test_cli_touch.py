@@ -232,7 +232,7 @@ def test_record_refuses_an_unknown_label_before_it_records(
 
 def test_record_a_taxel_grid_to_a_labelled_recording_from_a_virtual_body(tmp_path: Path) -> None:
     from brain.body.joints import BACK_GRID, GRID_BACK_ROBOT
-    from brain.cli.touch_grid import record_grid, save_grid_recording
+    from brain.cli._touch_grid import record_grid, save_grid_recording
     from sensors.touch.grid_hands import GridStroke
     from sensors.touch.recording import instances, load_folder
 

@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from brain.body.link import BodyLink
-from brain.cli.touch import _check_label, ensure_labels
+from brain.cli._touch_labels import check_label, ensure_labels
 from brain.errors import UserError
 from firmware import wire
 from sensors.touch.grid_frames import GridFrameAssembler
@@ -127,7 +127,7 @@ def run_record_grid(args: argparse.Namespace) -> int:
         raise UserError("--grid records to a labelled recording: --out NAME.npz")
     if not out.parent.is_dir():
         raise UserError(f"{out.parent}: not a folder")
-    _check_label(out.parent / "labels.yaml", args.label)  # refused before, not after, recording
+    check_label(out.parent / "labels.yaml", args.label)  # refused before, not after, recording
     grid = grids[args.grid]
     link = BodyLink(args.port)
     try:
