@@ -357,6 +357,8 @@ class SimSession:
         report = self.report
         report.duration_ms = max(0, self.now_ms - self.tick_ms)
         report.link = self.link.stats.as_json()
+        if self.robot.grids:  # taxel grid frames: reassembled, and dropped by reason
+            report.link["touch_grid"] = self.brain.grid_touch.stats.as_json()
         report.expectations = self.check_expectations()
         report.latencies = self.tap.latency_summary()
         self.close()

@@ -67,6 +67,7 @@ def test_scenario_touches_on_the_back_grid_reach_the_selector_beside_the_pads() 
     ) in triggers
     assert ("hug_melt", "touch gesture=hug") in triggers
     stats = session.brain.grid_touch.stats.as_json()
+    assert report.link["touch_grid"] == stats  # the report (and `sim` summary) carry them
     assert stats["frames"] >= 80 and stats["chunks"] == 2 * stats["frames"]
     assert all(stats[kind] == 0 for kind in ("unknown_grid", "wrong_shape", "incomplete"))
 
