@@ -401,10 +401,23 @@ class RobotFile(_Strict):
                 f"the config declares {len(grids)}"
             )
         for i, grid in enumerate(grids):
-            if (scanned[i]["rows"], scanned[i]["cols"]) != grid.shape:
+            board = scanned[i]
+            where = f"touch.grids[{i}]: board {self.body.board}"
+            if (board["rows"], board["cols"]) != grid.shape:
                 raise ValueError(
-                    f"touch.grids[{i}]: board {self.body.board} scans {scanned[i]['rows']} x "
-                    f"{scanned[i]['cols']} taxels, the config says {grid.rows} x {grid.cols}"
+                    f"{where} scans {board['rows']} x {board['cols']} taxels, "
+                    f"the config says {grid.rows} x {grid.cols}"
+                )
+            # The features' timing and pressure scale come from these: they must be the body's.
+            if abs(float(board["rate_hz"]) - grid.rate_hz) > 1e-6:
+                raise ValueError(
+                    f"{where} sends {board['rate_hz']} frames/s, the config says {grid.rate_hz:g}"
+                )
+            top = int(board.get("max_value", 255))
+            if grid.full_scale > top:
+                raise ValueError(
+                    f"{where} sends cells of at most {top}; full_scale {grid.full_scale:g} "
+                    "could never be reached"
                 )
         pad_zones = {p.zone for p in self.pads}
         both = sorted(pad_zones & {g.zone for g in grids})

@@ -242,6 +242,14 @@ def test_a_grid_board_config_gives_the_runtime_its_taxel_grid(tmp_path: Path) ->
             "grid 0: taxel grid lacks pitch_mm",
         ),
         (
+            "{zone: back_middle, rows: 19, cols: 27, pitch_mm: 10, rate_hz: 20}",
+            "board pico_grid sends 10 frames/s, the config says 20",
+        ),
+        (
+            "{zone: back_middle, rows: 19, cols: 27, pitch_mm: 10, rate_hz: 10, full_scale: 1000}",
+            "sends cells of at most 255; full_scale 1000 could never be reached",
+        ),
+        (
             "{zone: head, rows: 19, cols: 27, pitch_mm: 10, rate_hz: 10}",
             "zone(s) head have pads and a taxel grid: give one",
         ),
