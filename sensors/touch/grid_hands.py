@@ -33,8 +33,11 @@ def _ramp(t_ms: float, duration_ms: float, ramp_ms: float) -> float:
     return float(min(1.0, (t_ms + 1.0) / ramp_ms, (duration_ms - t_ms) / ramp_ms))
 
 
-def _palm(positions: Array, along_mm: float, across_mm: float, radius_mm: float) -> Array:
-    """0..1 under a round palm centred at (along, across): flat in the middle, soft edge."""
+def palm(positions: Array, along_mm: float, across_mm: float, radius_mm: float) -> Array:
+    """0..1 under a round palm centred at (along, across): flat in the middle, soft edge.
+
+    ``positions`` are cells' (along, across) millimetres (``TouchSurface.positions_mm``).
+    """
     d2 = (positions[:, 0] - along_mm) ** 2 + (positions[:, 1] - across_mm) ** 2
     out: Array = np.exp(-((d2 / (radius_mm * radius_mm)) ** 2))
     return out
@@ -79,7 +82,7 @@ class GridStroke:
         if across is None:
             across = float(surface.positions_mm[:, 1].max()) / 2.0
         x = self.from_mm + (self.to_mm - self.from_mm) * t / max(1, self.duration_ms)
-        cells = _palm(surface.positions_mm, x, across, self.radius_mm)
+        cells = palm(surface.positions_mm, x, across, self.radius_mm)
         out[:] = (self.pressure * level * cells).reshape(self.grid.shape)
         return out
 
@@ -119,7 +122,7 @@ class GridPress:
             at = (float(centre[0]), float(centre[1]))
         else:
             at = self.at_mm
-        cells = _palm(positions, at[0], at[1], self.radius_mm)
+        cells = palm(positions, at[0], at[1], self.radius_mm)
         out[:] = (self.pressure * level * cells).reshape(self.grid.shape)
         return out
 

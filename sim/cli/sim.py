@@ -7,7 +7,6 @@ import signal
 import threading
 from pathlib import Path
 
-from brain.body.joints import DEFAULT_ROBOT, GRID_BACK_ROBOT
 from brain.cli import CommandGroups
 from brain.errors import UserError
 from sim.cli.demo import (
@@ -61,7 +60,8 @@ def register(groups: CommandGroups) -> None:
         choices=("pads", "grid"),
         default="pads",
         help="pads (default): the reference body's 14 pads; grid: a 19 x 27 pressure mat on "
-        "the back instead of its six pads (board pico_grid; headless only)",
+        "the back instead of its six pads (board pico_grid; the dashboard's pointer on the "
+        "back presses it)",
     )
     parser.add_argument("--record", type=Path, help="record the session to this MCAP file")
     parser.add_argument("--report", type=Path, help="write a JSON report of the run here")
@@ -169,13 +169,13 @@ def run_sim(args: argparse.Namespace) -> int:
         from sim.cli.household import run_split
 
         return run_split(args, scenario, library)
+    from brain.body.joints import DEFAULT_ROBOT, GRID_BACK_ROBOT
+
     skin = getattr(args, "skin", "pads")
-    if skin == "grid" and not args.headless:
-        raise UserError("--skin grid runs --headless for now: the dashboard draws pads only")
+    robot = GRID_BACK_ROBOT if skin == "grid" else DEFAULT_ROBOT
     if not args.headless:
         args.speed = args.speed or 1.0
-        return run_live(args, scenario, library, "sim")
-    robot = GRID_BACK_ROBOT if skin == "grid" else DEFAULT_ROBOT
+        return run_live(args, scenario, library, "sim", robot=robot)
     session = SimSession(scenario, robot=robot, library=library, body=args.body)
     recorder = None
     if args.record:

@@ -127,9 +127,3 @@ def test_list_names_every_shipped_scenario_and_names_work_as_scenarios() -> None
     run = petbrain("sim", "--headless", "--events-only", "--scenario", "rough_play")
     assert run.returncode == 0, run.stderr
     assert "ok   startle_when_hit" in run.stdout
-
-
-def test_the_grid_skin_runs_headless_only() -> None:
-    result = petbrain("sim", "--skin", "grid")
-    assert result.returncode == 1
-    assert "--skin grid runs --headless for now" in result.stderr
