@@ -49,6 +49,7 @@ from brain.fusion.features import (  # noqa: E402
     VALENCE_AROUSAL,
     VOICE_CLASSES,
 )
+from models import fusion_poe  # noqa: E402
 from models.fusion_data import build  # noqa: E402
 from models.fusion_eval import (  # noqa: E402
     draw_reliability,
@@ -59,6 +60,7 @@ from models.fusion_eval import (  # noqa: E402
     reliability,
     trust_markdown,
 )
+from models.fusion_select import select  # noqa: E402
 from sensors.audio.corpora import default_root  # noqa: E402
 
 # Assumed owner behaviour: which touch each emotion tends to bring (no corpus
@@ -131,6 +133,7 @@ class Pools:
         self.voice_pairs = {e: vblocks[vmask & (voice["label"] == e)] for e in range(len(EMOTIONS))}
         self.voice = {e: pairs.reshape(-1, 7) for e, pairs in self.voice_pairs.items()}
         self.voice_any = vblocks[vmask].reshape(-1, 7)
+        self.voice_pairs_any = vblocks[vmask]  # for a class one corpus lacks (EmoDB: surprise)
         self.touch = touch
 
     def face_of(self, e: int) -> np.ndarray:
@@ -147,7 +150,7 @@ class Pools:
 
     def voice_pair_of(self, e: int) -> np.ndarray:
         """A random clip of emotion ``e``: [utterance-normalised, session-normalised] blocks."""
-        pool = self.voice_pairs[e]
+        pool = self.voice_pairs[e] if len(self.voice_pairs[e]) else self.voice_pairs_any
         return pool[self.rng.integers(len(pool))]
 
     def touch_of(self, e: int) -> np.ndarray:
@@ -191,7 +194,13 @@ def blur_voice_valence(block: np.ndarray, rng: np.random.Generator) -> np.ndarra
     return out
 
 
-def make_rows(pools: Pools, labels: np.ndarray, keep: dict[str, float], fade: float) -> np.ndarray:
+def make_rows(
+    pools: Pools,
+    labels: np.ndarray,
+    keep: dict[str, float],
+    fade: float,
+    sharpen: float = SHARPEN,
+) -> np.ndarray:
     """Model input rows for ``labels``, modalities kept with the given chances."""
     rng = pools.rng
     rows = np.zeros((len(labels), INPUT_SIZE), np.float32)
@@ -203,7 +212,7 @@ def make_rows(pools: Pools, labels: np.ndarray, keep: dict[str, float], fade: fl
             if not present[m]:
                 continue
             block = {"face": pools.face_of, "voice": pools.voice_of, "touch": pools.touch_of}[m](e)
-            if m == "voice" and rng.random() < SHARPEN:
+            if m == "voice" and rng.random() < sharpen:
                 block = sharpen_voice(block, rng.uniform(0.25, 1.0))
             if m == "voice" and BLUR_VALENCE > 0 and rng.random() < BLUR_VALENCE:
                 block = blur_voice_valence(block, rng)
@@ -345,6 +354,12 @@ def main() -> int:
     )
     parser.add_argument("--out", type=Path, default=ROOT / "models" / "fusion.onnx")
     parser.add_argument("--pairs", type=int, default=60000)
+    parser.add_argument(
+        "--arch",
+        choices=("poe", "mlp"),
+        default="poe",
+        help="poe: product of experts on log-probabilities (shipped); mlp: the earlier MLP",
+    )
     parser.add_argument("--report", type=Path, help="also write the evaluation (markdown) here")
     parser.add_argument("--plot", type=Path, help="draw the reliability diagram to this PNG")
     parser.add_argument(
@@ -370,10 +385,19 @@ def main() -> int:
     rng = np.random.default_rng(7)
     train_pools = Pools(tables, held_out=False, rng=rng)
     labels = rng.integers(len(EMOTIONS), size=args.pairs)
-    x = make_rows(train_pools, labels, KEEP, FADE)
-    params = train_mlp(x, labels, rng)
-    results = evaluate(params, forward, Pools(tables, True, np.random.default_rng(99)), tables)
-    results["reliability"] = reliability(params, forward, Pools(tables, False, rng))
+    fwd: Any = forward
+    selection: list[str] = []
+    if args.arch == "poe":
+        chosen, selection = select(tables, POE_VARIANTS, _fit_poe_variant, _score_inner)
+        x = make_rows(train_pools, labels, KEEP, FADE, POE_VARIANTS[chosen]["sharpen"])
+        params: Any = fusion_poe.fit(x, labels, POE_VARIANTS[chosen]["bias"])
+        print(fusion_poe.describe(params), file=sys.stderr)
+        fwd = fusion_poe.forward
+    else:
+        x = make_rows(train_pools, labels, KEEP, FADE)
+        params = train_mlp(x, labels, rng)
+    results = evaluate(params, fwd, Pools(tables, True, np.random.default_rng(99)), tables)
+    results["reliability"] = reliability(params, fwd, Pools(tables, False, rng))
     face_hash = hashlib.sha256(args.face_model.read_bytes()).hexdigest()[:12]
     face_mean = train_pools_mean(train_pools)
     meta = {
@@ -389,10 +413,16 @@ def main() -> int:
         "face_population_mean": json.dumps([round(float(v), 5) for v in face_mean]),
         "face_model": f"{args.face_model.name} sha256:{face_hash}",
     }
-    export(params, args.out, meta)
+    if args.arch == "poe":
+        fusion_poe.export(params, args.out, meta)
+    else:
+        export(params, args.out, meta)
     evaluate_runtime(results, args.out)
     evaluate_trust(results, args.out, Pools(tables, True, np.random.default_rng(98)))
     report = markdown(results) + "\n\n" + trust_markdown(results)
+    if selection:
+        chosen_text = "\n".join(selection)
+        report = f"Variant chosen on training pairs (inner split):\n\n{chosen_text}\n\n{report}"
     if args.plot is not None:
         draw_reliability(
             {
@@ -406,6 +436,27 @@ def main() -> int:
         args.report.write_text(report + "\n", encoding="utf-8")
     print(f"wrote {args.out} ({args.out.stat().st_size} bytes)", file=sys.stderr)
     return 0
+
+
+POE_VARIANTS: dict[str, dict[str, Any]] = {
+    "plain": {"sharpen": 0.0, "bias": False},
+    "sharpened voices": {"sharpen": SHARPEN, "bias": False},
+    "per-modality class offsets": {"sharpen": 0.0, "bias": True},
+    "sharpened + offsets": {"sharpen": SHARPEN, "bias": True},
+}
+
+
+def _fit_poe_variant(tables: dict, variant: dict[str, Any], seed: int) -> Any:
+    rng = np.random.default_rng(seed)
+    pools = Pools(tables, held_out=False, rng=rng)
+    labels = rng.integers(len(EMOTIONS), size=30000)
+    x = make_rows(pools, labels, KEEP, FADE, variant["sharpen"])
+    return fusion_poe.fit(x, labels, variant["bias"])
+
+
+def _score_inner(params: Any, tables: dict, seed: int) -> dict[str, dict[str, float]]:
+    pools = Pools(tables, True, np.random.default_rng(seed))
+    return evaluate(params, fusion_poe.forward, pools, tables)["degradation"]
 
 
 def evaluate_existing(path: Path, tables: dict) -> str:
