@@ -59,6 +59,10 @@ EXPERTS = ("face", "voice")
 TOUCH_SIZE = BLOCKS["touch"].stop - BLOCKS["touch"].start
 REGULARISATION = 1e-3  # L2 on the touch map and the biases
 EPS_W = 1e-6
+# Smallest floor: one expert's "never" costs a class at most log(0.05 / 6) = -4.8 nats per
+# unit of weight. With a free floor the fit chose 0.001 (face) and a smile over a sobbing
+# voice became "calm", the one class neither cue ruled out (tests/brain/fusion).
+MIN_FLOOR = 0.05
 
 
 @dataclass
@@ -76,12 +80,13 @@ class PoeParams:
     touch_b: np.ndarray  # [K]
     bias: np.ndarray  # [K]
     modality_bias: dict[str, np.ndarray]  # [K] each, zero when not used
+    beta: dict[str, np.ndarray]  # [K] each: how far each class's evidence is believed
     va_w: np.ndarray = field(default_factory=lambda: np.zeros((K + 2, 2), np.float32))
     va_b: np.ndarray = field(default_factory=lambda: np.zeros(2, np.float32))
 
     def count(self) -> int:
         """Number of free parameters (modality biases counted only when non-zero)."""
-        n = 4 * len(EXPERTS) + 3 + self.touch_w.size + self.touch_b.size + self.bias.size
+        n = 4 * len(EXPERTS) + 3 + K * len(EXPERTS) + self.touch_w.size + self.touch_b.size + self.bias.size
         n += sum(b.size for b in self.modality_bias.values() if np.any(b))
         return n + self.va_w.size + self.va_b.size
 
@@ -125,7 +130,7 @@ def _logits(p: PoeParams, s: dict[str, np.ndarray], keep: bool = False) -> tuple
             ell = ell + p.surprised_voice * SURPRISED[None]
             ell = ell + p.lam_arousal * av[:, :1] * CIRCUMPLEX[None, :, 1]
             ell = ell + p.lam_valence * av[:, 1:2] * CIRCUMPLEX[None, :, 0]
-        z = z + alpha[:, None] * ell + mask[:, None] * p.modality_bias[m][None]
+        z = z + alpha[:, None] * (p.beta[m][None] * ell) + mask[:, None] * p.modality_bias[m][None]
         if keep:
             cache[m] = {"mask": mask, "logw": logw, "wp": wp, "conf": conf, "h": h}
             cache[m] |= {"alpha": alpha, "q": q, "qq": qq, "ell": ell}
@@ -151,7 +156,7 @@ def forward(p: PoeParams, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _pack(p: PoeParams, use_bias: bool) -> np.ndarray:
     parts = [[p.a[m], p.k[m], p.gamma[m], p.eta[m]] for m in EXPERTS]
     vec = [*parts[0], *parts[1], p.surprised_voice, p.lam_arousal, p.lam_valence]
-    out = [np.array(vec), p.touch_w.ravel(), p.touch_b, p.bias]
+    out = [np.array(vec), p.touch_w.ravel(), p.touch_b, p.bias, p.beta["face"], p.beta["voice"]]
     if use_bias:
         out += [p.modality_bias[m] for m in (*EXPERTS, "touch")]
     return np.concatenate(out).astype(np.float64)
@@ -170,6 +175,7 @@ def _unpack(theta: np.ndarray, use_bias: bool) -> PoeParams:
     sv, la, lv = take(3)
     tw = take(TOUCH_SIZE * K).reshape(TOUCH_SIZE, K)
     tb, b = take(K), take(K)
+    beta = {m: take(K) for m in EXPERTS}
     mb = {m: (take(K) if use_bias else np.zeros(K)) for m in (*EXPERTS, "touch")}
     return PoeParams(
         a={"face": f[0], "voice": v[0]},
@@ -183,6 +189,7 @@ def _unpack(theta: np.ndarray, use_bias: bool) -> PoeParams:
         touch_b=tb,
         bias=b,
         modality_bias=mb,
+        beta=beta,
     )
 
 
@@ -198,19 +205,22 @@ def _loss_grad(
     g[np.arange(n), y] -= 1.0
     g /= n
     grads: dict[str, object] = {}
+    d_beta = {}
     for m in EXPERTS:
         c = cache[m]
-        g_alpha = (g * c["ell"]).sum(1)
+        d_beta[m] = (c["alpha"][:, None] * g * c["ell"]).sum(0)
+        gb = g * p.beta[m][None]
+        g_alpha = (gb * c["ell"]).sum(1)
         sig = 1.0 / (1.0 + np.exp(-c["h"]))
         d_h = g_alpha * sig * c["wp"]
         grads[m] = [
             d_h.sum(),
             (d_h * c["conf"]).sum(),
             (g_alpha * c["alpha"] * np.where(c["mask"], c["logw"], 0.0)).sum(),
-            (c["alpha"][:, None] * g * (1.0 / K - c["q"]) / c["qq"]).sum(),
+            (c["alpha"][:, None] * gb * (1.0 / K - c["q"]) / c["qq"]).sum(),
         ]
     cv = cache["voice"]
-    gv = cv["alpha"][:, None] * g
+    gv = cv["alpha"][:, None] * g * p.beta["voice"][None]
     av = s["av_voice"]
     extra = [
         float(gv[:, EMOTIONS.index("surprised")].sum()),
@@ -223,6 +233,7 @@ def _loss_grad(
     loss += 0.5 * REGULARISATION * float((p.touch_w**2).sum() + (p.touch_b**2).sum())
     loss += 0.5 * REGULARISATION * float((p.bias**2).sum())
     parts = [np.array([*grads["face"], *grads["voice"], *extra]), d_tw.ravel(), d_tb, d_b]  # type: ignore[misc]
+    parts += [d_beta["face"], d_beta["voice"]]
     if use_bias:
         for m in (*EXPERTS, "touch"):
             mask = cache[m]["mask"] if m in cache else s["w_touch"] > 0
@@ -237,7 +248,7 @@ def initial(use_bias: bool = False) -> PoeParams:
         a={"face": 0.5413, "voice": 0.5413},  # softplus(0.5413) = 1
         k={"face": 0.0, "voice": 0.0},
         gamma={"face": 0.5, "voice": 0.5},
-        eta={"face": 0.05, "voice": 0.05},
+        eta={"face": 0.1, "voice": 0.1},
         surprised_voice=0.0,
         lam_arousal=0.0,
         lam_valence=0.0,
@@ -245,6 +256,7 @@ def initial(use_bias: bool = False) -> PoeParams:
         touch_b=np.zeros(K),
         bias=np.zeros(K),
         modality_bias={m: np.zeros(K) for m in (*EXPERTS, "touch")},
+        beta={m: np.ones(K) for m in EXPERTS},
     )
 
 
@@ -256,8 +268,12 @@ def fit(x: np.ndarray, y: np.ndarray, use_bias: bool = False, max_iter: int = 50
     theta0 = _pack(initial(use_bias), use_bias)
     bounds: list[tuple[float | None, float | None]] = [(None, None)] * len(theta0)
     for base in (0, 4):
+        bounds[base + 1] = (0.0, None)  # k: a surer expert never counts less (monotone)
         bounds[base + 2] = (0.0, 4.0)  # gamma: weight exponent
-        bounds[base + 3] = (1e-3, 0.5)  # eta: floor
+        bounds[base + 3] = (MIN_FLOOR, 0.5)  # eta: floor, so no expert can veto a class
+    start = 11 + TOUCH_SIZE * K + 2 * K
+    for i in range(start, start + K * len(EXPERTS)):
+        bounds[i] = (0.0, 5.0)  # beta: belief per class, never negative (no inversion)
     result = minimize(
         _loss_grad,
         theta0,
@@ -362,6 +378,7 @@ def export(p: PoeParams, path: Path, meta: dict[str, str]) -> None:
                                          "voice_avl")], "voice_ell_av")  # fmt: skip
             ell = node("Add", [ell, const("voice_surprised", p.surprised_voice * SURPRISED[None])],
                        "voice_ell_s")  # fmt: skip
+        ell = node("Mul", [ell, const(f"{m}_beta", p.beta[m][None])], f"{m}_ell_beta")
         term = node("Mul", [alpha, ell], f"{m}_term")
         z = node("Add", [z, term], f"z_{m}")
         if np.any(p.modality_bias[m]):
