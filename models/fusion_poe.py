@@ -86,7 +86,7 @@ class PoeParams:
 
     def count(self) -> int:
         """Number of free parameters (modality biases counted only when non-zero)."""
-        n = 4 * len(EXPERTS) + 3 + K * len(EXPERTS) + self.touch_w.size + self.touch_b.size + self.bias.size
+        n = (4 + K) * len(EXPERTS) + 3 + self.touch_w.size + self.touch_b.size + self.bias.size
         n += sum(b.size for b in self.modality_bias.values() if np.any(b))
         return n + self.va_w.size + self.va_b.size
 

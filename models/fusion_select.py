@@ -52,7 +52,8 @@ def select(
     validation part. Returns the chosen name and a markdown table of every variant.
     """
     lines = [
-        "| variant | inner fold (voices held out) | clean - best single | worst row - best single |",
+        "| variant | inner fold (voices held out) | clean - best single "
+        "| worst row - best single |",
         "|---|---|---|---|",
     ]
     summary: dict[str, float] = {}
