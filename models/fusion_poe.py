@@ -21,7 +21,7 @@ and one constant for "surprised", a class it does not have. Touch has no class
 probabilities: a small linear map from its block (gesture one-hot, intensity,
 direction, speed, duration) to logits. Optionally each modality adds a
 per-class offset when present (``modality_bias``: a prior shift, still not a
-remapping). About 100 parameters, fitted by L-BFGS on cross-entropy over the
+remapping). About 140 parameters, fitted by L-BFGS on cross-entropy over the
 training pairs; valence/arousal are a linear map (least squares on atanh of the
 circumplex targets) of the fused probabilities and the voice's own heads.
 """
