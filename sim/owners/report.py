@@ -89,7 +89,13 @@ def summarise(result: LoopResult) -> dict[str, Any]:
             "days_8_14": round(sum(d["unwelcome"] for d in late) / max(1, attempts_late), 3),
         }
     for week, (lo, hi) in (("week_1", (0, 7)), ("week_2", (7, 14))):
-        arrivals = [a for a in result.arrivals if lo <= a.day < hi]
+        wake_ups = [a for a in result.arrivals if lo <= a.day < hi and a.wake]
+        if wake_ups:
+            out[f"wake_ups_{week}"] = {
+                "wake_ups": len(wake_ups),
+                "waiting": round(_mean([float(a.waiting) for a in wake_ups]), 3),
+            }
+        arrivals = [a for a in result.arrivals if lo <= a.day < hi and not a.wake]
         if not arrivals:
             continue
         out[f"arrivals_{week}"] = {
@@ -108,7 +114,7 @@ def goals_met(summary: dict[str, Any]) -> dict[str, bool | None]:
     """Each goal: met, missed, or None when the run is too short to say."""
     unwelcome = summary.get("unwelcome_per_day", {}).get("ratio")
     warm = summary.get("warm_per_day", {}).get("ratio")
-    arrivals = summary.get("arrivals_week_2", {}).get("waiting_or_greeting")
+    arrivals = summary.get("arrivals_week_2", {}).get("waiting")
     return {
         "unwelcome": None if unwelcome is None else unwelcome <= UNWELCOME_GOAL,
         "warm": None if warm is None else warm >= WARM_GOAL,
