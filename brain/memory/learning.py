@@ -146,8 +146,9 @@ class Learner:
     # -- context --------------------------------------------------------------
 
     def owner_mood(self, now_ms: int) -> str:
-        """``sad`` when the latest confident estimate (fused over time, at most
-        ``MOOD_FRESH_MS`` old) shows sadness or stress, else ``ok``.
+        """``sad`` when the latest confident estimate shows sadness or stress, else ``ok``.
+
+        The estimate is fusion's (smoothed over time) and at most ``MOOD_FRESH_MS`` old.
 
         An answer belongs to the owner's mood when it was given: comfort offered at
         the first sign of sadness and pushed away counts against comfort when sad,

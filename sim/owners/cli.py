@@ -78,11 +78,27 @@ def _print(summary: dict[str, Any]) -> None:
             f"  unwelcome share of attempts: days 1-2 {share['days_1_2']:.0%}, "
             f"days 8-14 {share['days_8_14']:.0%}"
         )
+    split = summary.get("unwelcome_by_context")
+    if split:
+        print(
+            "  unwelcome per day by context, days 1-2 -> 8-14: "
+            + ", ".join(
+                f"{kind} {item['unwelcome_days_1_2']} -> {item['unwelcome_days_8_14']}"
+                for kind, item in split.items()
+            )
+        )
+    for week in ("wake_ups_week_1", "wake_ups_week_2"):
+        if week in summary:
+            item = summary[week]
+            print(
+                f"  {week.replace('_', ' ')} (not scored): {item['wake_ups']}, "
+                f"waiting {item['waiting']:.0%}"
+            )
     for week in ("arrivals_week_1", "arrivals_week_2"):
         if week in summary:
             item = summary[week]
             print(
-                f"  {week.replace('_', ' ')}: {item['arrivals']} arrivals, waiting "
+                f"  {week.replace('_', ' ')}: {item['arrivals']} homecomings, waiting "
                 f"{item['waiting']:.0%}, waiting or greeting within a minute "
                 f"{item['waiting_or_greeting']:.0%}"
             )

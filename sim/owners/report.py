@@ -88,6 +88,8 @@ def summarise(result: LoopResult) -> dict[str, Any]:
             "days_1_2": round(sum(d["unwelcome"] for d in start) / max(1, attempts_start), 3),
             "days_8_14": round(sum(d["unwelcome"] for d in late) / max(1, attempts_late), 3),
         }
+    if len(late) >= 1:
+        out["unwelcome_by_context"] = by_context(result)
     for week, (lo, hi) in (("week_1", (0, 7)), ("week_2", (7, 14))):
         wake_ups = [a for a in result.arrivals if lo <= a.day < hi and a.wake]
         if wake_ups:
@@ -108,6 +110,40 @@ def summarise(result: LoopResult) -> dict[str, Any]:
     out["goals_met"] = goals_met(out)
     out["steps"] = result.steps
     return out
+
+
+LOVED_COLD = 0.1  # a context the owner loves: at most this chance of a cold answer
+DISLIKED_COLD = 0.5  # ... dislikes: at least this chance
+
+
+def by_context(result: LoopResult) -> dict[str, dict[str, float | None]]:
+    """Unwelcome per day, days 1-2 and 8-14, split by how the owner likes the context.
+
+    ``loved``: the persona answers cold at most ``LOVED_COLD`` of the time there;
+    ``disliked``: at least ``DISLIKED_COLD``; ``mixed``: in between. What the pet
+    can learn away is the disliked part; the loved part is the persona's own
+    occasional "not now" in contexts it likes, and grows with every welcome
+    request (attempts, expected cold answers per day, and the ratio of the latter).
+    """
+    out: dict[str, dict[str, float | None]] = {}
+    for kind in ("loved", "mixed", "disliked"):
+        figures: dict[str, float | None] = {}
+        for label, lo, hi in (("days_1_2", 0, 2), ("days_8_14", 7, 14)):
+            chosen = [
+                a for a in result.attempts if lo <= a.day < hi and _context_kind(a.p_cold) == kind
+            ]
+            figures[f"attempts_{label}"] = round(len(chosen) / (hi - lo), 3)
+            figures[f"unwelcome_{label}"] = round(sum(a.p_cold for a in chosen) / (hi - lo), 3)
+        start, late = figures["unwelcome_days_1_2"], figures["unwelcome_days_8_14"]
+        figures["ratio"] = round(late / start, 3) if start and late is not None else None
+        out[kind] = figures
+    return out
+
+
+def _context_kind(p_cold: float) -> str:
+    if p_cold <= LOVED_COLD:
+        return "loved"
+    return "disliked" if p_cold >= DISLIKED_COLD else "mixed"
 
 
 def goals_met(summary: dict[str, Any]) -> dict[str, bool | None]:
