@@ -98,14 +98,16 @@ def answer_of(event: PetEvent) -> str | None:
 
 
 def evidence_text(found: Estimate) -> str:
-    """``my requests 9 cold of 11; this one 2 warm of 4, 1 cold`` (what a judgement rests on)."""
-    parts = []
-    if found.context.answers >= 0.5:
-        parts.append(f"my requests {counts_text(found.context)}")
-    if found.own.answers >= 0.5 and found.own.answers < found.context.answers:
+    """What a judgement rests on, broad to particular.
+
+    ``weekday mornings 1 warm of 12, 11 cold; this hour 0 warm of 3, 3 cold; this one
+    0 warm of 1`` (a level is left out when it adds nothing to the one before).
+    """
+    parts = [f"{found.part_name} {counts_text(found.part)}"]
+    if 0.5 <= found.hour.answers < found.part.answers - 0.5:
+        parts.append(f"this hour {counts_text(found.hour)}")
+    if 0.5 <= found.own.answers < found.hour.answers - 0.5:
         parts.append(f"this one {counts_text(found.own)}")
-    if found.nearby.answers >= 0.5 and found.context.answers < 3:
-        parts.append(f"nearby times {counts_text(found.nearby)}")
     return "; ".join(parts)
 
 

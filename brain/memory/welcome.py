@@ -2,11 +2,10 @@
 
 Answers are stored per behaviour, time-of-week bucket (weekday or weekend, and
 the hour: ``weekday 07h``) and the owner's mood class (``sad`` when the owner
-is sad or stressed, else ``ok``). A judgement has two levels
-(:class:`Estimate`): the *context* (that hour and mood, every proactive
-behaviour's answers, with answers lent by the neighbouring hours, the other day
-type and the other mood class while it has few of its own) and, refining it, the behaviour's
-own answers there. Each answer adds to a posterior: warm +1 to ``a``, cold
+is sad or stressed, else ``ok``). A judgement goes from the broad to the
+particular (:class:`Estimate`): the part of the week (``weekday mornings``,
+every proactive behaviour's answers), then the hour, then the behaviour's own
+answers at that hour. Each answer adds to a posterior: warm +1 to ``a``, cold
 or ignored +1 to ``b`` (a request nobody answers is not welcome either: the
 pet asks less).
 
@@ -35,7 +34,11 @@ ANSWERS = ("warm", "cold", "ignored")
 
 def part_of_day(moment: datetime) -> str:
     """``night`` 22-06, ``morning`` 06-11, ``day`` 11-17, ``evening`` 17-22."""
-    hour = moment.hour
+    return part_of_hour(moment.hour)
+
+
+def part_of_hour(hour: int) -> str:
+    """The part of the day an hour (0..23) falls in (see :func:`part_of_day`)."""
     for name, start, end in PARTS_OF_DAY:
         if (start <= hour < end) if start < end else (hour >= start or hour < end):
             return name
@@ -58,9 +61,9 @@ def bucket_parts(bucket: str) -> tuple[str, int]:
     return kind, int(hour.rstrip("h"))
 
 
-HOUR_WEIGHTS = (1.0, 0.25)  # the same hour, an hour away
-OTHER_DAY_TYPE_WEIGHT = 0.25  # weekday answers for a weekend hour, and the other way
-OTHER_MOOD_WEIGHT = 0.25
+OTHER_DAY_TYPE_WEIGHT = 0.5  # weekday answers for a weekend part of the day, and the other way
+PART_STRENGTH = 6.0  # the part of the week's verdict weighs at most this many answers at an hour
+HOUR_STRENGTH = 10.0  # the hour's verdict weighs at most this many answers for one behaviour
 
 
 @dataclass
@@ -106,126 +109,115 @@ class Counts:
         return min(rng.betavariate(self.alpha, self.beta) for _ in range(DRAWS))
 
 
-NEARBY_CAP = 6.0  # neighbouring contexts lend answers until the context has this many
-CONTEXT_STRENGTH = 10.0  # the context's verdict weighs at most this many answers
+def _no(counts: Counts) -> float:
+    return counts.cold + IGNORED_WEIGHT * counts.ignored
 
 
-def pooled(
-    table: dict[tuple[str, str, str], Counts], behaviour: str | None, bucket: str, mood: str
-) -> Counts:
-    """Answers in the contexts next to this one (``behaviour`` None: every behaviour's).
-
-    The hours next to it, the other day type and the other mood class count a
-    quarter each (multiplied); the exact context itself is left out.
-    """
-    kind, hour = bucket_parts(bucket)
-    total = Counts()
-    for (name, other, other_mood), counts in table.items():
-        if behaviour is not None and name != behaviour:
-            continue
-        other_kind, other_hour = bucket_parts(other)
-        distance = min(abs(other_hour - hour), 24 - abs(other_hour - hour))
-        if distance >= len(HOUR_WEIGHTS):
-            continue
-        weight = HOUR_WEIGHTS[distance]
-        weight *= 1.0 if other_kind == kind else OTHER_DAY_TYPE_WEIGHT
-        weight *= 1.0 if other_mood == mood else OTHER_MOOD_WEIGHT
-        if weight >= 1.0:
-            continue  # the exact context: counted apart
-        total.warm += weight * counts.warm
-        total.cold += weight * counts.cold
-        total.ignored += weight * counts.ignored
-    return total
-
-
-def _sum(counts: list[Counts]) -> Counts:
-    total = Counts()
-    for one in counts:
-        total.warm += one.warm
-        total.cold += one.cold
-        total.ignored += one.ignored
-    return total
+def _level(
+    alpha: float, beta: float, strength: float, warm: float, no: float
+) -> tuple[float, float]:
+    """A level's Beta: the level above's mean weighing at most ``strength`` answers, then these."""
+    weight = min(strength, alpha + beta)
+    mean = alpha / (alpha + beta)
+    return weight * mean + warm, weight * (1.0 - mean) + no
 
 
 @dataclass
 class Estimate:
-    """How welcome one behaviour is in one context: the context's answers, then its own.
+    """How welcome one behaviour is in one context, from the broad to the particular.
 
-    Two levels, as a hierarchical model would have them. The *context* (this
-    hour of the week and the owner's mood, every proactive behaviour's
-    answers: an owner who pushes one request away at breakfast tends to push
-    the others away too) starts from the designer's prior Beta(4, 1) and adds
-    the other behaviours' answers there, and answers lent by the neighbouring
-    contexts (the hours next to it, the other day type, the other mood): they
-    fill the context up to ``NEARBY_CAP`` answers while it is new and fade as
-    its own answers come, so a sharp edge (a nap after a loved lunch hour) is
-    learned sharp. Its mean, weighing at most ``CONTEXT_STRENGTH``
-    answers, is the prior of the *behaviour*, whose own answers in this
-    context then refine it. Untrained this is exactly Beta(4, 1).
+    Three levels, as a hierarchical model has them, each the prior of the next:
+
+    1. the *part of the week* in the owner's mood (``weekday mornings``, ``weekend
+       evenings when you're sad``): every proactive behaviour's answers there (the
+       other day type's at ``OTHER_DAY_TYPE_WEIGHT``), on the designer's prior
+       Beta(4, 1) - an owner who pushes one request away at breakfast tends to push
+       the others away too, and at seven as at eight;
+    2. the *hour* (``weekdays around 07:00``), every behaviour's answers there; the
+       level above weighs at most ``PART_STRENGTH`` answers, so a sharp edge (a nap
+       after a loved lunch hour) is learned sharp once the hour has answers;
+    3. the *behaviour* at that hour, its own answers; the hour weighs at most
+       ``HOUR_STRENGTH`` answers, so a behaviour welcome where the others are not
+       (or the other way) shows through.
+
+    Each level counts only the answers the level below does not (nothing twice).
+    Untrained this is exactly Beta(4, 1); as answers come, the posterior narrows and
+    exploration dies down.
     """
 
-    own: Counts  # this behaviour, this context
-    context: Counts  # every proactive behaviour, this context (own included)
-    nearby: Counts  # lent by the neighbouring contexts (context + nearby <= NEARBY_CAP)
+    part: Counts  # every behaviour, this part of the week and mood (the other day type weighted)
+    hour: Counts  # every behaviour, this hour, day type and mood
+    own: Counts  # this behaviour, this hour, day type and mood
+    part_name: str = ""  # ``weekday mornings`` (for the words)
 
-    @property
-    def context_alpha(self) -> float:
-        """The context level's Beta ``a``: prior, the other behaviours, the neighbours."""
-        return PRIOR_WARM + self.context.warm - self.own.warm + self.nearby.warm
-
-    @property
-    def context_beta(self) -> float:
-        """The context level's Beta ``b``."""
-        others_no = (self.context.cold - self.own.cold) + IGNORED_WEIGHT * (
-            self.context.ignored - self.own.ignored
-        )
-        return PRIOR_COLD + others_no + self.nearby.cold + IGNORED_WEIGHT * self.nearby.ignored
-
-    @property
-    def context_mean(self) -> float:
-        """How welcome the pet's requests are in this context, 0..1."""
-        return self.context_alpha / (self.context_alpha + self.context_beta)
+    def _posterior(self) -> tuple[float, float]:
+        part_only = _minus(self.part, self.hour)
+        hour_only = _minus(self.hour, self.own)
+        alpha, beta = PRIOR_WARM + part_only.warm, PRIOR_COLD + _no(part_only)
+        alpha, beta = _level(alpha, beta, PART_STRENGTH, hour_only.warm, _no(hour_only))
+        return _level(alpha, beta, HOUR_STRENGTH, self.own.warm, _no(self.own))
 
     @property
     def alpha(self) -> float:
         """Posterior Beta ``a`` of the behaviour."""
-        strength = min(CONTEXT_STRENGTH, self.context_alpha + self.context_beta)
-        return strength * self.context_mean + self.own.warm
+        return self._posterior()[0]
 
     @property
     def beta(self) -> float:
         """Posterior Beta ``b`` of the behaviour."""
-        strength = min(CONTEXT_STRENGTH, self.context_alpha + self.context_beta)
-        no = self.own.cold + IGNORED_WEIGHT * self.own.ignored
-        return strength * (1.0 - self.context_mean) + no
+        return self._posterior()[1]
 
     @property
     def mean(self) -> float:
         """Posterior mean welcome of the behaviour, 0..1."""
-        return self.alpha / (self.alpha + self.beta)
+        alpha, beta = self._posterior()
+        return alpha / (alpha + beta)
 
     @property
     def answers(self) -> float:
-        """Answers behind the estimate (the context's, its own included, and the lent ones)."""
-        return self.context.answers + self.nearby.answers
+        """Answers behind the estimate (the part of the week's, weighted)."""
+        return self.part.answers
 
     def draw(self, rng: random.Random) -> float:
         """The lowest of ``DRAWS`` Thompson draws from the behaviour's posterior (see Counts)."""
-        return min(rng.betavariate(self.alpha, self.beta) for _ in range(DRAWS))
+        alpha, beta = self._posterior()
+        return min(rng.betavariate(alpha, beta) for _ in range(DRAWS))
+
+
+def _minus(total: Counts, part: Counts) -> Counts:
+    return Counts(
+        max(0.0, total.warm - part.warm),
+        max(0.0, total.cold - part.cold),
+        max(0.0, total.ignored - part.ignored),
+    )
 
 
 def estimate(
     table: dict[tuple[str, str, str], Counts], behaviour: str, bucket: str, mood: str
 ) -> Estimate:
-    """The two-level welcome estimate of ``behaviour`` in a context (see :class:`Estimate`)."""
-    own = table.get((behaviour, bucket, mood), Counts())
-    context = _sum([c for (_, b, m), c in table.items() if b == bucket and m == mood])
-    nearby = pooled(table, None, bucket, mood)
-    lend = max(0.0, NEARBY_CAP - context.answers)  # neighbours fill in while it is thin
-    if nearby.answers > lend:
-        scale = lend / nearby.answers
-        nearby = Counts(nearby.warm * scale, nearby.cold * scale, nearby.ignored * scale)
-    return Estimate(Counts(own.warm, own.cold, own.ignored), context, nearby)
+    """The welcome estimate of ``behaviour`` in a context (see :class:`Estimate`)."""
+    kind, hour = bucket_parts(bucket)
+    part = part_of_hour(hour)
+    own, at_hour, in_part = Counts(), Counts(), Counts()
+    for (name, other, other_mood), counts in table.items():
+        if other_mood != mood:
+            continue
+        other_kind, other_hour = bucket_parts(other)
+        if part_of_hour(other_hour) != part:
+            continue
+        weight = 1.0 if other_kind == kind else OTHER_DAY_TYPE_WEIGHT
+        _add(in_part, counts, weight)
+        if other == bucket:
+            _add(at_hour, counts, 1.0)
+            if name == behaviour:
+                _add(own, counts, 1.0)
+    return Estimate(in_part, at_hour, own, part_text(bucket, mood))
+
+
+def _add(total: Counts, counts: Counts, weight: float) -> None:
+    total.warm += weight * counts.warm
+    total.cold += weight * counts.cold
+    total.ignored += weight * counts.ignored
 
 
 def mood_class(sad: bool | None) -> str:

@@ -86,9 +86,9 @@ def test_unwelcome_attention_is_held_back_and_says_what_was_learned() -> None:
         allow, words = selector.context.learned.judge("seek_attention", 7 * 3_600_000 + trial)
         holds.append(not allow)
         if not allow:
-            # every request at that hour, then seek_attention's own answers
+            # every request on weekday mornings, then seek_attention's own answers
             assert "weekdays around 07:00" in words
-            assert "my requests 2 warm of 24, 22 cold; this one 1 warm of 12, 11 cold" in words
+            assert "weekday mornings 2 warm of 24, 22 cold; this one 1 warm of 12, 11 cold" in words
     assert sum(holds) >= 34  # Beta(4.5, 19.5): a draw above 0.5 is rare
 
 
@@ -101,7 +101,7 @@ def test_cold_answers_to_one_request_hold_back_the_others_in_that_context() -> N
     verdicts = [learner.judge("invite_play", 7 * 3_600_000 + trial) for trial in range(400)]
     held = sum(not allow for allow, _ in verdicts) / len(verdicts)
     assert held > 0.9  # Beta(2.9, 7.1) from the context alone (untrained: 12 %)
-    assert any("my requests 1 warm of 12, 11 cold" in words for _, words in verdicts)
+    assert any("weekday mornings 1 warm of 12, 11 cold" in words for _, words in verdicts)
     # ... while the same answers in the evening say nothing about the morning
     evening = OwnerMemory(None)
     answers(evening, MONDAY.replace(hour=19), "seek_attention", warm=1, cold=11)
@@ -125,8 +125,9 @@ def test_loved_attention_is_kept_and_the_why_names_it() -> None:
         if decision is not None and decision.behaviour.name == "seek_attention":
             started.append(decision)
     assert started
-    assert "welcome on weekdays around 19:00: my requests 14 warm of 16, 2 cold" in (
-        started[0].why()["learned"]
+    assert (
+        "welcome on weekdays around 19:00: weekday evenings 14 warm of 16, 2 cold"
+        in (started[0].why()["learned"])
     )
 
 
