@@ -280,9 +280,14 @@ class Learner:
         """Learn from one event: answers, presence, touch habits, the owner's mood."""
         answer = answer_of(event)
         if answer is not None:
+            touched = isinstance(event, (TouchGesture, HandlingEvent))
             for episode in list(self.open):
                 begun = episode.window_from_ms
-                if begun is not None and now_ms - begun <= self.answer_window_ms:
+                if begun is None and touched:
+                    # A hand on the pet: the owner is there, whatever presence says yet
+                    # (a face or body is noticed seconds after the door opens).
+                    self._close(episode, answer)
+                elif begun is not None and now_ms - begun <= self.answer_window_ms:
                     self._close(episode, answer)
         if isinstance(event, OwnerEmotion):
             if distressed(event):

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 
 SLOT_MINUTES = 15
 SLOTS = 24 * 60 // SLOT_MINUTES
-MIN_DAYS = 3  # days of a day type before the rhythm says anything about it
+MIN_DAYS = 2  # days of a day type (one weekend) before the rhythm says anything about it
 DUE_FRACTION = 0.5  # a usual arrival: on at least half the days
 CLUSTER_SLOTS = 3  # quarter hours either side of a peak gathered into one usual arrival
 MIN_SPREAD_MIN = 10.0  # an arrival's spread is at least this (minutes)

@@ -158,6 +158,44 @@ def goals_met(summary: dict[str, Any]) -> dict[str, bool | None]:
     }
 
 
+SPREAD_FIGURES = {
+    "unwelcome_ratio": ("unwelcome_per_day", "ratio"),
+    "warm_ratio": ("warm_per_day", "ratio"),
+    "disliked_unwelcome_ratio": ("unwelcome_by_context", "disliked", "ratio"),
+    "homecomings_waiting_week_2": ("arrivals_week_2", "waiting"),
+}
+
+
+def _dig(summary: dict[str, Any], path: tuple[str, ...]) -> float | None:
+    value: Any = summary
+    for key in path:
+        if not isinstance(value, dict) or key not in value:
+            return None
+        value = value[key]
+    return float(value) if isinstance(value, (int, float)) else None
+
+
+def over_seeds(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """One persona's runs with several seeds: each goal figure's mean, sd, and the runs."""
+    figures: dict[str, dict[str, Any]] = {}
+    for name, path in SPREAD_FIGURES.items():
+        values = [v for v in (_dig(run, path) for run in runs) if v is not None]
+        if not values:
+            continue
+        mean = _mean(values)
+        sd = (sum((v - mean) ** 2 for v in values) / len(values)) ** 0.5
+        figures[name] = {
+            "mean": round(mean, 3),
+            "sd": round(sd, 3),
+            "runs": [round(v, 3) for v in values],
+        }
+    return {
+        "persona": runs[0]["persona"],
+        "seeds": [run.get("seed") for run in runs],
+        "figures": figures,
+    }
+
+
 def plot(summaries: list[dict[str, Any]], path: Path) -> None:
     """A PNG learning curve: unwelcome and warm attempts per day, one line per persona."""
     try:
