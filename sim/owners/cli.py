@@ -16,7 +16,7 @@ def run_personas(args: argparse.Namespace) -> int:
     from behaviors.yamlfile import YamlError
     from sim.owners.loop import OwnerLoop, open_memory
     from sim.owners.persona import load_persona, shipped_personas
-    from sim.owners.report import over_seeds, plot, summarise
+    from sim.owners.report import against_untrained, over_seeds, plot, summarise
 
     if args.days < 1:
         raise UserError("--days must be at least 1")
@@ -46,6 +46,12 @@ def run_personas(args: argparse.Namespace) -> int:
                 result = loop.run(args.days)  # its cost: `petbrain bench --only personas`
                 summary = summarise(result)
                 summary["seed"] = loop.seed
+                if getattr(args, "baseline", False):
+                    untrained = open_memory(None)
+                    untrained.store.writable = False  # the pet runs without learning
+                    base = OwnerLoop(persona, untrained, seed=seed).run(args.days)
+                    summary["untrained"] = against_untrained(summary, summarise(base))
+                    untrained.close()
                 summary["memory_bytes"] = memory.store.size_bytes()
                 summary["notices"] = list(memory.notices)
                 memory.close()
@@ -115,6 +121,14 @@ def _print(summary: dict[str, Any]) -> None:
         print(
             f"  unwelcome share of attempts: days 1-2 {share['days_1_2']:.0%}, "
             f"days 8-14 {share['days_8_14']:.0%}"
+        )
+    base = summary.get("untrained")
+    if base:
+        print(
+            f"  against an untrained pet (same persona and seed): unwelcome days 8-14 / "
+            f"untrained days 1-2 {base['unwelcome_vs_untrained_days_1_2']}, / untrained "
+            f"days 8-14 {base['unwelcome_vs_untrained_days_8_14']}; warm / untrained days "
+            f"8-14 {base['warm_vs_untrained_days_8_14']}"
         )
     split = summary.get("unwelcome_by_context")
     if split:

@@ -158,9 +158,41 @@ def goals_met(summary: dict[str, Any]) -> dict[str, bool | None]:
     }
 
 
+def against_untrained(summary: dict[str, Any], untrained: dict[str, Any]) -> dict[str, Any]:
+    """Days 8-14 of the learning pet against an untrained one on the same persona and seed.
+
+    Days 1-2 of the learning pet are not untrained: it learns from its first
+    answers on (the faster it learns, the lower the start the issue's ratio
+    divides by). An untrained pet (learning off) living the same owner's days
+    gives the start without that, and the same days 8-14 (with their weekend)
+    like for like.
+    """
+    ours_u = summary["unwelcome_per_day"]["days_8_14"]
+    ours_w = summary["warm_per_day"]["days_8_14"]
+    base_u = untrained["unwelcome_per_day"]
+    base_w = untrained["warm_per_day"]
+
+    def ratio(a: float, b: float) -> float | None:
+        return round(a / b, 3) if b else None
+
+    return {
+        "unwelcome_days_1_2": base_u["days_1_2"],
+        "unwelcome_days_8_14": base_u["days_8_14"],
+        "warm_days_1_2": base_w["days_1_2"],
+        "warm_days_8_14": base_w["days_8_14"],
+        "unwelcome_vs_untrained_days_1_2": ratio(ours_u, base_u["days_1_2"]),
+        "unwelcome_vs_untrained_days_8_14": ratio(ours_u, base_u["days_8_14"]),
+        "warm_vs_untrained_days_1_2": ratio(ours_w, base_w["days_1_2"]),
+        "warm_vs_untrained_days_8_14": ratio(ours_w, base_w["days_8_14"]),
+    }
+
+
 SPREAD_FIGURES = {
     "unwelcome_ratio": ("unwelcome_per_day", "ratio"),
     "warm_ratio": ("warm_per_day", "ratio"),
+    "unwelcome_vs_untrained_days_1_2": ("untrained", "unwelcome_vs_untrained_days_1_2"),
+    "unwelcome_vs_untrained_days_8_14": ("untrained", "unwelcome_vs_untrained_days_8_14"),
+    "warm_vs_untrained_days_8_14": ("untrained", "warm_vs_untrained_days_8_14"),
     "disliked_unwelcome_ratio": ("unwelcome_by_context", "disliked", "ratio"),
     "homecomings_waiting_week_2": ("arrivals_week_2", "waiting"),
 }
