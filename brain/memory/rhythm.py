@@ -20,6 +20,8 @@ MIN_DAYS = 2  # days of a day type (one weekend) before the rhythm says anything
 DUE_FRACTION = 0.5  # a usual arrival: on at least half the days
 CLUSTER_SLOTS = 3  # quarter hours either side of a peak gathered into one usual arrival
 MIN_SPREAD_MIN = 10.0  # an arrival's spread is at least this (minutes)
+SPREAD_PRIOR_MIN = 20.0  # ... and starts near this, weighing as many days as SPREAD_PRIOR_DAYS
+SPREAD_PRIOR_DAYS = 2.0
 WINDOW_SPREADS = 1.5  # the usual arrival window: its mean time +- this many spreads
 QUIET_FRACTION = 0.15  # quiet: the owner was there in this quarter hour on under 15 % of days
 WEEKDAYS = (0, 1, 2, 3, 4)
@@ -145,8 +147,8 @@ class Rhythm:
         Arrivals are gathered around each peak (``CLUSTER_SLOTS`` quarter hours
         either side, peaks first); a cluster reached on at least ``DUE_FRACTION``
         of the days is a usual arrival. Its spread is the standard deviation of the
-        arrival times in it (the quarter hour's own width included), at least
-        ``MIN_SPREAD_MIN``.
+        arrival times in it (the quarter hour's own width included), shrunk towards
+        ``SPREAD_PRIOR_MIN`` while few days are known, and at least ``MIN_SPREAD_MIN``.
         """
         days = self._days(day_of_week)
         if days < MIN_DAYS:
@@ -168,7 +170,12 @@ class Rhythm:
             taken.update(s for _, s in around)
             offset = sum(k * counts[s] for k, s in around) / mass
             variance = sum((k - offset) ** 2 * counts[s] for k, s in around) / mass
-            spread = math.sqrt(variance + 1 / 12) * SLOT_MINUTES
+            # The measured spread, shrunk towards SPREAD_PRIOR_MIN while there are few days.
+            measured = (variance + 1 / 12) * SLOT_MINUTES**2
+            spread = math.sqrt(
+                (mass * measured + SPREAD_PRIOR_DAYS * SPREAD_PRIOR_MIN**2)
+                / (mass + SPREAD_PRIOR_DAYS)
+            )
             mean_min = ((slot + offset + 0.5) * SLOT_MINUTES) % (24 * 60)
             found.append(
                 ArrivalWindow(mean_min, max(MIN_SPREAD_MIN, spread), min(1.0, mass / days), days)
