@@ -241,8 +241,9 @@ def plot(summaries: list[dict[str, Any]], path: Path) -> None:
     for summary in summaries:
         days = summary["per_day"]
         x = list(range(1, len(days) + 1))
-        top.plot(x, [d["unwelcome"] for d in days], marker="o", label=summary["persona"])
-        bottom.plot(x, [d["warm"] for d in days], marker="o", label=summary["persona"])
+        label = summary["persona"] + (f" ({summary['seed']})" if "seed" in summary else "")
+        top.plot(x, [d["unwelcome"] for d in days], marker="o", label=label)
+        bottom.plot(x, [d["warm"] for d in days], marker="o", label=label)
     top.set_ylabel("unwelcome attempts / day")
     bottom.set_ylabel("warm attempts / day")
     bottom.set_xlabel("simulated day")

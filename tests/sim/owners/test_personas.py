@@ -55,6 +55,27 @@ def test_a_day_through_the_cli_writes_a_report(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+def test_several_seeds_and_an_untrained_baseline_through_the_cli(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report = tmp_path / "out.json"
+    argv = ["sim", "--persona", "retiree", "--days", "8", "--headless", "--report", str(report)]
+    assert main([*argv, "--seeds", "5,persona", "--baseline"]) == 0
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert [run["seed"] for run in data["personas"]] == [5, 23]  # 23: the persona's own
+    for run in data["personas"]:
+        untrained = run["untrained"]  # the same owner's days with learning off
+        assert untrained["unwelcome_days_1_2"] > 0
+        assert untrained["unwelcome_vs_untrained_days_8_14"] is not None
+        assert set(run["unwelcome_by_context"]) == {"loved", "mixed", "disliked"}
+    (spread,) = data["over_seeds"]
+    figure = spread["figures"]["unwelcome_ratio"]
+    assert len(figure["runs"]) == 2 and figure["sd"] >= 0
+    assert "retiree over seeds [5, 23]" in capsys.readouterr().out
+    assert main([*argv, "--seeds", "5,x"]) != 0  # one clear line, no traceback
+
+
+@pytest.mark.slow
 def test_an_owner_who_wants_to_be_alone_when_sad_is_pestered_far_less() -> None:
     """9 days: the same two weekdays a week later see far fewer unwelcome attempts."""
     persona = load_persona(Path("alone_when_sad"))
