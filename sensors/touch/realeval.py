@@ -40,7 +40,7 @@ from sensors.touch.features import (
     mirrored,
     window_spans,
 )
-from sensors.touch.learn import fit
+from sensors.touch.learn import GestureModel, StumpModel, fit, fit_stumps
 from sensors.touch.recording import Instance, Recording, instances
 from sensors.touch.skin import TouchSurface
 from sensors.touch.skin_classifier import OnnxGestureModel, rule_gesture
@@ -50,19 +50,38 @@ Array = npt.NDArray[Any]
 
 @dataclass(frozen=True)
 class Setting:
-    """One candidate setting of the learned classifier."""
+    """One candidate setting of the learned classifier.
+
+    ``stumps`` > 0: that many rounds of boosted stumps (``l2`` and ``hidden``
+    unused); otherwise softmax regression or a ``hidden``-unit tanh layer.
+    """
 
     touch_level: float
     l2: float
     hidden: int
+    stumps: int = 0
+
+    def describe(self) -> str:
+        """One short phrase, for reports."""
+        if self.stumps:
+            return f"level {self.touch_level} stumps {self.stumps}"
+        return f"level {self.touch_level} l2 {self.l2} hidden {self.hidden}"
 
 
+LEVELS = (0.06, 0.15)
 SETTINGS = tuple(
     Setting(level, l2, hidden)
-    for level, l2, hidden in itertools.product((0.06, 0.15), (0.01, 0.1), (0, 16))
-)
+    for level, l2, hidden in itertools.product(LEVELS, (0.01, 0.1), (0, 16))
+) + tuple(Setting(level, 0.0, 0, stumps=200) for level in LEVELS)
 DEFAULT_LEVEL = 0.15  # the contact level the rules and the streaming classifier use
 EPOCHS = 300
+
+
+def fit_setting(x: Array, y: list[str], setting: Setting) -> GestureModel | StumpModel:
+    """Fit the model a setting names on rows ``x`` and labels ``y``."""
+    if setting.stumps:
+        return fit_stumps(x, y, rounds=setting.stumps)
+    return fit(x, y, l2=setting.l2, hidden=setting.hidden, epochs=EPOCHS)
 
 
 def fingerprint(recording: Recording) -> str:
@@ -239,7 +258,7 @@ def _inner_score(table: Table, setting: Setting, recordings: Sequence[Recording]
         x, y = _xy(rows, train)
         if len(set(y)) < 2:
             continue
-        model = fit(x, y, l2=setting.l2, hidden=setting.hidden, epochs=EPOCHS)
+        model = fit_setting(x, y, setting)
         samples = [p for n in test for p in rows[n]]
         guesses = predict_instances(model.scores, model.classes, samples)
         for sample, guess in zip(samples, guesses, strict=True):
@@ -293,11 +312,7 @@ def cross_validate(
         chosen.append(setting)
         rows = table[setting.touch_level]
         x, y = _xy(rows, [r.name for r in train_recs])
-        model = (
-            fit(x, y, l2=setting.l2, hidden=setting.hidden, epochs=EPOCHS)
-            if len(set(y)) >= 2
-            else None
-        )
+        model = fit_setting(x, y, setting) if len(set(y)) >= 2 else None
         for name in test:
             samples = rows[name]
             if model is not None:
