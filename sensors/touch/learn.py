@@ -148,13 +148,14 @@ def fit_stumps(
     bins: int = 16,
     min_leaf: int = 5,
     l2: float = 1.0,
+    skip: tuple[int, ...] = (),
 ) -> StumpModel:
     """Gradient-boosted stumps (softmax loss, one Newton step per round), class-balanced.
 
     Each round adds the one stump, over every feature and ``bins - 1``
     quantile thresholds, that most lowers the loss of all classes at once
-    (leaves hold a value per class). Deterministic; a few seconds for a few
-    thousand rows.
+    (leaves hold a value per class); no stump asks a feature in ``skip``.
+    Deterministic; a few seconds for a few thousand rows.
     """
     x = np.asarray(x, dtype=np.float64)
     labels = [str(v) for v in y]
@@ -171,6 +172,8 @@ def fit_stumps(
     above = (x[:, :, None] > candidates[None, :, :]).reshape(n, -1).astype(np.float64)
     n_right = above.sum(axis=0)
     allowed = (n_right >= min_leaf) & (n - n_right >= min_leaf)
+    for feature in skip:
+        allowed[feature * (bins - 1) : (feature + 1) * (bins - 1)] = False
     shrink = learning_rate * (n_classes - 1) / n_classes
     z = np.zeros((n, n_classes))
     chosen: list[tuple[int, float, Array, Array]] = []

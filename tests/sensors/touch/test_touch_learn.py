@@ -34,6 +34,13 @@ def test_stumps_learn_thresholds_on_the_right_features() -> None:
     assert p.shape == (300, 3) and np.allclose(p.sum(axis=1), 1.0)
 
 
+def test_stumps_never_ask_a_skipped_feature() -> None:
+    x, y = _three_classes(5)
+    model = fit_stumps(x, y, rounds=80, skip=(1,))
+    assert 1 not in set(model.features.tolist())
+    assert 3 in set(model.features.tolist())  # it falls back on what else tells the classes
+
+
 def test_stumps_weigh_a_rare_class_like_a_common_one() -> None:
     x, y = _three_classes(2, 400)
     keep = [i for i, v in enumerate(y) if v != "a" or i % 6 == 0]  # few a's left
