@@ -33,6 +33,7 @@ from sensors.touch.features import FEATURE_NAMES, STRIDE_MS, WINDOW_MS  # noqa: 
 from sensors.touch.importers import import_softrobot7  # noqa: E402
 from sensors.touch.learn import GestureModel, StumpModel  # noqa: E402
 from sensors.touch.realeval import (  # noqa: E402
+    AUGMENT_GAINS,
     SETTINGS,
     cross_validate,
     feature_table,
@@ -165,8 +166,9 @@ def main() -> int:
         print(f"ONNX agrees with the fitted model on {onnx_agreement(data, model, x):.2%} of rows")
     Path(args.out).write_bytes(data)
     print(
-        f"wrote {args.out} ({len(data)} bytes, {len(samples)} instances, {len(y) // 2} windows "
-        "and their mirror images, "
+        f"wrote {args.out} ({len(data)} bytes, {len(samples)} instances, "
+        f"{sum(len(s.windows) for s in samples)} windows, {len(y) // 2} training rows with the "
+        f"gains {AUGMENT_GAINS}, and their mirror images, "
         f"classes {model.classes})"
     )
     return 0

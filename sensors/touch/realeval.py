@@ -96,38 +96,73 @@ def fingerprint(recording: Recording) -> str:
     return digest[:16]
 
 
+# Training also reads every recording as if the skin (or the hand) were this much less
+# and more sensitive, so the model leans less on one corpus's absolute pressures.
+AUGMENT_GAINS = (0.75, 1.33)
+
+
 @dataclass(frozen=True)
 class Sample:
-    """One instance summed up: as a whole (the rules) and window by window (the model)."""
+    """One instance summed up: as a whole (the rules) and window by window (the model).
+
+    ``augmented`` holds the windows of the same instance with the recording
+    scaled by each of :data:`AUGMENT_GAINS` (training rows only; empty when
+    not asked for).
+    """
 
     instance: Instance
     whole: Array
     windows: Array  # [n, F], see sensors.touch.features.window_spans
+    augmented: Array | None = None
 
 
-def instance_features(
-    recording: Recording, surface: TouchSurface, touch_level: float
-) -> list[Sample]:
-    """Every instance of ``recording`` summed up (the tracker sees all frames, as live)."""
+def _summaries(frames: Array, surface: TouchSurface, touch_level: float) -> tuple[Array, Array]:
+    """Frame summaries [T, len(FRAME_FIELDS)] and contact masks [T, cells] of a recording."""
     tracker = ContactTracker(surface, touch_level=touch_level)
-    t_count = recording.frames.shape[0]
+    t_count = frames.shape[0]
     summaries = np.zeros((t_count, len(FRAME_FIELDS)))
     touched = np.zeros((t_count, surface.cells), dtype=bool)
     for t in range(t_count):
-        summaries[t] = tracker.update(recording.frames[t])
+        summaries[t] = tracker.update(frames[t])
         touched[t] = tracker.touched
+    return summaries, touched
+
+
+def instance_features(
+    recording: Recording,
+    surface: TouchSurface,
+    touch_level: float,
+    gains: Sequence[float] = (),
+) -> list[Sample]:
+    """Every instance of ``recording`` summed up (the tracker sees all frames, as live).
+
+    With ``gains``, each instance also gets the windows of the recording
+    scaled by each gain (clipped at the highest reading of the recording or
+    full scale, where the sensor saturates).
+    """
     area = surface.area_mm2 / 100.0
     rate = surface.rate_hz
+    frames = recording.frames
+    ceiling = max(surface.full_scale, float(np.nanmax(frames)) if frames.size else 0.0)
+    passes = [_summaries(frames, surface, touch_level)]
+    passes += [
+        _summaries(np.clip(frames * gain, None, ceiling), surface, touch_level) for gain in gains
+    ]
 
-    def features(a: int, b: int) -> Array:
+    def features(k: int, a: int, b: int) -> Array:
+        summaries, touched = passes[k]
         coverage = float(area[touched[a:b].any(axis=0)].sum())
         return gesture_features(summaries[a:b], rate, coverage)
 
     out = []
     for inst in instances(recording):
         spans = window_spans(inst.stop - inst.start, rate)
-        windows = np.stack([features(inst.start + a, inst.start + b) for a, b in spans])
-        out.append(Sample(inst, features(inst.start, inst.stop), windows))
+        windows = [
+            np.stack([features(k, inst.start + a, inst.start + b) for a, b in spans])
+            for k in range(len(passes))
+        ]
+        extra = np.concatenate(windows[1:]) if gains else None
+        out.append(Sample(inst, features(0, inst.start, inst.stop), windows[0], extra))
     return out
 
 
@@ -231,21 +266,31 @@ def surface_of(surfaces: Surfaces, recording: Recording) -> TouchSurface:
 
 
 def feature_table(
-    recordings: Sequence[Recording], surfaces: Surfaces, levels: Sequence[float]
+    recordings: Sequence[Recording],
+    surfaces: Surfaces,
+    levels: Sequence[float],
+    gains: Sequence[float] = AUGMENT_GAINS,
 ) -> Table:
-    """Instance features per contact level and recording."""
+    """Instance features per contact level and recording (with the augmented training windows)."""
     return {
-        level: {r.name: instance_features(r, surface_of(surfaces, r), level) for r in recordings}
+        level: {
+            r.name: instance_features(r, surface_of(surfaces, r), level, gains) for r in recordings
+        }
         for level in levels
     }
 
 
 def training_rows(samples: Sequence[Sample]) -> tuple[Array, list[str]]:
-    """Every window of ``samples`` and its mirror image along the body, with their gestures."""
+    """Every window of ``samples`` (as recorded and augmented) and its mirror image, labelled."""
     if not samples:
         return np.zeros((0, 0)), []
-    x = np.concatenate([s.windows for s in samples])
-    y = [s.instance.gesture for s in samples for _ in range(len(s.windows))]
+    parts = [w for s in samples for w in (s.windows, s.augmented) if w is not None]
+    x = np.concatenate(parts)
+    y = [
+        s.instance.gesture
+        for s in samples
+        for _ in range(len(s.windows) + (0 if s.augmented is None else len(s.augmented)))
+    ]
     return np.concatenate([x, mirrored(x)]), y + y
 
 
