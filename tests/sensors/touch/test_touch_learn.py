@@ -72,3 +72,27 @@ def test_onnx_export_answers_like_the_fitted_model(kind: str, tmp_path: Path) ->
     assert loaded.classes == model.classes and loaded.touch_level == 0.15
     assert loaded.trained_on == frozenset({"abc"})
     assert np.allclose(got, model.scores(x), atol=1e-4)
+
+
+def test_training_rows_add_the_recordings_read_at_other_gains(tmp_path: Path) -> None:
+    from skin_fakes import write_folder
+
+    from sensors.touch.features import FEATURE_NAMES
+    from sensors.touch.realeval import instance_features, training_rows
+    from sensors.touch.recording import load_folder
+
+    write_folder(tmp_path, subjects=("s1",), per_subject=1)
+    folder = load_folder(tmp_path)
+    recording = folder.recordings[0]
+    plain = instance_features(recording, folder.surface(), 0.15)
+    samples = instance_features(recording, folder.surface(), 0.15, gains=(0.5, 2.0))
+    assert all(s.augmented is None for s in plain)
+    peak = FEATURE_NAMES.index("total_max_log")
+    for p, s in zip(plain, samples, strict=True):
+        assert np.array_equal(p.windows, s.windows)  # the recording as it is is unchanged
+        assert s.augmented is not None and len(s.augmented) == 2 * len(s.windows)
+        half = s.augmented[: len(s.windows)]
+        assert np.all(half[:, peak] < s.windows[:, peak])  # read half as sensitive
+    x, y = training_rows(samples)
+    n = sum(len(s.windows) for s in samples)
+    assert x.shape[0] == len(y) == 2 * 3 * n  # as recorded and at two gains, each mirrored
