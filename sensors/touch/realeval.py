@@ -6,7 +6,8 @@ summed up by the same features the robot computes
 recording, so each cell's floor is what it would be live): as a whole for
 the rules, and window by window (800 ms every 400 ms) for the model, which
 names an instance by the mean of its windows' probabilities and trains on
-every window and its mirror image along the body. Then:
+every window and its mirror image along the body, also with the recording
+read at the gains :data:`AUGMENT_GAINS` (training rows only). Then:
 
 * **held-out**: the shipped model, when it was trained on none of these
   recordings (its ``trained_on`` fingerprints), is scored as it is;
@@ -14,8 +15,9 @@ every window and its mirror image along the body. Then:
   recording names its subject (two or more), **leave-recordings-out**
   otherwise (recordings dealt into ``folds`` groups, stratified by gesture).
   A recording's frames are never on both sides. The learned model is
-  refitted per fold, and its settings (contact level, L2, hidden units) are
-  chosen inside each training side by inner folds of the same kind, so the
+  refitted per fold, and its settings (contact level; softmax regression
+  with its L2 and hidden units, or boosted stumps) are chosen inside each
+  training side by inner folds of the same kind, so the
   held-out fold never selects anything.
 
 The hand-tuned rules (:func:`rule_gesture`) are scored on the same instances.
