@@ -5,10 +5,12 @@
 
 1. Converts softrobot7 into the labelled recording format (a temporary folder).
 2. Scores the recipe by nested leave-recordings-out cross-validation (the
-   same code as ``petbrain eval touch``) next to the hand-tuned rules, and
-   prints the figures the model card quotes.
+   same code as ``petbrain eval touch``) and by nested leave-one-day-out,
+   next to the hand-tuned rules, and prints the figures the model card quotes.
 3. Chooses the setting by 3-fold inner cross-validation on all recordings,
-   fits on all of them (one row per 800 ms window of each instance) and
+   fits on all of them (one row per 800 ms window of each instance, also
+   with the recording read at the gains ``AUGMENT_GAINS``, and the mirror
+   image of every row) and
    writes the ONNX graph (standardise -> (tanh layer) -> softmax, or boosted
    stumps: gather -> compare -> one matrix product of the leaves -> softmax), with
    metadata (classes, feature names, contact level, window and stride,
