@@ -86,4 +86,45 @@ ESP32S3 = {
     "wdt_timeout_ms": 2000,
 }
 
-PROFILES = {"pico": PICO, "esp32s3": ESP32S3}
+# The pads of a body whose back is a taxel grid instead of six pads, in TOUCH_FRAME order.
+GRID_PAD_NAMES = tuple(name for name in PAD_NAMES if not name.startswith("back_"))
+
+# A 19 x 27 pressure mat on the back (velostat between electrode strips, 10 mm
+# pitch): rows driven by three chained 74HC595s (a walking bit), columns
+# through two CD74HC4067 multiplexers (shared select lines) into ADC1/ADC2.
+# See docs/hardware.md, "A taxel grid on the back".
+BACK_GRID = {
+    "rows": 19,
+    "cols": 27,
+    "rate_hz": 10,  # whole frames per second (the brain's grid config says the same)
+    # Rows read per pass of the 10 ms touch task (27 ADC reads and ~30 pin writes a
+    # row; not yet timed on a board): 19 rows take 5 passes, well inside 100 ms.
+    "rows_per_scan": 4,
+    # ... and a pass stops after the row that takes it past this, whatever rows_per_scan
+    # says: a slow ADC or bus slows the grid's frame rate, never the pads or the servos.
+    "scan_budget_us": 2000,
+    "row_drive": {"kind": "shift595", "data": 6, "clock": 7, "latch": 8},
+    "mux": {"select": (10, 11, 12, 13), "adc_pins": (27, 28), "channels": 16},
+    "settle_us": 20,  # after driving a row, before reading it
+    # 16-bit ADC counts above the baseline, >> value_shift = the cell (0..255).
+    "value_shift": 8,
+    "touch_threshold": 1024,  # counts above baseline that freeze a cell's baseline
+}
+
+# The Pico body with the back grid: the first MPR121 reads the other eight pads.
+PICO_GRID = dict(PICO)
+PICO_GRID.update(
+    {
+        "name": "pico_grid",
+        "pad_names": GRID_PAD_NAMES,
+        "touch": {
+            "kind": "mpr121",
+            "addresses": (0x5A,),
+            "pad_map": tuple((0, e) for e in range(len(GRID_PAD_NAMES))),
+            "touch_threshold": 12,
+        },
+        "grids": (BACK_GRID,),
+    }
+)
+
+PROFILES = {"pico": PICO, "esp32s3": ESP32S3, "pico_grid": PICO_GRID}

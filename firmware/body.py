@@ -50,6 +50,7 @@ class Body:
         heartbeat_period_ms=100,
         status_period_ms=1000,
         low_battery_mv=3300,
+        grids=(),
     ):
         self.link = link
         self.servos = servos
@@ -67,6 +68,12 @@ class Body:
         self.status_period_ms = status_period_ms
         # Below this the body rests and refuses torque (servos brown out the board).
         self.low_battery_mv = low_battery_mv
+        # Taxel grids (firmware.taxels.GridScanner), scanned on the touch task's rate.
+        self.grids = list(grids)
+        # TOUCH_GRID chunks of finished frames not sent yet (one goes out per pass).
+        self._grid_out = []
+        # Frames replaced by a newer one before all their chunks went out.
+        self.grid_frames_dropped = 0
         self.session = False
         self.resting = True
         self.faults = 0
@@ -91,6 +98,8 @@ class Body:
             caps |= wire.CAP_IMU
         if self.battery is not None:
             caps |= wire.CAP_BATTERY
+        if self.grids:
+            caps |= wire.CAP_TOUCH_GRID
         return caps
 
     def tick(self, now_ms):
@@ -99,6 +108,7 @@ class Body:
         if now_ms >= self._next_touch_ms:
             self._next_touch_ms = now_ms + self.touch_period_ms
             self.scan_touch(now_ms)
+            self.scan_grids(now_ms)
         self.update_imu(now_ms)
         self.report(now_ms)
         self.servos.update(now_ms)
@@ -122,6 +132,32 @@ class Body:
         deltas = self.scanner.scan()
         if self.session:
             self.link.send(wire.TouchFrame(now_ms, deltas))
+
+    def scan_grids(self, now_ms):
+        """Scan the grids' next rows; send at most one TOUCH_GRID chunk per call.
+
+        Chunks go out one per pass so that a 513-cell frame never holds up
+        the loop; a grid frame that finishes before the previous one of its
+        grid was sent replaces it (a stream: the newest frame wins).
+        """
+        stream = self.session and self.link.brain_minor >= wire.MINOR_TOUCH_GRID
+        for grid in self.grids:
+            cells = grid.scan(now_ms)
+            if cells is None or not stream:
+                continue
+            pending = [m for m in self._grid_out if m.grid != grid.index]
+            if len(pending) != len(self._grid_out):
+                self.grid_frames_dropped += 1
+            pending.extend(
+                wire.grid_chunks(
+                    grid.frame_t_ms, grid.index, grid.frame, grid.rows, grid.cols, cells, grid.wide
+                )
+            )
+            self._grid_out = pending
+        if not stream:
+            self._grid_out = []
+        elif self._grid_out:
+            self.link.send(self._grid_out.pop(0))
 
     def update_imu(self, now_ms):
         """Sample the IMU if due and stream its report while a session is open."""
@@ -261,7 +297,7 @@ class Body:
                 self.vibration.stop()
             else:
                 self.faults &= ~wire.FAULT_LOW_BATTERY
-        if self.scanner.errors:
+        if self.scanner.errors or any(grid.errors for grid in self.grids):
             self.faults |= wire.FAULT_TOUCH
         if self.imu is not None and getattr(self.imu, "errors", 0):
             self.faults |= wire.FAULT_IMU

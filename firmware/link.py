@@ -25,6 +25,8 @@ class BrainLink:
         self._last_command_seq = {}
         # Newest-wins needs per-type numbering (brains of protocol minor >= 2).
         self.ordered_commands = True
+        # The brain's protocol minor from its HELLO: streams it knows are sent to it only.
+        self.brain_minor = 0
         self.frames_out = 0
         self.bytes_out = 0
         self.bytes_in = 0
@@ -75,3 +77,4 @@ class BrainLink:
         """Forget applied commands (a new HELLO starts a new session)."""
         self._last_command_seq = {}
         self.ordered_commands = brain_minor >= 2
+        self.brain_minor = brain_minor

@@ -24,6 +24,7 @@ from firmware.outputs import Battery, NativeTouchPads, PwmMotor, PwmServos
 from firmware.pca9685 import PCA9685, PCA9685Servos
 from firmware.ports import StdioPort, UartPort
 from firmware.servos import ServoBank, ServoChannel
+from firmware.taxels import GridScanner, MuxTaxelMatrix, ShiftRegisterRows
 from firmware.touch import TouchScanner
 from firmware.vibration import Vibration
 
@@ -231,6 +232,11 @@ def build(machine, profile, port=None, neopixel=None, sleep_us=None):
         battery = Battery(adc, bat_conf["divider_ratio"], bat_conf.get("adc_ref_mv", 3300))
         low_mv = bat_conf["low_mv"]
 
+    grids = [
+        build_grid(machine, conf, index, sleep_us)
+        for index, conf in enumerate(profile.get("grids", ()))
+    ]
+
     body = Body(
         BrainLink(port),
         servos,
@@ -241,10 +247,48 @@ def build(machine, profile, port=None, neopixel=None, sleep_us=None):
         imu=imu,
         battery=battery,
         low_battery_mv=low_mv or 3300,
+        grids=grids,
     )
     if imu_conf is not None and imu is None:
         body.faults |= wire.FAULT_IMU
     return body
+
+
+def build_grid(machine, conf, index, sleep_us=None):
+    """A ``GridScanner`` for one ``grids`` entry of a profile (its pins made here)."""
+    pin = machine.Pin
+    drive = conf["row_drive"]
+    rows = ShiftRegisterRows(
+        pin(drive["data"], pin.OUT),
+        pin(drive["clock"], pin.OUT),
+        pin(drive["latch"], pin.OUT),
+        conf["rows"],
+    )
+    mux = conf["mux"]
+    matrix = MuxTaxelMatrix(
+        rows,
+        [pin(p, pin.OUT) for p in mux["select"]],
+        [machine.ADC(pin(p)) for p in mux["adc_pins"]],
+        conf["cols"],
+        mux.get("channels", 16),
+        conf.get("settle_us", 0),
+        sleep_us,
+    )
+    return GridScanner(
+        matrix,
+        conf["rows"],
+        conf["cols"],
+        index,
+        period_ms=1000 // conf["rate_hz"],
+        rows_per_scan=conf.get("rows_per_scan", 4),
+        touch_threshold=conf.get("touch_threshold", 1024),
+        value_shift=conf.get("value_shift", 8),
+        max_value=conf.get("max_value", 255),
+        # On a board the pass also stops once it has taken scan_budget_us (CPython: no ticks).
+        budget_us=conf.get("scan_budget_us", 0),
+        ticks_us=getattr(time, "ticks_us", None),
+        ticks_diff=getattr(time, "ticks_diff", None),
+    )
 
 
 async def main(body, clock, health, wdt=None, on_repl=None):
@@ -274,6 +318,10 @@ async def main(body, clock, health, wdt=None, on_repl=None):
         every("vibration", VIBRATION_PERIOD_MS, body.vibration.update, clock, health),
         every("battery", BATTERY_PERIOD_MS, lambda now_ms: body.report_status(), clock, health),
     ]
+    if body.grids:
+        tasks.append(
+            every("grids", TOUCH_PERIOD_MS, body.scan_grids, clock, health, body, wire.FAULT_TOUCH)
+        )
     if body.imu is not None:
         tasks.append(
             every("imu", IMU_PERIOD_MS, body.update_imu, clock, health, body, wire.FAULT_IMU)

@@ -8,7 +8,7 @@ and a closing ``selftest: N passed, M failed``.
 
 import sys
 
-from firmware import wire
+from firmware import selftest_grid, wire
 
 # The WASI MicroPython build has a 1 MB heap and its garbage collector cannot
 # see the wasm stack, so a collection while any function runs frees live
@@ -44,6 +44,7 @@ def _examples():
         wire.TouchFrame(123456, tuple(range(0, 14000, 1000))),
         wire.Imu(5, (-1, 2, 1003), (40, -5, 6), 77, wire.IMU_PICKED_UP),
         wire.Status(3700, wire.FAULT_LOW_BATTERY, True, False),
+        wire.TouchGrid(200, 1, 7, 2, 4, 3, False, (0, 9, 255, 1, 2, 3)),
         wire.Ack(5, wire.TORQUE),
         wire.Nack(6, wire.TORQUE, wire.NACK_NO_HELLO),
         wire.Log(wire.LOG_INFO, "purr"),
@@ -411,7 +412,7 @@ CHECKS = [
     check_body_session_and_safety,
     check_drivers_motion_and_leds,
     check_outputs_and_ports,
-]
+] + selftest_grid.CHECKS  # MicroPython has no ``*`` unpacking inside a list display
 
 
 def main():

@@ -1,11 +1,8 @@
 """The body link's one codec, shared by the brain (CPython) and the body (MicroPython).
 
-Frame on the wire::
-
-    COBS( header | payload | crc16 ) 0x00
-
-    header  = version:u8  type:u8  seq:u16  length:u16      (little-endian)
-    crc16   = CRC-16/CCITT-FALSE over header + payload       (little-endian)
+Frames (COBS, header, CRC) are :mod:`firmware.framing`'s; this module holds
+the protocol: versions, type ids, constants, the messages, ``encode`` and
+``Decoder``.
 
 Every message is a small class with a ``TYPE`` id, plain attributes and
 ``pack``/``unpack`` of its ``struct`` payload. This module must run unchanged
@@ -14,16 +11,30 @@ under MicroPython: no dataclasses, no typing at run time, no enum.
 
 import struct
 
+# Framing lives in its own module; its functions are part of this codec's API.
+from firmware.framing import (  # noqa: F401
+    CRC_SIZE,
+    HEADER_FORMAT,
+    HEADER_SIZE,
+    FrameDecoder,
+    _crc16_table,
+    cobs_decode,
+    cobs_encode,
+    crc16,
+    encode_frame,
+)
+
 PROTOCOL_MAJOR = 1
 # Minor 1 added ENTER_REPL. Minor 2: each command type has its own sequence
 # numbers and the body applies a command only when it is newer than the last
 # applied one of its type (a brain of minor < 2 numbers all frames together,
-# so its body only skips exact duplicates).
-PROTOCOL_MINOR = 2
+# so its body only skips exact duplicates). Minor 3 added TOUCH_GRID (taxel
+# grid frames in row chunks) and CAP_TOUCH_GRID; a body sends TOUCH_GRID only
+# to a brain whose HELLO says minor >= 3 (MINOR_TOUCH_GRID), so an older brain
+# never sees it, and a newer brain simply gets no grid from an older body.
+PROTOCOL_MINOR = 3
+MINOR_TOUCH_GRID = 3
 
-HEADER_FORMAT = "<BBHH"
-HEADER_SIZE = 6
-CRC_SIZE = 2
 # Largest decoded frame (header + payload + crc) a receiver accepts; longer
 # runs without a delimiter are line noise and are dropped.
 MAX_FRAME_BYTES = 512
@@ -43,6 +54,7 @@ ENTER_REPL = 0x15
 TOUCH_FRAME = 0x20
 IMU = 0x21
 STATUS = 0x22
+TOUCH_GRID = 0x23
 ACK = 0x30
 NACK = 0x31
 LOG = 0x32
@@ -54,6 +66,7 @@ CAP_IMU = 0x04
 CAP_VIBRATION = 0x08
 CAP_LEDS = 0x10
 CAP_BATTERY = 0x20
+CAP_TOUCH_GRID = 0x40  # the body scans taxel grids and streams TOUCH_GRID (since 1.3)
 
 # Fault bits in STATUS.
 FAULT_LOW_BATTERY = 0x01
@@ -103,76 +116,8 @@ REPL_MAGIC = 0x4C504552  # b"REPL" little-endian
 COMMAND_TYPES = (HELLO, TORQUE, CONFIG, LED)
 
 
-def _make_crc_table() -> list:
-    table = []
-    for byte in range(256):
-        crc = byte << 8
-        for _ in range(8):
-            crc = ((crc << 1) ^ 0x1021) if crc & 0x8000 else (crc << 1)
-        table.append(crc & 0xFFFF)
-    return table
-
-
-_CRC_TABLE = _make_crc_table()
 # MicroPython's struct raises ValueError and has no struct.error.
 _STRUCT_ERROR = getattr(struct, "error", ValueError)
-
-
-def _crc16_table(data: bytes, crc: int = 0xFFFF) -> int:
-    table = _CRC_TABLE
-    for byte in data:
-        crc = ((crc << 8) & 0xFFFF) ^ table[((crc >> 8) ^ byte) & 0xFF]
-    return crc
-
-
-try:  # CPython's C implementation of the same CRC (MicroPython has none).
-    from binascii import crc_hqx as _crc_hqx
-except ImportError:
-    _crc_hqx = None
-
-
-def crc16(data: bytes, crc: int = 0xFFFF) -> int:
-    """CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF, no reflection, no xor-out)."""
-    if _crc_hqx is not None:
-        return _crc_hqx(data, crc)
-    return _crc16_table(data, crc)
-
-
-def cobs_encode(data: bytes) -> bytes:
-    """Consistent-overhead byte stuffing: the result contains no 0x00 byte."""
-    out = bytearray()
-    # Each zero-free run becomes code + run; a run of 254 bytes gets code 0xFF
-    # (no zero implied) and continues in the next block.
-    for run in bytes(data).split(b"\x00"):
-        while len(run) >= 254:
-            out.append(0xFF)
-            out.extend(run[:254])
-            run = run[254:]
-        out.append(len(run) + 1)
-        out.extend(run)
-    return bytes(out)
-
-
-def cobs_decode(data: bytes) -> bytes:
-    """Inverse of :func:`cobs_encode`; raises ``ValueError`` on a malformed block."""
-    out = bytearray()
-    index = 0
-    length = len(data)
-    while index < length:
-        code = data[index]
-        if code == 0:
-            raise ValueError("zero byte inside COBS block")
-        end = index + code
-        if end > length + 1:
-            raise ValueError("COBS block overruns frame")
-        chunk = data[index + 1 : end]
-        if 0 in chunk:
-            raise ValueError("zero byte inside COBS block")
-        out.extend(chunk)
-        index = end
-        if code != 0xFF and index < length:
-            out.append(0)
-    return bytes(out)
 
 
 # Servo channels a frame may name (the PCA9685 has 16 outputs).
@@ -581,6 +526,118 @@ class Imu(Message):
         return cls(v[0], v[1:4], v[4:7], v[7], v[8])
 
 
+# TOUCH_GRID payload header: t_ms, grid, frame, row_start, rows, cols, flags.
+GRID_HEADER_FORMAT = "<IBHBBBB"
+GRID_HEADER_SIZE = 11
+GRID_WIDE = 0x01  # flags bit 0: cells are uint16 (little-endian), else uint8
+GRID_MAX_CELL_BYTES = MAX_PAYLOAD_BYTES - GRID_HEADER_SIZE  # 493
+
+
+def grid_rows_per_chunk(cols, wide=False):
+    """How many whole rows of ``cols`` cells one TOUCH_GRID carries at most."""
+    rows = GRID_MAX_CELL_BYTES // (cols * (2 if wide else 1)) if cols > 0 else 0
+    if rows < 1 or cols > 255:
+        raise ValueError("a grid row of %d cells does not fit one TOUCH_GRID" % cols)
+    return min(rows, 255)
+
+
+class TouchGrid(Message):
+    """Body -> brain stream (since 1.3): some rows of one taxel grid frame.
+
+    A frame of ``rows`` x ``cols`` cells is larger than one message (a
+    19 x 27 grid is 513 cells), so the body sends it as chunks of whole rows
+    (:func:`grid_chunks`); every chunk carries the grid's index, the frame's
+    number (``frame``, u16, wraps) and its scan time ``t_ms``, and the brain
+    uses a frame only once all its rows of that number arrived. ``cells`` are
+    the chunk's rows, row-major: pressure above the cell's untouched baseline
+    (0 = free), uint8, or uint16 when ``wide``.
+    """
+
+    TYPE = TOUCH_GRID
+    NAME = "TOUCH_GRID"
+    FIELDS = ("t_ms", "grid", "frame", "row_start", "rows", "cols", "wide", "cells")
+
+    def __init__(
+        self,
+        t_ms: int = 0,
+        grid: int = 0,
+        frame: int = 0,
+        row_start: int = 0,
+        rows: int = 1,
+        cols: int = 1,
+        wide: bool = False,
+        cells: tuple = (0,),
+    ):
+        self.t_ms = t_ms
+        self.grid = grid
+        self.frame = frame
+        self.row_start = row_start
+        self.rows = rows  # rows of the whole frame
+        self.cols = cols
+        self.wide = bool(wide)
+        self.cells = tuple(cells)
+
+    @property
+    def row_count(self) -> int:
+        """Rows in this chunk."""
+        return len(self.cells) // self.cols if self.cols else 0
+
+    def pack(self) -> bytes:
+        n = len(self.cells)
+        header = struct.pack(
+            GRID_HEADER_FORMAT,
+            self.t_ms & 0xFFFFFFFF,
+            self.grid,
+            self.frame & 0xFFFF,
+            self.row_start,
+            self.rows,
+            self.cols,
+            GRID_WIDE if self.wide else 0,
+        )
+        return header + struct.pack(("<%dH" if self.wide else "<%dB") % n, *self.cells)
+
+    @classmethod
+    def unpack(cls, payload: bytes) -> "TouchGrid":
+        _at_least(payload, GRID_HEADER_SIZE, "TOUCH_GRID")
+        t_ms, grid, frame, row_start, rows, cols, flags = struct.unpack_from(
+            GRID_HEADER_FORMAT, payload, 0
+        )
+        _check(flags <= GRID_WIDE, "unknown TOUCH_GRID flags")
+        _check(rows >= 1 and cols >= 1, "TOUCH_GRID of no rows or columns")
+        width = 2 if flags & GRID_WIDE else 1
+        size = len(payload) - GRID_HEADER_SIZE
+        row_bytes = cols * width
+        if size < row_bytes or size % row_bytes:
+            raise ValueError("bad TOUCH_GRID length: not whole rows")
+        _check(row_start + size // row_bytes <= rows, "TOUCH_GRID rows past the frame's end")
+        n = size // width
+        cells = struct.unpack_from(
+            ("<%dH" if width == 2 else "<%dB") % n, payload, GRID_HEADER_SIZE
+        )
+        return cls(t_ms, grid, frame, row_start, rows, cols, width == 2, cells)
+
+
+def grid_chunks(t_ms, grid, frame, rows, cols, cells, wide=False):
+    """The TOUCH_GRID messages of one frame (``cells``: rows x cols, row-major), rows balanced.
+
+    19 x 27 uint8 cells go as two chunks of 10 and 9 rows (280 and 254 bytes).
+    """
+    if len(cells) != rows * cols:
+        raise ValueError(
+            "a %d x %d frame has %d cells, not %d" % (rows, cols, rows * cols, len(cells))
+        )
+    per = grid_rows_per_chunk(cols, wide)
+    chunks = (rows + per - 1) // per
+    out = []
+    start = 0
+    for i in range(chunks):
+        count = (rows - start + chunks - i - 1) // (chunks - i)
+        cut = cells[start * cols : (start + count) * cols]
+        out.append(TouchGrid(t_ms, grid, frame, start, rows, cols, wide, cut))
+        start += count
+    return out
+
+
 class Status(Message):
     """Body -> brain stream, ~1 Hz: battery, fault bits, torque and rest state."""
 
@@ -681,6 +738,7 @@ MESSAGE_TYPES = {
         TouchFrame,
         Imu,
         Status,
+        TouchGrid,
         Ack,
         Nack,
         Log,
@@ -709,28 +767,21 @@ def encode(message: Message, seq: int = -1) -> bytes:
         raise ValueError("payload too large: %d bytes" % len(payload))
     if seq < 0:
         seq = message.seq
-    header = struct.pack(HEADER_FORMAT, PROTOCOL_MAJOR, message.TYPE, seq & 0xFFFF, len(payload))
-    body = header + payload
-    return cobs_encode(body + struct.pack("<H", crc16(body))) + b"\x00"
+    return encode_frame(PROTOCOL_MAJOR, message.TYPE, seq, payload)
 
 
-class Decoder:
-    """Streaming frame decoder: ``feed`` bytes, get back every valid message.
+class Decoder(FrameDecoder):
+    """Streaming decoder of this protocol's messages: ``feed`` bytes, get back every valid one.
 
     Anything wrong with a frame drops that frame alone and is counted:
     ``crc_errors`` (checksum mismatch), ``framing_errors`` (bad COBS, bad
     length, oversize, unparsable payload), ``unknown_type`` (valid frame of a
     type this side does not know), ``version_errors`` (another protocol major).
-    Decoding resynchronises at the next 0x00 delimiter.
+    Decoding resynchronises at the next 0x00 delimiter (:class:`FrameDecoder`).
     """
 
     def __init__(self, max_frame_bytes: int = MAX_FRAME_BYTES):
-        self.max_encoded_bytes = max_frame_bytes + max_frame_bytes // 254 + 2
-        self._buffer = bytearray()
-        self._discarding = False
-        self.frames = 0
-        self.crc_errors = 0
-        self.framing_errors = 0
+        FrameDecoder.__init__(self, max_frame_bytes)
         self.unknown_type = 0
         self.version_errors = 0
 
@@ -739,52 +790,8 @@ class Decoder:
         """Total frames dropped for any reason."""
         return self.crc_errors + self.framing_errors + self.unknown_type + self.version_errors
 
-    def feed(self, data: bytes) -> list:
-        """Consume ``data``; return the complete, valid messages it finished."""
-        messages = []
-        buffer = self._buffer
-        start = 0
-        while True:
-            end = data.find(b"\x00", start)
-            if end < 0:
-                break
-            if self._discarding:
-                self._discarding = False
-            elif len(buffer) + end - start > self.max_encoded_bytes:
-                self.framing_errors += 1  # oversize, whether it came in one read or many
-            else:
-                buffer.extend(data[start:end])
-                if buffer:
-                    message = self._decode_frame(bytes(buffer))
-                    if message is not None:
-                        messages.append(message)
-            buffer = self._buffer = bytearray()
-            start = end + 1
-        if start < len(data) and not self._discarding:
-            buffer.extend(data[start:])
-            if len(buffer) > self.max_encoded_bytes:
-                self.framing_errors += 1
-                self._buffer = bytearray()
-                self._discarding = True
-        return messages
-
-    def _decode_frame(self, frame: bytes) -> "Message | None":
-        try:
-            body = cobs_decode(frame)
-        except ValueError:
-            self.framing_errors += 1
-            return None
-        if len(body) < HEADER_SIZE + CRC_SIZE:
-            self.framing_errors += 1
-            return None
-        content = body[:-CRC_SIZE]
-        if crc16(content) != struct.unpack("<H", body[-CRC_SIZE:])[0]:
-            self.crc_errors += 1
-            return None
-        version, type_id, seq, length = struct.unpack_from(HEADER_FORMAT, content, 0)
-        if length != len(content) - HEADER_SIZE:
-            self.framing_errors += 1
-            return None
+    def message(self, version, type_id, seq, payload):
+        """The message of one checked frame, or None (counted) when this side cannot use it."""
         if version != PROTOCOL_MAJOR:
             self.version_errors += 1
             return None
@@ -793,7 +800,7 @@ class Decoder:
             self.unknown_type += 1
             return None
         try:
-            message = cls.unpack(content[HEADER_SIZE:])
+            message = cls.unpack(payload)
         except (ValueError, IndexError, _STRUCT_ERROR, UnicodeError):
             self.framing_errors += 1
             return None

@@ -7,16 +7,18 @@ is replaced: the simulator calls ``Body.tick`` on its own clock instead.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from firmware.body import Body
 from firmware.leds import Leds
 from firmware.link import BrainLink
+from firmware.main import build_grid
 from firmware.motion import MotionMonitor
 from firmware.mpu6050 import MPU6050
 from firmware.servos import ServoBank, ServoChannel
 from firmware.touch import TouchScanner
 from firmware.vibration import Vibration
+from sensors.touch.skin import TaxelGrid
 from sim.fake_machine import FakeI2C, FakeMPU6050, FakeNeoPixel, FakePin
 from sim.peripherals import (
     ContactFunction,
@@ -27,6 +29,7 @@ from sim.peripherals import (
     VirtualTouchSensor,
 )
 from sim.pty import PtyPort
+from sim.taxel_mat import GridPressureFunction, MatMachine, VirtualTaxelMat, board_grid_conf
 
 BODY_KINDS = ("cpython", "micropython")
 
@@ -66,20 +69,31 @@ class SimBody(Protocol):
 
 
 def make_body(
-    kind: str, pad_count: int, servo_count: int, contact: ContactFunction | None, seed: int
+    kind: str,
+    pad_count: int,
+    servo_count: int,
+    contact: ContactFunction | None,
+    seed: int,
+    grids: Sequence[TaxelGrid] = (),
+    grid_pressure: Sequence[GridPressureFunction | None] = (),
 ) -> SimBody:
     """A virtual body of ``kind``.
 
     ``cpython`` (the default) runs the firmware classes on the simulated
     clock; ``micropython`` runs firmware/main.py under the MicroPython Unix
-    port, in real time.
+    port, in real time. ``grids`` are taxel grids (pressure mats) the body
+    scans, ``grid_pressure[i]`` the hands on grid ``i``.
     """
     if kind == "cpython":
-        return VirtualBody(pad_count, servo_count, contact, seed=seed)
+        return VirtualBody(
+            pad_count, servo_count, contact, seed=seed, grids=grids, grid_pressure=grid_pressure
+        )
     if kind == "micropython":
         from sim.mp_body import MicroPythonBody
 
-        return MicroPythonBody(pad_count, servo_count, contact, seed=seed)
+        return MicroPythonBody(
+            pad_count, servo_count, contact, seed=seed, grids=grids, grid_pressure=grid_pressure
+        )
     raise ValueError(f"unknown body {kind!r}; one of {', '.join(BODY_KINDS)}")
 
 
@@ -98,7 +112,9 @@ class VirtualBody:
     Besides touch, servos and the vibration motor it has an IMU (``imu``: play
     ``"picked_up"``, ``"shaken"``, ``"put_down"``... on it; the firmware's own
     MPU6050 driver reads it through an emulated chip), two LED eyes
-    (``led_strip.shown``) and a battery (``battery.mv``).
+    (``led_strip.shown``) and a battery (``battery.mv``). With ``grids`` it
+    also carries taxel grids (``mats``: :class:`sim.taxel_mat.VirtualTaxelMat`,
+    read by the firmware's own row and multiplexer drivers).
     """
 
     # Stepped by the simulator's clock (``MicroPythonBody`` runs on the wall clock).
@@ -114,6 +130,8 @@ class VirtualBody:
         *,
         led_count: int = 2,
         battery_mv: int = 3900,
+        grids: Sequence[TaxelGrid] = (),
+        grid_pressure: Sequence[GridPressureFunction | None] = (),
     ) -> None:
         self.now_ms = 0
         self.port = PtyPort()
@@ -129,6 +147,14 @@ class VirtualBody:
         bus = FakeI2C({self.imu_chip.address: self.imu_chip})
         self.led_strip = FakeNeoPixel(FakePin(22), led_count)
         self.battery = VirtualBattery(battery_mv)
+        self.mats: list[VirtualTaxelMat] = []
+        scanners: list[Any] = []
+        for index, grid in enumerate(grids):
+            conf = board_grid_conf(grid)
+            pressure = grid_pressure[index] if index < len(grid_pressure) else None
+            mat = VirtualTaxelMat(conf, pressure, self._clock, seed=seed + 10 + index)
+            self.mats.append(mat)
+            scanners.append(build_grid(MatMachine(mat), conf, index))
         self.firmware = Body(
             BrainLink(self.port),
             ServoBank(self.servo_driver, channels),
@@ -138,6 +164,7 @@ class VirtualBody:
             leds=Leds(self.led_strip, led_count),
             imu=MotionMonitor(MPU6050(bus)),
             battery=self.battery,
+            grids=scanners,
         )
 
     def _clock(self) -> int:
@@ -149,6 +176,10 @@ class VirtualBody:
     def set_contact(self, contact: Callable[[int], Sequence[float]]) -> None:
         """Replace what the virtual hand is doing."""
         self._contact = contact
+
+    def set_grid_pressure(self, index: int, pressure: GridPressureFunction | None) -> None:
+        """Replace what the hands do on taxel grid ``index``."""
+        self.mats[index].pressure = pressure
 
     def tick(self, now_ms: int) -> None:
         """Run one pass of the firmware's main loop at ``now_ms``."""

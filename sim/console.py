@@ -71,6 +71,14 @@ def summarise(report: SimReport, out: TextIO = sys.stdout) -> None:
         f"{stats['crc_errors']} crc errors, rtt {stats['rtt_ms']} ms",
         file=out,
     )
+    grid = stats.get("touch_grid")
+    if isinstance(grid, dict):
+        dropped = {k: v for k, v in grid.items() if k not in ("chunks", "frames") and v}
+        print(
+            f"touch grid: {grid['frames']} frames from {grid['chunks']} chunks, dropped: "
+            + (", ".join(f"{v} {k}" for k, v in dropped.items()) or "none"),
+            file=out,
+        )
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:

@@ -27,6 +27,17 @@ class FakePin:
     def __init__(self, pin_id: int, mode: int = -1, *args: object, **kwargs: object) -> None:
         self.id = pin_id
         self.mode = mode
+        self.level = 0
+        # Called with (gpio, level) on every write (a virtual chip wired to this pin).
+        self.on_write: Callable[[int, int], None] | None = None
+
+    def value(self, level: int | None = None) -> int:
+        """Read the pin, or drive it to ``level``."""
+        if level is not None:
+            self.level = 1 if level else 0
+            if self.on_write is not None:
+                self.on_write(self.id, self.level)
+        return self.level
 
 
 class I2CDevice:
@@ -287,6 +298,9 @@ class FakeMachine:
         self.i2c_devices: dict[int, I2CDevice] = {}
         self.i2c_fail: Callable[[], bool] | None = None
         self.analog_u16: dict[int, int] = {}
+        # Virtual hardware wired to GPIOs: told of every pin write, asked for ADC readings.
+        self.pin_listeners: list[Callable[[int, int], None]] = []
+        self.analog_readers: dict[int, Callable[[], int]] = {}
         self.touch_counts: dict[int, int] = {}
         self.pwms: dict[int, FakePWM] = {}
         self.wdt: FakeWDT | None = None
@@ -302,7 +316,8 @@ class FakeMachine:
                 self.pin = pin
 
             def read_u16(self) -> int:
-                return owner.analog_u16.get(self.pin.id, 0)
+                reader = owner.analog_readers.get(self.pin.id)
+                return reader() if reader is not None else owner.analog_u16.get(self.pin.id, 0)
 
         class TouchPad:
             def __init__(self, pin: FakePin) -> None:
@@ -313,7 +328,18 @@ class FakeMachine:
 
         self.ADC = ADC
         self.TouchPad = TouchPad
-        self.Pin = FakePin
+
+        class Pin(FakePin):
+            def __init__(self, pin_id: int, mode: int = -1, *args: object, **kw: object) -> None:
+                super().__init__(pin_id, mode)
+                self.on_write = owner.pin_written
+
+        self.Pin = Pin
+
+    def pin_written(self, gpio: int, level: int) -> None:
+        """A GPIO was driven: tell the virtual hardware wired to the pins."""
+        for listener in self.pin_listeners:
+            listener(gpio, level)
 
     def attach(self, device: I2CDevice) -> I2CDevice:
         """Put a chip on the I2C bus."""

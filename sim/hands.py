@@ -12,9 +12,12 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from brain.dashboard.document import pad_points
+from brain.dashboard.document import DRAWING_X_OFFSET, ZONE_Y, pad_points
+from sensors.touch.grid_hands import GridPressure, palm
 from sensors.touch.layout import PadLayout
+from sensors.touch.skin import TaxelGrid
 
 HAND_RADIUS = 50.0  # a palm's reach around the pointer, drawing units
 PAD_RADIUS = 15.0  # a pad feels a hand anywhere over its electrode
@@ -140,6 +143,44 @@ class BrowserHand:
             tip = _patch(self.points, x + k * FINGER_SPREAD, y, FINGER_RADIUS)
             out = [max(o, min(1.0, level * c)) for o, c in zip(out, tip, strict=True)]
         return out
+
+
+def grid_hand(hand: BrowserHand, grid: TaxelGrid, band: float = 25.0) -> GridPressure:
+    """The dashboard's pointer on a taxel grid: over the drawing's ``grid.zone`` it presses the mat.
+
+    The drawing is a side view, so the pointer's x is the place along the
+    spine and the hand runs down the middle of the mat; a pointer within
+    ``band`` drawing units of the zone's height is on it. A palm is the
+    hand's radius; scribbling is three dabbing fingertips, as on the pads.
+    """
+    import numpy as np
+
+    positions = grid.surface().positions_mm
+    middle = float(positions[:, 1].max()) / 2.0
+    height = ZONE_Y[grid.zone]
+
+    def pressure(t_ms: int) -> Any:
+        out = np.zeros(grid.shape)
+        where = hand.position(t_ms)
+        if where is None:
+            return out
+        x, y, level, fingers = where
+        if abs(y - height) > band:
+            return out
+        along = x - DRAWING_X_OFFSET
+        if not fingers:
+            return (min(1.0, level) * palm(positions, along, middle, hand.radius)).reshape(
+                grid.shape
+            )
+        for k in (-1, 0, 1):
+            phase = (t_ms + (k + 1) * DAB_PERIOD_MS // 3) % DAB_PERIOD_MS
+            if phase < DAB_MS:
+                dab = FINGER_PRESSURE * min(1.0, (phase + 1) / HARD_LAND_MS)
+                tip = palm(positions, along + k * FINGER_SPREAD, middle, FINGER_RADIUS)
+                np.maximum(out, (dab * tip).reshape(grid.shape), out=out)
+        return out
+
+    return pressure
 
 
 ContactFunction = Callable[[int], Sequence[float]]

@@ -38,6 +38,7 @@ from typing import Any
 
 from brain.errors import UserError
 from firmware import boards
+from sensors.touch.skin import TaxelGrid
 from sim.fake_machine import (
     FakeI2C,
     FakeMPR121,
@@ -56,11 +57,13 @@ from sim.peripherals import (
     VirtualTouchSensor,
 )
 from sim.pty import PtyPort
+from sim.taxel_mat import GridPressureFunction, VirtualTaxelMat
 from sim.upy import remote_machine as rm
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTRY = ROOT / "sim" / "upy" / "body_main.py"
-PROFILE: dict[str, Any] = boards.PICO
+# The boards this body emulates: the Pico, and the Pico with a taxel grid on its back.
+MP_BOARDS = ("pico", "pico_grid")
 # The pico profile's PCA9685 servo mapping (firmware.pca9685.PCA9685Servos defaults).
 CENTRE_US = 1500.0
 US_PER_DEG = 1000.0 / 90.0
@@ -147,14 +150,27 @@ class MicroPythonBody:
         *,
         led_count: int = 2,
         battery_mv: int = 3900,
+        grids: Sequence[TaxelGrid] = (),
+        grid_pressure: Sequence[GridPressureFunction | None] = (),
     ) -> None:
-        if board != "pico":
-            raise UserError("the MicroPython body emulates the pico profile only")
-        touch = PROFILE["touch"]
-        if pad_count != len(touch["pad_map"]) or servo_count != PROFILE["servos"]["count"]:
+        if grids and board == "pico":
+            board = "pico_grid"
+        if board not in MP_BOARDS:
+            raise UserError(f"the MicroPython body emulates {' and '.join(MP_BOARDS)} only")
+        self.board = board
+        profile: dict[str, Any] = boards.PROFILES[board]
+        self.profile = profile
+        scanned: tuple[dict[str, Any], ...] = tuple(profile.get("grids", ()))
+        if len(grids) != len(scanned):
+            raise UserError(
+                f"the MicroPython body's {board} board scans {len(scanned)} taxel grid(s), "
+                f"the robot has {len(grids)}"
+            )
+        touch = profile["touch"]
+        if pad_count != len(touch["pad_map"]) or servo_count != profile["servos"]["count"]:
             raise UserError(
                 f"the MicroPython body has the pico's {len(touch['pad_map'])} pads and "
-                f"{PROFILE['servos']['count']} servos, not {pad_count} and {servo_count}"
+                f"{profile['servos']['count']} servos, not {pad_count} and {servo_count}"
             )
         self.now_ms = 0
         self._wall_start = time.monotonic()
@@ -164,11 +180,11 @@ class MicroPythonBody:
         self.motor = VirtualMotor()
         self.imu = VirtualImu(seed=seed + 1)
         self.battery = VirtualBattery(battery_mv)
-        self.led_strip = FakeNeoPixel(FakePin(PROFILE["leds"]["pin"]), led_count)
+        self.led_strip = FakeNeoPixel(FakePin(profile["leds"]["pin"]), led_count)
         self._contact = contact or (lambda t_ms: [0.0] * pad_count)
         self.touch_sensor = VirtualTouchSensor(pad_count, self._contact_now, self._clock, seed=seed)
         pads = _Pads(self.touch_sensor, self._clock)
-        self.pca = FakePCA9685(PROFILE["servos"]["address"])
+        self.pca = FakePCA9685(profile["servos"]["address"])
         chips: dict[int, I2CDevice] = {self.pca.address: self.pca}
         addresses = touch["addresses"]
         for chip_index, address in enumerate(addresses):
@@ -176,6 +192,20 @@ class MicroPythonBody:
             chips[address] = _PadChip(address, pads, electrodes)
         self.imu_chip = FakeMPU6050(sample=lambda: self.imu.sample(self.now_ms))
         chips[self.imu_chip.address] = self.imu_chip
+        # Taxel mats wired to GPIOs: pin writes go to them, their column ADCs answer reads.
+        self.mats = [
+            VirtualTaxelMat.for_grid(
+                conf,
+                grid,
+                grid_pressure[i] if i < len(grid_pressure) else None,
+                self._clock,
+                seed + 10 + i,
+            )
+            for i, (conf, grid) in enumerate(zip(scanned, grids, strict=True))
+        ]
+        self._adc_readers: dict[int, Callable[[], int]] = {}
+        for mat in self.mats:
+            self._adc_readers.update(mat.readers())
         self.i2c_fail: Callable[[], bool] | None = None
         self.bus = FakeI2C(chips, lambda: self.i2c_fail is not None and self.i2c_fail())
         self.pwm: dict[int, dict[int, int]] = {}
@@ -212,10 +242,14 @@ class MicroPythonBody:
         """Replace what the virtual hand is doing."""
         self._contact = contact
 
+    def set_grid_pressure(self, index: int, pressure: GridPressureFunction | None) -> None:
+        """Replace what the hands do on taxel grid ``index``."""
+        self.mats[index].pressure = pressure
+
     def servo_angles_deg(self) -> dict[int, float | None]:
         """Where each servo is now, in degrees (None when limp), from the PCA9685's pulses."""
         out: dict[int, float | None] = {}
-        for channel in range(PROFILE["servos"]["count"]):
+        for channel in range(self.profile["servos"]["count"]):
             us = self.pca.pulse_us(channel)
             out[channel] = None if us is None else round((us - CENTRE_US) / US_PER_DEG, 1)
         return out
@@ -263,7 +297,7 @@ class MicroPythonBody:
         req_read, req_write = os.pipe()
         ans_read, ans_write = os.pipe()
         flag = str(Path(self._repl_dir.name) / "petbrain_repl")
-        command = [micropython_binary(), str(ENTRY), str(ROOT), "pico", str(reset_cause), flag]
+        command = [micropython_binary(), str(ENTRY), str(ROOT), self.board, str(reset_cause), flag]
         process = subprocess.Popen(
             [*command, str(req_write), str(ans_read)],
             stdin=link_body.fileno(),
@@ -365,15 +399,23 @@ class MicroPythonBody:
         if op == rm.OP_I2C_SCAN:
             data = bytes(self.bus.scan())
             return struct.pack(rm.ANSWER_FORMAT, 0, len(data)) + data
+        if op == rm.OP_PIN:
+            for mat in self.mats:
+                mat.pin_written(b, a)
+            return None
         if op == rm.OP_ADC:
-            value = battery_u16(self.battery.mv) if b == PROFILE["battery"]["pin"] else 0
+            reader = self._adc_readers.get(b)
+            if reader is not None:
+                value = reader()
+            else:
+                value = battery_u16(self.battery.mv) if b == self.profile["battery"]["pin"] else 0
             return struct.pack(rm.ANSWER_FORMAT, 0, 2) + struct.pack("<H", value)
         if op == rm.OP_TOUCHPAD:
             return struct.pack(rm.ANSWER_FORMAT, 0, 2) + struct.pack("<H", 30000)
         if op == rm.OP_PWM:
             (value,) = struct.unpack("<I", payload)
             self.pwm.setdefault(b, {})[a] = value
-            if b == PROFILE["vibration"]["pin"] and a in (rm.PWM_DUTY_U16, rm.PWM_DEINIT):
+            if b == self.profile["vibration"]["pin"] and a in (rm.PWM_DUTY_U16, rm.PWM_DEINIT):
                 self.motor.duty(value / 65535)
             return None
         if op == rm.OP_WDT_INIT:

@@ -26,6 +26,7 @@ from brain.body.joints import DEFAULT_ROBOT, RobotConfig
 from brain.body.link import BodyLink
 from brain.clock import SimulatedClock
 from brain.errors import UserError
+from sensors.touch.grid_hands import combine_grid
 from sensors.touch.synthetic import Contact, combine
 from sim.actions import AUDIO_ACTIONS, CAMERA_ACTIONS, ScenarioDriver, check_runnable
 from sim.audio import SPL_AT_0_DBFS
@@ -33,7 +34,8 @@ from sim.body import SimBody, make_body
 from sim.hands import ContactLog
 from sim.scenario import Scenario, ScenarioEvent
 from sim.tap import BodyTap
-from sim.touches import contact_scripts
+from sim.taxel_mat import GridPressureFunction
+from sim.touches import contact_scripts, grid_scripts
 
 if TYPE_CHECKING:
     from sim.audio import SimAudio
@@ -97,6 +99,19 @@ class SimReport:
         }
 
 
+def _grid_hands(
+    scenario: Scenario, robot: RobotConfig, given: Sequence[GridPressureFunction | None]
+) -> list[GridPressureFunction | None]:
+    """Per grid of ``robot``: the scenario's touches on it and the hands ``given`` for it."""
+    on_grids = grid_scripts(scenario, robot.grids)
+    out: list[GridPressureFunction | None] = []
+    for i, grid in enumerate(robot.grids):
+        extra = given[i] if i < len(given) else None
+        scripts = [*on_grids[i], *([extra] if extra is not None else [])]
+        out.append(combine_grid(grid, scripts) if scripts else None)
+    return out
+
+
 class SimSession:
     """A brain and a virtual body joined by a pseudo-terminal.
 
@@ -110,7 +125,9 @@ class SimSession:
     camera source config for a real camera instead (``{"type": "opencv"}``).
     ``body`` is ``"cpython"`` (the default: firmware classes stepped on the
     simulated clock) or ``"micropython"`` (firmware/main.py under MicroPython,
-    on the wall clock: the session then runs in real time).
+    on the wall clock: the session then runs in real time). A robot with
+    taxel ``grids`` gets a body with those mats; ``grid_pressure[i]`` is the
+    hands on grid ``i`` (:mod:`sensors.touch.grid_hands`).
     """
 
     def __init__(
@@ -129,6 +146,7 @@ class SimSession:
         hot_reload: bool = False,
         library_paths: Sequence[Path] = (),
         body: str = "cpython",
+        grid_pressure: Sequence[GridPressureFunction | None] = (),
     ) -> None:
         self.scenario = scenario
         self.robot = robot
@@ -138,10 +156,18 @@ class SimSession:
         replaying = contact is not None
         if contact is None:
             check_runnable(scenario)
-            contact = combine(layout, [*contact_scripts(scenario, layout), *hands])
+            contact = combine(layout, [*contact_scripts(scenario, layout, robot.grids), *hands])
+            # Scenario touches on a zone a taxel grid covers press that grid.
+            grid_pressure = _grid_hands(scenario, robot, grid_pressure)
         self.contact = ContactLog(contact)
         self.body: SimBody = make_body(
-            body, layout.pad_count, len(robot.joints), self.contact, scenario.seed
+            body,
+            layout.pad_count,
+            len(robot.joints),
+            self.contact,
+            scenario.seed,
+            robot.grids,
+            grid_pressure,
         )
         self.tap = BodyTap(self.body)
         self.link = BodyLink(self.body.path)
@@ -331,6 +357,8 @@ class SimSession:
         report = self.report
         report.duration_ms = max(0, self.now_ms - self.tick_ms)
         report.link = self.link.stats.as_json()
+        if self.robot.grids:  # taxel grid frames: reassembled, and dropped by reason
+            report.link["touch_grid"] = self.brain.grid_touch.stats.as_json()
         report.expectations = self.check_expectations()
         report.latencies = self.tap.latency_summary()
         self.close()

@@ -46,7 +46,10 @@ class _Strict(BaseModel):
 class TouchAction(_Strict):
     """A scripted hand on the body; the real classifier decides what it was."""
 
-    gesture: Literal["stroke", "pat", "hold", "hit", "poke", "tickle", "scratch"]
+    # grab, squeeze and hug need a taxel grid on the zone (a robot with touch.grids).
+    gesture: Literal[
+        "stroke", "pat", "hold", "hit", "poke", "tickle", "scratch", "grab", "squeeze", "hug"
+    ]
     zone: ZoneName = "back"
     direction: Literal["with_fur", "against_fur"] = "with_fur"  # strokes
     # Unset: the gesture's typical value (a stroke at 250 mm/s, a pat of 150 ms...).

@@ -126,10 +126,11 @@ class Pet:
         self.brain.fusion = fusion
 
     def new_classifier(self) -> None:
-        """A fresh touch classifier (at start, and when a touch was cut off by an outage)."""
+        """Fresh touch classifiers, pads and grids (at start, and after an outage cut a touch)."""
         self.brain.classifier = TouchClassifier(
             self.parts.robot.layout, self.parts.touch_thresholds
         )
+        self.brain.grid_touch.reset()
 
     def sense(self, observation: Any) -> list[PetEvent]:
         """One sensor observation in: to fusion, and the events it completes to the behaviours.

@@ -32,6 +32,7 @@ from firmware import wire
 from sensors.imu import HandlingDetector
 from sensors.touch.classifier import TouchClassifier
 from sensors.touch.events import TouchEvent, TouchGesture, TouchOnset, TouchRelease
+from sensors.touch.grid_frames import GridTouch
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,8 @@ class Brain:
         self.robot = robot
         self.library = library or (watcher.load() if watcher else load_library())
         self.classifier = TouchClassifier(robot.layout)
+        # Taxel grids: TOUCH_GRID chunks reassembled, a skin classifier per grid zone.
+        self.grid_touch = GridTouch(robot.grids)
         self.handling = HandlingDetector()
         self.selector = Selector(self.library, seed=seed)
         # Owner memory: answers close episodes, the selector asks it about proactive behaviours.
@@ -130,6 +133,15 @@ class Brain:
 
     def _on_body_ready(self, info: BodyInfo) -> None:
         self._pending_ready_ms = -1
+        self.grid_touch.assembler.reset()
+        if self.robot.grids and not info.capabilities & wire.CAP_TOUCH_GRID:
+            log.error(
+                "the robot config declares %d taxel grid(s) (%s) but the body scans none "
+                "(firmware before protocol 1.3 or a board profile without grids): "
+                "those zones feel nothing",
+                len(self.robot.grids),
+                ", ".join(g.zone for g in self.robot.grids),
+            )
         self._emit(
             self._now_ms, "body_ready", {"board": info.board, "firmware": list(info.firmware)}
         )
@@ -235,6 +247,9 @@ class Brain:
         for message in self.link.poll(now_ms):
             if isinstance(message, wire.TouchFrame):
                 for event in self.classifier.feed(message.t_ms, message.values):
+                    react_now |= self._on_touch(event, now_ms)
+            elif isinstance(message, wire.TouchGrid):
+                for event in self.grid_touch.feed(message):
                     react_now |= self._on_touch(event, now_ms)
             elif isinstance(message, wire.Imu):
                 for handled in self.handling.feed_message(message):

@@ -15,6 +15,7 @@ def behaviours(options: BenchOptions) -> list[Result]:
     from ruamel.yaml import YAML
 
     from behaviors import library as lib
+    from behaviors.loader import clear_parse_cache
     from brain.behave.executor import Executor
     from brain.behave.selector import Selector
     from brain.body.joints import DEFAULT_ROBOT
@@ -29,7 +30,7 @@ def behaviours(options: BenchOptions) -> list[Result]:
             YAML(typ="rt").load(text)
 
     def cold_load() -> None:
-        lib._PARSED.clear()
+        clear_parse_cache()
         lib.load_library()
 
     parse_ms = time_per_call_ms(parse_only, repeat, warmup=1)
@@ -39,7 +40,7 @@ def behaviours(options: BenchOptions) -> list[Result]:
         lib.load_library(cache_dir=Path(folder))
 
         def cached_load() -> None:
-            lib._PARSED.clear()
+            clear_parse_cache()
             lib.load_library(cache_dir=Path(folder))
 
         cached_ms = time_per_call_ms(cached_load, repeat, warmup=1)

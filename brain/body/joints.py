@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from firmware import wire
-from sensors.touch.layout import DEFAULT_LAYOUT, PadLayout
+from sensors.touch.layout import DEFAULT_LAYOUT, Pad, PadLayout
+from sensors.touch.skin import BodySkin, TaxelGrid
 
 
 @dataclass(frozen=True)
@@ -29,10 +30,18 @@ class Joint:
 
 @dataclass(frozen=True)
 class RobotConfig:
-    """Everything about one physical pet the brain needs: joints and pads."""
+    """Everything about one physical pet the brain needs: joints, pads and taxel grids.
+
+    ``grids[i]`` is the grid the body streams as TOUCH_GRID number ``i``; a
+    zone has pads or a grid, never both.
+    """
 
     joints: tuple[Joint, ...]
     layout: PadLayout
+    grids: tuple[TaxelGrid, ...] = ()
+
+    def __post_init__(self) -> None:
+        BodySkin(self.layout, self.grids)  # raises ValueError for a zone with pads and a grid
 
     def joint(self, name: str) -> Joint:
         """The joint called ``name``."""
@@ -73,4 +82,31 @@ DEFAULT_ROBOT = RobotConfig(
         Joint("eyelids", 7, 0.0, 100.0, 10.0, 600.0),
     ),
     layout=DEFAULT_LAYOUT,
+)
+
+
+# The reference body with a pressure mat on its back instead of the six back pads
+# (firmware board profile ``pico_grid``): 19 x 27 taxels 10 mm apart, the long
+# side along the spine from 145 mm (behind the neck) to 405 mm (the tail's base).
+BACK_GRID = TaxelGrid(
+    zone="back_middle",
+    rows=19,
+    cols=27,
+    pitch_mm=10.0,
+    rate_hz=10.0,
+    along="cols",
+    head_at="first",
+    full_scale=255.0,
+    origin_mm=145.0,
+)
+GRID_BACK_ROBOT = RobotConfig(
+    joints=DEFAULT_ROBOT.joints,
+    layout=PadLayout(
+        tuple(
+            Pad(i, pad.name, pad.zone, pad.position_mm)
+            for i, pad in enumerate(p for p in DEFAULT_LAYOUT.pads if not p.zone.startswith("back"))
+        ),
+        DEFAULT_LAYOUT.frame_rate_hz,
+    ),
+    grids=(BACK_GRID,),
 )

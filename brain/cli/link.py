@@ -16,6 +16,7 @@ CAPABILITY_NAMES = (
     (0x08, "vibration"),
     (0x10, "leds"),
     (0x20, "battery"),
+    (0x40, "touch_grid"),
 )
 
 

@@ -74,7 +74,8 @@ def expand(paths: list[str]) -> Iterator[Path]:
 def run(args: argparse.Namespace) -> int:
     """Print one JSON line per perceived item; per-file errors do not stop the run.
 
-    Exit 1 when every input failed, 0 when at least one item was perceived.
+    Exit 1 when every input failed, 0 when at least one item was perceived
+    (with ``--together`` too: the fused record is printed either way).
     """
     if args.every < 1:
         raise UserError("--every must be at least 1")
@@ -82,8 +83,10 @@ def run(args: argparse.Namespace) -> int:
         module = _load("brain.fusion.together")
         if module is None:
             raise UserError("--together needs the fusion module, which is not built yet")
-        print(json.dumps(module.perceive_together([Path(p) for p in args.together], args)))
-        return 0
+        result = module.perceive_together([Path(p) for p in args.together], args)
+        print(json.dumps(result))
+        inputs = [value for key, value in result.items() if key != "owner_emotion"]
+        return 1 if all("error" in record for record in inputs) else 0
     if not args.paths:
         raise UserError("give at least one PATH (file or folder)")
     table = perceivers()

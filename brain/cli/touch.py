@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Protocol
 
 from brain.cli import CommandGroups
+from brain.cli._touch_labels import check_label, ensure_labels
 from brain.errors import UserError
 
 if TYPE_CHECKING:
@@ -58,6 +59,13 @@ def register(groups: CommandGroups) -> None:
     record.add_argument("--seconds", type=float, metavar="N", help="stop after N seconds")
     record.add_argument(
         "--layout", metavar="FILE", help="pad layout JSON (default: reference body)"
+    )
+    record.add_argument(
+        "--grid",
+        type=int,
+        metavar="N",
+        help="record taxel grid N of --layout (a robot.yaml with touch.grids) instead of the "
+        "pads, to a labelled recording (.npz)",
     )
     record.add_argument(
         "--connect-timeout", type=float, default=5.0, metavar="S", help="wait S s for the body"
@@ -172,9 +180,13 @@ def run_record(args: argparse.Namespace) -> int:
     """Open the body, record, report how much was written."""
     from brain.body.link import BodyLink
 
-    layout = load_layout(args.layout)
     if args.seconds is not None and args.seconds <= 0:
         raise UserError("--seconds must be positive")
+    if args.grid is not None:
+        from brain.cli._touch_grid import run_record_grid
+
+        return run_record_grid(args)
+    layout = load_layout(args.layout)
     out = Path(args.out)
     as_recording = out.suffix.lower() == ".npz"
     if (args.label or args.subject) and not as_recording:
@@ -184,7 +196,7 @@ def run_record(args: argparse.Namespace) -> int:
             raise UserError(f"{out.parent}: not a folder")
         target = out
         out = out.with_suffix(".recording.jsonl")
-        _check_label(out.parent / "labels.yaml", args.label)  # before, not after, recording
+        check_label(out.parent / "labels.yaml", args.label)  # before, not after, recording
     link = BodyLink(args.port)
     try:
         stream = open(out, "w", encoding="utf-8")  # noqa: SIM115 (closed below)
@@ -214,25 +226,6 @@ def run_record(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check_label(labels_path: Path, label: str | None) -> None:
-    """Refuse a label that neither the pet nor the folder's ``labels.yaml`` knows."""
-    from sensors.touch.events import ALL_GESTURES
-    from sensors.touch.recording import load_label_map
-
-    if label is None or label in ALL_GESTURES:
-        return
-    known: dict[str, str] = {}
-    if labels_path.exists():
-        try:
-            known = load_label_map(labels_path)
-        except ValueError as error:
-            raise UserError(str(error)) from None
-    if label not in known:
-        raise UserError(
-            f"{labels_path}: add {label!r} (map it to one of {', '.join(ALL_GESTURES)})"
-        )
-
-
 def save_recording(
     trace_path: Path, out: Path, layout: PadLayout, label: str | None, subject: str | None
 ) -> int:
@@ -244,8 +237,7 @@ def save_recording(
     """
     import numpy as np
 
-    from sensors.touch.events import ALL_GESTURES
-    from sensors.touch.recording import load_label_map, write_label_map, write_recording
+    from sensors.touch.recording import write_recording
     from sensors.touch.skin import load_skin, write_skin
     from sensors.touch.trace import read_trace
 
@@ -260,22 +252,7 @@ def save_recording(
             raise UserError(f"{skin_path}: describes another skin than {layout.pad_count} pads")
     else:
         write_skin(skin_path, layout, "recorded with petbrain touch record")
-    labels_path = folder / "labels.yaml"
-    mapping: dict[str, str] = {}
-    if labels_path.exists():
-        try:
-            mapping = load_label_map(labels_path)
-        except ValueError as error:
-            raise UserError(str(error)) from None
-    if label is not None and label not in mapping:
-        if label not in ALL_GESTURES:
-            raise UserError(
-                f"{labels_path}: add {label!r} (map it to one of {', '.join(ALL_GESTURES)})"
-            )
-        mapping[label] = label
-        write_label_map(labels_path, mapping)
-    elif not labels_path.exists():
-        write_label_map(labels_path, mapping)
+    ensure_labels(folder, label)
     trace = read_trace(trace_path)
     frames = np.array([f.values for f in trace.frames], dtype=np.uint16).reshape(
         -1, 1, layout.pad_count

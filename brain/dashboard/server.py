@@ -10,6 +10,11 @@ on the robot only the real world touches the pet.
 With a ``token`` every request must carry it, as ``Authorization: Bearer
 TOKEN`` or once as ``?token=TOKEN`` (which sets a cookie for the page's own
 requests). Tokens are compared in constant time.
+
+Every request must also name the robot in its ``Host`` header (an address,
+``localhost``, the robot's host name or ``NAME.local``): a web page of some
+other domain cannot rebind its name to the robot and read what the pet has
+learned about its owner (see ``brain/dashboard/hosts.py``).
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from brain.dashboard.event_stream import StateBoard, stream_documents
+from brain.dashboard.hosts import host_allowed, own_names
 
 log = logging.getLogger("petbrain")
 
@@ -61,6 +67,7 @@ class RobotDashboard:
         self.config = config
         self.token = token
         self.static_dir = static_dir
+        self.host_names = own_names()
         self.board = StateBoard()
         self.stopping = threading.Event()
         self.server = ThreadingHTTPServer((host, port), _handler_class(self))
@@ -140,6 +147,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         """The page, its files, the configuration, the state and the event stream."""
+        if not self._host_ok():
+            return
         parts = urlsplit(self.path)
         ok, set_cookie = self.app.allowed(self.headers, parse_qs(parts.query))
         if not ok:
@@ -162,6 +171,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         """The simulator's inputs do not exist on the robot."""
+        if not self._host_ok():
+            return
         ok, _ = self.app.allowed(self.headers, parse_qs(urlsplit(self.path).query))
         if not ok:
             self._json(HTTPStatus.UNAUTHORIZED, {"error": "this dashboard needs its token"})
@@ -169,6 +180,15 @@ class _Handler(BaseHTTPRequestHandler):
         self._json(
             HTTPStatus.FORBIDDEN, {"error": "read-only on the robot: touch the real pet instead"}
         )
+
+    def _host_ok(self) -> bool:
+        if host_allowed(self.headers.get("Host"), self.app.host_names):
+            return True
+        self._json(
+            HTTPStatus.FORBIDDEN,
+            {"error": "unknown Host: open the dashboard by the robot's address or name"},
+        )
+        return False
 
     def _page(self) -> bytes:
         static = self.app.static_dir

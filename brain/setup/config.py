@@ -31,8 +31,9 @@ from brain.setup.network import NetworkSection
 from sensors.touch.classifier import TouchThresholds
 from sensors.touch.layout import ZONES, Pad, PadLayout
 from sensors.touch.pads import PadThresholds
+from sensors.touch.skin import TaxelGrid
 
-BOARDS = ("pico", "esp32s3")
+BOARDS = ("pico", "esp32s3", "pico_grid")
 ROTATIONS_DEG = (0, 90, 180, 270)
 # A LAN-reachable dashboard must be behind a token at least this long.
 MIN_TOKEN_CHARS = 16
@@ -88,7 +89,8 @@ class BodySection(_Strict):
     # Prefer a stable name: /dev/serial/by-id/... or /dev/petbody (udev rule from
     # `petbrain service install`); /dev/ttyACM0 may change between boots.
     port: str = Field(min_length=1)
-    board: Literal["pico", "esp32s3"] = "pico"  # firmware profile the body was flashed with
+    # Firmware profile the body was flashed with (pico_grid: a pressure mat on the back).
+    board: Literal["pico", "esp32s3", "pico_grid"] = "pico"
     # UART speeds a Pico or ESP32-S3 runs (USB CDC ignores it); 1e20 is a typo.
     baudrate: int = Field(115200, gt=0, le=4_000_000)
     # The body ends the session after 120 ms without a frame (firmware/body.py
@@ -172,6 +174,23 @@ class TouchSection(_Strict):
     touch_noise_sigmas: float = Field(5.0, gt=0, le=50)  # ... or above this many noise sigmas
     release_fraction: float = Field(0.6, gt=0, lt=1)  # free again below this x the threshold
     full_scale_counts: int = Field(420, gt=0)  # a firm palm: intensity 1.0
+    # Taxel grids (pressure mats), in the body's TOUCH_GRID numbering: zone, rows,
+    # cols, pitch_mm, rate_hz, along, head_at, full_scale, origin_mm (docs/touch.md).
+    grids: list[dict[str, Any]] = Field(default_factory=list, max_length=8)
+
+    @field_validator("grids")
+    @classmethod
+    def _grids_valid(cls, grids: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        for i, raw in enumerate(grids):
+            try:
+                TaxelGrid.from_json(raw)
+            except ValueError as error:
+                raise ValueError(f"grid {i}: {error}") from None
+        return grids
+
+    def taxel_grids(self) -> tuple[TaxelGrid, ...]:
+        """The grids as the runtime uses them."""
+        return tuple(TaxelGrid.from_json(raw) for raw in self.grids)
 
     @model_validator(mode="after")
     def _hysteresis(self) -> TouchSection:
@@ -369,6 +388,43 @@ class RobotFile(_Strict):
                 )
         return servos
 
+    @model_validator(mode="after")
+    def _grids_fit(self) -> RobotFile:
+        from firmware import boards
+
+        profile: dict[str, Any] = boards.PROFILES[self.body.board]
+        scanned: tuple[dict[str, Any], ...] = tuple(profile.get("grids", ()))
+        grids = self.touch.taxel_grids()
+        if len(grids) > len(scanned):
+            raise ValueError(
+                f"touch.grids: board {self.body.board} scans {len(scanned)} taxel grid(s), "
+                f"the config declares {len(grids)}"
+            )
+        for i, grid in enumerate(grids):
+            board = scanned[i]
+            where = f"touch.grids[{i}]: board {self.body.board}"
+            if (board["rows"], board["cols"]) != grid.shape:
+                raise ValueError(
+                    f"{where} scans {board['rows']} x {board['cols']} taxels, "
+                    f"the config says {grid.rows} x {grid.cols}"
+                )
+            # The features' timing and pressure scale come from these: they must be the body's.
+            if abs(float(board["rate_hz"]) - grid.rate_hz) > 1e-6:
+                raise ValueError(
+                    f"{where} sends {board['rate_hz']} frames/s, the config says {grid.rate_hz:g}"
+                )
+            top = int(board.get("max_value", 255))
+            if grid.full_scale > top:
+                raise ValueError(
+                    f"{where} sends cells of at most {top}; full_scale {grid.full_scale:g} "
+                    "could never be reached"
+                )
+        pad_zones = {p.zone for p in self.pads}
+        both = sorted(pad_zones & {g.zone for g in grids})
+        if both:
+            raise ValueError(f"zone(s) {', '.join(both)} have pads and a taxel grid: give one")
+        return self
+
     @field_validator("pads")
     @classmethod
     def _pads_fit(cls, pads: list[PadSection], info: ValidationInfo) -> list[PadSection]:
@@ -388,7 +444,7 @@ class RobotFile(_Strict):
             tuple(Pad(i, p.name, p.zone, p.position_mm) for i, p in enumerate(self.pads)),
             frame_rate_hz=self.touch.frame_rate_hz,
         )
-        return RobotConfig(tuple(s.joint() for s in self.servos), layout)
+        return RobotConfig(tuple(s.joint() for s in self.servos), layout, self.touch.taxel_grids())
 
     def touch_thresholds(self) -> TouchThresholds:
         """The classifier's thresholds from the ``touch`` section."""

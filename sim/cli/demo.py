@@ -14,6 +14,7 @@ from brain.errors import UserError
 if TYPE_CHECKING:
     from behaviors.library import BehaviourLibrary
     from brain.app.runtime import BrainEvent
+    from brain.body.joints import RobotConfig
     from sim.runner import SimSession
     from sim.scenario import Scenario
 
@@ -175,6 +176,7 @@ def run_live(
     library: BehaviourLibrary,
     command: str,
     extra_ticks: Sequence[TickCallback] = (),
+    robot: RobotConfig | None = None,
 ) -> int:
     """The scenario in real time with the dashboard, until Ctrl+C."""
     from sim.console import attach_printer, summarise, warn_if_open, write_outputs
@@ -193,9 +195,14 @@ def run_live(
             raise UserError("--camera watches in real time: it needs --speed 1")
         device: int | str = int(args.camera) if args.camera.isdigit() else args.camera
         webcam = {"type": "opencv", "device": device}
+    if robot is None:
+        from brain.body.joints import DEFAULT_ROBOT
+
+        robot = DEFAULT_ROBOT
     live = LiveSim(
         scenario,
         library,
+        robot=robot,
         host=args.host,
         port=args.port,
         speed=args.speed,

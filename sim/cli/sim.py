@@ -55,6 +55,14 @@ def register(groups: CommandGroups) -> None:
         help="cpython (default, fast): the firmware classes on the simulated clock; "
         "micropython: firmware/main.py under the MicroPython Unix port, in real time",
     )
+    parser.add_argument(
+        "--skin",
+        choices=("pads", "grid"),
+        default="pads",
+        help="pads (default): the reference body's 14 pads; grid: a 19 x 27 pressure mat on "
+        "the back instead of its six pads (board pico_grid; the dashboard's pointer on the "
+        "back presses it)",
+    )
     parser.add_argument("--record", type=Path, help="record the session to this MCAP file")
     parser.add_argument("--report", type=Path, help="write a JSON report of the run here")
     add_plot_option(parser)
@@ -172,10 +180,14 @@ def run_sim(args: argparse.Namespace) -> int:
         from sim.cli.household import run_split
 
         return run_split(args, scenario, library)
+    from brain.body.joints import DEFAULT_ROBOT, GRID_BACK_ROBOT
+
+    skin = getattr(args, "skin", "pads")
+    robot = GRID_BACK_ROBOT if skin == "grid" else DEFAULT_ROBOT
     if not args.headless:
         args.speed = args.speed or 1.0
-        return run_live(args, scenario, library, "sim")
-    session = SimSession(scenario, library=library, body=args.body)
+        return run_live(args, scenario, library, "sim", robot=robot)
+    session = SimSession(scenario, robot=robot, library=library, body=args.body)
     recorder = None
     if args.record:
         from sim.record import SessionRecorder
@@ -185,7 +197,7 @@ def run_sim(args: argparse.Namespace) -> int:
     session.on_tick.append(timeline)
     attach_printer(session, quiet=args.events_only)
     clock = "real time" if session.body.realtime else "simulated clock"
-    print(f"petbrain sim: scenario '{scenario.name}' (headless, {clock}, {args.body} body)")
+    print(f"petbrain sim: scenario '{scenario.name}' (headless, {clock}, {args.body} body, {skin})")
     # Ctrl+C or SIGTERM ends the run at a tick boundary: the recording and the
     # report are still finished (and the recording replays up to that point).
     stop = threading.Event()

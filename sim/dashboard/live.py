@@ -9,7 +9,7 @@ from pathlib import Path
 from behaviors.library import BehaviourLibrary
 from brain.body.joints import DEFAULT_ROBOT, RobotConfig
 from sim.dashboard.server import DEFAULT_PORT, Dashboard
-from sim.hands import BrowserHand
+from sim.hands import BrowserHand, grid_hand
 from sim.runner import SimReport, SimSession
 from sim.scenario import Scenario
 
@@ -45,6 +45,8 @@ class LiveSim:
             robot=robot,
             library=library,
             hands=[self.hand],
+            # On a robot with taxel grids the pointer presses the mats too.
+            grid_pressure=[grid_hand(self.hand, grid) for grid in robot.grids],
             audio=True,
             microphone=microphone,
             camera=True,

@@ -20,6 +20,7 @@ from behaviors.library import DEFAULT_SOUNDS_DIR
 from brain.dashboard import STATIC_DIR
 from brain.dashboard.document import pad_points
 from brain.dashboard.event_stream import stream_documents
+from brain.dashboard.hosts import host_allowed
 from brain.errors import UserError
 from sim.dashboard.inputs import DashboardInputs
 from sim.dashboard.state import StatePublisher, handling_state, owner_state, seen_state
@@ -48,31 +49,6 @@ class _Server(ThreadingHTTPServer):
 
 class _Server6(_Server):
     address_family = socket.AF_INET6
-
-
-def host_allowed(host_header: str | None) -> bool:
-    """True when the Host header names this machine by address or ``localhost``.
-
-    A DNS-rebinding page reaches a loopback server under its own domain name:
-    refusing every Host that is not an IP literal or ``localhost`` shuts it
-    out, whatever address the dashboard listens on.
-    """
-    if not host_header:
-        return False
-    host = host_header.strip()
-    if host.startswith("["):  # [v6]:port
-        host = host[1 : host.find("]")] if "]" in host else ""
-    elif host.count(":") == 1:
-        host, port = host.split(":")
-        if not port.isdigit():
-            return False
-    if host == "localhost":
-        return True
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True
 
 
 def is_loopback(host: str) -> bool:

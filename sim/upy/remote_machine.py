@@ -28,6 +28,7 @@ OP_WDT_FEED = 7  # (no answer)
 OP_NEOPIXEL = 8  # b=pin payload=r,g,b per pixel              (no answer)
 OP_RESET = 9  # (no answer; the process exits after it)
 OP_I2C_SCAN = 10  # -> answer: one byte per address
+OP_PIN = 11  # a=level b=pin                                 (no answer)
 
 PWM_FREQ = 0
 PWM_DUTY_U16 = 1
@@ -75,15 +76,24 @@ class Host:
 
 
 class Pin:
-    """A GPIO number; modes are remembered, not used."""
+    """A GPIO number; modes are remembered, not used; ``value(level)`` goes to the host."""
 
     IN = 0
     OUT = 1
     PULL_UP = 2
+    host = None  # set by RemoteMachine
 
     def __init__(self, pin_id, mode=-1, *args, **kwargs):
         self.id = pin_id
         self.mode = mode
+        self.level = 0
+
+    def value(self, level=None):
+        """Drive the pin (the host's virtual hardware sees it), or read back its level."""
+        if level is not None:
+            self.level = 1 if level else 0
+            self.host.send(OP_PIN, self.level, self.id)
+        return self.level
 
 
 class I2C:
@@ -165,6 +175,7 @@ class RemoteMachine:
     def __init__(self, host, reset_cause=PWRON_RESET):
         self.host = host
         self._reset_cause = reset_cause
+        Pin.host = host
         self.Pin = Pin
         machine = self
 

@@ -20,6 +20,10 @@ def used_gpios(profile: dict[str, Any]) -> list[int]:
     touch = profile["touch"]
     pins += list(touch.get("pins", ()))
     pins += [profile["vibration"]["pin"], profile["leds"]["pin"], profile["battery"]["pin"]]
+    for grid in profile.get("grids", ()):
+        drive = grid["row_drive"]
+        pins += [drive["data"], drive["clock"], drive["latch"]]
+        pins += list(grid["mux"]["select"]) + list(grid["mux"]["adc_pins"])
     return pins
 
 
@@ -31,11 +35,22 @@ def test_profile_is_consistent(name: str) -> None:
     assert len(pins) == len(set(pins)), f"{name}: a GPIO is used twice: {sorted(pins)}"
     touch = profile["touch"]
     pads = len(touch["pad_map"]) if touch["kind"] == "mpr121" else len(touch["pins"])
-    assert pads == len(boards.PAD_NAMES) == 14
+    assert pads == len(profile.get("pad_names", boards.PAD_NAMES))
     servos = profile["servos"]
     count = servos["count"] if servos["kind"] == "pca9685" else len(servos["pins"])
     assert 1 <= count <= len(boards.SERVO_NAMES)
     assert all(ch in boards.SERVO_LIMITS for ch in range(count))
+
+
+def test_the_grid_profile_replaces_the_back_pads_with_a_mat_its_wiring_can_read() -> None:
+    profile = boards.PICO_GRID
+    assert profile["pad_names"] == tuple(n for n in boards.PAD_NAMES if not n.startswith("back"))
+    (grid,) = profile["grids"]
+    mux = grid["mux"]
+    assert grid["cols"] <= mux["channels"] * len(mux["adc_pins"])
+    assert grid["rows"] <= 24  # three chained 74HC595s
+    assert set(mux["adc_pins"]) <= {26, 27, 28}  # the Pico's ADC inputs (26 is the battery)
+    assert grid["rows_per_scan"] < grid["rows"]  # a frame is spread over passes
 
 
 def test_mpr121_pad_map_uses_each_electrode_once() -> None:

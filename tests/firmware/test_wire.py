@@ -1,3 +1,7 @@
+import struct
+
+import pytest
+
 from firmware import wire
 
 ALL = [
@@ -12,6 +16,7 @@ ALL = [
     wire.TouchFrame(123, tuple(range(14))),
     wire.Imu(5, (1, 2, 3), (4, 5, 6), 7, 8),
     wire.Status(3700, 1, True, False),
+    wire.TouchGrid(456, 1, 65535, 10, 19, 27, False, tuple(i % 256 for i in range(9 * 27))),
     wire.Ack(5, wire.TORQUE),
     wire.Nack(5, wire.TORQUE, wire.NACK_NO_HELLO),
     wire.Log(wire.LOG_INFO, "hello from the body"),
@@ -67,3 +72,68 @@ def test_a_run_of_garbage_without_delimiter_is_dropped_and_decoding_resumes() ->
     assert decoder.feed(b"\x55" * 5000) == []
     assert decoder.feed(b"\x00" + wire.encode(wire.Heartbeat(3), 1)) == [wire.Heartbeat(3)]
     assert decoder.framing_errors >= 1
+
+
+def test_a_19_by_27_frame_goes_as_two_balanced_chunks_or_three_when_wide() -> None:
+    cells = [i % 256 for i in range(19 * 27)]
+    narrow = wire.grid_chunks(7, 0, 3, 19, 27, cells)
+    assert [(c.row_start, c.row_count) for c in narrow] == [(0, 10), (10, 9)]
+    assert [len(c.pack()) for c in narrow] == [11 + 270, 11 + 243]
+    wide = wire.grid_chunks(7, 0, 3, 19, 27, [c * 200 for c in cells], wide=True)
+    assert [(c.row_start, c.row_count) for c in wide] == [(0, 7), (7, 6), (13, 6)]
+    assert all(len(c.pack()) <= wire.MAX_PAYLOAD_BYTES for c in wide)
+    assert wire.Decoder().feed(wire.encode(wide[0]))[0].cells[27] == cells[27] * 200
+
+
+def test_grid_chunks_refuse_a_frame_of_the_wrong_size_or_rows_too_long() -> None:
+    with pytest.raises(ValueError, match="19 x 27 frame has 513 cells, not 512"):
+        wire.grid_chunks(0, 0, 0, 19, 27, [0] * 512)
+    with pytest.raises(ValueError, match="does not fit"):
+        wire.grid_rows_per_chunk(247, wide=True)
+    with pytest.raises(ValueError, match="does not fit"):
+        wire.grid_rows_per_chunk(256)
+
+
+@pytest.mark.parametrize(
+    ("row_start", "rows", "cells", "why"),
+    [
+        (17, 19, 27 * 3, "rows past the frame's end"),
+        (0, 19, 26, "not whole rows"),
+        (0, 19, 0, "not whole rows"),
+    ],
+)
+def test_a_bad_touch_grid_is_a_framing_error(
+    row_start: int, rows: int, cells: int, why: str
+) -> None:
+    payload = struct.pack(wire.GRID_HEADER_FORMAT, 1, 0, 1, row_start, rows, 27, 0) + bytes(cells)
+    with pytest.raises(ValueError, match=why):
+        wire.TouchGrid.unpack(payload)
+    body = struct.pack(wire.HEADER_FORMAT, wire.PROTOCOL_MAJOR, wire.TOUCH_GRID, 1, len(payload))
+    body += payload
+    decoder = wire.Decoder()
+    assert (
+        decoder.feed(wire.cobs_encode(body + struct.pack("<H", wire.crc16(body))) + b"\x00") == []
+    )
+    assert decoder.framing_errors == 1
+
+
+def test_protocol_1_3_adds_the_grid_and_keeps_the_older_rules() -> None:
+    assert (wire.PROTOCOL_MAJOR, wire.PROTOCOL_MINOR) == (1, 3)
+    assert wire.MINOR_TOUCH_GRID == 3
+    assert wire.CAP_TOUCH_GRID not in (
+        wire.CAP_SERVOS,
+        wire.CAP_TOUCH,
+        wire.CAP_IMU,
+        wire.CAP_VIBRATION,
+        wire.CAP_LEDS,
+        wire.CAP_BATTERY,
+    )
+    assert wire.TOUCH_GRID >> 4 == 2  # a body -> brain stream
+    assert wire.TOUCH_GRID not in wire.COMMAND_TYPES
+
+
+def test_link_probe_names_every_capability_bit_the_wire_defines() -> None:
+    from brain.cli.link import CAPABILITY_NAMES
+
+    bits = {value for name, value in vars(wire).items() if name.startswith("CAP_")}
+    assert {bit for bit, _ in CAPABILITY_NAMES} == bits

@@ -55,6 +55,23 @@ MESSAGES = {
     wire.TOUCH_FRAME: st.builds(wire.TouchFrame, u32, st.lists(u16, max_size=64).map(tuple)),
     wire.IMU: st.builds(wire.Imu, u32, st.tuples(i16, i16, i16), st.tuples(i16, i16, i16), u8, u8),
     wire.STATUS: st.builds(wire.Status, u16, u16, st.booleans(), st.booleans()),
+    wire.TOUCH_GRID: st.integers(1, 60).flatmap(
+        lambda cols: st.booleans().flatmap(
+            lambda wide: st.integers(1, wire.grid_rows_per_chunk(cols, wide)).flatmap(
+                lambda count: st.builds(
+                    lambda t, g, f, start, extra, cells: wire.TouchGrid(
+                        t, g, f, start, start + count + extra, cols, wide, tuple(cells)
+                    ),
+                    u32,
+                    u8,
+                    u16,
+                    st.integers(0, 255 - count - 10),
+                    st.integers(0, 10),
+                    st.lists(u16 if wide else u8, min_size=count * cols, max_size=count * cols),
+                )
+            )
+        )
+    ),
     wire.ACK: st.builds(wire.Ack, u16, u8),
     wire.NACK: st.builds(wire.Nack, u16, u8, u8),
     wire.LOG: st.builds(wire.Log, u8, st.text(max_size=120)),
@@ -243,3 +260,36 @@ def test_damaged_frames_are_never_taken_for_another_message() -> None:
 
     result = run_fuzz(20_000, seed=5)
     assert result["wrongly_accepted"] == 0, result
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.integers(1, 80),
+    st.integers(1, 120),
+    st.booleans(),
+    u16,
+    st.randoms(use_true_random=False),
+)
+def test_a_grid_frame_of_any_shape_goes_in_chunks_that_fit_and_rebuild_it(
+    rows: int, cols: int, wide: bool, frame: int, rng: object
+) -> None:
+    import random
+
+    assert isinstance(rng, random.Random)
+    top = 0xFFFF if wide else 0xFF
+    cells = [rng.randint(0, top) for _ in range(rows * cols)]
+    chunks = wire.grid_chunks(1234, 2, frame, rows, cols, cells, wide)
+    sizes = [c.row_count for c in chunks]
+    assert max(sizes) - min(sizes) <= 1  # balanced
+    assert max(sizes) <= wire.grid_rows_per_chunk(cols, wide)
+    stream = b"".join(wire.encode(c, i) for i, c in enumerate(chunks))
+    decoder = wire.Decoder()
+    got = decoder.feed(stream)
+    assert decoder.dropped == 0 and got == chunks
+    assert all(len(wire.encode(c)) <= wire.MAX_FRAME_BYTES + 5 for c in chunks)
+    rebuilt: list[int] = []
+    for chunk in got:
+        assert chunk.row_start * cols == len(rebuilt)
+        assert (chunk.rows, chunk.cols, chunk.frame, chunk.wide) == (rows, cols, frame, wide)
+        rebuilt.extend(chunk.cells)
+    assert rebuilt == cells

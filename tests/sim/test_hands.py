@@ -97,3 +97,39 @@ def test_contact_log_reports_touching_readings_and_the_first_free_one() -> None:
     assert [played(t) for t in (0, 10, 20)] == [(0.0, 0.0), (0.5, 0.0), (0.0, 0.0)]
     with pytest.raises(ValueError, match="has 2 pads, body has 3"):
         PlayedContact(3, seen)
+
+
+def test_the_pointer_on_the_drawings_back_presses_a_taxel_grid_there() -> None:
+    import numpy as np
+
+    from brain.body.joints import BACK_GRID, GRID_BACK_ROBOT
+    from brain.dashboard.document import DRAWING_X_OFFSET, ZONE_Y
+    from sim.hands import grid_hand
+
+    hand = BrowserHand(GRID_BACK_ROBOT.layout, delay_ms=0)
+    mat = grid_hand(hand, BACK_GRID)
+    hand(0)
+    y = ZONE_Y["back_middle"]
+    # A drag from 200 mm to 350 mm along the spine over 300 ms, then lifted.
+    hand.feed(
+        [
+            HandSample(0.0, DRAWING_X_OFFSET + 200.0, y, 0.7),
+            HandSample(300.0, DRAWING_X_OFFSET + 350.0, y, 0.7),
+            HandSample(400.0, DRAWING_X_OFFSET + 350.0, y, 0.0),
+        ]
+    )
+    early, late = mat(60), mat(290)
+    assert early.shape == (19, 27) and early.max() == pytest.approx(0.7, abs=0.02)
+    col = BACK_GRID.surface().positions_mm[:27, 0]  # along the spine, by column
+
+    def centre(frame: np.ndarray) -> float:
+        return float((frame.sum(axis=0) * col).sum() / frame.sum())
+
+    assert centre(early) == pytest.approx(200.0 + 150.0 * 60 / 300, abs=15.0)
+    assert centre(late) > centre(early) + 100.0  # the palm went towards the tail
+    assert mat(400 + LAND_MS).max() == 0.0  # lifted
+    head = BrowserHand(GRID_BACK_ROBOT.layout, delay_ms=0)
+    on_head = grid_hand(head, BACK_GRID)
+    head(0)
+    head.feed([HandSample(0.0, DRAWING_X_OFFSET + 40.0, ZONE_Y["head"], 0.7)])
+    assert on_head(50).max() == 0.0 and max(head(50)) > 0.5  # the head pad feels it, not the mat

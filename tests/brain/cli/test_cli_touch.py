@@ -2,6 +2,7 @@ import io
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from brain.body.link import BodyLink
@@ -227,3 +228,60 @@ def test_record_refuses_an_unknown_label_before_it_records(
     assert code == 1
     assert "labels.yaml: add 'wave'" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_record_a_taxel_grid_to_a_labelled_recording_from_a_virtual_body(tmp_path: Path) -> None:
+    from brain.body.joints import BACK_GRID, GRID_BACK_ROBOT
+    from brain.cli._touch_grid import record_grid, save_grid_recording
+    from sensors.touch.grid_hands import GridStroke
+    from sensors.touch.recording import instances, load_folder
+
+    stroke = GridStroke(BACK_GRID, 600, 160.0, 400.0, speed_mm_per_s=300.0, radius_mm=60.0)
+    body = VirtualBody(
+        GRID_BACK_ROBOT.layout.pad_count, 4, grids=[BACK_GRID], grid_pressure=[stroke]
+    )
+    link = BodyLink(body.path)
+    now = [0]
+
+    def clock() -> int:
+        now[0] += 1
+        return now[0]
+
+    try:
+        frames = record_grid(
+            link,
+            0,
+            BACK_GRID,
+            duration_ms=2500,
+            connect_timeout_ms=2000,
+            clock_ms=clock,
+            on_idle=body.tick,
+        )
+    finally:
+        link.close()
+        body.close()
+    assert 20 <= len(frames) <= 26  # 10 Hz for 2.5 s
+    out = tmp_path / "stroke_01.npz"
+    assert save_grid_recording(frames, out, BACK_GRID, "stroke", "anna") == len(frames)
+    folder = load_folder(tmp_path)
+    assert not folder.errors
+    (recording,) = folder.recordings
+    assert recording.frames.shape == (len(frames), 19, 27)
+    assert recording.subject == "anna" and folder.skin.grid == BACK_GRID
+    pressed = [f for f in recording.frames if f.max() > 50]
+    peaks = [np.unravel_index(int(np.argmax(f)), f.shape)[1] for f in pressed]
+    assert peaks[0] < peaks[-1]  # the palm went head to tail along the columns
+    assert [i.gesture for i in instances(recording)] == ["stroke"]
+
+
+def test_record_grid_needs_a_config_that_declares_the_grid(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code = main(
+        [
+            "touch", "record", "--port", "loop://", "--out", str(tmp_path / "r.npz"),
+            "--grid", "0",
+        ]
+    )  # fmt: skip
+    assert code == 1
+    assert "--grid needs --layout" in capsys.readouterr().err

@@ -16,6 +16,7 @@ import pytest
 from robot_run_helpers import robot_yaml
 
 from brain.app.pet import PetApp
+from brain.dashboard.hosts import host_allowed, own_names
 from brain.dashboard.server import RobotDashboard
 from brain.setup.config import load_robot_file
 from sensors.touch.layout import DEFAULT_LAYOUT
@@ -66,6 +67,37 @@ def test_token_is_required_and_can_become_a_cookie(dashboard: RobotDashboard) ->
     assert _get(base + "/static/cat.js", {"Cookie": cookie})[0] == 200
     assert _get(base + "/state", {"Authorization": f"Bearer {TOKEN}"})[0] == 200
     assert _get(base + "/state", {"Authorization": "Bearer nope"})[0] == 401
+
+
+def test_a_rebinding_domain_is_refused_even_with_the_token(dashboard: RobotDashboard) -> None:
+    # A page on evil.example resolved to the robot sends Host: evil.example; the robot's
+    # own names (host name, NAME.local) and addresses are answered.
+    port = dashboard.server.server_address[1]
+    base = f"http://127.0.0.1:{port}"
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    for host in ("evil.example", f"evil.example:{port}", "127.0.0.1.evil.example"):
+        status, body, _ = _get(base + "/state", {**auth, "Host": host})
+        assert status == 403 and b"Host" in body, host
+        assert _get(base + "/hand", {**auth, "Host": host}, data=b"{}")[0] == 403
+    name = socket.gethostname().split(".")[0]
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"{name}.local:{port}", name.upper()):
+        assert _get(base + "/state", {**auth, "Host": host})[0] == 200, host
+
+
+def test_host_names_and_addresses() -> None:
+    assert host_allowed("192.168.1.20:8765") and host_allowed("[fe80::1]:8765")
+    assert host_allowed("petcat.local:8765", ("petcat", "petcat.local"))
+    assert host_allowed("PETCAT.LOCAL.", ("petcat.local",))
+    assert not host_allowed("petcat.local.evil.example", ("petcat.local",))
+    assert not host_allowed(None) and not host_allowed("") and not host_allowed("a:b:c")
+    assert not host_allowed("localhost:http")
+
+
+def test_own_names_add_the_mdns_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(socket, "gethostname", lambda: "PetCat.home.lan")
+    assert own_names() == ("petcat.home.lan", "petcat", "petcat.local")
+    monkeypatch.setattr(socket, "gethostname", lambda: "")
+    assert own_names() == ()
 
 
 def test_read_only_and_no_way_out_of_the_static_folder(dashboard: RobotDashboard) -> None:

@@ -51,6 +51,16 @@ def test_missing_files_lower_confidence_but_never_break_the_estimate(
     assert abs(sum(emotion["emotion"].values()) - 1.0) < 1e-3
 
 
+def test_every_input_failing_exits_1_with_the_records_printed(tmp_path: Path) -> None:
+    done = together(str(tmp_path / "no-face.png"), str(tmp_path / "no-voice.wav"))
+    assert done.returncode == 1
+    out = json.loads(done.stdout)
+    assert out["face"]["error"] == "no such file"
+    assert out["voice"]["error"] == "no such file"
+    assert out["owner_emotion"]["confidence"] == 0.0
+    assert not any(out["owner_emotion"]["contributions"].values())
+
+
 def test_wrong_number_of_files_is_one_clear_line(hit_trace: Path) -> None:
     done = together(str(hit_trace))
     assert done.returncode == 1

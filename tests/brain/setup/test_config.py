@@ -47,7 +47,7 @@ def test_servo_range_errors_are_located(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("change", "where", "what"),
     [
-        (("board: pico", "board: arduino"), "body.board", "'pico' or 'esp32s3'"),
+        (("board: pico", "board: arduino"), "body.board", "'pico', 'esp32s3' or 'pico_grid'"),
         (("name: head_yaw,", "name: neck_twist,"), "servos[0].name", "unknown joint 'neck_twist'"),
         (("channel: 7,", "channel: 0,"), "servos", "servo channel '0' appears twice"),
         (("zone: chin,", "zone: nose,"), "pads[3].zone", "unknown zone 'nose'"),
@@ -196,3 +196,67 @@ def test_servo_channels_and_pads_must_exist_on_the_board(tmp_path: Path) -> None
     (message,) = _errors(tmp_path, text)
     assert ": pads: " in message
     assert "board pico scans 14 pads, this list has 13" in message
+
+
+def _grid_yaml(
+    grid: str = "{zone: back_middle, rows: 19, cols: 27, pitch_mm: 10, rate_hz: 10, "
+    "origin_mm: 145}",
+) -> str:
+    """The test cat on the pico_grid board: the six back pads replaced by a mat."""
+    lines = [
+        line
+        for line in robot_yaml(Path("/dev/petbody"))
+        .replace("board: pico", "board: pico_grid")
+        .splitlines()
+        if "name: back_" not in line
+    ]
+    text = "\n".join(lines) + "\n"
+    if "\ntouch:" in text:
+        return text.replace("\ntouch:\n", f"\ntouch:\n  grids:\n    - {grid}\n", 1)
+    return text + f"touch:\n  grids:\n    - {grid}\n"
+
+
+def test_a_grid_board_config_gives_the_runtime_its_taxel_grid(tmp_path: Path) -> None:
+    path = tmp_path / "robot.yaml"
+    path.write_text(_grid_yaml())
+    robot = load_robot_file(path).robot_config()
+    (grid,) = robot.grids
+    assert (grid.zone, grid.shape, grid.rate_hz, grid.origin_mm) == (
+        "back_middle",
+        (19, 27),
+        10,
+        145,
+    )
+    assert robot.layout.pad_count == 8
+
+
+@pytest.mark.parametrize(
+    ("grid", "what"),
+    [
+        (
+            "{zone: back_middle, rows: 20, cols: 27, pitch_mm: 10, rate_hz: 10}",
+            "board pico_grid scans 19 x 27 taxels, the config says 20 x 27",
+        ),
+        (
+            "{zone: back_middle, rows: 19, cols: 27, rate_hz: 10}",
+            "grid 0: taxel grid lacks pitch_mm",
+        ),
+        (
+            "{zone: back_middle, rows: 19, cols: 27, pitch_mm: 10, rate_hz: 20}",
+            "board pico_grid sends 10 frames/s, the config says 20",
+        ),
+        (
+            "{zone: back_middle, rows: 19, cols: 27, pitch_mm: 10, rate_hz: 10, full_scale: 1000}",
+            "sends cells of at most 255; full_scale 1000 could never be reached",
+        ),
+        (
+            "{zone: head, rows: 19, cols: 27, pitch_mm: 10, rate_hz: 10}",
+            "zone(s) head have pads and a taxel grid: give one",
+        ),
+    ],
+)
+def test_a_grid_that_does_not_fit_the_board_or_the_pads_is_refused(
+    tmp_path: Path, grid: str, what: str
+) -> None:
+    (message,) = _errors(tmp_path, _grid_yaml(grid))
+    assert what in message

@@ -1,6 +1,6 @@
 import numpy as np
 import pytest
-from conftest import tone
+from audio_signals import tone
 
 from sensors.audio.features import block_levels_db, chunk_features, level_db, yin_pitch
 from sensors.audio.observations import SoundEvent

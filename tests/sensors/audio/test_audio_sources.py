@@ -4,7 +4,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import tone, write_wav
+from audio_signals import tone, write_wav
 from hypothesis import given
 from hypothesis import strategies as st
 

@@ -1,7 +1,7 @@
 from typing import Any
 
 import numpy as np
-from conftest import tone
+from audio_signals import tone
 
 from sensors.audio.emotion import VoiceEmotionModel
 from sensors.audio.observations import VoiceObservation

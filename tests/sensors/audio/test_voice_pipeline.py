@@ -5,7 +5,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import tone, write_wav
+from audio_signals import tone, write_wav
 
 from sensors.audio.emotion import CLASSES, VoiceEmotionModel
 from sensors.audio.observations import AmbientLevel, SoundEvent, VoiceObservation
