@@ -107,7 +107,7 @@ class _Candidate:
 # whole cooldown) where it is usually welcome, so one held-back draw does not cost
 # the day's wait by the door.
 RHYTHM_REARM_MS = 300_000
-REARM_WELCOME = 0.7  # ... only where it is clearly welcome (posterior warm share)
+REARM_WELCOME = 0.5  # ... where it is welcome on balance (posterior warm share)
 UNWELCOME_HOLD_MS = 3_600_000  # elsewhere a hold outlasts the arrival window: one try a day
 
 

@@ -29,14 +29,14 @@ from typing import Protocol
 from brain.events import HandlingEvent, OwnerEmotion, OwnerPresence, PetEvent
 from brain.fusion.baseline import OwnerBaseline
 from brain.memory.owner import Episode, OwnerMemory
-from brain.memory.rhythm import DUE_FRACTION, days_text, slot_clock
+from brain.memory.rhythm import days_text
 from brain.memory.welcome import (
     GATE,
-    Counts,
+    Estimate,
     context_text,
     counts_text,
+    estimate,
     mood_class,
-    pooled,
     time_bucket,
 )
 from sensors.touch.events import TouchGesture
@@ -45,7 +45,7 @@ WARM_GESTURES = ("stroke", "scratch", "pat", "hold", "tickle")
 COLD_GESTURES = ("hit",)
 WARM_HANDLING = ("held", "cradled")
 COLD_HANDLING = ("put_down", "shaken")
-SAD_PERSIST_MS = 120_000  # sadness or stress this long counts as the owner's mood
+MOOD_FRESH_MS = 120_000  # an estimate of sadness or stress sets the mood class this long
 RECENT_TOUCH_MS = 600_000
 TOUCH_FLUSH_MS = 60_000  # touch habit counts are written once a minute
 BASELINE_PERIOD_MS = 3_600_000  # the learned fusion baseline is stored once an hour
@@ -97,6 +97,20 @@ def answer_of(event: PetEvent) -> str | None:
     return None
 
 
+def evidence_text(found: Estimate) -> str:
+    """What a judgement rests on, broad to particular.
+
+    ``weekday mornings 1 warm of 12, 11 cold; this hour 0 warm of 3, 3 cold; this one
+    0 warm of 1`` (a level is left out when it adds nothing to the one before).
+    """
+    parts = [f"{found.part_name} {counts_text(found.part)}"]
+    if 0.5 <= found.hour.answers < found.part.answers - 0.5:
+        parts.append(f"this hour {counts_text(found.hour)}")
+    if 0.5 <= found.own.answers < found.hour.answers - 0.5:
+        parts.append(f"this one {counts_text(found.own)}")
+    return "; ".join(parts)
+
+
 def distressed(event: OwnerEmotion) -> bool:
     """Sad or stressed in this estimate (sadness, anger, fear, or low valence)."""
     if event.confidence < 0.4:
@@ -124,7 +138,7 @@ class Learner:
         self.wait_for_owner_ms = wait_for_owner_ms
         self.open: list[_Open] = []
         self.present = False
-        self._sad_since_ms: int | None = None
+        self._sad_seen_ms: int | None = None  # the latest confident estimate that was distressed
         self._touches: deque[int] = deque(maxlen=500)
         self.closed: list[Episode] = []  # answered episodes of this run (reports, dashboard)
         self._due_cache: dict[tuple[int, int], tuple[bool, str]] = {}
@@ -134,48 +148,53 @@ class Learner:
     # -- context --------------------------------------------------------------
 
     def owner_mood(self, now_ms: int) -> str:
-        """``sad`` when sadness or stress has persisted ``SAD_PERSIST_MS``, else ``ok``."""
-        since = self._sad_since_ms
-        return mood_class(since is not None and now_ms - since >= SAD_PERSIST_MS)
+        """``sad`` when the latest confident estimate shows sadness or stress, else ``ok``.
+
+        The estimate is fusion's (smoothed over time) and at most ``MOOD_FRESH_MS`` old.
+
+        An answer belongs to the owner's mood when it was given: comfort offered at
+        the first sign of sadness and pushed away counts against comfort when sad,
+        not against the same hour in a good mood.
+        """
+        seen = self._sad_seen_ms
+        return mood_class(seen is not None and now_ms - seen <= MOOD_FRESH_MS)
 
     def context(self, now_ms: int) -> tuple[str, str]:
         """(time-of-week bucket, owner mood class) now."""
         return time_bucket(self.calendar(now_ms)), self.owner_mood(now_ms)
 
-    def counts(self, behaviour: str, now_ms: int) -> tuple[Counts, str, str]:
+    def counts(self, behaviour: str, now_ms: int) -> tuple[Estimate, str, str]:
         """What is known of ``behaviour`` in the current context."""
         bucket, mood = self.context(now_ms)
-        return pooled(self.memory.welcome, behaviour, bucket, mood), bucket, mood
+        return estimate(self.memory.welcome, behaviour, bucket, mood), bucket, mood
 
     # -- the selector's questions ----------------------------------------------
 
     def judge(self, behaviour: str, now_ms: int) -> tuple[bool, str]:
         """Thompson draw from the welcome posterior: under ``GATE`` holds it back."""
-        counts, bucket, mood = self.counts(behaviour, now_ms)
-        draw = counts.draw(self.rng)
+        found, bucket, mood = self.counts(behaviour, now_ms)
+        draw = found.draw(self.rng)
         where = context_text(bucket, mood)
-        if counts.answers < 0.5:
+        if found.answers < 0.5:
             if draw < GATE:
                 return False, f"held back: trying it less often until I know {where} (a draw)"
             return True, f"nothing learned yet about {where}"
+        evidence = evidence_text(found)
         if draw < GATE:
-            if counts.mean < 0.5:
-                return (
-                    False,
-                    f"held back: you usually don't want it on {where}, {counts_text(counts)}",
-                )
-            return False, f"held back this time (exploring): {where}, {counts_text(counts)}"
-        if counts.answers < 3:
+            if found.mean < 0.5:
+                return False, f"held back: you usually don't want it on {where}, {evidence}"
+            return False, f"held back this time (exploring): {where}, {evidence}"
+        if found.answers < 3:
             verdict = "still learning about"
         else:
-            verdict = "welcome on" if counts.mean >= 0.5 else "trying again on"
-        return True, f"{verdict} {where}: {counts_text(counts)}"
+            verdict = "welcome on" if found.mean >= 0.5 else "trying again on"
+        return True, f"{verdict} {where}: {evidence}"
 
     def welcome(self, behaviour: str, now_ms: int) -> tuple[float, float, str]:
         """(posterior mean, answers, words) of ``behaviour`` in the current context."""
-        counts, bucket, mood = self.counts(behaviour, now_ms)
-        words = f"{behaviour} on {context_text(bucket, mood)}: {counts_text(counts)}"
-        return counts.mean, counts.answers, words
+        found, bucket, mood = self.counts(behaviour, now_ms)
+        words = f"{behaviour} on {context_text(bucket, mood)}: {evidence_text(found)}"
+        return found.mean, found.answers, words
 
     def owner_due(self, within_ms: int, now_ms: int) -> tuple[bool, str]:
         """Whether the away owner usually arrives within ``within_ms`` (and the words)."""
@@ -190,10 +209,16 @@ class Learner:
         if found is None:
             result = (False, "your rhythm is not learned yet")
         else:
-            fraction, slot, days = found
+            window, days = found
             kind = "weekends" if moment.weekday() >= 5 else "weekdays"
-            words = f"you usually come home around {slot_clock(slot)} on {kind}: "
-            result = (fraction >= DUE_FRACTION, words + days_text(fraction, days))
+            if window is None:
+                result = (False, f"you don't usually come home about now on {kind}")
+            else:
+                words = (
+                    f"you usually come home around {window.clock} on {kind}, give or take "
+                    f"{round(window.spread_min)} minutes: {days_text(window.fraction, days)}"
+                )
+                result = (True, words)
         if len(self._due_cache) > 1000:
             self._due_cache.clear()
         self._due_cache[key] = result
@@ -255,16 +280,20 @@ class Learner:
         """Learn from one event: answers, presence, touch habits, the owner's mood."""
         answer = answer_of(event)
         if answer is not None:
+            touched = isinstance(event, (TouchGesture, HandlingEvent))
             for episode in list(self.open):
                 begun = episode.window_from_ms
-                if begun is not None and now_ms - begun <= self.answer_window_ms:
+                if begun is None and touched:
+                    # A hand on the pet: the owner is there, whatever presence says yet
+                    # (a face or body is noticed seconds after the door opens).
+                    self._close(episode, answer)
+                elif begun is not None and now_ms - begun <= self.answer_window_ms:
                     self._close(episode, answer)
         if isinstance(event, OwnerEmotion):
             if distressed(event):
-                if self._sad_since_ms is None:
-                    self._sad_since_ms = now_ms
+                self._sad_seen_ms = now_ms
             elif event.confidence >= 0.4:
-                self._sad_since_ms = None
+                self._sad_seen_ms = None
         elif isinstance(event, OwnerPresence):
             if event.present != self.present:
                 self.memory.record_presence(self.calendar(now_ms), event.present)

@@ -16,8 +16,13 @@ from datetime import date, datetime, timedelta
 
 SLOT_MINUTES = 15
 SLOTS = 24 * 60 // SLOT_MINUTES
-MIN_DAYS = 3  # days of a day type before the rhythm says anything about it
-DUE_FRACTION = 0.5  # owner due: they arrived in the window on at least half the days
+MIN_DAYS = 2  # days of a day type (one weekend) before the rhythm says anything about it
+DUE_FRACTION = 0.5  # a usual arrival: on at least half the days
+CLUSTER_SLOTS = 3  # quarter hours either side of a peak gathered into one usual arrival
+MIN_SPREAD_MIN = 10.0  # an arrival's spread is at least this (minutes)
+SPREAD_PRIOR_MIN = 20.0  # ... and starts near this, weighing as many days as SPREAD_PRIOR_DAYS
+SPREAD_PRIOR_DAYS = 2.0
+WINDOW_SPREADS = 1.5  # the usual arrival window: its mean time +- this many spreads
 QUIET_FRACTION = 0.15  # quiet: the owner was there in this quarter hour on under 15 % of days
 WEEKDAYS = (0, 1, 2, 3, 4)
 WEEKEND = (5, 6)
@@ -94,6 +99,22 @@ def _mark(by_day: dict[date, DayPresence], start: datetime, end: datetime) -> No
         first = 0
 
 
+@dataclass(frozen=True)
+class ArrivalWindow:
+    """A usual arrival: mean time (minutes after midnight), spread (sd, minutes), how often."""
+
+    mean_min: float
+    spread_min: float
+    fraction: float
+    days: float
+
+    @property
+    def clock(self) -> str:
+        """``HH:MM`` of the mean time, to five minutes."""
+        minutes = int(round(self.mean_min / 5) * 5) % (24 * 60)
+        return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
 @dataclass
 class Rhythm:
     """Counts per day of week and slot (days with an arrival, departure, presence)."""
@@ -120,25 +141,67 @@ class Rhythm:
     def _days(self, dow: int) -> float:
         return sum(self.days[d] for d in same_type(dow))
 
-    def due(self, moment: datetime, within_ms: int) -> tuple[float, int, float] | None:
-        """(fraction of days they arrived in the next ``within_ms``, usual slot, days).
+    def arrival_windows(self, day_of_week: int) -> list[ArrivalWindow]:
+        """The usual arrivals on this day type, each with its spread; [] until known.
 
-        None while fewer than ``MIN_DAYS`` of this day type are known. A window
-        running past midnight uses the same day's counts (a simplification).
+        Arrivals are gathered around each peak (``CLUSTER_SLOTS`` quarter hours
+        either side, peaks first); a cluster reached on at least ``DUE_FRACTION``
+        of the days is a usual arrival. Its spread is the standard deviation of the
+        arrival times in it (the quarter hour's own width included), shrunk towards
+        ``SPREAD_PRIOR_MIN`` while few days are known, and at least ``MIN_SPREAD_MIN``.
+        """
+        days = self._days(day_of_week)
+        if days < MIN_DAYS:
+            return []
+        counts = [self._pooled(self.arrivals, day_of_week, s) for s in range(SLOTS)]
+        found: list[ArrivalWindow] = []
+        taken: set[int] = set()
+        for slot in sorted(range(SLOTS), key=lambda s: -counts[s]):
+            if slot in taken or counts[slot] <= 0:
+                continue
+            around = [
+                (k, (slot + k) % SLOTS)
+                for k in range(-CLUSTER_SLOTS, CLUSTER_SLOTS + 1)
+                if (slot + k) % SLOTS not in taken
+            ]
+            mass = sum(counts[s] for _, s in around)
+            if mass / days < DUE_FRACTION:
+                break
+            taken.update(s for _, s in around)
+            offset = sum(k * counts[s] for k, s in around) / mass
+            variance = sum((k - offset) ** 2 * counts[s] for k, s in around) / mass
+            # The measured spread, shrunk towards SPREAD_PRIOR_MIN while there are few days.
+            measured = (variance + 1 / 12) * SLOT_MINUTES**2
+            spread = math.sqrt(
+                (mass * measured + SPREAD_PRIOR_DAYS * SPREAD_PRIOR_MIN**2)
+                / (mass + SPREAD_PRIOR_DAYS)
+            )
+            mean_min = ((slot + offset + 0.5) * SLOT_MINUTES) % (24 * 60)
+            found.append(
+                ArrivalWindow(mean_min, max(MIN_SPREAD_MIN, spread), min(1.0, mass / days), days)
+            )
+        return found
+
+    def due(self, moment: datetime, within_ms: int) -> tuple[ArrivalWindow | None, float] | None:
+        """The usual arrival the owner is due for now, if any, and the days known.
+
+        Due: the arrival's window (its mean time ± ``WINDOW_SPREADS`` spreads)
+        begins within ``within_ms`` or has begun and not ended. So a jittery
+        arrival is waited for from a little before its earliest usual time until
+        its latest, not only in the one quarter hour it most often falls in.
+        None while fewer than ``MIN_DAYS`` of this day type are known.
         """
         days = self._days(moment.weekday())
         if days < MIN_DAYS:
             return None
-        first = slot_of(moment)
-        last = slot_of(moment + timedelta(milliseconds=within_ms))
-        if last < first:
-            last += SLOTS
-        counts = [self._pooled(self.arrivals, moment.weekday(), s) for s in range(first, last + 1)]
-        total = sum(counts)
-        if total <= 0:
-            return 0.0, first, days
-        best = first + max(range(len(counts)), key=lambda i: counts[i])
-        return min(1.0, total / days), best % SLOTS, days
+        now_min = moment.hour * 60 + moment.minute + moment.second / 60
+        within_min = within_ms / 60_000
+        for window in self.arrival_windows(moment.weekday()):
+            ahead = (window.mean_min - now_min + 720) % (24 * 60) - 720  # minutes until it
+            half = WINDOW_SPREADS * window.spread_min
+            if -half <= ahead <= half + within_min:
+                return window, days
+        return None, days
 
     def quiet(self, moment: datetime) -> tuple[bool, float, float] | None:
         """(usually not around now, fraction of days they were, days); None until known."""

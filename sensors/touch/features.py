@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from sensors.touch.short_features import SHORT_FRAMES, short_gesture_features
 from sensors.touch.skin import TouchSurface
 
 Array = npt.NDArray[Any]
@@ -98,17 +99,31 @@ class ContactTracker:
         self.touch_level = touch_level
         self._scale = 1.0 / surface.full_scale
         self._alpha = min(1.0, 1000.0 / surface.rate_hz / floor_time_constant_ms)
-        self._pos = surface.positions_mm
+        # The frame is read in its own units: the levels are scaled instead of every cell.
+        self._level = touch_level * surface.full_scale
+        self._firm_level = max(0.5, touch_level) * surface.full_scale  # firm cells are touched
         self._along = np.ascontiguousarray(surface.positions_mm[:, 0])
         self._across = np.ascontiguousarray(surface.positions_mm[:, 1])
-        self._area_cm2 = surface.area_mm2 / 100.0
-        self._half_area_cm2 = 0.5 * self._area_cm2
+        self._area_cm2 = np.ascontiguousarray(surface.area_mm2, dtype=np.float64) / 100.0
         a, x = self._along, self._across
-        self._moments = np.stack([np.ones_like(a), a, x, a * a, x * x, a * x], axis=1)
+        # Area-weighted moments: one product of the contact's pressures gives its mass,
+        # centroid and spread.
+        self._moments = np.ascontiguousarray(
+            np.stack([np.ones_like(a), a, x, a * a, x * x, a * x], axis=1) * self._area_cm2[:, None]
+        )
+        # Cells of one size (every grid, every pad layout): areas are counts times that size.
+        same = bool(np.all(self._area_cm2 == self._area_cm2[0]))
+        self._cell_cm2 = float(self._area_cm2[0]) if same else None
+        n = surface.cells
+        # Buffers reused frame after frame: the per-frame path allocates only the mask.
+        self._step = np.zeros(n)
+        self._c = np.zeros(n)
         self._floor: Array | None = None
-        self.touched = np.zeros(surface.cells, dtype=bool)
-        self.above = np.zeros(surface.cells)  # each cell's rise above its floor, last frame
-        self.ever = np.zeros(surface.cells, dtype=bool)  # cells touched this episode
+        self.touched = np.zeros(n, dtype=bool)
+        self.above = np.zeros(
+            n
+        )  # each cell's rise above its floor in the frame's units, last frame
+        self.ever = np.zeros(n, dtype=bool)  # cells touched this episode
 
     def reset_episode(self) -> None:
         """Forget which cells the last episode covered."""
@@ -117,43 +132,59 @@ class ContactTracker:
     def update(self, frame: Array) -> Array:
         """One frame (any shape with ``cells`` values) -> its summary (:data:`FRAME_FIELDS`).
 
-        Non-finite readings count as the cell's floor (no contact).
+        Non-finite readings count as the cell's floor (no contact). ``touched``
+        is a new array each frame (callers may keep it); ``above`` is
+        overwritten by the next frame.
         """
-        v = np.asarray(frame, dtype=np.float64).reshape(-1) * self._scale
+        v = np.asarray(frame, dtype=np.float64).reshape(-1)
         if v.shape[0] != self.surface.cells:
             raise ValueError(f"frame has {v.shape[0]} cells, the surface {self.surface.cells}")
         floor = self._floor
         if floor is None:
             floor = self._floor = np.where(np.isfinite(v), v, 0.0)
-        if not math.isfinite(float(v.sum())):
+        if not math.isfinite(float(np.dot(v, v))):  # one product finds any NaN or infinity
             v = np.where(np.isfinite(v), v, floor)
-        above = v - floor
-        touched = above >= self.touch_level
-        # Free cells pull the floor towards them; a lower reading is the floor at once.
-        floor += above * (above < self.touch_level) * self._alpha
-        np.minimum(floor, v, out=floor)
-        self.touched = touched
-        self.above = above
+        above = self.above
+        np.subtract(v, floor, out=above)
         out = np.zeros(len(FRAME_FIELDS))
-        c = above * touched
-        peak = float(c.max())
-        if peak <= 0.0:
+        step = self._step
+        peak = float(above[above.argmax()])  # argmax is several times cheaper than max here
+        if peak < self._level:  # nothing in contact: every cell's floor follows it
+            self.touched = np.zeros(self.surface.cells, dtype=bool)
+            np.multiply(above, self._alpha, out=step)
+            floor += step
+            np.minimum(floor, v, out=floor)
             return out
+        touched = above >= self._level
+        self.touched = touched
+        c = self._c
+        np.multiply(above, touched, out=c)  # the contact's pressures, zero elsewhere
+        # Free cells pull the floor towards them; a lower reading is the floor at once.
+        np.subtract(above, c, out=step)
+        step *= self._alpha
+        floor += step
+        np.minimum(floor, v, out=floor)
         self.ever |= touched
-        c *= self._area_cm2
-        # One product gives the mass and every first and second moment of the contact.
         m = c @ self._moments
+        firm = above >= self._firm_level
+        if self._cell_cm2 is not None:
+            area = np.count_nonzero(touched) * self._cell_cm2
+            firm_area = np.count_nonzero(firm) * self._cell_cm2
+        else:
+            area = float(touched @ self._area_cm2)
+            firm_area = float(firm @ self._area_cm2)
+        scale = self._scale
         total = float(m[0])
         along, across = m[1] / total, m[2] / total
-        out[_TOTAL] = total
-        out[_AREA] = float(touched @ self._area_cm2)
+        out[_TOTAL] = total * scale
+        out[_AREA] = area
         out[_ALONG] = along
         out[_ACROSS] = across
         out[_VA] = max(0.0, m[3] / total - along * along)
         out[_VX] = max(0.0, m[4] / total - across * across)
         out[_COV] = m[5] / total - along * across
-        out[_PEAK] = peak
-        out[_FIRM] = float((c >= self._half_area_cm2) @ self._area_cm2)
+        out[_PEAK] = peak * scale
+        out[_FIRM] = firm_area
         return out
 
     def coverage_cm2(self) -> float:
@@ -193,7 +224,19 @@ def gesture_features(summaries: Array, rate_hz: float, coverage_cm2: float | Non
 
     ``coverage_cm2`` is the area of every cell touched during the episode
     (:meth:`ContactTracker.coverage_cm2`); without it the peak area is used.
+    Up to :data:`SHORT_FRAMES` frames go to :func:`short_gesture_features`
+    (the same numbers, faster); longer episodes are summed up here.
     """
+    s = np.asarray(summaries, dtype=np.float64)
+    if 0 < s.shape[0] <= SHORT_FRAMES:  # a window of a slow grid: plain floats are faster
+        return np.array(short_gesture_features(s.tolist(), rate_hz, coverage_cm2))
+    return _gesture_features_numpy(s, rate_hz, coverage_cm2)
+
+
+def _gesture_features_numpy(
+    summaries: Array, rate_hz: float, coverage_cm2: float | None = None
+) -> Array:
+    """:func:`gesture_features` with NumPy, for any number of frames."""
     s = np.asarray(summaries, dtype=np.float64)
     t_count = s.shape[0]
     period_ms = 1000.0 / rate_hz
@@ -303,12 +346,18 @@ WINDOW_MS = 800.0  # the learned model reads windows this long ...
 STRIDE_MS = 400.0  # ... this far apart, and averages what they say
 
 
+def window_frames(
+    rate_hz: float, window_ms: float = WINDOW_MS, stride_ms: float = STRIDE_MS
+) -> tuple[int, int]:
+    """A window's length and the step between windows, in frames at ``rate_hz``."""
+    return max(2, round(window_ms * rate_hz / 1000.0)), max(1, round(stride_ms * rate_hz / 1000.0))
+
+
 def window_spans(
     n_frames: int, rate_hz: float, window_ms: float = WINDOW_MS, stride_ms: float = STRIDE_MS
 ) -> list[tuple[int, int]]:
     """Frame spans ``[a, b)`` of the windows of an episode of ``n_frames`` (one if it is short)."""
-    width = max(2, round(window_ms * rate_hz / 1000.0))
-    stride = max(1, round(stride_ms * rate_hz / 1000.0))
+    width, stride = window_frames(rate_hz, window_ms, stride_ms)
     if n_frames <= width:
         return [(0, n_frames)]
     return [(a, a + width) for a in range(0, n_frames - width + 1, stride)]

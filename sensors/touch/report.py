@@ -36,10 +36,7 @@ def text_report(evaluation: Evaluation, recordings: int) -> list[str]:
     ]
     if evaluation.chosen:
         lines.append(
-            "settings chosen by inner folds: "
-            + "; ".join(
-                f"level {s.touch_level} l2 {s.l2} hidden {s.hidden}" for s in evaluation.chosen
-            )
+            "settings chosen by inner folds: " + "; ".join(s.describe() for s in evaluation.chosen)
         )
     lines += ["", "learned: recall and confusion (rows: truth, columns: predicted)"]
     lines += confusion_lines(learned)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import math
-from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,8 +30,9 @@ from sensors.touch.features import (
     WINDOW_MS,
     ContactTracker,
     gesture_features,
-    window_spans,
+    window_frames,
 )
+from sensors.touch.short_features import SHORT_FRAMES, short_gesture_features
 from sensors.touch.skin import TouchSurface
 
 Array = npt.NDArray[Any]
@@ -149,12 +149,11 @@ class SkinClassifier:
         self._max_frames = max_frames  # a hand resting for minutes is summed over its last ones
         window_ms = model.window_ms if model else WINDOW_MS
         stride_ms = model.stride_ms if model else STRIDE_MS
-        spans = window_spans(1 << 20, surface.rate_hz, window_ms, stride_ms)
-        self._width = spans[0][1]
-        self._stride = spans[1][0]
+        self._width, self._stride = window_frames(surface.rate_hz, window_ms, stride_ms)
         self._area_cm2 = surface.area_mm2 / 100.0
-        self._rows: list[Array] = []
-        self._masks: deque[Array] = deque(maxlen=self._width)
+        self._rows: list[list[float]] = []  # the episode's frame summaries (plain floats)
+        # The last window's contact masks, a ring written in place (no per-frame allocation).
+        self._masks = np.zeros((self._width, surface.cells), dtype=bool)
         self._frames = 0  # frames of the current episode so far
         self._votes: Array | None = None
         self._windows = 0
@@ -165,7 +164,7 @@ class SkinClassifier:
     def feed(self, t_ms: int, frame: Array) -> list[TouchEvent]:
         """One frame taken at ``t_ms``; the events it completed."""
         summary = self.tracker.update(frame)
-        touched = summary[0] > 0
+        touched = bool(summary[0] > 0)
         events: list[TouchEvent] = []
         if touched:
             if self._start_ms is None:
@@ -183,7 +182,7 @@ class SkinClassifier:
                 events.extend(self._close(t_ms))
             else:
                 self._append(summary)
-        self._in_contact = bool(touched)
+        self._in_contact = touched
         return events
 
     def finish(self, t_ms: int) -> list[TouchEvent]:
@@ -191,20 +190,25 @@ class SkinClassifier:
         return self._close(t_ms) if self._start_ms is not None else []
 
     def _append(self, summary: Array) -> None:
-        self._rows.append(summary)
-        self._masks.append(self.tracker.touched)
+        self._rows.append(summary.tolist())
+        self._masks[self._frames % self._width] = self.tracker.touched
         self._frames += 1
         if len(self._rows) > self._max_frames:
             del self._rows[: len(self._rows) - self._max_frames]
         n = self._frames
         if self.model is not None and n >= self._width and (n - self._width) % self._stride == 0:
-            self._vote(np.stack(self._rows[-self._width :]), np.any(self._masks, axis=0))
+            # Every row of the ring belongs to this episode once it has a full window.
+            self._vote(self._rows[-self._width :], self._masks.any(axis=0))
 
-    def _vote(self, summaries: Array, covered: Array) -> None:
+    def _vote(self, summaries: list[list[float]], covered: Array) -> None:
         assert self.model is not None
         coverage = float(self._area_cm2[covered].sum())
-        features = gesture_features(summaries, self.surface.rate_hz, coverage)
-        p = self.model.scores(features)[0]
+        rate = self.surface.rate_hz
+        if len(summaries) <= SHORT_FRAMES:
+            features = short_gesture_features(summaries, rate, coverage)
+        else:
+            features = gesture_features(np.array(summaries), rate, coverage).tolist()
+        p = self.model.scores(np.array([features], dtype=np.float32))[0]
         self._votes = p if self._votes is None else self._votes + p
         self._windows += 1
 
@@ -213,17 +217,16 @@ class SkinClassifier:
         rows = self._rows
         while rows and rows[-1][0] == 0:
             rows.pop()  # the release wait is not part of the gesture
-        summaries = np.stack(rows) if rows else np.zeros((0, len(FRAME_FIELDS)))
+        summaries = np.array(rows) if rows else np.zeros((0, len(FRAME_FIELDS)))
         features = gesture_features(summaries, self.surface.rate_hz, self.tracker.coverage_cm2())
         if self.model is None:
             gesture = rule_gesture(features)
         else:
             if self._windows == 0:  # shorter than one window: the whole episode is one
-                self._vote(summaries, self.tracker.ever)
+                self._vote(rows, self.tracker.ever)
             assert self._votes is not None
             gesture = self.model.classes[int(np.argmax(self._votes))]
         self._rows = []
-        self._masks.clear()
         self._frames = self._windows = 0
         self._votes = None
         self._start_ms = None

@@ -84,6 +84,17 @@ def register(groups: CommandGroups) -> None:
     )
     parser.add_argument("--seed", type=int, help="with --persona: override the persona's seed")
     parser.add_argument(
+        "--baseline",
+        action="store_true",
+        help="with --persona: also run an untrained pet (learning off) on the same persona and "
+        "seed, and report the figures against it",
+    )
+    parser.add_argument(
+        "--seeds",
+        help="with --persona: run each persona once per seed (e.g. 41,101,202; 'persona' "
+        "is the persona's own) and report each figure's mean and spread",
+    )
+    parser.add_argument(
         "--split",
         action="store_true",
         help="run the perception role (microphone, camera) in a second process, over Zenoh "

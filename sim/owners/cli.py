@@ -16,7 +16,7 @@ def run_personas(args: argparse.Namespace) -> int:
     from behaviors.yamlfile import YamlError
     from sim.owners.loop import OwnerLoop, open_memory
     from sim.owners.persona import load_persona, shipped_personas
-    from sim.owners.report import plot, summarise
+    from sim.owners.report import against_untrained, over_seeds, plot, summarise
 
     if args.days < 1:
         raise UserError("--days must be at least 1")
@@ -31,21 +31,40 @@ def run_personas(args: argparse.Namespace) -> int:
             personas.append(load_persona(path))
         except YamlError as error:
             raise UserError("\n".join(error.messages)) from error
+    seeds = _seeds(getattr(args, "seeds", None), args.seed)
+    if args.memory is not None and len(seeds) > 1:
+        raise UserError("--memory goes with one seed (each run starts from an empty memory)")
     summaries: list[dict[str, Any]] = []
+    spreads: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="petbrain-memory-") as scratch:
         for persona in personas:
-            db = args.memory or Path(scratch) / f"{persona.name}.db"
-            memory = open_memory(db)
-            loop = OwnerLoop(persona, memory, seed=args.seed)
-            result = loop.run(args.days)  # its cost: `petbrain bench --only personas`
-            summary = summarise(result)
-            summary["memory_bytes"] = memory.store.size_bytes()
-            summary["notices"] = list(memory.notices)
-            memory.close()
-            summaries.append(summary)
-            _print(summary)
+            runs = []
+            for seed in seeds:
+                db = args.memory or Path(scratch) / f"{persona.name}-{seed}.db"
+                memory = open_memory(db)
+                loop = OwnerLoop(persona, memory, seed=seed)
+                result = loop.run(args.days)  # its cost: `petbrain bench --only personas`
+                summary = summarise(result)
+                summary["seed"] = loop.seed
+                if getattr(args, "baseline", False):
+                    untrained = open_memory(None)
+                    untrained.store.writable = False  # the pet runs without learning
+                    base = OwnerLoop(persona, untrained, seed=seed).run(args.days)
+                    summary["untrained"] = against_untrained(summary, summarise(base))
+                    untrained.close()
+                summary["memory_bytes"] = memory.store.size_bytes()
+                summary["notices"] = list(memory.notices)
+                memory.close()
+                runs.append(summary)
+                _print(summary)
+            summaries += runs
+            if len(runs) > 1:
+                spreads.append(over_seeds(runs))
+                _print_spread(spreads[-1])
     if args.report:
-        document = {"days": args.days, "personas": summaries}
+        document: dict[str, Any] = {"days": args.days, "personas": summaries}
+        if spreads:
+            document["over_seeds"] = spreads
         try:
             args.report.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
         except OSError as error:
@@ -57,8 +76,33 @@ def run_personas(args: argparse.Namespace) -> int:
     return 0
 
 
+def _seeds(text: str | None, seed: int | None) -> list[int | None]:
+    """``--seeds 41,101,persona`` as a list (None: the persona's own seed)."""
+    if not text:
+        return [seed]
+    seeds: list[int | None] = []
+    for item in text.split(","):
+        item = item.strip()
+        if item == "persona":
+            seeds.append(None)
+            continue
+        try:
+            seeds.append(int(item))
+        except ValueError:
+            raise UserError(f"--seeds: {item!r} is not a whole number or 'persona'") from None
+    return seeds
+
+
+def _print_spread(spread: dict[str, Any]) -> None:
+    figures = ", ".join(
+        f"{name} {item['mean']} +- {item['sd']}" for name, item in spread["figures"].items()
+    )
+    print(f"{spread['persona']} over seeds {spread['seeds']}: {figures}")
+
+
 def _print(summary: dict[str, Any]) -> None:
-    print(f"{summary['persona']}: {summary['days']} simulated days, {summary['steps']} steps")
+    seed = f" (seed {summary['seed']})" if "seed" in summary else ""
+    print(f"{summary['persona']}{seed}: {summary['days']} simulated days, {summary['steps']} steps")
     for key in ("unwelcome_per_day", "warm_per_day"):
         if key in summary:
             item = summary[key]
@@ -78,11 +122,35 @@ def _print(summary: dict[str, Any]) -> None:
             f"  unwelcome share of attempts: days 1-2 {share['days_1_2']:.0%}, "
             f"days 8-14 {share['days_8_14']:.0%}"
         )
+    base = summary.get("untrained")
+    if base:
+        print(
+            f"  against an untrained pet (same persona and seed): unwelcome days 8-14 / "
+            f"untrained days 1-2 {base['unwelcome_vs_untrained_days_1_2']}, / untrained "
+            f"days 8-14 {base['unwelcome_vs_untrained_days_8_14']}; warm / untrained days "
+            f"8-14 {base['warm_vs_untrained_days_8_14']}"
+        )
+    split = summary.get("unwelcome_by_context")
+    if split:
+        print(
+            "  unwelcome per day by context, days 1-2 -> 8-14: "
+            + ", ".join(
+                f"{kind} {item['unwelcome_days_1_2']} -> {item['unwelcome_days_8_14']}"
+                for kind, item in split.items()
+            )
+        )
+    for week in ("wake_ups_week_1", "wake_ups_week_2"):
+        if week in summary:
+            item = summary[week]
+            print(
+                f"  {week.replace('_', ' ')} (not scored): {item['wake_ups']}, "
+                f"waiting {item['waiting']:.0%}"
+            )
     for week in ("arrivals_week_1", "arrivals_week_2"):
         if week in summary:
             item = summary[week]
             print(
-                f"  {week.replace('_', ' ')}: {item['arrivals']} arrivals, waiting "
+                f"  {week.replace('_', ' ')}: {item['arrivals']} homecomings, waiting "
                 f"{item['waiting']:.0%}, waiting or greeting within a minute "
                 f"{item['waiting_or_greeting']:.0%}"
             )

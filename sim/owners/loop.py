@@ -86,12 +86,13 @@ class Attempt:
 
 @dataclass
 class Arrival:
-    """The owner came home: was the pet waiting; did it greet within a minute."""
+    """The owner came home (or got up): was the pet waiting; did it greet within a minute."""
 
     day: int
     t_ms: int
     waiting: bool = False
     greeted: bool = False
+    wake: bool = False  # the owner got up rather than came home (the persona's ``wakes``)
 
 
 @dataclass
@@ -163,7 +164,7 @@ class OwnerLoop:
         self._plan = plan
         delay_ms = int(self.persona.senses.presence_delay_s * 1000)
         for span in plan.home:
-            self._at(span.start_ms, "arrive")
+            self._at(span.start_ms, "arrive", span.label == "wake")
             self._at(span.start_ms + self.owner.rng.randint(0, delay_ms), "seen", True)
             self._at(span.end_ms, "leave")
             self._at(span.end_ms + self.owner.rng.randint(0, delay_ms), "seen", False)
@@ -202,7 +203,7 @@ class OwnerLoop:
             if away is None or away >= MIN_ABSENCE_MS:
                 running = self.brain.executor.running
                 waiting = running is not None and running.behaviour.name == WAITING_BEHAVIOUR
-                self.result.arrivals.append(Arrival(day, t, waiting=waiting))
+                self.result.arrivals.append(Arrival(day, t, waiting=waiting, wake=bool(payload)))
             if self._pending_wait is not None:
                 behaviour, why = self._pending_wait
                 self._pending_wait = None

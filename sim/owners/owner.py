@@ -86,13 +86,13 @@ class SimulatedOwner:
             start += int(rng.gauss(0.0, jitter))
             end += int(rng.gauss(0.0, jitter))
             if end > start:
-                plan.home.append(Span(start, end))
+                plan.home.append(Span(start, end, "wake" if span.wakes else ""))
         plan.home.sort(key=lambda s: s.start_ms)
         merged: list[Span] = []
         for stretch in plan.home:
             if merged and stretch.start_ms <= merged[-1].end_ms:
                 end_ms = max(merged[-1].end_ms, stretch.end_ms)
-                merged[-1] = Span(merged[-1].start_ms, end_ms)
+                merged[-1] = Span(merged[-1].start_ms, end_ms, merged[-1].label)
             else:
                 merged.append(stretch)
         plan.home = merged

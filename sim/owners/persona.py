@@ -37,6 +37,9 @@ class HomeSpan(TimeOfDay):
     days: Days = "every_day"
     # Probability that this span happens on a given day (errands, a night out).
     chance: float = Field(1.0, ge=0.0, le=1.0)
+    # The span begins when the owner gets up (they were asleep, not out). The pet
+    # cannot tell the two apart; the report scores only homecomings at the door.
+    wakes: bool = False
 
 
 class MoodSpan(TimeOfDay):

@@ -88,8 +88,16 @@ def summarise(result: LoopResult) -> dict[str, Any]:
             "days_1_2": round(sum(d["unwelcome"] for d in start) / max(1, attempts_start), 3),
             "days_8_14": round(sum(d["unwelcome"] for d in late) / max(1, attempts_late), 3),
         }
+    if len(late) >= 1:
+        out["unwelcome_by_context"] = by_context(result)
     for week, (lo, hi) in (("week_1", (0, 7)), ("week_2", (7, 14))):
-        arrivals = [a for a in result.arrivals if lo <= a.day < hi]
+        wake_ups = [a for a in result.arrivals if lo <= a.day < hi and a.wake]
+        if wake_ups:
+            out[f"wake_ups_{week}"] = {
+                "wake_ups": len(wake_ups),
+                "waiting": round(_mean([float(a.waiting) for a in wake_ups]), 3),
+            }
+        arrivals = [a for a in result.arrivals if lo <= a.day < hi and not a.wake]
         if not arrivals:
             continue
         out[f"arrivals_{week}"] = {
@@ -104,15 +112,119 @@ def summarise(result: LoopResult) -> dict[str, Any]:
     return out
 
 
+LOVED_COLD = 0.1  # a context the owner loves: at most this chance of a cold answer
+DISLIKED_COLD = 0.5  # ... dislikes: at least this chance
+
+
+def by_context(result: LoopResult) -> dict[str, dict[str, float | None]]:
+    """Unwelcome per day, days 1-2 and 8-14, split by how the owner likes the context.
+
+    ``loved``: the persona answers cold at most ``LOVED_COLD`` of the time there;
+    ``disliked``: at least ``DISLIKED_COLD``; ``mixed``: in between. What the pet
+    can learn away is the disliked part; the loved part is the persona's own
+    occasional "not now" in contexts it likes, and grows with every welcome
+    request (attempts, expected cold answers per day, and the ratio of the latter).
+    """
+    out: dict[str, dict[str, float | None]] = {}
+    for kind in ("loved", "mixed", "disliked"):
+        figures: dict[str, float | None] = {}
+        for label, lo, hi in (("days_1_2", 0, 2), ("days_8_14", 7, 14)):
+            chosen = [
+                a for a in result.attempts if lo <= a.day < hi and _context_kind(a.p_cold) == kind
+            ]
+            figures[f"attempts_{label}"] = round(len(chosen) / (hi - lo), 3)
+            figures[f"unwelcome_{label}"] = round(sum(a.p_cold for a in chosen) / (hi - lo), 3)
+        start, late = figures["unwelcome_days_1_2"], figures["unwelcome_days_8_14"]
+        figures["ratio"] = round(late / start, 3) if start and late is not None else None
+        out[kind] = figures
+    return out
+
+
+def _context_kind(p_cold: float) -> str:
+    if p_cold <= LOVED_COLD:
+        return "loved"
+    return "disliked" if p_cold >= DISLIKED_COLD else "mixed"
+
+
 def goals_met(summary: dict[str, Any]) -> dict[str, bool | None]:
     """Each goal: met, missed, or None when the run is too short to say."""
     unwelcome = summary.get("unwelcome_per_day", {}).get("ratio")
     warm = summary.get("warm_per_day", {}).get("ratio")
-    arrivals = summary.get("arrivals_week_2", {}).get("waiting_or_greeting")
+    arrivals = summary.get("arrivals_week_2", {}).get("waiting")
     return {
         "unwelcome": None if unwelcome is None else unwelcome <= UNWELCOME_GOAL,
         "warm": None if warm is None else warm >= WARM_GOAL,
         "arrivals": None if arrivals is None else arrivals >= ARRIVAL_GOAL,
+    }
+
+
+def against_untrained(summary: dict[str, Any], untrained: dict[str, Any]) -> dict[str, Any]:
+    """Days 8-14 of the learning pet against an untrained one on the same persona and seed.
+
+    Days 1-2 of the learning pet are not untrained: it learns from its first
+    answers on (the faster it learns, the lower the start the issue's ratio
+    divides by). An untrained pet (learning off) living the same owner's days
+    gives the start without that, and the same days 8-14 (with their weekend)
+    like for like.
+    """
+    ours_u = summary["unwelcome_per_day"]["days_8_14"]
+    ours_w = summary["warm_per_day"]["days_8_14"]
+    base_u = untrained["unwelcome_per_day"]
+    base_w = untrained["warm_per_day"]
+
+    def ratio(a: float, b: float) -> float | None:
+        return round(a / b, 3) if b else None
+
+    return {
+        "unwelcome_days_1_2": base_u["days_1_2"],
+        "unwelcome_days_8_14": base_u["days_8_14"],
+        "warm_days_1_2": base_w["days_1_2"],
+        "warm_days_8_14": base_w["days_8_14"],
+        "unwelcome_vs_untrained_days_1_2": ratio(ours_u, base_u["days_1_2"]),
+        "unwelcome_vs_untrained_days_8_14": ratio(ours_u, base_u["days_8_14"]),
+        "warm_vs_untrained_days_1_2": ratio(ours_w, base_w["days_1_2"]),
+        "warm_vs_untrained_days_8_14": ratio(ours_w, base_w["days_8_14"]),
+    }
+
+
+SPREAD_FIGURES = {
+    "unwelcome_ratio": ("unwelcome_per_day", "ratio"),
+    "warm_ratio": ("warm_per_day", "ratio"),
+    "unwelcome_vs_untrained_days_1_2": ("untrained", "unwelcome_vs_untrained_days_1_2"),
+    "unwelcome_vs_untrained_days_8_14": ("untrained", "unwelcome_vs_untrained_days_8_14"),
+    "warm_vs_untrained_days_8_14": ("untrained", "warm_vs_untrained_days_8_14"),
+    "disliked_unwelcome_ratio": ("unwelcome_by_context", "disliked", "ratio"),
+    "homecomings_waiting_week_2": ("arrivals_week_2", "waiting"),
+}
+
+
+def _dig(summary: dict[str, Any], path: tuple[str, ...]) -> float | None:
+    value: Any = summary
+    for key in path:
+        if not isinstance(value, dict) or key not in value:
+            return None
+        value = value[key]
+    return float(value) if isinstance(value, (int, float)) else None
+
+
+def over_seeds(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """One persona's runs with several seeds: each goal figure's mean, sd, and the runs."""
+    figures: dict[str, dict[str, Any]] = {}
+    for name, path in SPREAD_FIGURES.items():
+        values = [v for v in (_dig(run, path) for run in runs) if v is not None]
+        if not values:
+            continue
+        mean = _mean(values)
+        sd = (sum((v - mean) ** 2 for v in values) / len(values)) ** 0.5
+        figures[name] = {
+            "mean": round(mean, 3),
+            "sd": round(sd, 3),
+            "runs": [round(v, 3) for v in values],
+        }
+    return {
+        "persona": runs[0]["persona"],
+        "seeds": [run.get("seed") for run in runs],
+        "figures": figures,
     }
 
 
@@ -129,8 +241,9 @@ def plot(summaries: list[dict[str, Any]], path: Path) -> None:
     for summary in summaries:
         days = summary["per_day"]
         x = list(range(1, len(days) + 1))
-        top.plot(x, [d["unwelcome"] for d in days], marker="o", label=summary["persona"])
-        bottom.plot(x, [d["warm"] for d in days], marker="o", label=summary["persona"])
+        label = summary["persona"] + (f" ({summary['seed']})" if "seed" in summary else "")
+        top.plot(x, [d["unwelcome"] for d in days], marker="o", label=label)
+        bottom.plot(x, [d["warm"] for d in days], marker="o", label=label)
     top.set_ylabel("unwelcome attempts / day")
     bottom.set_ylabel("warm attempts / day")
     bottom.set_xlabel("simulated day")

@@ -196,4 +196,5 @@ def test_the_shipped_model_does_not_care_which_way_round_the_grid_is() -> None:
         )
     x = np.stack(rows)
     assert abs(x[0, TRAVEL]) > 50.0  # the stroke did travel
-    assert np.allclose(model.scores(x), model.scores(mirrored(x)), atol=0.02)
+    # No stump of the shipped model asks the signed travel: both ways round agree exactly.
+    assert np.allclose(model.scores(x), model.scores(mirrored(x)), rtol=0.0, atol=1e-6)
