@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from sensors.touch.short_features import SHORT_FRAMES, short_gesture_features
+from sensors.touch.short_features import SHORT_FRAMES, count_pulses, short_gesture_features
 from sensors.touch.skin import TouchSurface
 
 Array = npt.NDArray[Any]
@@ -196,29 +196,6 @@ def _log(x: float) -> float:
     return math.log1p(max(0.0, x))
 
 
-def _pulses(series: Array, depth: float = 0.25) -> int:
-    """Maxima of ``series`` separated by dips of at least ``depth`` x its maximum."""
-    top = float(series.max()) if series.size else 0.0
-    if top <= 0:
-        return 0
-    drop = depth * top
-    count = 0
-    high = low = float(series[0])
-    rising = True
-    for v in series.tolist():
-        if rising:
-            if v > high:
-                high = v
-            elif v < high - drop:
-                count += 1
-                rising, low = False, v
-        elif v < low:
-            low = v
-        elif v > low + drop:
-            rising, high = True, v
-    return count + (1 if rising else 0)
-
-
 def gesture_features(summaries: Array, rate_hz: float, coverage_cm2: float | None = None) -> Array:
     """Sum up one episode's frame summaries [T, len(FRAME_FIELDS)] as :data:`FEATURE_NAMES`.
 
@@ -295,7 +272,7 @@ def _gesture_features_numpy(
     last_high = t_count - 1 - int(np.argmax(total[::-1] >= 0.8 * top))
     out[18] = _log(first_high * period_ms)
     out[19] = _log((t_count - 1 - last_high) * period_ms)
-    out[20] = _pulses(total) * 1000.0 / duration_ms
+    out[20] = count_pulses(total.tolist()) * 1000.0 / duration_ms
     out[21] = (
         float(np.abs(total[1:] - total[:-1]).sum() / top) * 1000.0 / duration_ms
         if t_count > 1

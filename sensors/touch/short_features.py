@@ -27,7 +27,7 @@ def _log(x: float) -> float:
     return math.log1p(x) if x > 0.0 else 0.0
 
 
-def _pulses(series: Sequence[float], depth: float = 0.25) -> int:
+def count_pulses(series: Sequence[float], depth: float = 0.25) -> int:
     """Maxima of ``series`` separated by dips of at least ``depth`` x its maximum."""
     top = max(series) if series else 0.0
     if top <= 0:
@@ -151,7 +151,7 @@ def short_gesture_features(
     out[18] = _log(first_high * period_ms)
     out[19] = _log((t_count - 1 - last_high) * period_ms)
     per_s = 1000.0 / duration_ms
-    out[20] = _pulses(total) * per_s
+    out[20] = count_pulses(total) * per_s
     if t_count > 1:
         out[21] = change / top * per_s
     out[22] = recontacts * per_s
