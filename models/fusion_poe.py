@@ -37,6 +37,7 @@ from brain.fusion.features import (
     BLOCKS,
     EMOTIONS,
     EXPRESSIONS,
+    FACE_TO_EMOTION,
     INPUT_SIZE,
     PRESENCE_OFFSET,
     VALENCE_AROUSAL,
@@ -44,8 +45,6 @@ from brain.fusion.features import (
 )
 
 K = len(EMOTIONS)
-FACE_TO_EMOTION = {"angry": "angry", "disgust": "angry", "fear": "afraid", "happy": "happy"}
-FACE_TO_EMOTION |= {"neutral": "calm", "sad": "sad", "surprise": "surprised"}
 FACE_MAP = np.zeros((len(EXPRESSIONS), K), np.float32)
 for _j, _c in enumerate(EXPRESSIONS):
     FACE_MAP[_j, EMOTIONS.index(FACE_TO_EMOTION[_c])] = 1.0

@@ -6,17 +6,20 @@ Runs in the project's own environment (numpy, scipy, opencv, onnx from the
 dev extra); 2 threads, a few minutes (most of it the voice features).
 Pairs are built from real unimodal data of the same emotion (see
 ``models/fusion_data.py``): a FER2013 face crop through the expression model,
-an EmoDB clip through the voice-emotion recipe, and a synthetic touch gesture
-drawn from an assumed emotion -> gesture table (``TOUCH_GIVEN_EMOTION``),
-classified by the real touch classifier. Modalities are dropped at random,
-and kept ones are sometimes faded (weights < 1) as stale observations are at
-run time. EmoDB has no surprise: a surprised pair carries a clip of any
-emotion, so the voice is uninformative there and the face has to carry it.
+an EmoDB, TESS or EMOVO clip through the voice-emotion recipe refitted
+without that clip's corpus (so every voice is out of corpus, as an owner's
+is), and a synthetic touch gesture drawn from an assumed emotion -> gesture
+table (``TOUCH_GIVEN_EMOTION``), classified by the real touch classifier.
+Modalities are dropped at random, and kept ones are sometimes faded
+(weights < 1) as stale observations are at run time.
 
 Evaluation is on held-out pairs only: 40 % of the publictest faces (fixed
-hash split), four EmoDB speakers no model has heard, and touch traces from
-another seed. The model is a 2-hidden-layer MLP trained with Adam in numpy and
-written to ONNX by hand.
+hash split), TESS voices (English, a corpus the fusion never trained on) and
+touch traces from another seed. The shipped model (``--arch poe``) is a
+product of experts on the face's and voice's log-probabilities through a
+fixed label map (``models/fusion_poe.py``), its variant chosen on an inner
+split of the training pairs (``models/fusion_select.py``); ``--arch mlp``
+trains the earlier MLP (``models/fusion_mlp.py``) for comparison.
 """
 
 from __future__ import annotations
@@ -232,9 +235,9 @@ def main() -> int:
     parser.add_argument(
         "--arch",
         choices=("poe", "mlp"),
-        default="mlp",
-        help="mlp: the shipped MLP; poe: product of experts on log-probabilities "
-        "(models/fusion_poe.py; fails one conflict test, see models/fusion.md)",
+        default="poe",
+        help="poe: the shipped product of experts on log-probabilities (models/fusion_poe.py); "
+        "mlp: the earlier MLP (models/fusion_mlp.py), kept for comparison (models/fusion.md)",
     )
     parser.add_argument("--report", type=Path, help="also write the evaluation (markdown) here")
     parser.add_argument("--plot", type=Path, help="draw the reliability diagram to this PNG")
