@@ -19,6 +19,7 @@ from brain.fusion.features import (
     BLOCKS,
     EMOTIONS,
     EXPRESSIONS,
+    FACE_TO_EMOTION,
     GESTURES,
     INPUT_SIZE,
     LEARNED_MODALITIES,
@@ -28,8 +29,6 @@ from brain.fusion.features import (
 )
 
 REPEATS = 3
-FACE_TO_EMOTION = {"angry": "angry", "disgust": "angry", "fear": "afraid", "happy": "happy"}
-FACE_TO_EMOTION |= {"neutral": "calm", "sad": "sad", "surprise": "surprised"}
 
 Forward = Callable[[list[np.ndarray], np.ndarray], tuple[np.ndarray, np.ndarray]]
 
@@ -214,6 +213,17 @@ def degradation_rows(
     return out
 
 
+def reported_confidence_error(confidence: np.ndarray, right: np.ndarray, bins: int = 10) -> float:
+    """ECE of a reported confidence taken as the chance that the top emotion is right."""
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    error = 0.0
+    for lo, hi in itertools.pairwise(edges):
+        m = (confidence > lo) & (confidence <= hi) if lo > 0 else confidence <= hi
+        if np.any(m):
+            error += float(m.mean()) * abs(float(confidence[m].mean()) - float(right[m].mean()))
+    return error
+
+
 def evaluate_runtime(results: dict[str, Any], model_path: Any) -> None:
     """Score the runtime (``OwnerFusion.instant``: model + conflict policy) on the same pairs."""
     from brain.fusion.model import FusionModel
@@ -226,6 +236,7 @@ def evaluate_runtime(results: dict[str, Any], model_path: Any) -> None:
         probs = np.zeros((len(y), len(EMOTIONS)), np.float32)
         va = np.zeros((len(y), 2), np.float32)
         conflicted = 0
+        confidence = np.zeros(len(y), np.float32)
         for i in range(len(y)):
             fusion = OwnerFusion(model)
             for m in subset:
@@ -234,8 +245,12 @@ def evaluate_runtime(results: dict[str, Any], model_path: Any) -> None:
             probs[i] = [estimate.emotion[e] for e in EMOTIONS]
             va[i] = (estimate.valence, estimate.arousal)
             conflicted += estimate.conflict > fusion.config.conflict_start
+            confidence[i] = estimate.confidence
         s = scores(probs, y, va)
         s["conflicted_share"] = conflicted / len(y)
+        s["ece"] = expected_calibration_error(probs, y)[0]
+        # The confidence the pet reports, as a probability of its top emotion being right.
+        s["confidence_ece"] = reported_confidence_error(confidence, probs.argmax(1) == y)
         results["runtime"]["+".join(subset)] = s
 
 
@@ -379,6 +394,16 @@ def markdown(results: dict[str, Any]) -> str:
             f"{k}: {v['conflicted_share']:.1%}" for k, v in results["runtime"].items()
         )
         lines += ["", f"Held-out pairs where the runtime's conflict policy engaged: {shares}."]
+        lines += [
+            "",
+            "Runtime calibration (held-out pairs, 10 bins): "
+            + "; ".join(
+                f"{k}: top-emotion probability ECE {v['ece']:.3f}, reported confidence ECE "
+                f"{v['confidence_ece']:.3f}"
+                for k, v in results["runtime"].items()
+            )
+            + ".",
+        ]
     return "\n".join(lines)
 
 

@@ -33,6 +33,7 @@ from sensors.audio.features import ChunkFeatures  # noqa: E402
 from sensors.audio.pipeline import analyse_samples, clip_speech  # noqa: E402
 from sensors.audio.sources import load_wav  # noqa: E402
 from sensors.audio.vad import SileroVad  # noqa: E402
+from sensors.audio.voice_quality import FORMANTS, VoiceQuality  # noqa: E402
 
 # Column layout of the per-chunk table.
 COLUMNS = (
@@ -40,7 +41,12 @@ COLUMNS = (
     + [f"block{i}_db" for i in range(8)]
     + ["f0_hz", "aperiodicity", "centroid_hz", "alpha_db", "flatness"]
     + [f"mfcc{i}" for i in range(1, 5)]
-    + ["slope_low_db_per_khz", "slope_mid_db_per_khz", "hammarberg_db", "speech"]
+    + ["slope_low_db_per_khz", "slope_mid_db_per_khz", "hammarberg_db", "flux", "loudness"]
+    + ["hnr_db", "jitter", "shimmer_db"]
+    + [f"f{i}_hz" for i in range(1, FORMANTS + 1)]
+    + [f"bw{i}_hz" for i in range(1, FORMANTS + 1)]
+    + [f"a{i}_rel_db" for i in range(1, FORMANTS + 1)]
+    + ["h1_h2_db", "h1_a3_db", "speech"]
 )
 
 
@@ -58,6 +64,16 @@ def chunk_row(f: ChunkFeatures, speech: bool) -> list[float]:
         f.slope_low_db_per_khz,
         f.slope_mid_db_per_khz,
         f.hammarberg_db,
+        f.flux,
+        f.loudness,
+        f.quality.hnr_db,
+        f.quality.jitter,
+        f.quality.shimmer_db,
+        *f.quality.formant_hz.tolist(),
+        *f.quality.bandwidth_hz.tolist(),
+        *f.quality.formant_rel_db.tolist(),
+        f.quality.h1_h2_db,
+        f.quality.h1_a3_db,
         float(speech),
     ]
 
@@ -77,10 +93,22 @@ def from_rows(table: npt.NDArray[np.float64]) -> tuple[list[ChunkFeatures], list
             float(r[18]),
             float(r[19]),
             float(r[20]),
+            float(r[21]),
+            float(r[22]),
+            VoiceQuality(
+                float(r[23]),
+                float(r[24]),
+                float(r[25]),
+                r[26:29].copy(),
+                r[29:32].copy(),
+                r[32:35].copy(),
+                float(r[35]),
+                float(r[36]),
+            ),
         )
         for r in table
     ]
-    return frames, [bool(r[21]) for r in table]
+    return frames, [bool(r[37]) for r in table]
 
 
 def main() -> int:

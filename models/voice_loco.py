@@ -178,12 +178,13 @@ def choose_l2(
     labels: np.ndarray,
     corpus: np.ndarray,
     train_z: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
-    test_z: Callable[[np.ndarray], np.ndarray],
+    test_z: Callable[[np.ndarray], np.ndarray | list[np.ndarray]],
 ) -> float:
     """The L2 weight with the best mean (4-class + arousal) score, by inner leave-one-corpus-out.
 
     ``train_z(mask)`` gives (normalised rows, index into x) for training on
-    the clips in ``mask``; ``test_z(mask)`` the normalised rows of those clips.
+    the clips in ``mask``; ``test_z(mask)`` the normalised rows of those clips
+    (or a list of them, one per normalisation mode: the scores are summed).
     """
     inner = sorted(set(corpus))
     best, best_score = L2_GRID[0], -1.0
@@ -193,8 +194,10 @@ def choose_l2(
             tr = corpus != held
             z, idx = train_z(tr)
             heads = fit_heads(z, labels[idx], corpus[idx], l2)
-            s = scores(heads, test_z(~tr), labels[~tr])
-            total += float(s["four"]) + float(s["arousal"])  # type: ignore[arg-type]
+            tests = test_z(~tr)
+            for zt in tests if isinstance(tests, list) else [tests]:
+                s = scores(heads, zt, labels[~tr])
+                total += float(s["four"]) + float(s["arousal"])  # type: ignore[arg-type]
         if total > best_score:
             best, best_score = l2, total
     return best

@@ -6,7 +6,15 @@ import numpy as np
 import pytest
 
 from models import train_voice_emotion as recipe
-from models.voice_loco import CLASSES, Heads, arousal_target, class_index, fit_heads, scores
+from models.voice_loco import (
+    CLASSES,
+    L2_GRID,
+    Heads,
+    arousal_target,
+    class_index,
+    fit_heads,
+    scores,
+)
 from sensors.audio.emotion import SessionNormaliser, VoiceEmotionModel
 from sensors.audio.prosody import FEATURE_NAMES
 
@@ -67,3 +75,21 @@ def test_fitted_heads_separate_and_the_exported_onnx_computes_them(tmp_path: Pat
         assert [estimate.probabilities[c] for c in CLASSES] == pytest.approx(probs, abs=1e-5)
         p_high = 1.0 / (1.0 + np.exp(-heads.arousal_logit(row[None])[0]))
         assert estimate.arousal == pytest.approx(2 * p_high - 1, abs=1e-5)
+
+
+def test_the_inner_choice_never_looks_at_the_held_out_corpus() -> None:
+    rng = np.random.default_rng(5)
+    kinds = np.array(["anger", "sadness", "happiness", "neutral"] * 12)
+    n = len(kinds)
+    corpus = np.repeat(["a", "b", "c"], n)
+    speaker = np.array([f"{c}{i % 2}" for c in ("a", "b", "c") for i in range(n)])
+    labels = np.tile(kinds, 3)
+    centre = {"anger": 2.0, "happiness": 1.0, "neutral": -1.0, "sadness": -2.0}
+    x = rng.normal(size=(3 * n, D))
+    x[:, 0] += [centre[k] for k in labels]
+    meta = {"corpus": corpus, "speaker": speaker, "label": labels}
+    train = corpus != "c"
+    first = recipe.ours_l2(x, meta, train)
+    x[~train] = rng.normal(size=(n, D)) * 10.0  # anything at all in the held-out corpus
+    assert recipe.ours_l2(x, meta, train) == first
+    assert first in L2_GRID

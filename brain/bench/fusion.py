@@ -17,10 +17,14 @@ import numpy as np
 import numpy.typing as npt
 
 from brain.bench import BenchOptions, Reference, Result, benchmark, time_per_call_ms
-from brain.fusion.features import EMOTIONS, EXPRESSIONS, INPUT_SIZE, VOICE_CLASSES, assemble
-
-FACE_TO_EMOTION = {"angry": "angry", "disgust": "angry", "fear": "afraid", "happy": "happy"}
-FACE_TO_EMOTION |= {"neutral": "calm", "sad": "sad", "surprise": "surprised"}
+from brain.fusion.features import (
+    EMOTIONS,
+    EXPRESSIONS,
+    FACE_TO_EMOTION,
+    INPUT_SIZE,
+    VOICE_CLASSES,
+    assemble,
+)
 
 
 def _mapping(classes: tuple[str, ...], table: dict[str, str]) -> npt.NDArray[np.float32]:

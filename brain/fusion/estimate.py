@@ -22,7 +22,7 @@ import numpy.typing as npt
 from brain.events import OwnerEmotion
 from brain.fusion.baseline import OwnerBaseline
 from brain.fusion.config import FusionConfig
-from brain.fusion.features import EMOTIONS, LEARNED_MODALITIES, MODALITIES, assemble
+from brain.fusion.features import EMOTIONS, LEARNED_MODALITIES, MODALITIES, assemble, own_reading
 from brain.fusion.model import FusionModel
 
 UNIFORM = {e: 1.0 / len(EMOTIONS) for e in EMOTIONS}
@@ -84,6 +84,16 @@ def _conflict(
     return math.sqrt(weight_a * weight_b) * _bhattacharyya(a, b) * decisive
 
 
+def _reading(
+    modality: str,
+    block: npt.NDArray[np.float32] | None,
+    alone: npt.NDArray[np.float32],
+) -> npt.NDArray[np.float32]:
+    """The modality's own reading over the emotions, else the model's reading of it alone."""
+    own = own_reading(modality, block) if block is not None else None
+    return alone if own is None else own
+
+
 def _posture(cues: Mapping[str, float], weight: float, limit: float) -> tuple[float, float]:
     """(valence, arousal) nudges from posture, bounded by ``limit`` (``body_limit``)."""
     if weight <= 0.0:
@@ -107,15 +117,17 @@ def _resolve_conflict(
     weights: Mapping[str, float],
     probs: npt.NDArray[np.float32],
     va: npt.NDArray[np.float32],
+    readings: list[npt.NDArray[np.float32]],
     conflict: float,
 ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
     """The model's reading, blended towards the single readings' reliability-weighted mixture.
 
     Past ``conflict_start`` the fused probabilities move (fully at
-    ``conflict_full``) towards sum_m weight_m x precision_m(c) x p_m(c): each
-    modality votes for what it saw, as much as it is usually right about that
-    emotion, so two confident, opposite readings stay two hypotheses instead
-    of meeting in a class neither of them saw.
+    ``conflict_full``) towards sum_m weight_m x precision_m(c) x p_m(c), with
+    p_m the modality's own reading (``readings``): each modality votes for what
+    it saw, as much as it is usually right about that emotion, so two
+    confident, opposite readings stay two hypotheses instead of meeting in a
+    class neither of them saw.
     """
     span = config.conflict_full - config.conflict_start
     k = min(1.0, max(0.0, (conflict - config.conflict_start) / span))
@@ -126,7 +138,7 @@ def _resolve_conflict(
     va_sum = np.zeros(2, np.float32)
     weight_sum = 0.0
     for i, m in enumerate(present):
-        votes += weights[m] * model.precision[m] * probs[1 + n + i]
+        votes += weights[m] * model.precision[m] * readings[i]
         w = weights[m] * model.quality[m]
         va_sum += w * va[1 + n + i]
         weight_sum += w
@@ -172,11 +184,19 @@ def instant_estimate(
                 if agreements is not None and m in evidence.unscored:
                     # A new observation: what its own reading gives the fused conclusion.
                     agreements[m] = float(probs[1 + n + i][int(np.argmax(probs[0]))])
+            # Conflict is judged on what each sense itself reads (face and voice
+            # through the fixed label map; touch, which reads no emotion, as the
+            # model reads it alone): the model's single-block reading of an
+            # out-of-corpus voice is deliberately tempered, which would hide a
+            # clash the owner shows plainly.
+            readings = [_reading(m, blocks[m], probs[1 + n + i]) for i, m in enumerate(present)]
             for (i, a), (j, b) in combinations(enumerate(present), 2):
-                amount = _conflict(probs[1 + n + i], probs[1 + n + j], weights[a], weights[b])
+                amount = _conflict(readings[i], readings[j], weights[a], weights[b])
                 if amount > conflict:
                     conflict, between = amount, (a, b)
-            p, fused_va = _resolve_conflict(model, config, present, weights, probs, va, conflict)
+            p, fused_va = _resolve_conflict(
+                model, config, present, weights, probs, va, readings, conflict
+            )
         valence, arousal = float(fused_va[0]), float(fused_va[1])
         emotion = {e: float(v) for e, v in zip(EMOTIONS, p, strict=True)}
         entropy = -float(np.sum(p * np.log(np.maximum(p, 1e-9))))
@@ -197,7 +217,10 @@ def instant_estimate(
     for m in present:
         missing *= 1.0 - weights[m] * model.quality[m]
     coverage = min(1.0, (1.0 - missing) / full_coverage(model))
-    confidence = coverage * (0.3 + 0.7 * certainty) * (1.0 - 0.6 * conflict)
+    # A conflict lowers confidence through the mixture it leaves in the estimate
+    # (two hypotheses are less certain than one); a further penalty counted it
+    # twice and left the reported confidence too low (models/fusion.md).
+    confidence = coverage * (0.3 + 0.7 * certainty)
     return OwnerEmotion(
         t_ms=int(now_ms),
         valence=min(1.0, max(-1.0, valence)),

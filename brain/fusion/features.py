@@ -74,6 +74,38 @@ VALENCE_AROUSAL = {
 
 Vector = npt.NDArray[np.float32]
 
+FACE_TO_EMOTION: dict[str, str] = {
+    "angry": "angry",
+    "disgust": "angry",
+    "fear": "afraid",
+    "happy": "happy",
+    "neutral": "calm",
+    "sad": "sad",
+    "surprise": "surprised",
+}
+"""Which owner emotion each facial expression reads as (the fixed label map of face and voice)."""
+
+
+def own_reading(modality: str, block: Vector) -> Vector | None:
+    """A modality's own reading over :data:`EMOTIONS`, before any fusion.
+
+    The face's expression probabilities and the voice model's class
+    probabilities go through the fixed label map (:data:`FACE_TO_EMOTION`;
+    the voice classes are owner emotions already). Touch has no emotion
+    reading of its own: ``None``.
+    """
+    reading = np.zeros(len(EMOTIONS), np.float32)
+    if modality == "face":
+        for c, p in zip(EXPRESSIONS, block[: len(EXPRESSIONS)], strict=True):
+            reading[EMOTIONS.index(FACE_TO_EMOTION[c])] += p
+    elif modality == "voice":
+        for c, p in zip(VOICE_CLASSES, block[: len(VOICE_CLASSES)], strict=True):
+            reading[EMOTIONS.index(c)] += p
+    else:
+        return None
+    total = float(reading.sum())
+    return reading / total if total > 0.0 else None
+
 
 def encode_face(expression: Mapping[str, float]) -> Vector:
     """Expression probabilities as a block; unknown classes count as 0, the rest renormalised."""

@@ -18,23 +18,23 @@ monotonic ``now_ms``). How it behaves, and why:
   valence and arousal (movement raises arousal, a slump or crossed arms
   lower valence), reported as the ``body`` contribution.
 * **Conflict** (a smile over a sobbing voice) is handled deliberately: each
-  modality's own estimate is computed in the same model call, confident
-  disagreement between two of them is measured (Bhattacharyya distance x
-  how decisive both readings are: a vague cue is weak evidence, not a
-  conflict), reported
-  (``conflict``, ``conflict_between``) and lowers ``confidence``. Past
-  ``conflict_start`` the fused probabilities are blended towards a mixture
-  of the single readings, each weighted by how often that modality is right
-  about that emotion (per-class precision stored with the model), so a
-  smile over a sob stays "happy or sad, unsure" instead of being averaged
-  into a bland "calm" that neither cue showed.
+  sense's own reading (face and voice through the fixed label map onto the
+  owner's emotions; touch as the model reads it alone, in the same call) is
+  compared, confident disagreement between two of them is measured
+  (Bhattacharyya distance x how decisive both readings are: a vague cue is
+  weak evidence, not a conflict) and reported (``conflict``,
+  ``conflict_between``). Past ``conflict_start`` the fused probabilities are
+  blended towards a mixture of those readings, each weighted by how often
+  that modality is right about that emotion (per-class precision stored
+  with the model), so a smile over a sob stays "happy or sad, unsure"
+  instead of being averaged into a bland "calm" that neither cue showed.
 * **Smoothing.** The published estimate follows the instantaneous one with a
   ``smooth_tau_ms`` time constant, except that a strong cue (a shout, a hit,
   a startle) switches to ``fast_tau_ms`` for ``fast_window_ms``, so it gets
   through within a frame or two.
 * **Confidence** = coverage (how much of a full view is present, weighted by
-  each modality's held-out quality) x certainty (1 - normalised entropy) x
-  agreement (1 - 0.6 x conflict).
+  each modality's held-out quality) x certainty (1 - normalised entropy); a
+  conflict lowers it through the mixture it leaves in the estimate.
 """
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
 """Per-chunk acoustic features: level, YIN pitch, spectral shape, 4 ms block levels.
 
+Voice quality (HNR, jitter, shimmer, formants) is in :mod:`sensors.audio.voice_quality`.
+
 Everything here is a pure function of the samples, allocation-light, and
 cheap enough to run on every 32 ms chunk (see ``petbrain bench --only audio``).
 """
@@ -12,6 +14,12 @@ import numpy as np
 import numpy.typing as npt
 
 from sensors.audio.source import CHUNK_SAMPLES, SAMPLE_RATE_HZ
+from sensors.audio.voice_quality import (
+    VoiceQuality,
+    spectral_flux,
+    unvoiced_quality,
+    voice_quality,
+)
 
 F0_MIN_HZ = 60.0  # lowest voice pitch tracked (deep male voice)
 F0_MAX_HZ = 800.0  # highest (a child's or an excited squeal)
@@ -56,6 +64,19 @@ def _mel_filterbank() -> npt.NDArray[np.float64]:
 
 
 _MEL_BANK = _mel_filterbank()
+
+
+def _equal_loudness() -> npt.NDArray[np.float64]:
+    """Hermansky's (1990) equal-loudness weight at each mel band's centre, peak 1."""
+    edges_mel = np.linspace(_mel(np.array(50.0)), _mel(np.array(8000.0)), MEL_BANDS + 2)
+    w2 = (2.0 * np.pi * 700.0 * (10.0 ** (edges_mel[1:-1] / 2595.0) - 1.0)) ** 2
+    e = (w2 + 56.8e6) * w2**2 / ((w2 + 6.3e6) ** 2 * (w2 + 0.38e9))
+    out: npt.NDArray[np.float64] = e / np.max(e)
+    return out
+
+
+_LOUDNESS_WEIGHT = _equal_loudness()
+LOUDNESS_EXPONENT = 0.33  # Stevens' power law: intensity to loudness, as eGeMAPS
 _DCT = np.cos(
     np.pi / MEL_BANDS * np.outer(np.arange(1, MFCC_COUNT + 1), np.arange(MEL_BANDS) + 0.5)
 )  # DCT-II rows 1..MFCC_COUNT (row 0, the overall level, is left out: gain-dependent)
@@ -90,7 +111,16 @@ def yin_pitch(frame: npt.NDArray[np.float32]) -> tuple[float, float]:
     frame must be longer than the longest lag (1024 samples is used here:
     the previous chunk and the current one).
     """
-    x = frame.astype(np.float64) - float(np.mean(frame))
+    f0, aperiodicity, _ = _yin(frame.astype(np.float64) - float(np.mean(frame)))
+    return f0, aperiodicity
+
+
+def _yin(x: npt.NDArray[np.float64]) -> tuple[float, float, float]:
+    """YIN on a mean-free frame: f0 (NaN when unvoiced), aperiodicity, normalised correlation.
+
+    The correlation is r(T) / sqrt(E(0) E(T)) at the chosen period T: the
+    harmonics-to-noise ratio's input.
+    """
     width = x.size - _TAU_MAX
     if width < _TAU_MAX:
         raise ValueError(f"pitch frame of {x.size} samples is too short")
@@ -115,14 +145,15 @@ def yin_pitch(frame: npt.NDArray[np.float32]) -> tuple[float, float]:
         tau = int(np.argmin(search)) + _TAU_MIN
     aperiodicity = float(min(1.0, cmnd[tau]))
     if aperiodicity > VOICED_MAX_APERIODICITY:
-        return float("nan"), aperiodicity
+        return float("nan"), aperiodicity, float("nan")
+    correlation = float(corr[tau] / np.sqrt(max(squares[width] * energy_lag[tau], 1e-24)))
     shift = 0.0
     if _TAU_MIN < tau < _TAU_MAX:  # parabolic interpolation between lags
         a, b, c = cmnd[tau - 1], cmnd[tau], cmnd[tau + 1]
         denom = a - 2.0 * b + c
         if denom > 0:
             shift = float(np.clip(0.5 * (a - c) / denom, -0.5, 0.5))
-    return SAMPLE_RATE_HZ / (tau + shift), aperiodicity
+    return SAMPLE_RATE_HZ / (tau + shift), aperiodicity, correlation
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +171,9 @@ class ChunkFeatures:
     slope_low_db_per_khz: float  # spectral slope 0-500 Hz
     slope_mid_db_per_khz: float  # spectral slope 500-1500 Hz
     hammarberg_db: float  # strongest peak 0-2 kHz over strongest 2-5 kHz
+    flux: float  # spectral change from the previous chunk (unit-norm magnitude spectra)
+    loudness: float  # psychoacoustic: sum of equal-loudness-weighted mel band energies ^ 0.33
+    quality: VoiceQuality  # HNR, jitter, shimmer, formants, harmonic levels (NaN if unvoiced)
 
     @property
     def voiced(self) -> bool:
@@ -155,17 +189,24 @@ def chunk_features(
         raise ValueError(f"chunk has {chunk.size} samples, not {CHUNK_SAMPLES}")
     level = level_db(chunk)
     blocks = block_levels_db(chunk)
+    frame = np.concatenate((previous, chunk)).astype(np.float64)
+    frame -= float(np.mean(frame))
     if level > SILENCE_DBFS:
-        f0, aperiodicity = yin_pitch(np.concatenate((previous, chunk)))
+        f0, aperiodicity, correlation = _yin(frame)
     else:
-        f0, aperiodicity = float("nan"), 1.0
-    power = np.abs(np.fft.rfft(chunk * _WINDOW)) ** 2 + 1e-14
+        f0, aperiodicity, correlation = float("nan"), 1.0, float("nan")
+    magnitude = np.abs(np.fft.rfft(chunk * _WINDOW))
+    power = magnitude**2 + 1e-14
+    flux = spectral_flux(magnitude, np.abs(np.fft.rfft(previous * _WINDOW)))
+    voiced = not np.isnan(f0)
+    quality = voice_quality(frame, f0, correlation, power) if voiced else unvoiced_quality()
     band = power[_CENTROID_BAND]
     centroid = float(np.dot(_FREQS[_CENTROID_BAND], band) / np.sum(band))
     alpha = 10.0 * float(np.log10(np.sum(power[_HIGH_BAND]) / np.sum(power[_LOW_BAND])))
     flatness = float(np.exp(np.mean(np.log(band))) / np.mean(band))
     power_db = 10.0 * np.log10(power)
     mel = _MEL_BANK @ power
+    loudness = float(np.sum((_LOUDNESS_WEIGHT * mel) ** LOUDNESS_EXPONENT))
     mfcc = _DCT @ np.log(np.maximum(mel, MEL_RANGE * float(np.max(mel))))
     return ChunkFeatures(
         level,
@@ -179,4 +220,7 @@ def chunk_features(
         _slope_db_per_khz(power_db, _SLOPE_LOW),
         _slope_db_per_khz(power_db, _SLOPE_MID),
         float(np.max(power_db[_HAMMARBERG_LOW]) - np.max(power_db[_HAMMARBERG_HIGH])),
+        flux,
+        loudness,
+        quality,
     )

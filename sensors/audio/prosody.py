@@ -15,9 +15,10 @@ import numpy as np
 import numpy.typing as npt
 
 from sensors.audio.features import BLOCK_SAMPLES, ChunkFeatures
+from sensors.audio.functionals import EXTRA_FEATURE_NAMES, extra_features
 from sensors.audio.source import CHUNK_MS, SAMPLE_RATE_HZ
 
-FEATURE_NAMES = (
+BASE_FEATURE_NAMES = (
     "f0_median_st",  # pitch level, semitones re 100 Hz
     "f0_range_st",  # 90th - 10th percentile of pitch, semitones
     "f0_std_st",  # pitch variability, semitones
@@ -48,6 +49,7 @@ FEATURE_NAMES = (
     "hammarberg_db",  # strongest peak 0-2 kHz over 2-5 kHz (vocal effort)
     "spectral_change",  # mean chunk-to-chunk change of the cepstrum (articulation, flux)
 )
+FEATURE_NAMES = BASE_FEATURE_NAMES + EXTRA_FEATURE_NAMES  # what the emotion model reads
 
 ENVELOPE_PEAK_DB = 3.0  # a syllable nucleus rises this much over the dip before it
 ENVELOPE_RANGE_DB = 25.0  # peaks further below the loudest are ignored
@@ -141,6 +143,7 @@ def utterance_features(frames: Sequence[ChunkFeatures], speech: Sequence[bool]) 
     out["hammarberg_db"] = float(np.mean([f.hammarberg_db for f in voiced_speech]))
     change = np.linalg.norm(np.diff(mfcc, axis=0), axis=1) if len(mfcc) > 1 else np.zeros(1)
     out["spectral_change"] = float(np.mean(change))
+    out.update(extra_features(frames, speech))
     return out
 
 

@@ -72,8 +72,13 @@ def test_the_model_file_is_small_and_matches_its_own_weights() -> None:
 def test_a_high_bright_effortful_voice_sounds_more_aroused_than_a_low_dull_one() -> None:
     model = VoiceEmotionModel()
     excited = np.zeros(len(FEATURE_NAMES), dtype=np.float32)
-    for name in ("f0_median_st", "alpha_db", "aperiodicity", "loudness_delta_db"):
+    # Higher pitch, more high-frequency energy, louder and more dynamic: vocal effort.
+    raised = ("f0_median_st", "f0_p20_st", "f0_p80_st", "alpha_db", "alpha_voiced_db")
+    raised += ("loudness_delta_db", "loudness_sone", "loudness_p50_sone", "loudness_p80_sone")
+    for name in raised:
         excited[FEATURE_NAMES.index(name)] = 2.0
+    for name in ("hammarberg_db", "hammarberg_voiced_db"):  # a flatter spectrum
+        excited[FEATURE_NAMES.index(name)] = -2.0
     high, low = model.predict(np.stack([excited, -excited]))
     assert high.arousal > 0.2 > -0.2 > low.arousal
     assert high.probabilities["angry"] > low.probabilities["angry"]
