@@ -8,6 +8,7 @@
 
 const SVG_NS_GRIDS = "http://www.w3.org/2000/svg";
 const MAX_GRID_CELLS = 65536;  // the server sends at most 1024 a grid; anything past this is bad
+const PRESSED_AT = 13;  // a cell at 5 % of a firm palm is a touch; below it, the mat's own noise
 
 // 0 is the panel's paper, 255 a deep red: a warm ramp through amber.
 const HEAT_STOPS = [
@@ -149,6 +150,7 @@ window.petGrids = {
       if (entry.error) {
         canvas.dataset.state = "bad";
         note.textContent = `${entry.error}; ${gesture}`;
+        this.shown[entry.index] = null;  // the next good frame is drawn and said again
         continue;
       }
       const key = `${entry.frame}:${entry.t_ms}`;
@@ -160,13 +162,14 @@ window.petGrids = {
       if (decoded.error) {
         canvas.dataset.state = "bad";
         note.textContent = `${decoded.error}; ${gesture}`;
+        this.shown[entry.index] = null;
         continue;
       }
       this.shown[entry.index] = key;
       paintGrid(canvas, decoded.rows, decoded.cols, decoded.cells);
       let peak = 0;
       for (const v of decoded.cells) peak = Math.max(peak, v);
-      canvas.dataset.state = peak > 0 ? "pressed" : "idle";
+      canvas.dataset.state = peak >= PRESSED_AT ? "pressed" : "idle";
       canvas.dataset.peak = String(peak);
       canvas.dataset.frame = String(entry.frame);
       const mat = gridEl(`mat-${entry.index}`);
