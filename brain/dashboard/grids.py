@@ -67,8 +67,13 @@ def pooled(cells: Array, max_cells: int = MAX_CELLS) -> Array:
 
 def quantised(cells: Array, full_scale: float) -> Array:
     """0..255 (uint8) of ``full_scale``, clipped; NaN reads as nothing pressed."""
-    scaled = np.nan_to_num(np.asarray(cells, dtype=np.float32) * (255.0 / full_scale))
-    result: Array = np.clip(np.rint(scaled), 0, 255).astype(np.uint8)
+    values = np.asarray(cells)
+    scaled = values.astype(np.float32) * np.float32(255.0 / full_scale)
+    if values.dtype.kind == "f":  # the body's counts are integers; only floats can be NaN
+        np.nan_to_num(scaled, copy=False, nan=0.0)
+    np.clip(scaled, 0.0, 255.0, out=scaled)
+    np.rint(scaled, out=scaled)
+    result: Array = scaled.astype(np.uint8)
     return result
 
 
