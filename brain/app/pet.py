@@ -244,9 +244,7 @@ class PetApp:
             {"name": j.name, "min": j.min_deg, "max": j.max_deg, "rest": j.rest_deg}
             for j in self.robot.joints
         ]
-        document = dashboard_config(
-            self.config.name, self.robot.layout, joints, self.robot.grids
-        )
+        document = dashboard_config(self.config.name, self.robot.layout, joints, self.robot.grids)
         try:
             self.dashboard = RobotDashboard(
                 document, dash.bind, dash.port, dash.token, self.integrations.dashboard_static

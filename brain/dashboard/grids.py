@@ -166,7 +166,7 @@ class GridHeatMaps:
                 }
 
     def snapshot(self, latest: Sequence[GridFrame | None], now_ms: int) -> list[dict[str, Any]]:
-        """The ``grids`` entry at ``now_ms`` from each grid's newest frame (``GridTouch.latest``)."""
+        """The ``grids`` entry at ``now_ms`` from the newest frames (``GridTouch.latest``)."""
         for index, frame in enumerate(latest[: len(self.grids)]):
             if frame is None:
                 continue

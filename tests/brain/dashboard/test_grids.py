@@ -124,7 +124,9 @@ def test_the_gesture_on_the_grid_zone_goes_with_its_heat_map() -> None:
     maps = GridHeatMaps([BACK_GRID])
     stroke = {"type": "gesture", "gesture": "stroke", "zones": ["back_middle"]}
     maps.on_event(BrainEvent(500, "touch", {**stroke, "direction": "with_fur"}))
-    maps.on_event(BrainEvent(600, "touch", {"type": "gesture", "gesture": "pat", "zones": ["head"]}))
+    maps.on_event(
+        BrainEvent(600, "touch", {"type": "gesture", "gesture": "pat", "zones": ["head"]})
+    )
     maps.on_event(BrainEvent(700, "decision", {"behaviour": "purr"}))
     (entry,) = maps.snapshot([None], 800)
     assert entry["gesture"] == {
