@@ -4,6 +4,11 @@ Runs the demo scenario with its dashboard, opens it in Debian's headless
 Chromium through Playwright (never a downloaded browser) at 1280x900, shows
 the bundled happy face to the camera, and captures the page 4.5 s into the
 scenario (a stroke purred at, then the face greeted).
+
+``python docs/screenshot.py docs/dashboard-grid.png --skin grid`` takes the
+touch skin's picture instead: the body with a pressure mat on its back
+(``petbrain sim --skin grid``), the pointer stroking the drawn mat from
+head to tail, captured mid-stroke (the cat and its touch skin panel only).
 """
 
 from __future__ import annotations
@@ -14,9 +19,10 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from brain.body.joints import GRID_BACK_ROBOT
 from sim.console import library_or_error
 from sim.dashboard.live import LiveSim
-from sim.scenario import DEMO_SCENARIO, bundled_face, load_scenario
+from sim.scenario import DEMO_SCENARIO, Scenario, bundled_face, load_scenario
 
 CHROMIUM = "/usr/bin/chromium"
 SHOT_AT_MS = 4500  # into the demo: after the first stroke, the face seen and greeted
@@ -50,5 +56,40 @@ def main(out: Path) -> None:
     print(f"wrote {out}")
 
 
+def main_grid(out: Path) -> None:
+    """Write the touch skin's screenshot to ``out``: a stroke on the drawn mat, mid-way."""
+    os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+    scenario = Scenario(name="a stroke on the back mat", duration_ms=1000)
+    live = LiveSim(scenario, library_or_error(), robot=GRID_BACK_ROBOT, port=0)
+    live.start()
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
+            )
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(live.url)
+            page.wait_for_selector("#torque.on", timeout=20_000)
+            box = page.locator("#mat-0").bounding_box()
+            assert box is not None
+            y = box["y"] + box["height"] / 2
+            page.mouse.move(box["x"] + 20, y)
+            page.mouse.down()
+            for i in range(14):  # about 200 mm/s, head to tail
+                page.mouse.move(box["x"] + 20 + (box["width"] - 40) * i / 19, y)
+                page.wait_for_timeout(60)
+            page.wait_for_selector("#grid-0[data-state='pressed']", timeout=10_000)
+            page.locator("#pet").screenshot(path=str(out))
+            page.mouse.up()
+            browser.close()
+    finally:
+        live.stop()
+    print(f"wrote {out}")
+
+
 if __name__ == "__main__":
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/dashboard.png"))
+    target = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/dashboard.png")
+    if sys.argv[2:] == ["--skin", "grid"]:
+        main_grid(target)
+    else:
+        main(target)

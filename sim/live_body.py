@@ -20,9 +20,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from sensors.touch.layout import DEFAULT_LAYOUT, PadLayout
+from sensors.touch.skin import TaxelGrid
 from sim.body import SimBody, VirtualBody, make_body
 from sim.mp_body import MicroPythonBody
+from sim.taxel_mat import GridPressureFunction
 
 
 class LiveBody:
@@ -36,8 +40,13 @@ class LiveBody:
         tick_ms: float = 2.0,
         seed: int = 0,
         kind: str = "cpython",
+        grids: Sequence[TaxelGrid] = (),
     ) -> None:
         self.link_path = link_path
+        # Taxel grids the body scans (a board profile with grids, e.g. pico_grid), and the
+        # hands on each; a freshly plugged body feels the same hands.
+        self.grids = tuple(grids)
+        self._grid_pressure: list[GridPressureFunction | None] = [None] * len(self.grids)
         # "cpython" (firmware classes ticked here) or "micropython" (main.py in its process).
         self.kind = kind
         self.layout = layout
@@ -70,7 +79,13 @@ class LiveBody:
     def plug(self) -> None:
         """Boot a fresh body on a new pty and point ``link_path`` at it."""
         body = make_body(
-            self.kind, self.layout.pad_count, self.servo_count, self._contact_now, self.seed
+            self.kind,
+            self.layout.pad_count,
+            self.servo_count,
+            self._contact_now,
+            self.seed,
+            grids=self.grids,
+            grid_pressure=[self._grid_now(i) for i in range(len(self.grids))],
         )
         if isinstance(body, VirtualBody):
             self._watch(body)
@@ -95,6 +110,19 @@ class LiveBody:
     def set_contact(self, contact: Callable[[int], Sequence[float]] | None) -> None:
         """What the virtual hand does, as a function of the body's ``now_ms``."""
         self._contact = contact
+
+    def set_grid_pressure(self, index: int, pressure: GridPressureFunction | None) -> None:
+        """What the hands do on taxel grid ``index`` (0..1 per taxel), by the body's ``now_ms``."""
+        self._grid_pressure[index] = pressure
+
+    def _grid_now(self, index: int) -> GridPressureFunction:
+        idle = np.zeros(self.grids[index].shape)
+
+        def pressure(t_ms: int) -> Any:
+            hand = self._grid_pressure[index]
+            return idle if hand is None else hand(t_ms)
+
+        return pressure
 
     def stop(self) -> None:
         """Stop ticking and unplug."""

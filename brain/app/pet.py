@@ -120,7 +120,7 @@ class PetApp:
         )
         self.brain = self.pet.brain
         self.brain.listeners.append(self._on_event)
-        self.view = RobotView()
+        self.view = RobotView(grids=self.robot.grids)
         self.brain.listeners.append(self.view.on_event)
         self.dashboard: RobotDashboard | None = None
         self._next_publish_ms = 0
@@ -244,7 +244,7 @@ class PetApp:
             {"name": j.name, "min": j.min_deg, "max": j.max_deg, "rest": j.rest_deg}
             for j in self.robot.joints
         ]
-        document = dashboard_config(self.config.name, self.robot.layout, joints)
+        document = dashboard_config(self.config.name, self.robot.layout, joints, self.robot.grids)
         try:
             self.dashboard = RobotDashboard(
                 document, dash.bind, dash.port, dash.token, self.integrations.dashboard_static

@@ -10,6 +10,7 @@ dashboard's shape, plus ``devices`` (health) and ``body`` (battery, faults).
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -24,10 +25,12 @@ from brain.dashboard.document import (
     touch_panel,
     vision_panel,
 )
+from brain.dashboard.grids import GridHeatMaps, grids_config
 from firmware import wire
 from sensors.audio.observations import VoiceObservation
 from sensors.camera.observations import VisionObservation
 from sensors.touch.layout import PadLayout
+from sensors.touch.skin import TaxelGrid
 
 if TYPE_CHECKING:
     from brain.app.pet import PetApp
@@ -70,8 +73,13 @@ class ObservedLink(BodyLink):
         return sent
 
 
-def dashboard_config(name: str, robot_layout: PadLayout, joints: list[dict[str, Any]]) -> Any:
-    """The dashboard's ``/config`` document: joints and where each pad is drawn."""
+def dashboard_config(
+    name: str,
+    robot_layout: PadLayout,
+    joints: list[dict[str, Any]],
+    grids: Sequence[TaxelGrid] = (),
+) -> Any:
+    """The dashboard's ``/config`` document: joints, where each pad and taxel grid is drawn."""
     points = pad_points(robot_layout)
     return {
         "scenario": name,
@@ -81,6 +89,7 @@ def dashboard_config(name: str, robot_layout: PadLayout, joints: list[dict[str, 
             {"index": p.index, "name": p.name, "zone": p.zone, "x": x, "y": y}
             for p, (x, y) in zip(robot_layout.pads, points, strict=True)
         ],
+        "grids": grids_config(grids),
         "hand_radius": 0,
     }
 
@@ -88,11 +97,12 @@ def dashboard_config(name: str, robot_layout: PadLayout, joints: list[dict[str, 
 class RobotView:
     """Collects events and builds the state document."""
 
-    def __init__(self, log_size: int = 60) -> None:
+    def __init__(self, log_size: int = 60, grids: Sequence[TaxelGrid] = ()) -> None:
         self.log: deque[dict[str, Any]] = deque(maxlen=log_size)
         self.heard: dict[str, Any] | None = None  # the latest voice (features, never samples)
         self.seen: dict[str, Any] | None = None  # the latest camera frame's numbers
         self.touch: dict[str, Any] | None = None  # the latest touch gesture (the drawing shows it)
+        self.grids = GridHeatMaps(grids)  # each taxel grid's newest frame, as a heat map
 
     def note(self, value: Any, owner_present: bool) -> None:
         """Keep the latest voice and vision observations for the dashboard's panels."""
@@ -104,6 +114,7 @@ class RobotView:
     def on_event(self, event: BrainEvent) -> None:
         """Brain listener: keep a short log of what happened."""
         self.touch = touch_panel(event) or self.touch
+        self.grids.on_event(event)
         self.log.append({"t_ms": event.t_ms, "kind": event.kind, "text": describe_event(event)})
 
     def snapshot(self, app: PetApp, now_ms: int) -> dict[str, Any]:
@@ -132,6 +143,7 @@ class RobotView:
             "heard": self.heard,
             "seen": self.seen,
             "touch": self.touch,
+            "grids": self.grids.snapshot(brain.grid_touch.latest, now_ms),
             "sounds": [],  # the robot's sounds play on its speaker, not in the browser
             "inputs": None,  # read-only: no simulated hand, handling or uploads
             "battery_mv": 0 if status is None else status.battery_mv,

@@ -162,6 +162,9 @@ class GridTouch:
         self.model = model
         self.assembler = GridFrameAssembler(self.grids)
         self.classifiers = [SkinClassifier(g.surface(), model) for g in self.grids]
+        # The newest whole frame of each grid, for the dashboard's heat map (a reference
+        # kept, never copied nor stored: the dashboard encodes it off this path).
+        self.latest: list[GridFrame | None] = [None] * len(self.grids)
 
     @property
     def stats(self) -> GridStats:
@@ -173,9 +176,11 @@ class GridTouch:
         frame = self.assembler.feed(chunk)
         if frame is None:
             return []
+        self.latest[frame.index] = frame
         return self.classifiers[frame.index].feed(frame.t_ms, frame.cells)
 
     def reset(self) -> None:
         """Fresh classifiers and no frame in progress (after the body was lost)."""
         self.assembler.reset()
         self.classifiers = [SkinClassifier(g.surface(), self.model) for g in self.grids]
+        self.latest = [None] * len(self.grids)

@@ -20,6 +20,7 @@ from behaviors.library import DEFAULT_SOUNDS_DIR
 from brain.dashboard import STATIC_DIR
 from brain.dashboard.document import pad_points
 from brain.dashboard.event_stream import stream_documents
+from brain.dashboard.grids import grids_config
 from brain.dashboard.hosts import host_allowed
 from brain.errors import UserError
 from sim.dashboard.inputs import DashboardInputs
@@ -33,6 +34,7 @@ STATIC_FILES = {
     "/static/panels.js": ("panels.js", "text/javascript; charset=utf-8"),
     "/static/style.css": ("style.css", "text/css; charset=utf-8"),
     "/static/timeline.js": ("timeline.js", "text/javascript; charset=utf-8"),
+    "/static/grids.js": ("grids.js", "text/javascript; charset=utf-8"),
     "/static/favicon.svg": ("favicon.svg", "image/svg+xml"),
     "/favicon.ico": ("favicon.svg", "image/svg+xml"),
 }
@@ -73,7 +75,7 @@ class Dashboard:
     ) -> None:
         self.session = session
         self.hand = hand
-        self.publisher = StatePublisher()
+        self.publisher = StatePublisher(grids=session.robot.grids)
         self.inputs = DashboardInputs(session)
         self.publisher.panels["inputs"] = lambda _session: self.inputs.status()
         self.publisher.panels["owner"] = owner_state
@@ -123,6 +125,7 @@ class Dashboard:
                 {"index": p.index, "name": p.name, "zone": p.zone, "x": x, "y": y}
                 for p, (x, y) in zip(robot.layout.pads, points, strict=True)
             ],
+            "grids": grids_config(robot.grids),
             "hand_radius": self.hand.radius,
         }
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from brain.app.runtime import BrainEvent
@@ -25,9 +25,11 @@ from brain.dashboard.document import (
     vision_panel,
 )
 from brain.dashboard.event_stream import StateBoard
+from brain.dashboard.grids import GridHeatMaps
 from brain.dashboard.history import SessionHistory
 from firmware import wire
 from sensors.audio.observations import AudioObservation
+from sensors.touch.skin import TaxelGrid
 from sim.runner import SimSession
 
 # Shown in their own panel, too frequent for the log.
@@ -73,7 +75,9 @@ def seen_state(session: SimSession) -> dict[str, Any] | None:
 class StatePublisher:
     """Tick callback that publishes the dashboard's state every ``period_ms``."""
 
-    def __init__(self, period_ms: int = 40, log_size: int = 60) -> None:
+    def __init__(
+        self, period_ms: int = 40, log_size: int = 60, grids: Sequence[TaxelGrid] = ()
+    ) -> None:
         self.period_ms = period_ms
         self.panels: dict[str, PanelSource] = {}
         self._log: deque[dict[str, Any]] = deque(maxlen=log_size)
@@ -84,6 +88,7 @@ class StatePublisher:
         self._sounds: deque[dict[str, Any]] = deque(maxlen=8)
         self.heard: dict[str, Any] | None = None  # the latest voice the pipeline heard
         self.touch: dict[str, Any] | None = None  # the latest touch gesture classified
+        self.grids = GridHeatMaps(grids)  # each taxel grid's newest frame, at most 10 Hz
         self.history = SessionHistory()  # the timeline plot's rows
         self._sound_seq = 0
 
@@ -114,6 +119,7 @@ class StatePublisher:
         self._vibration_peak = max(self._vibration_peak, session.body.motor.level)
         for event in events:
             self.touch = touch_panel(event) or self.touch
+            self.grids.on_event(event)
             if event.kind in QUIET_KINDS:
                 continue
             self._log.append(
@@ -161,6 +167,7 @@ class StatePublisher:
             "sounds": list(self._sounds),
             "heard": self.heard,
             "touch": self.touch,
+            "grids": self.grids.snapshot(session.brain.grid_touch.latest, session.now_ms),
         }
         for name, source in self.panels.items():
             state[name] = source(session)

@@ -266,6 +266,11 @@ function apply(state) {
   showLink(state.link);
   showLog(state.events);
   showInputs(state.inputs);
+  try {
+    window.petGrids.apply(state.grids);
+  } catch (error) {  // a bad heat map must not stop the timeline nor the next document
+    console.error("taxel grids:", error);
+  }
   window.petTimeline.add(state);
 }
 
@@ -315,6 +320,7 @@ async function main() {
   scenarioName = `scenario: ${config.scenario}`;
   el("scenario").textContent = scenarioName;
   window.petCat.start(config);
+  window.petGrids.start(config);
   await window.petTimeline.start(config);
   const stream = new EventSource("/events");
   stream.onmessage = (message) => apply(JSON.parse(message.data));

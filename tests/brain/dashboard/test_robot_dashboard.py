@@ -172,3 +172,55 @@ def test_the_view_keeps_the_latest_frame_numbers_only() -> None:
         "owner_present": True,
     }
     assert view.heard is None
+
+
+def test_the_robot_page_gets_each_taxel_grids_heat_map(tmp_path: Path) -> None:
+    """A body with a back mat (board pico_grid): its pressure reaches /state as a heat map."""
+    import base64
+
+    import numpy as np
+
+    from brain.body.joints import BACK_GRID, GRID_BACK_ROBOT
+    from sensors.touch.grid_hands import GridPress
+
+    port = _free_port()
+    layout = GRID_BACK_ROBOT.layout
+    with LiveBody(tmp_path / "petbody", layout=layout, grids=[BACK_GRID]) as body:
+        pads = "\n".join(
+            f"  - {{name: {p.name}, zone: {p.zone}, position_mm: {p.position_mm:g}}}"
+            for p in layout.pads
+        )
+        text = robot_yaml(body.link_path).replace("board: pico\n", "board: pico_grid\n")
+        text = text.split("pads:\n")[0] + f"pads:\n{pads}\n" + "camera:" + text.split("camera:")[1]
+        grid = ", ".join(f"{k}: {v}" for k, v in BACK_GRID.to_json().items())
+        text = text.replace("dashboard:\n  enabled: false\n", f"dashboard:\n  port: {port}\n")
+        path = tmp_path / "robot.yaml"
+        path.write_text(text + f"touch:\n  grids:\n  - {{{grid}}}\n")
+        app = PetApp(load_robot_file(path))
+        thread = threading.Thread(target=app.run, daemon=True)
+        thread.start()
+        try:
+            deadline = time.monotonic() + 15
+            while not app.brain.torque and time.monotonic() < deadline:
+                time.sleep(0.02)
+            # A firm hand at 250 mm along the spine, across the mat's middle.
+            body.set_grid_pressure(0, GridPress(BACK_GRID, body.now_ms, 8000, 0.9, 40.0, (250, 90)))
+            state: dict[str, Any] = {}
+            while time.monotonic() < deadline:
+                state = json.loads(_get(f"http://127.0.0.1:{port}/state")[1])
+                grids = state.get("grids") or []
+                if grids and grids[0]["peak"] > 150:
+                    break
+                time.sleep(0.05)
+            config = json.loads(_get(f"http://127.0.0.1:{port}/config")[1])
+        finally:
+            app.request_stop()
+            thread.join(10)
+    (entry,) = state["grids"]
+    assert (entry["name"], entry["zone"], entry["shape"]) == ("grid 0", "back_middle", [19, 27])
+    assert entry["error"] is None and entry["peak"] > 150
+    heat = np.frombuffer(base64.b64decode(entry["cells"]), dtype=np.uint8).reshape(19, 27)
+    # Pressed where the hand is (column (250 - 145) / 10 from the head), not at the ends.
+    assert heat[9, 10] > 150 and heat[:, 0].max() < 60 and heat[:, -1].max() < 60
+    (drawn,) = config["grids"]
+    assert drawn["drawn"] == [19, 27] and drawn["zone"] == "back_middle"
