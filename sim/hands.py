@@ -30,6 +30,13 @@ MAX_PRESSURE = 1.0  # a firm palm
 HARD_PRESSURE = 0.9  # at or above: a slap, which lands (and lifts) within a few ms
 LAND_MS = 40  # a relaxed palm lands and lifts over this long
 HARD_LAND_MS = 3
+# Real hands drive a pressure mat to its full scale: in softrobot7 the median
+# frame peak of a stroke, a grab, a squeeze or a hug is the sensor's 255, and of a
+# tickle 249 (docs/touch.md). So on a taxel grid the pointer's relaxed palm (the
+# dashboard's 0.55, scaled for the pads) presses at full scale, and a light palm
+# is not mistaken for a tickle by the model trained on those recordings.
+RELAXED_PALM = 0.55
+GRID_GAIN = 1.0 / RELAXED_PALM
 
 
 @dataclass(frozen=True)
@@ -152,6 +159,8 @@ def grid_hand(hand: BrowserHand, grid: TaxelGrid, band: float = 25.0) -> GridPre
     spine and the hand runs down the middle of the mat; a pointer within
     ``band`` drawing units of the zone's height is on it. A palm is the
     hand's radius; scribbling is three dabbing fingertips, as on the pads.
+    Pressures are scaled by ``GRID_GAIN``: a relaxed palm drives the mat to
+    its full scale, as real hands do.
     """
     import numpy as np
 
@@ -169,13 +178,13 @@ def grid_hand(hand: BrowserHand, grid: TaxelGrid, band: float = 25.0) -> GridPre
             return out
         along = x - DRAWING_X_OFFSET
         if not fingers:
-            return (min(1.0, level) * palm(positions, along, middle, hand.radius)).reshape(
-                grid.shape
-            )
+            return (
+                min(1.0, GRID_GAIN * level) * palm(positions, along, middle, hand.radius)
+            ).reshape(grid.shape)
         for k in (-1, 0, 1):
             phase = (t_ms + (k + 1) * DAB_PERIOD_MS // 3) % DAB_PERIOD_MS
             if phase < DAB_MS:
-                dab = FINGER_PRESSURE * min(1.0, (phase + 1) / HARD_LAND_MS)
+                dab = min(1.0, GRID_GAIN * FINGER_PRESSURE) * min(1.0, (phase + 1) / HARD_LAND_MS)
                 tip = palm(positions, along + k * FINGER_SPREAD, middle, FINGER_RADIUS)
                 np.maximum(out, (dab * tip).reshape(grid.shape), out=out)
         return out

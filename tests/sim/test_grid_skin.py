@@ -105,3 +105,35 @@ def test_the_micropython_body_scans_the_grid_with_main_py_and_the_brain_names_a_
         ("stroke", ["back_middle"], "with_fur")
     ]
     assert "purr_when_stroked" in [name for _, name in report.decisions()]
+
+
+def test_the_dashboard_pointer_dragged_along_the_mat_reads_as_a_stroke() -> None:
+    # The sim dashboard's relaxed palm (pressure 0.55, as the page sends for a mouse), dragged
+    # head to tail at 200 mm/s: the mat must feel a stroke, as under a real hand.
+    from brain.dashboard.document import DRAWING_X_OFFSET, ZONE_Y
+    from sim.hands import BrowserHand, HandSample, grid_hand
+
+    hand = BrowserHand(GRID_BACK_ROBOT.layout, delay_ms=0)
+    hand(0)
+    y = ZONE_Y[BACK_GRID.zone]
+    from_mm, to_mm = 160.0, 400.0
+    steps = int(abs(to_mm - from_mm) / 200.0 * 1000.0 / 20.0)
+    drag = [
+        HandSample(
+            float(STROKE_MS + 20 * i),
+            DRAWING_X_OFFSET + from_mm + (to_mm - from_mm) * i / steps,
+            y,
+            0.55,
+        )
+        for i in range(steps + 1)
+    ]
+    end = drag[-1]
+    hand.feed([*drag, HandSample(end.t_ms + 20.0, end.x, y, 0.0)])
+    session = SimSession(
+        Scenario(name="pointer-stroke", duration_ms=3000, seed=4),
+        robot=GRID_BACK_ROBOT,
+        grid_pressure=[grid_hand(hand, BACK_GRID)],
+    )
+    report = session.run()
+    gestures = [e.data for e in report.events if e.kind == "touch" and e.data["type"] == "gesture"]
+    assert [(g["gesture"], g["direction"]) for g in gestures] == [("stroke", "with_fur")]

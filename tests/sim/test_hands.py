@@ -119,7 +119,7 @@ def test_the_pointer_on_the_drawings_back_presses_a_taxel_grid_there() -> None:
         ]
     )
     early, late = mat(60), mat(290)
-    assert early.shape == (19, 27) and early.max() == pytest.approx(0.7, abs=0.02)
+    assert early.shape == (19, 27) and early.max() == pytest.approx(1.0, abs=0.02)  # full scale
     col = BACK_GRID.surface().positions_mm[:27, 0]  # along the spine, by column
 
     def centre(frame: np.ndarray) -> float:
