@@ -11,7 +11,7 @@ one thread), the process pinned to one CPU, the models called in turn within
 each round so they all see the same load on a shared machine. Publictest is
 not read here: measure it once, at the end, with ``petbrain eval faces``.
 
-    .venv/bin/python models/compare_expression.py ../shared/data/fer2013/train \\
+    .venv/bin/python models/compare_expression.py ../shared/data/fer2013/train \
       models/expression.onnx /tmp/candidate.onnx --calls 500
 """
 
@@ -30,8 +30,8 @@ import numpy.typing as npt
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sensors.camera.expression import ExpressionModel, fit_crop  # noqa: E402
-from sensors.camera.observations import EXPRESSIONS  # noqa: E402
+from sensors.camera.expression import ExpressionModel, fit_crop
+from sensors.camera.observations import EXPRESSIONS
 
 
 def held_out(train: Path, seed: int = 4) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.int64]]:
