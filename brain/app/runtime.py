@@ -21,7 +21,8 @@ from brain.behave.hotreload import LibraryWatcher, Reload
 from brain.behave.mood import Mood
 from brain.behave.selector import Decision, Selector
 from brain.body.joints import DEFAULT_ROBOT, RobotConfig
-from brain.body.link import BodyInfo, BodyLink
+from brain.body.link import BodyLink
+from brain.body.link_status import BodyInfo
 from brain.body.sound import NullSoundPlayer, SoundPlayer
 from brain.clock import Clock, SimulatedClock, minute_of_day
 from brain.events import OwnerEmotion, PetEvent, Tick

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from brain.body.link import BodyInfo
+from brain.body.link_status import BodyInfo
 from brain.setup.config import RobotFile
 
 

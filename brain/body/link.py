@@ -1,4 +1,7 @@
-"""Host end of the body link: pyserial transport, handshake, heartbeats, resends, reconnect.
+"""Host end of the body link: handshake, heartbeats, acknowledged commands with resends, reconnect.
+
+The transport is in :mod:`brain.body.serial_port`; the counters and the body's
+announcement it reports are in :mod:`brain.body.link_status`.
 
 The port is opened with ``serial.serial_for_url``, so ``/dev/ttyACM0``, a
 pseudo-terminal path, ``loop://`` and ``socket://host:port`` all work. Time
@@ -23,110 +26,13 @@ import contextlib
 import logging
 import select
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Protocol
+from dataclasses import dataclass
 
+from brain.body.link_status import BodyInfo, LinkStats
+from brain.body.serial_port import SerialPort, open_serial
 from firmware import wire
 
 log = logging.getLogger(__name__)
-
-
-class SerialPort(Protocol):
-    """The part of ``serial.Serial`` the link uses."""
-
-    @property
-    def in_waiting(self) -> int:
-        """Bytes ready to read."""
-        ...
-
-    def read(self, size: int = 1) -> bytes:
-        """Up to ``size`` bytes, without blocking."""
-        ...
-
-    def write(self, data: bytes, /) -> int | None:
-        """Write a whole frame."""
-        ...
-
-    def close(self) -> None:
-        """Release the device."""
-        ...
-
-    def fileno(self) -> int:
-        """OS handle, for select()."""
-        ...
-
-
-def open_serial(url: str, baudrate: int = 115200) -> SerialPort:
-    """Open ``url`` with pyserial, non-blocking reads and a short write timeout."""
-    import serial
-
-    port: SerialPort = serial.serial_for_url(
-        url, baudrate=baudrate, timeout=0, write_timeout=0.2, exclusive=None
-    )
-    return port
-
-
-@dataclass
-class LinkStats:
-    """Counters a developer or owner can read to judge the link's health."""
-
-    frames_in: int = 0
-    frames_out: int = 0
-    bytes_in: int = 0
-    bytes_out: int = 0
-    crc_errors: int = 0
-    framing_errors: int = 0
-    unknown_type: int = 0
-    version_errors: int = 0
-    resends: int = 0
-    commands_failed: int = 0
-    connects: int = 0
-    disconnects: int = 0
-    last_rtt_ms: float | None = None
-    rtt_samples_ms: list[float] = field(default_factory=list)
-
-    @property
-    def dropped(self) -> int:
-        """Frames from the body dropped for any reason (CRC, framing, version, unknown type)."""
-        return self.crc_errors + self.framing_errors + self.unknown_type + self.version_errors
-
-    def as_json(self) -> dict[str, object]:
-        """Plain dict for JSON reports and the dashboard."""
-        samples = self.rtt_samples_ms
-        return {
-            "frames_in": self.frames_in,
-            "frames_out": self.frames_out,
-            "bytes_in": self.bytes_in,
-            "bytes_out": self.bytes_out,
-            "crc_errors": self.crc_errors,
-            "framing_errors": self.framing_errors,
-            "unknown_type": self.unknown_type,
-            "version_errors": self.version_errors,
-            "dropped": self.dropped,
-            "resends": self.resends,
-            "commands_failed": self.commands_failed,
-            "connects": self.connects,
-            "disconnects": self.disconnects,
-            "rtt_ms": None if not samples else sum(samples) / len(samples),
-        }
-
-
-@dataclass(frozen=True)
-class BodyInfo:
-    """What the body announced in HELLO_ACK."""
-
-    protocol: tuple[int, int]
-    firmware: tuple[int, int, int]
-    board: str
-    capabilities: int
-    schema_hash: int
-    pad_count: int
-    servo_count: int
-
-    @property
-    def schema_matches(self) -> bool:
-        """True when the body was built from the same message set as this brain."""
-        return self.schema_hash == wire.schema_hash()
 
 
 CommandCallback = Callable[[bool], None]

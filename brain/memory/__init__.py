@@ -3,7 +3,9 @@
 - :mod:`brain.memory.store`: the file (WAL, transactions, migrations, damage and
   read-only handling);
 - :mod:`brain.memory.owner`: :class:`OwnerMemory`, the profile (episodes, touch
-  habits, presence, fusion baseline, aggregates, retention, forget, export);
+  habits, presence, fusion baseline, aggregates, forget, export);
+- :mod:`brain.memory.retention`: old raw rows folded into aggregates, the rhythm
+  rebuilt from the file;
 - :mod:`brain.memory.welcome`: welcome per behaviour and context (Beta posterior);
 - :mod:`brain.memory.rhythm`: the weekly rhythm from presence;
 - :mod:`brain.memory.learning`: :class:`Learner`, the runtime's side (episodes

@@ -8,7 +8,8 @@ here reads the host clock.
 
 Retention: raw episodes, presence events and per-day touch counts older than
 ``retention_days`` are folded into aggregates (welcome counts, presence per
-day-of-week slot, touch totals) and deleted, once per day. After a simulated
+day-of-week slot, touch totals) and deleted, once per day
+(:mod:`brain.memory.retention` writes the statements). After a simulated
 year the file stays under ``SIZE_BOUND_BYTES`` (tested).
 """
 
@@ -18,23 +19,18 @@ import json
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from brain.memory.rhythm import DayPresence, Rhythm, days_from_events
-from brain.memory.store import SCHEMA_VERSION, MemoryStore, wall_ms
+from brain.memory.retention import build_rhythm, fold_statements
+from brain.memory.rhythm import Rhythm
+from brain.memory.store import SCHEMA_VERSION, MemoryStore, from_wall_ms, wall_ms
 from brain.memory.welcome import ANSWERS, Counts, time_bucket
 
 DEFAULT_RETENTION_DAYS = 30
 SIZE_BOUND_BYTES = 1_048_576  # the file with its WAL after a simulated year (see tests)
 FORGET_KINDS = ("episodes", "rhythm", "touches", "baseline")
-_EPOCH = datetime(1970, 1, 1)
-
-
-def from_wall_ms(value: int) -> datetime:
-    """Back from :func:`~brain.memory.store.wall_ms`."""
-    return _EPOCH + timedelta(milliseconds=value)
 
 
 @dataclass(frozen=True)
@@ -104,46 +100,8 @@ class OwnerMemory:
     def rhythm(self) -> Rhythm:
         """The weekly rhythm learned so far (rebuilt lazily after a change)."""
         if self._rhythm is None:
-            self._rhythm = self._build_rhythm()
+            self._rhythm = build_rhythm(self.store)
         return self._rhythm
-
-    def _build_rhythm(self) -> Rhythm:
-        rhythm = Rhythm()
-        for dow, slot, arrivals, departures, present in self.store.query(
-            "SELECT day_of_week, slot, arrivals, departures, present FROM presence_slots"
-        ):
-            rhythm.arrivals[dow][slot] += arrivals
-            rhythm.departures[dow][slot] += departures
-            rhythm.present[dow][slot] += present
-        for dow, n in self.store.query(
-            "SELECT day_of_week, COUNT(*) FROM days WHERE folded = 1 GROUP BY day_of_week"
-        ):
-            rhythm.days[dow] += n
-        for day in self._raw_days():
-            rhythm.add_day(day)
-        return rhythm
-
-    def _raw_days(self, before: date | None = None) -> list[DayPresence]:
-        """Per-day presence of the days not folded yet (all, or those before ``before``)."""
-        rows = self.store.query("SELECT date FROM days WHERE folded = 0 ORDER BY date")
-        days = [date.fromisoformat(r[0]) for r in rows]
-        if before is not None:
-            days = [d for d in days if d < before]
-        if not days:
-            return []
-        start = wall_ms(datetime.combine(days[0], datetime.min.time()))
-        prior = self.store.query(
-            "SELECT present FROM presence WHERE wall_ms < ? ORDER BY wall_ms DESC LIMIT 1",
-            (start,),
-        )
-        events = [
-            (from_wall_ms(t), bool(p))
-            for t, p in self.store.query(
-                "SELECT wall_ms, present FROM presence WHERE wall_ms >= ? ORDER BY wall_ms",
-                (start,),
-            )
-        ]
-        return days_from_events(days, events, bool(prior and prior[0][0]))
 
     @property
     def version(self) -> int:
@@ -275,62 +233,7 @@ class OwnerMemory:
     def fold(self, at: datetime) -> None:
         """Fold everything older than the retention window into aggregates (one transaction)."""
         self.flush_touches()
-        horizon = datetime.combine(
-            at.date() - timedelta(days=self.retention_days), datetime.min.time()
-        )
-        cut = wall_ms(horizon)
-        old_days = self._raw_days(before=horizon.date())
-        statements: list[tuple[str, tuple[Any, ...]]] = [
-            (
-                "INSERT INTO welcome (behaviour, bucket, owner_mood, warm, cold, ignored) "
-                "SELECT behaviour, bucket, owner_mood, SUM(answer = 'warm'), "
-                "SUM(answer = 'cold'), SUM(answer = 'ignored') FROM episodes WHERE wall_ms < ? "
-                "GROUP BY behaviour, bucket, owner_mood "
-                "ON CONFLICT (behaviour, bucket, owner_mood) DO UPDATE SET "
-                "warm = warm + excluded.warm, cold = cold + excluded.cold, "
-                "ignored = ignored + excluded.ignored",
-                (cut,),
-            ),
-            ("DELETE FROM episodes WHERE wall_ms < ?", (cut,)),
-            (
-                "INSERT INTO touches (day, zone, gesture, bucket, count) "
-                "SELECT 'folded', zone, gesture, bucket, SUM(count) FROM touches "
-                "WHERE day != 'folded' AND day < ? GROUP BY zone, gesture, bucket "
-                "ON CONFLICT (day, zone, gesture, bucket) DO UPDATE SET "
-                "count = count + excluded.count",
-                (horizon.date().isoformat(),),
-            ),
-            (
-                "DELETE FROM touches WHERE day != 'folded' AND day < ?",
-                (horizon.date().isoformat(),),
-            ),
-        ]
-        for day in old_days:
-            dow = day.day.weekday()
-            for column, slots in (
-                ("arrivals", day.arrivals),
-                ("departures", day.departures),
-                ("present", day.present),
-            ):
-                for slot in slots:
-                    statements.append(
-                        (
-                            f"INSERT INTO presence_slots (day_of_week, slot, {column}) "
-                            f"VALUES (?, ?, 1) ON CONFLICT (day_of_week, slot) "
-                            f"DO UPDATE SET {column} = {column} + 1",
-                            (dow, slot),
-                        )
-                    )
-            statements.append(("UPDATE days SET folded = 1 WHERE date = ?", (day.day.isoformat(),)))
-        # Keep the last event before the horizon: it says whether the owner was there.
-        statements.append(
-            (
-                "DELETE FROM presence WHERE wall_ms < ? AND id != (SELECT id FROM presence "
-                "WHERE wall_ms < ? ORDER BY wall_ms DESC LIMIT 1)",
-                (cut, cut),
-            )
-        )
-        self.store.write(statements)
+        self.store.write(fold_statements(self.store, at, self.retention_days))
 
     # -- the owner's control ------------------------------------------------
 

@@ -19,7 +19,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +97,11 @@ def wall_ms(moment: datetime) -> int:
     """A naive local date-time as milliseconds since 1970-01-01 00:00 (no time zone)."""
     epoch = datetime(1970, 1, 1)
     return int((moment.replace(tzinfo=None) - epoch).total_seconds() * 1000)
+
+
+def from_wall_ms(value: int) -> datetime:
+    """Back from :func:`wall_ms`."""
+    return datetime(1970, 1, 1) + timedelta(milliseconds=value)
 
 
 @dataclass

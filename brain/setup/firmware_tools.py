@@ -232,7 +232,7 @@ def request_repl(url: str, tries: int = 3, gap_s: float = 0.1) -> None:
     """
     import time
 
-    from brain.body.link import open_serial
+    from brain.body.serial_port import open_serial
 
     port = open_serial(url)
     try:
@@ -247,7 +247,7 @@ def wait_for_port(url: str, settle_s: float = 1.5, timeout_s: float = 8.0) -> bo
     """After a reboot: wait ``settle_s``, then until ``url`` opens again (False on timeout)."""
     import time
 
-    from brain.body.link import open_serial
+    from brain.body.serial_port import open_serial
 
     time.sleep(settle_s)
     deadline = time.monotonic() + timeout_s

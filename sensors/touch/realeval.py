@@ -20,7 +20,8 @@ read at the gains :data:`AUGMENT_GAINS` (training rows only). Then:
   training side by inner folds of the same kind, so the
   held-out fold never selects anything.
 
-The hand-tuned rules (:func:`rule_gesture`) are scored on the same instances.
+The hand-tuned rules (:func:`rule_gesture`) are scored on the same instances;
+the figures of each are a :class:`~sensors.touch.confusion.Score`.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from sensors.touch.confusion import Score
 from sensors.touch.features import (
     FEATURE_NAMES,
     FRAME_FIELDS,
@@ -187,57 +189,6 @@ def predict_instances(
         out.append(classes[int(np.argmax(probabilities[start : start + n].mean(axis=0)))])
         start += n
     return out
-
-
-@dataclass
-class Score:
-    """Confusion of one classifier over instances, and the recordings they came from."""
-
-    confusion: dict[str, dict[str, int]] = field(default_factory=dict)
-    by_recording: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
-
-    def add(self, recording: str, truth: str, guess: str) -> None:
-        """One instance."""
-        row = self.confusion.setdefault(truth, {})
-        row[guess] = row.get(guess, 0) + 1
-        self.by_recording.setdefault(recording, []).append((truth, guess))
-
-    def recall(self) -> dict[str, float]:
-        """Recall of every gesture that occurs."""
-        return {
-            g: row.get(g, 0) / max(1, sum(row.values()))
-            for g, row in sorted(self.confusion.items())
-        }
-
-    def balanced_accuracy(self) -> float:
-        """Mean recall over the gestures that occur."""
-        recall = self.recall()
-        return sum(recall.values()) / max(1, len(recall))
-
-    def accuracy(self) -> float:
-        """Instances right / instances."""
-        total = sum(sum(r.values()) for r in self.confusion.values())
-        return sum(r.get(g, 0) for g, r in self.confusion.items()) / max(1, total)
-
-    def recording_accuracy(self) -> float:
-        """Recordings whose majority guess is their majority gesture."""
-        right = 0
-        for pairs in self.by_recording.values():
-            truth = Counter(t for t, _ in pairs).most_common(1)[0][0]
-            guess = Counter(g for _, g in pairs).most_common(1)[0][0]
-            right += truth == guess
-        return right / max(1, len(self.by_recording))
-
-    def to_json(self) -> dict[str, object]:
-        """Figures, recall per gesture and the confusion matrix."""
-        return {
-            "instances": sum(sum(r.values()) for r in self.confusion.values()),
-            "balanced_accuracy": round(self.balanced_accuracy(), 4),
-            "accuracy": round(self.accuracy(), 4),
-            "recall": {g: round(v, 4) for g, v in self.recall().items()},
-            "recording_majority_accuracy": round(self.recording_accuracy(), 4),
-            "confusion": self.confusion,
-        }
 
 
 def folds_for(recordings: Sequence[Recording], k: int = 5) -> tuple[str, list[list[str]]]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sensors.touch.realeval import Evaluation, Score
+from sensors.touch.confusion import Score
+from sensors.touch.realeval import Evaluation
 
 
 def confusion_lines(score: Score) -> list[str]:

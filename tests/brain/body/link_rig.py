@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from brain.body.link import BodyLink, SerialPort, open_serial
+from brain.body.link import BodyLink
+from brain.body.serial_port import SerialPort, open_serial
 from firmware import wire
 from sim.body import VirtualBody
 
