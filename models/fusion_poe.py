@@ -62,6 +62,13 @@ EPS_W = 1e-6
 # unit of weight. With a free floor the fit chose 0.001 (face) and a smile over a sobbing
 # voice became "calm", the one class neither cue ruled out (tests/brain/fusion).
 MIN_FLOOR = 0.05
+# The least power of an expert's weight (alpha_m ~ w_m^gamma_m, gamma_m >= this): a stale
+# or distrusted observation (weight w < 1) must count less than a fresh one, or the
+# runtime's freshness and trust weights mean nothing. The training pairs fade a block
+# without making it wrong, so a free fit ignores the weight (gamma 0.00 for the face),
+# and a 3-second-old neutral face outvoted a fresh shout (tests/brain/fusion). The
+# training script chooses the bound (0.5 or 1) on its inner split.
+MIN_WEIGHT_POWER = 0.5
 
 
 @dataclass
@@ -241,12 +248,12 @@ def _loss_grad(
     return loss, np.concatenate(parts)
 
 
-def initial(use_bias: bool = False) -> PoeParams:
+def initial(use_bias: bool = False, min_weight_power: float = MIN_WEIGHT_POWER) -> PoeParams:
     """Start: both experts at temperature ~1, no touch, no bias."""
     return PoeParams(
         a={"face": 0.5413, "voice": 0.5413},  # softplus(0.5413) = 1
         k={"face": 0.0, "voice": 0.0},
-        gamma={"face": 0.5, "voice": 0.5},
+        gamma={"face": min_weight_power, "voice": min_weight_power},
         eta={"face": 0.1, "voice": 0.1},
         surprised_voice=0.0,
         lam_arousal=0.0,
@@ -259,16 +266,22 @@ def initial(use_bias: bool = False) -> PoeParams:
     )
 
 
-def fit(x: np.ndarray, y: np.ndarray, use_bias: bool = False, max_iter: int = 500) -> PoeParams:
+def fit(
+    x: np.ndarray,
+    y: np.ndarray,
+    use_bias: bool = False,
+    max_iter: int = 500,
+    min_weight_power: float = MIN_WEIGHT_POWER,
+) -> PoeParams:
     """Minimise cross-entropy on the training rows (L-BFGS-B), then fit the valence/arousal map."""
     from scipy.optimize import minimize
 
     s = _split(x)
-    theta0 = _pack(initial(use_bias), use_bias)
+    theta0 = _pack(initial(use_bias, min_weight_power), use_bias)
     bounds: list[tuple[float | None, float | None]] = [(None, None)] * len(theta0)
     for base in (0, 4):
         bounds[base + 1] = (0.0, None)  # k: a surer expert never counts less (monotone)
-        bounds[base + 2] = (0.0, 4.0)  # gamma: weight exponent
+        bounds[base + 2] = (min_weight_power, 4.0)  # gamma: weight exponent
         bounds[base + 3] = (MIN_FLOOR, 0.5)  # eta: floor, so no expert can veto a class
     start = 11 + TOUCH_SIZE * K + 2 * K
     for i in range(start, start + K * len(EXPERTS)):

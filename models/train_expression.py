@@ -5,8 +5,9 @@ so the run warms up, anneals and ends on time on a busy machine). 10% of
 ``train`` (stratified, fixed seed) is held out for model selection;
 ``publictest`` is only measured at the end, never used to choose anything.
 
-Not shipped today: see models/expression.md for what this run reached and
-why the deployed model is the converted mini-Xception. Output input/format:
+Shipped inside ``models/expression.onnx`` (one view, averaged with the
+mini-Xception on two: ``build_expression.py --views 1,2``); see
+models/expression.md for what each run reached. Output input/format:
 ``gray`` float32 [N, 1, 48, 48], grey levels 0..255 -> ``probs`` [N, 7];
 weights stored as float16 (cast to float32 in the graph).
 

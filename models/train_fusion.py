@@ -269,7 +269,12 @@ def main() -> int:
     if args.arch == "poe":
         chosen, selection = select(tables, POE_VARIANTS, _fit_poe_variant, _score_inner)
         x = make_rows(train_pools, labels, KEEP, FADE, POE_VARIANTS[chosen]["sharpen"])
-        params: Any = fusion_poe.fit(x, labels, POE_VARIANTS[chosen]["bias"])
+        params: Any = fusion_poe.fit(
+            x,
+            labels,
+            POE_VARIANTS[chosen]["bias"],
+            min_weight_power=POE_VARIANTS[chosen]["weight_power"],
+        )
         print(fusion_poe.describe(params), file=sys.stderr)
         fwd = fusion_poe.forward
     else:
@@ -318,10 +323,14 @@ def main() -> int:
 
 
 POE_VARIANTS: dict[str, dict[str, Any]] = {
-    "plain": {"sharpen": 0.0, "bias": False},
-    "sharpened voices": {"sharpen": SHARPEN, "bias": False},
-    "per-modality class offsets": {"sharpen": 0.0, "bias": True},
-    "sharpened + offsets": {"sharpen": SHARPEN, "bias": True},
+    f"{name}, weight power >= {power}": {**recipe, "weight_power": power}
+    for name, recipe in {
+        "plain": {"sharpen": 0.0, "bias": False},
+        "sharpened voices": {"sharpen": SHARPEN, "bias": False},
+        "per-modality class offsets": {"sharpen": 0.0, "bias": True},
+        "sharpened + offsets": {"sharpen": SHARPEN, "bias": True},
+    }.items()
+    for power in (0.5, 1.0)
 }
 
 
@@ -330,7 +339,7 @@ def _fit_poe_variant(tables: dict, variant: dict[str, Any], seed: int) -> Any:
     pools = Pools(tables, held_out=False, rng=rng)
     labels = rng.integers(len(EMOTIONS), size=30000)
     x = make_rows(pools, labels, KEEP, FADE, variant["sharpen"])
-    return fusion_poe.fit(x, labels, variant["bias"])
+    return fusion_poe.fit(x, labels, variant["bias"], min_weight_power=variant["weight_power"])
 
 
 def _score_inner(params: Any, tables: dict, seed: int) -> dict[str, dict[str, float]]:
