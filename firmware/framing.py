@@ -79,7 +79,7 @@ def cobs_decode(data: bytes) -> bytes:
         if code == 0:
             raise ValueError("zero byte inside COBS block")
         end = index + code
-        if end > length + 1:
+        if end > length:  # the last block ends exactly at the frame's end
             raise ValueError("COBS block overruns frame")
         chunk = data[index + 1 : end]
         if 0 in chunk:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import struct
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -247,6 +248,20 @@ def test_cobs_matches_the_reference_and_round_trips(data: bytes) -> None:
     encoded = wire.cobs_encode(data)
     assert encoded == _reference_cobs(data)
     assert wire.cobs_decode(encoded) == data
+
+
+def test_a_cobs_code_one_past_the_frame_end_is_malformed() -> None:
+    # Found by the damage property above: a bit flip raised the last block's code
+    # by one (0x0a -> 0x0b), the decoder took the block as it was, and the frame
+    # passed its CRC as if undamaged. The last block ends exactly at the frame's end.
+    assert wire.cobs_decode(bytes([3, 7, 8])) == b"\x07\x08"
+    with pytest.raises(ValueError, match="overruns"):
+        wire.cobs_decode(bytes([4, 7, 8]))
+    message = wire.ServoTargets(((0, 0, 0),) * 22 + ((0, 0, 257), (1, -1, 257)))
+    frame = bytearray(wire.encode(message, 0))
+    frame[120] ^= 1  # the hypothesis example: the last block's code, 0x0a -> 0x0b
+    decoder = wire.Decoder()
+    assert decoder.feed(bytes(frame)) == [] and decoder.dropped == 1
 
 
 @given(st.binary(max_size=600), st.integers(0, 0xFFFF))
