@@ -55,13 +55,16 @@ from models.fusion_data import build  # noqa: E402
 from models.fusion_eval import (  # noqa: E402
     draw_reliability,
     evaluate,
-    evaluate_runtime,
-    evaluate_trust,
     markdown,
     reliability,
-    trust_markdown,
 )
 from models.fusion_mlp import export, forward, train_mlp  # noqa: E402
+from models.fusion_poe_onnx import export as export_poe  # noqa: E402
+from models.fusion_runtime_eval import (  # noqa: E402
+    evaluate_runtime,
+    evaluate_trust,
+    trust_markdown,
+)
 from models.fusion_select import select  # noqa: E402
 from sensors.audio.corpora import default_root  # noqa: E402
 
@@ -298,7 +301,7 @@ def main() -> int:
         "face_model": f"{args.face_model.name} sha256:{face_hash}",
     }
     if args.arch == "poe":
-        fusion_poe.export(params, args.out, meta)
+        export_poe(params, args.out, meta)
     else:
         export(params, args.out, meta)
     evaluate_runtime(results, args.out)
