@@ -190,8 +190,43 @@ def vision(options: BenchOptions) -> list[Result]:
             note="the whole brain is judged by brain_rss_mib and run_pss_mib",
         )
     )
+    results.append(_expression_cost(options))
     results.extend(_accuracy(options))
     return results
+
+
+def _expression_cost(options: BenchOptions) -> Result:
+    """The shipped expression model per face crop against fer's mini-Xception, interleaved."""
+    from sensors.camera.expression import DEFAULT_MODEL, ExpressionModel, fit_crop
+    from sensors.camera.fer_reference import MINI_XCEPTION
+
+    ours, theirs = ExpressionModel(DEFAULT_MODEL), ExpressionModel(MINI_XCEPTION)
+    face = np.asarray(portrait().mean(axis=2), dtype=np.uint8)  # grey; the cost ignores content
+    crops = [fit_crop(face, m.size)[None] for m in (ours, theirs)]
+    calls = 60 if options.quick else 400
+    ours_ms, theirs_ms = [], []
+    with one_core():
+        for _ in range(10):  # warm both sessions
+            ours.predict(crops[0])
+            theirs.predict(crops[1])
+        for _ in range(calls):  # call by call, so both see the same load
+            start = time.perf_counter()
+            ours.predict(crops[0])
+            middle = time.perf_counter()
+            theirs.predict(crops[1])
+            ours_ms.append((middle - start) * 1000.0)
+            theirs_ms.append((time.perf_counter() - middle) * 1000.0)
+    return Result(
+        "expression_face_ms",
+        statistics.median(ours_ms),
+        "ms",
+        Reference("fer mini-Xception, one view, same crop", statistics.median(theirs_ms)),
+        details={
+            "p95_ms": float(np.percentile(ours_ms, 95)),
+            "calls": calls,
+            "model_bytes": DEFAULT_MODEL.stat().st_size,
+        },
+    )
 
 
 _MEMORY_PROBE = """
