@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from memory_port import MemoryPort
 
 from firmware import wire
 from firmware.body import Body
@@ -14,27 +15,13 @@ from firmware.vibration import Vibration
 from sim.peripherals import VirtualMotor, VirtualServoDriver
 
 
-class Port:
-    def __init__(self) -> None:
-        self.rx = bytearray()
-        self.tx = bytearray()
-
-    def read(self) -> bytes | None:
-        data, self.rx = bytes(self.rx), bytearray()
-        return data or None
-
-    def write(self, data: bytes) -> int:
-        self.tx += data
-        return len(data)
-
-
 class Pads:
     def read(self) -> list[int]:
         return [500] * 4
 
 
-def make_body() -> tuple[Body, Port, VirtualServoDriver]:
-    port = Port()
+def make_body() -> tuple[Body, MemoryPort, VirtualServoDriver]:
+    port = MemoryPort()
     driver = VirtualServoDriver()
     body = Body(
         BrainLink(port),
@@ -45,7 +32,9 @@ def make_body() -> tuple[Body, Port, VirtualServoDriver]:
     return body, port, driver
 
 
-def exchange(body: Body, port: Port, now_ms: int, *messages: wire.Message) -> list[wire.Message]:
+def exchange(
+    body: Body, port: MemoryPort, now_ms: int, *messages: wire.Message
+) -> list[wire.Message]:
     for seq, message in enumerate(messages, start=now_ms % 1000 + 1):
         port.rx += wire.encode(message, seq)
     body.tick(now_ms)
@@ -123,7 +112,7 @@ def test_a_slow_short_move_still_arrives_so_torque_can_be_released() -> None:
     assert bank.at_rest() and now_ms <= 650
 
 
-def _send(body: Body, port: Port, now_ms: int, message: wire.Message, seq: int) -> list:
+def _send(body: Body, port: MemoryPort, now_ms: int, message: wire.Message, seq: int) -> list:
     """Deliver one frame, run one pass; return the ACKs and NACKs it produced."""
     port.rx += wire.encode(message, seq)
     body.tick(now_ms)
@@ -165,7 +154,7 @@ def test_a_brain_of_protocol_minor_1_gets_the_duplicate_only_rule() -> None:
 def test_silence_rests_and_releases_torque_within_300_ms_of_the_last_frame() -> None:
     # The spine-like channel (45 deg/s, 20 deg from rest) cannot reach rest in
     # time: torque goes off anyway when the rest move's time is up.
-    port = Port()
+    port = MemoryPort()
     driver = VirtualServoDriver()
     body = Body(
         BrainLink(port),

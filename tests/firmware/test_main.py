@@ -7,6 +7,7 @@ import contextlib
 from pathlib import Path
 
 import pytest
+from memory_port import MemoryPort
 
 from firmware import boards, main, wire
 from sim.fake_machine import (
@@ -17,25 +18,6 @@ from sim.fake_machine import (
     FakePCA9685,
     battery_u16,
 )
-
-
-class MemoryPort:
-    """The link's port as bytes in memory."""
-
-    def __init__(self) -> None:
-        self.rx = bytearray()
-        self.tx = bytearray()
-
-    def read(self) -> bytes | None:
-        if not self.rx:
-            return None
-        data = bytes(self.rx)
-        self.rx.clear()
-        return data
-
-    def write(self, data: bytes) -> int:
-        self.tx += data
-        return len(data)
 
 
 class BrainPort(MemoryPort):

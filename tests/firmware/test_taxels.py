@@ -4,24 +4,11 @@ the scanner's per-pass budget, and TOUCH_GRID streaming (newest wins, older brai
 from __future__ import annotations
 
 import numpy as np
+from memory_port import MemoryPort
 
 from firmware import boards, main, wire
 from sim.fake_machine import FakeMachine, FakeMPR121, FakeMPU6050, FakePCA9685, battery_u16
 from sim.taxel_mat import VirtualTaxelMat
-
-
-class MemoryPort:
-    def __init__(self) -> None:
-        self.rx = bytearray()
-        self.tx = bytearray()
-
-    def read(self) -> bytes | None:
-        data, self.rx = bytes(self.rx), bytearray()
-        return data or None
-
-    def write(self, data: bytes) -> int:
-        self.tx += data
-        return len(data)
 
 
 def grid_body(pressed: tuple[int, int] | None, now: list[int]) -> tuple[object, VirtualTaxelMat]:
