@@ -26,3 +26,16 @@ def tone(
     t = np.arange(int(seconds * rate_hz)) / rate_hz
     wave_ = sum(np.sin(2 * np.pi * k * freq_hz * t) / k for k in range(1, 6))
     return (amplitude * wave_ / np.max(np.abs(wave_))).astype(np.float32)
+
+
+def chunk_features_of(signal: np.ndarray) -> list:
+    """``chunk_features`` of every whole 512-sample chunk of ``signal``, in order."""
+    from sensors.audio.features import chunk_features
+
+    prev = np.zeros(512, dtype=np.float32)
+    out = []
+    for i in range(signal.size // 512):
+        chunk = signal[i * 512 : (i + 1) * 512]
+        out.append(chunk_features(chunk, prev))
+        prev = chunk
+    return out

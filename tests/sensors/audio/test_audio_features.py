@@ -1,6 +1,6 @@
 import numpy as np
 import pytest
-from audio_signals import tone
+from audio_signals import chunk_features_of, tone
 
 from sensors.audio.features import block_levels_db, chunk_features, level_db, yin_pitch
 from sensors.audio.observations import SoundEvent
@@ -50,23 +50,13 @@ def test_brighter_voice_has_higher_alpha_ratio_and_centroid() -> None:
     assert fb.alpha_db > fd.alpha_db + 10 and fb.centroid_hz > fd.centroid_hz
 
 
-def _features_of(signal: np.ndarray) -> list:
-    prev = np.zeros(512, dtype=np.float32)
-    out = []
-    for i in range(signal.size // 512):
-        chunk = signal[i * 512 : (i + 1) * 512]
-        out.append(chunk_features(chunk, prev))
-        prev = chunk
-    return out
-
-
 def test_utterance_features_measure_pitch_range_and_syllable_rate() -> None:
     t = np.arange(32000) / 16000
     f0 = 150 * 2 ** (np.sin(2 * np.pi * 0.5 * t) * 6 / 12)  # +-6 semitones
     phase = 2 * np.pi * np.cumsum(f0) / 16000
     envelope = (0.5 + 0.5 * np.sin(2 * np.pi * 5.0 * t)) ** 2  # 5 "syllables" a second
     signal = 0.3 * sum(np.sin(k * phase) / k for k in range(1, 6)) * (0.05 + envelope)
-    frames = _features_of(signal.astype(np.float32))
+    frames = chunk_features_of(signal.astype(np.float32))
     stats = utterance_features(frames, [True] * len(frames))
     assert set(stats) == set(FEATURE_NAMES)
     assert 9.0 < stats["f0_range_st"] < 12.5

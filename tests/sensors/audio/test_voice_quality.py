@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from audio_signals import chunk_features_of
 
 from sensors.audio.features import chunk_features
 from sensors.audio.functionals import EXTRA_FEATURE_NAMES, contour_slopes, runs
@@ -37,16 +38,6 @@ def _vowel(
             out[i] = y[i] - a1 * (out[i - 1] if i else 0.0) - a2 * (out[i - 2] if i > 1 else 0.0)
         y = out
     return (0.3 * y / np.max(np.abs(y))).astype(np.float32)
-
-
-def _chunks(signal: np.ndarray) -> list:
-    prev = np.zeros(512, dtype=np.float32)
-    out = []
-    for i in range(signal.size // 512):
-        chunk = signal[i * 512 : (i + 1) * 512]
-        out.append(chunk_features(chunk, prev))
-        prev = chunk
-    return out
 
 
 def test_lpc_formants_find_the_resonances_of_a_synthetic_vowel() -> None:
@@ -111,7 +102,7 @@ def test_runs_and_contour_slopes() -> None:
 
 def test_functionals_of_a_steady_vowel_and_of_silence() -> None:
     x = _vowel(150.0, [(700.0, 80.0), (1200.0, 90.0), (2600.0, 120.0)], seconds=1.0)
-    frames = _chunks(x)[1:]
+    frames = chunk_features_of(x)[1:]
     stats = utterance_features(frames, [True] * len(frames))
     assert set(EXTRA_FEATURE_NAMES) <= set(stats) and set(stats) == set(FEATURE_NAMES)
     assert stats["f0_p20_st"] == pytest.approx(12 * np.log2(1.5), abs=0.3)
