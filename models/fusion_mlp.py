@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from brain.fusion.features import EMOTIONS, INPUT_SIZE, VALENCE_AROUSAL
+from models.fusion_poe_onnx import write_fusion_graph
 
 HIDDEN = (40, 24)
 EPOCHS = 40
@@ -94,8 +95,7 @@ def forward(params: list[np.ndarray], x: np.ndarray) -> tuple[np.ndarray, np.nda
 
 def export(params: list[np.ndarray], path: Path, meta: dict[str, str]) -> None:
     """Write the MLP as ONNX (Gemm/Relu, then Softmax and Tanh heads) with its metadata."""
-    import onnx
-    from onnx import TensorProto, helper, numpy_helper
+    from onnx import helper, numpy_helper
 
     k = len(EMOTIONS)
     inits, nodes, last = [], [], "features"
@@ -122,19 +122,6 @@ def export(params: list[np.ndarray], path: Path, meta: dict[str, str]) -> None:
         helper.make_node("Slice", ["out", "SK", "SE", "AX"], ["va_raw"]),
         helper.make_node("Tanh", ["va_raw"], ["valence_arousal"]),
     ]
-    graph = helper.make_graph(
-        nodes,
-        "owner_emotion_fusion",
-        [helper.make_tensor_value_info("features", TensorProto.FLOAT, ["N", INPUT_SIZE])],
-        [
-            helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, ["N", k]),
-            helper.make_tensor_value_info("valence_arousal", TensorProto.FLOAT, ["N", 2]),
-        ],
-        inits,
+    write_fusion_graph(
+        nodes, inits, "owner_emotion_fusion", "petbrain models/train_fusion.py", meta, path
     )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
-    model.ir_version = 8
-    model.producer_name = "petbrain models/train_fusion.py"
-    helper.set_model_props(model, meta)
-    onnx.checker.check_model(model)
-    onnx.save(model, str(path))

@@ -34,8 +34,7 @@ from models.fusion_poe import (
 
 def export(p: PoeParams, path: Path, meta: dict[str, str]) -> None:
     """Write the product of experts as ONNX: same input row and outputs as the MLP it replaces."""
-    import onnx
-    from onnx import TensorProto, helper, numpy_helper
+    from onnx import helper, numpy_helper
 
     inits: list = []
     nodes: list = []
@@ -114,9 +113,30 @@ def export(p: PoeParams, path: Path, meta: dict[str, str]) -> None:
     va_raw = node("Add", [node("MatMul", [va_in, const("va_w", p.va_w)], "va_lin"),
                           const("va_b", p.va_b[None])], "va_raw")  # fmt: skip
     node("Tanh", [va_raw], "valence_arousal")
+    write_fusion_graph(
+        nodes,
+        inits,
+        "owner_emotion_product_of_experts",
+        "petbrain models/train_fusion.py (product of experts)",
+        meta,
+        path,
+    )
+
+
+def write_fusion_graph(
+    nodes: list, inits: list, name: str, producer: str, meta: dict[str, str], path: Path
+) -> None:
+    """Check and save a fusion graph with the runtime's contract (``brain/fusion/model.py``).
+
+    Input ``features`` [N, INPUT_SIZE]; outputs ``probabilities`` [N, 6] and
+    ``valence_arousal`` [N, 2]; opset 17, IR 8; ``meta`` as the model's properties.
+    """
+    import onnx
+    from onnx import TensorProto, helper
+
     graph = helper.make_graph(
         nodes,
-        "owner_emotion_product_of_experts",
+        name,
         [helper.make_tensor_value_info("features", TensorProto.FLOAT, ["N", INPUT_SIZE])],
         [
             helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, ["N", K]),
@@ -126,7 +146,7 @@ def export(p: PoeParams, path: Path, meta: dict[str, str]) -> None:
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
     model.ir_version = 8
-    model.producer_name = "petbrain models/train_fusion.py (product of experts)"
+    model.producer_name = producer
     helper.set_model_props(model, meta)
     onnx.checker.check_model(model)
     onnx.save(model, str(path))
